@@ -1,0 +1,41 @@
+# Two commands do all set-up on a fresh machine: `make demo` and `make test`.
+# Each creates .venv, installs tagaudit with its test extras, makes sure a Chromium is
+# available (scripts/ensure-browser), installs the optional npm helpers when npm exists,
+# then runs.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint bench setup browser node clean
+
+setup: $(STAMP) browser node
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+browser: $(STAMP)
+	@scripts/ensure-browser $(PY)
+
+node:
+	@scripts/ensure-node-helpers
+
+demo: setup
+	$(VENV)/bin/tagaudit demo
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src tests benchmarks
+	$(VENV)/bin/ruff format --check src tests benchmarks
+
+bench: setup
+	$(PY) benchmarks/bench_audit.py
+
+clean:
+	rm -rf $(VENV) node_modules

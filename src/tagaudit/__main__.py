@@ -1,0 +1,5 @@
+"""`python -m tagaudit` runs the command line."""
+
+from tagaudit.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Placeholder: `tagaudit audit` is being written here (capture → decode → rules → reports)."""

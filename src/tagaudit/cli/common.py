@@ -1,0 +1,67 @@
+"""Options and the finishing steps shared by `audit` and `links`: reports out, exit code.
+
+Keeping them here means both commands accept the same report flags and exit the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from tagaudit.errors import UsageError
+from tagaudit.model import Report
+
+FAIL_ON_LEVELS = ("error", "warning", "info", "never")
+
+JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
+JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")]
+HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")]
+SarifOpt = Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 here.")]
+MarkdownOpt = Annotated[
+    Path | None, typer.Option("--markdown", help="Write a Markdown summary (CI step summaries).")
+]
+FailOnOpt = Annotated[
+    str, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|never.")
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
+VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
+
+
+@dataclass
+class ReportOptions:
+    """Where the reports go and what fails the run."""
+
+    json: Path | None = None
+    junit: Path | None = None
+    html: Path | None = None
+    sarif: Path | None = None
+    markdown: Path | None = None
+    fail_on: str = "error"
+    quiet: bool = False
+    verbose: bool = False
+
+    def __post_init__(self) -> None:
+        if self.fail_on not in FAIL_ON_LEVELS:
+            raise UsageError(
+                f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {self.fail_on!r}"
+            )
+
+
+def exit_code_for(report: Report, fail_on: str) -> int:
+    """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes)."""
+    if fail_on == "never":
+        return 0
+    order = ("error", "warning", "info")
+    worst = order.index(fail_on)
+    failing = [f for f in report.counted_findings() if order.index(f.severity) <= worst]
+    return 1 if failing else 0
+
+
+def write_reports(report: Report, options: ReportOptions) -> list[Path]:
+    """Write every requested report file; returns the paths written."""
+    from tagaudit.report import write_all
+
+    return write_all(report, options)

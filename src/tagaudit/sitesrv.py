@@ -1,0 +1,127 @@
+"""A tiny static site server on 127.0.0.1, for the demo, the tests and the benchmarks.
+
+It serves a folder and reads two optional Netlify-style files at the folder's root, so a
+fixture site can describe redirects and security headers as data:
+
+    _redirects   `/from  /to  301` per line (`#` comments); the query string is kept
+                 unless the line ends with `!drop-query`.
+    _headers     a path (or `/*`) on its own line, then indented `Name: value` lines.
+
+It imports nothing else from tagaudit and no third-party package.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import threading
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+@dataclass
+class SiteRules:
+    """Redirects and headers read from a site folder."""
+
+    redirects: dict[str, tuple[str, int, bool]] = field(default_factory=dict)
+    headers: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, root: Path) -> SiteRules:
+        rules = cls()
+        redirects = root / "_redirects"
+        if redirects.is_file():
+            for line in redirects.read_text().splitlines():
+                parts = line.split("#", 1)[0].split()
+                if len(parts) >= 2:
+                    status = int(parts[2]) if len(parts) > 2 and parts[2].isdigit() else 301
+                    rules.redirects[parts[0]] = (parts[1], status, "!drop-query" in parts)
+        headers = root / "_headers"
+        if headers.is_file():
+            for line in headers.read_text().splitlines():
+                if line.strip() and not line[0].isspace():
+                    rules.headers.append((line.strip(), {}))
+                elif ":" in line and rules.headers:
+                    name, value = line.strip().split(":", 1)
+                    rules.headers[-1][1][name.strip()] = value.strip()
+        return rules
+
+    def headers_for(self, path: str) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for pattern, values in self.headers:
+            if fnmatch.fnmatchcase(path, pattern):
+                out.update(values)
+        return out
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    site_rules: SiteRules = SiteRules()
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+        """Stay quiet: the demo and the tests print their own output."""
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        target = self.site_rules.redirects.get(parts.path)
+        if target:
+            to, status, drop_query = target
+            location = to if drop_query or not parts.query else _join_query(to, parts.query)
+            self.send_response(status)
+            self.send_header("Location", location)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def do_POST(self) -> None:
+        """Forms post to the site (lead form): answer with the page at that path."""
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        self.command = "GET"
+        self.do_GET()
+
+    def end_headers(self) -> None:
+        for name, value in self.site_rules.headers_for(urlsplit(self.path).path).items():
+            self.send_header(name, value)
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+
+def _join_query(url: str, query: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}{query}"
+
+
+class SiteServer:
+    """Serve `root` on 127.0.0.1 in a background thread; use as a context manager.
+
+    >>> with SiteServer(Path("fixtures/demo-site")) as site:  # doctest: +SKIP
+    ...     site.url("/landing/")
+    'http://127.0.0.1:53211/landing/'
+    """
+
+    def __init__(self, root: Path, port: int = 0) -> None:
+        self.root = Path(root)
+        handler = type("SiteHandler", (_Handler,), {"site_rules": SiteRules.read(self.root)})
+        factory = functools.partial(handler, directory=str(self.root))
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", port), factory)
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def base_url(self) -> str:
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def url(self, path: str = "/") -> str:
+        return self.base_url + path
+
+    def __enter__(self) -> SiteServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
