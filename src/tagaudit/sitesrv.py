@@ -60,7 +60,7 @@ class _Handler(SimpleHTTPRequestHandler):
     site_rules: SiteRules = SiteRules()
     protocol_version = "HTTP/1.1"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib name
+    def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the demo and the tests print their own output."""
 
     def do_GET(self) -> None:

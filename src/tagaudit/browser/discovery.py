@@ -89,5 +89,6 @@ def find_browser(explicit: str | None = None) -> BrowserInfo:
     """The browser to launch, or EnvironmentProblem naming what was tried and how to fix it."""
     search = search_browser(explicit)
     if search.found is None:
-        raise EnvironmentProblem("no Chromium found (" + "; ".join(search.tried) + ")", INSTALL_HINT)
+        tried = "; ".join(search.tried)
+        raise EnvironmentProblem(f"no Chromium found ({tried})", INSTALL_HINT)
     return search.found
