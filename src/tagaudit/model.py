@@ -67,6 +67,14 @@ class TagHit:
     decodes to `TagHit(provider="ga4", kind="hit", account="G-ABC123", event="page_view",
     params={...}, consent={...})`. One request may carry several hits (GA4 batches one event
     per line of its POST body); `request_index` points into `PageVisit.requests`.
+
+    `params` holds every decoded parameter under its wire name (`dl`, `cid`, `ev`, `cd[x]` …),
+    and in addition the common meanings under shared names, so rules read them the same way
+    for every vendor: `value` (a number when it parses), `currency`, `transaction_id`,
+    `event_id` (Meta `eid`, TikTok `event_id` …: dedup keys), `items` (list of dicts),
+    `page_url` (the page the hit reports, e.g. GA4 `dl`). GA4 `ep.x` / `epn.x` also appear as
+    `x` (numbers for `epn.`). `consent` holds decoded consent signals: `gcs`, `gcd`, `npa`,
+    `dma`, `gdpr`, `gdpr_consent` …, each a dict with its `raw` value kept.
     """
 
     provider: str
