@@ -144,6 +144,8 @@ class ParamChange:
     dropped: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     moved_to_fragment: list[str] = field(default_factory=list)
+    # name → how it changed, e.g. "value 'google' → 'Google'" or "encoding 'a%20b' → 'a+b'"
+    details: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -159,6 +161,9 @@ class LinkResult:
     error: str | None = None
     expected: dict[str, Any] = field(default_factory=dict)
     landing: dict[str, Any] = field(default_factory=dict)
+    # Why the verdict is not ok, as a stable code: `http-status`, `loop`, `too-many-hops`,
+    # `timeout`, `dns`, `tls`, `connect`, `bot-wall`, `rate-limited`, `invalid-location` …
+    reason: str | None = None
 
 
 @dataclass
