@@ -1,1 +1,217 @@
-"""Placeholder: `tagaudit audit` is being written here (capture → decode → rules → reports)."""
+"""`tagaudit audit`: load pages in Chromium, decode their tags, apply the rules, report.
+
+Thin on purpose: options become settings, the crawl runner does the work, the rules engine
+finds problems, reporters write them, and the exit code follows DESIGN.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import signal
+from pathlib import Path
+from typing import Annotated
+from urllib.parse import urlsplit
+
+import typer
+
+from tagaudit import __version__
+from tagaudit.browser.session import SessionSettings
+from tagaudit.cli import app
+from tagaudit.cli.common import (
+    FailOnOpt,
+    HtmlOpt,
+    JsonOpt,
+    JunitOpt,
+    MarkdownOpt,
+    QuietOpt,
+    ReportOptions,
+    SarifOpt,
+    VerboseOpt,
+    exit_code_for,
+    write_reports,
+)
+from tagaudit.config import Config, load_config
+from tagaudit.crawl.runner import Audit, AuditSettings
+from tagaudit.crawl.visit import ISOLATION_MODES, VisitSettings
+from tagaudit.errors import UsageError
+from tagaudit.model import Report
+
+ALLOWED_SCHEMES = ("http", "https")
+
+
+def check_url(raw: str) -> str:
+    """A usable absolute http(s) URL, or UsageError saying what is wrong with it."""
+    url = raw.strip()
+    if "://" not in url and url and not url.startswith("/"):
+        url = "https://" + url
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a malformed port
+    except ValueError as problem:
+        raise UsageError(f"malformed URL {raw!r}: {problem}") from None
+    if parts.scheme not in ALLOWED_SCHEMES:
+        raise UsageError(f"unsupported URL scheme in {raw!r} (use http or https)")
+    if not parts.hostname or " " in url:
+        raise UsageError(f"malformed URL {raw!r}")
+    return url
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def audit_settings(config: Config, **flags: object) -> AuditSettings:
+    """Merge the config file's crawl settings with command-line flags (flags win)."""
+    crawl = config.crawl
+    pick = lambda name, default: flags[name] if flags.get(name) is not None else default  # noqa: E731
+    isolation = str(pick("isolation", "reuse"))
+    if isolation not in ISOLATION_MODES:
+        raise UsageError(f"--isolation must be one of {', '.join(ISOLATION_MODES)}")
+    concurrency = int(pick("concurrency", crawl.concurrency))
+    if concurrency < 1:
+        raise UsageError("--concurrency must be at least 1")
+    return AuditSettings(
+        concurrency=concurrency,
+        max_pages=int(pick("max_pages", crawl.max_pages)),
+        depth=int(pick("depth", crawl.depth)),
+        visit=VisitSettings(
+            page_timeout=float(pick("page_timeout", crawl.page_timeout)),
+            quiet_ms=int(pick("quiet_ms", crawl.quiet_ms)),
+            max_wait_ms=crawl.max_wait_ms,
+            isolation=isolation,
+        ),
+        session=SessionSettings(
+            browser_path=flags.get("browser"),  # type: ignore[arg-type]
+            endpoint=flags.get("browser_endpoint"),  # type: ignore[arg-type]
+            deliver_hits=bool(flags.get("deliver_hits") or config.deliver_hits),
+        ),
+    )
+
+
+def run_pages(targets: list[str], settings: AuditSettings, report: Report, quiet: bool) -> None:
+    """Run the crawl into `report.pages`; an interrupt keeps what finished."""
+    from tagaudit.report import terminal
+
+    with terminal.progress(len(targets), quiet=quiet) as advance:
+        audit = Audit(targets, settings, on_visit=lambda visit: advance(visit.url))
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            asyncio.run(audit.run())
+        except KeyboardInterrupt:
+            report.interrupted = True
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+    report.pages = audit.ordered()
+    report.config["browser"] = audit.browser_version
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def finish(report: Report, config: Config, options: ReportOptions) -> int:
+    """Rules, terminal summary, report files, exit code: the same for audit and demo."""
+    from tagaudit import rules
+    from tagaudit.report import terminal
+
+    report.finished = now_iso()
+    rules.apply(report, config)
+    terminal.render(report, verbose=options.verbose, quiet=options.quiet)
+    for path in write_reports(report, options):
+        if not options.quiet:
+            print(f"wrote {path}")
+    if report.interrupted:
+        return 130
+    return exit_code_for(report, options.fail_on)
+
+
+@app.command()
+def audit(
+    urls: Annotated[list[str] | None, typer.Argument(help="Pages to audit.")] = None,
+    config_path: Annotated[
+        Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")
+    ] = None,
+    rule_files: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
+    ] = None,
+    consent: Annotated[
+        str | None, typer.Option(help="Consent scenarios: none,accept,reject.")
+    ] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
+    depth: Annotated[int | None, typer.Option(help="Follow same-site links this deep.")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Pages loaded at once.")] = None,
+    deliver_hits: Annotated[
+        bool, typer.Option(help="Send tracking hits to the vendors instead of answering them.")
+    ] = False,
+    quiet_ms: Annotated[
+        int | None, typer.Option(help="Quiet period after load that catches late beacons (ms).")
+    ] = None,
+    page_timeout: Annotated[float | None, typer.Option(help="Hard limit per page (s).")] = None,
+    isolation: Annotated[
+        str | None, typer.Option(help="reuse (wipe state between pages) or context (new one).")
+    ] = None,
+    browser: Annotated[str | None, typer.Option(help="Chromium/Chrome executable.")] = None,
+    browser_endpoint: Annotated[
+        str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
+    ] = None,
+    json_path: JsonOpt = None,
+    junit: JunitOpt = None,
+    html: HtmlOpt = None,
+    sarif: SarifOpt = None,
+    markdown: MarkdownOpt = None,
+    fail_on: FailOnOpt = "error",
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Load pages in headless Chromium, decode every tag they fire, and check them."""
+    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    config = load_config(config_path)
+    config.rule_files.extend(rule_files or [])
+    targets = [check_url(u) for u in (urls or config.pages)]
+    if not targets:
+        raise UsageError("no pages to audit: give URLs or a config with `pages:`")
+    scenarios = _scenarios(consent, config)
+    settings = audit_settings(
+        config,
+        concurrency=concurrency,
+        max_pages=max_pages,
+        depth=depth,
+        quiet_ms=quiet_ms,
+        page_timeout=page_timeout,
+        isolation=isolation,
+        browser=browser,
+        browser_endpoint=browser_endpoint,
+        deliver_hits=deliver_hits,
+    )
+    report = Report(tool_version=__version__, started=now_iso())
+    report.config = {"targets": targets, "concurrency": settings.concurrency, "consent": scenarios}
+    run_pages(targets, settings, report, quiet)
+    raise typer.Exit(finish(report, config, options))
+
+
+def _scenarios(raw: str | None, config: Config) -> list[str] | None:
+    """Parse `--consent`; None means "decide per page" (all three when a banner shows)."""
+    chosen = [s.strip() for s in raw.split(",") if s.strip()] if raw else config.consent
+    if chosen is None:
+        return None
+    unknown = [s for s in chosen if s not in ("none", "accept", "reject")]
+    if unknown:
+        raise UsageError(f"--consent takes none, accept, reject; not {', '.join(unknown)}")
+    return chosen
+
+
+def run_demo(site_root: Path, json_path: Path | None = None, html_path: Path | None = None) -> int:
+    """Serve the demo site on 127.0.0.1, audit all of it, and show the tag inventory."""
+    from tagaudit.sitesrv import SiteServer
+
+    config = load_config(site_root / "tagaudit.yaml")
+    options = ReportOptions(json=json_path, html=html_path, fail_on="never", verbose=True)
+    with SiteServer(site_root) as site:
+        targets = [site.url(path) for path in config.pages or ["/"]]
+        print(f"tagaudit demo: serving {site_root} at {site.base_url}")
+        settings = audit_settings(config)
+        report = Report(tool_version=__version__, started=now_iso())
+        report.config = {"targets": targets, "concurrency": settings.concurrency, "demo": True}
+        run_pages(targets, settings, report, quiet=False)
+        return finish(report, config, options)

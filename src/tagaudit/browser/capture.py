@@ -1,0 +1,241 @@
+"""Recording what one page does: every request, response, failure, CSP block, console error.
+
+A `Recorder` listens at context level, so requests from every frame, dedicated worker and
+service worker are seen, including beacons sent while a page unloads. Each collector is
+guarded on its own (tracker-radar-collector's habit): if reading the dataLayer fails, only
+`data_layer` is empty. Requests and cookies are tagged with the current `phase`, which
+consent scenarios move forward (before-action → after-action → after-reload).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from typing import Any
+
+from playwright.async_api import BrowserContext, ConsoleMessage, Page, Response
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Request as PwRequest
+
+from tagaudit.browser.hits import ANSWERED
+from tagaudit.model import Cookie, PageVisit, Request
+
+# Identifier cookies whose values later checks need (click-id continuity, consent); every
+# other cookie is recorded without its value.
+IDENTIFIER_COOKIES = re.compile(
+    r"^(_ga(_.*)?|_gid|_gcl_.*|_fbp|_fbc|_ttp|ttclid|_uet(sid|vid)|_pin_unauth|li_fat_id|"
+    r"_rdt_(uuid|cid)|_scid|_sctr|_twclid|muc_ads|_clck|_clsk|MUID|ajs_.*|_hj.*|mp_.*|_pk_.*)$"
+)
+CSP_FAILURES = ("net::ERR_BLOCKED_BY_CSP", "csp")
+
+# Collects CSP violations in every frame, before any page script runs.
+CSP_LISTENER = """
+(() => {
+  const store = (window.__tagauditCsp = window.__tagauditCsp || []);
+  document.addEventListener('securitypolicyviolation', (e) => {
+    store.push({blocked_url: e.blockedURI, directive: e.effectiveDirective || e.violatedDirective,
+                source: e.sourceFile || '', line: e.lineNumber || 0, disposition: e.disposition,
+                document: document.location.href});
+  }, true);
+})();
+"""
+
+READ_DATA_LAYER = """
+() => {
+  const plain = (v, depth) => {
+    if (depth > 8 || v === null || typeof v !== 'object') {
+      return (typeof v === 'function' || typeof v === 'symbol') ? undefined : v;
+    }
+    if (v instanceof Node || v === window) return String(v);
+    const list = Object.prototype.toString.call(v) === '[object Arguments]' || Array.isArray(v);
+    if (list) return Array.from(v, (x) => plain(x, depth + 1));
+    const out = {};
+    for (const k of Object.keys(v)) { out[k] = plain(v[k], depth + 1); }
+    return out;
+  };
+  const layer = window.dataLayer;
+  return Array.isArray(layer) ? layer.map((x) => plain(x, 0)) : [];
+}
+"""
+
+
+class Recorder:
+    """Collects one target's traffic from a context; `snapshot()` turns it into a PageVisit."""
+
+    def __init__(self, context: BrowserContext, page: Page) -> None:
+        self.context, self.page = context, page
+        self.phase: str | None = None
+        self.started = time.monotonic()
+        self.last_activity = self.started
+        self.requests: list[Request] = []
+        self.console_errors: list[str] = []
+        self._by_pw: dict[PwRequest, Request] = {}
+        self._in_flight: set[PwRequest] = set()
+        self._listening = False
+
+    async def start(self) -> Recorder:
+        """Attach listeners (idempotent per recorder) and the CSP init script."""
+        if not self._listening:
+            self.context.on("request", self._on_request)
+            self.context.on("response", self._on_response)
+            self.context.on("requestfailed", self._on_failed)
+            self.page.on("console", self._on_console)
+            self.page.on("pageerror", self._on_page_error)
+            self._listening = True
+        return self
+
+    def stop(self) -> None:
+        """Detach, so a reused page or context does not feed the next target's recorder."""
+        if self._listening:
+            self.context.remove_listener("request", self._on_request)
+            self.context.remove_listener("response", self._on_response)
+            self.context.remove_listener("requestfailed", self._on_failed)
+            self.page.remove_listener("console", self._on_console)
+            self.page.remove_listener("pageerror", self._on_page_error)
+            self._listening = False
+
+    def _on_request(self, pw_request: PwRequest) -> None:
+        now = time.monotonic()
+        self.last_activity = now
+        self._in_flight.add(pw_request)
+        self._by_pw[pw_request] = record = Request(
+            url=pw_request.url,
+            method=pw_request.method,
+            resource_type=pw_request.resource_type,
+            post_data=_post_data(pw_request),
+            headers=dict(pw_request.headers),
+            frame_url=_frame_url(pw_request),
+            timestamp=round(now - self.started, 4),
+            redirected_from=pw_request.redirected_from.url if pw_request.redirected_from else None,
+            initiator=pw_request.headers.get("referer"),
+            phase=self.phase,
+        )
+        self.requests.append(record)
+
+    def _on_response(self, response: Response) -> None:
+        self.last_activity = time.monotonic()
+        self._in_flight.discard(response.request)
+        record = self._by_pw.get(response.request)
+        if record is not None:
+            record.status = response.status
+            record.answered_locally = response.request in ANSWERED
+
+    def _on_failed(self, pw_request: PwRequest) -> None:
+        self.last_activity = time.monotonic()
+        self._in_flight.discard(pw_request)
+        record = self._by_pw.get(pw_request)
+        if record is not None:
+            record.failure = pw_request.failure or "failed"
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text[:500])
+
+    def _on_page_error(self, error: Exception) -> None:
+        self.console_errors.append(f"uncaught: {str(error)[:500]}")
+
+    async def settle(self, quiet_ms: int = 800, max_wait_ms: int = 5000) -> None:
+        """After load: wait until no request started or ended for `quiet_ms`, bounded.
+
+        `networkidle` never settles on beacon-heavy pages; a bounded quiet period catches late
+        beacons (a purchase event fired 300 ms after load) without hanging.
+        """
+        deadline = time.monotonic() + max_wait_ms / 1000
+        quiet = quiet_ms / 1000
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                return
+            idle_for = now - self.last_activity
+            if idle_for >= quiet and not self._pending_hits():
+                return
+            await asyncio.sleep(min(0.05, max(0.01, quiet - idle_for)))
+
+    def _pending_hits(self) -> bool:
+        """In-flight requests that matter (a hung third-party script must not hold us)."""
+        return any(r.resource_type in ("ping", "fetch", "xhr", "image") for r in self._in_flight)
+
+    async def snapshot(self, page: Page | None = None) -> PageVisit:
+        """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now."""
+        page = page or self.page
+        visit = PageVisit(url=page.url)
+        visit.requests = list(self.requests)
+        visit.console_errors = list(self.console_errors)
+        visit.cookies = await self._cookies()
+        visit.data_layer = await _guarded(page.evaluate(READ_DATA_LAYER), [])
+        visit.csp_violations = await self._csp_violations(page)
+        self._add_csp_blocked(visit)
+        return visit
+
+    async def _cookies(self) -> list[Cookie]:
+        raw = await _guarded(self.context.cookies(), [])
+        return [_cookie(c, self.phase) for c in raw]
+
+    async def _csp_violations(self, page: Page) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for frame in page.frames:
+            found.extend(await _guarded(frame.evaluate("() => window.__tagauditCsp || []"), []))
+        return found
+
+    def _add_csp_blocked(self, visit: PageVisit) -> None:
+        """A CSP-blocked request never reaches the network layer: record it from the report."""
+        seen = {r.url for r in visit.requests}
+        for violation in visit.csp_violations:
+            url = violation.get("blocked_url") or ""
+            if url.startswith("http") and url not in seen:
+                seen.add(url)
+                visit.requests.append(
+                    Request(
+                        url=url,
+                        resource_type=_resource_type_for(violation.get("directive", "")),
+                        frame_url=violation.get("document"),
+                        failure="csp",
+                        phase=self.phase,
+                    )
+                )
+
+
+def _post_data(request: PwRequest) -> str | None:
+    try:
+        return request.post_data
+    except (UnicodeDecodeError, PlaywrightError):
+        buffer = request.post_data_buffer
+        return buffer.decode("latin-1") if buffer else None
+
+
+def _frame_url(request: PwRequest) -> str | None:
+    try:
+        return request.frame.url
+    except PlaywrightError:
+        return None  # service worker requests have no frame
+
+
+def _resource_type_for(directive: str) -> str:
+    return {"img-src": "image", "script-src-elem": "script", "script-src": "script"}.get(
+        directive, "fetch" if directive.startswith("connect-src") else "other"
+    )
+
+
+def _cookie(raw: dict[str, Any], phase: str | None) -> Cookie:
+    name = raw.get("name", "")
+    expires = raw.get("expires")
+    return Cookie(
+        name=name,
+        domain=raw.get("domain", ""),
+        path=raw.get("path", "/"),
+        expires=expires if expires and expires > 0 else None,
+        http_only=bool(raw.get("httpOnly")),
+        secure=bool(raw.get("secure")),
+        same_site=raw.get("sameSite"),
+        value=raw.get("value") if IDENTIFIER_COOKIES.match(name) else None,
+        phase=phase,
+    )
+
+
+async def _guarded(awaitable: Any, fallback: Any) -> Any:
+    """Run one collector; a failure empties only its own section of the PageVisit."""
+    try:
+        return await awaitable
+    except (PlaywrightError, asyncio.TimeoutError):
+        return fallback

@@ -1,0 +1,118 @@
+"""One Chromium per run, and the contexts pages are loaded in.
+
+`BrowserSession` launches (or connects to) the browser once; `new_context()` gives an isolated
+context with the hit-answering route already installed, so no tracking hit leaves the machine
+unless `deliver_hits` is set. Remote browsers: a Playwright server (`ws://…`) or any CDP
+endpoint (`http://…`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
+
+from tagaudit.browser.capture import CSP_LISTENER
+from tagaudit.browser.discovery import find_browser
+from tagaudit.browser.hits import install_hit_route
+from tagaudit.errors import EnvironmentProblem
+
+# Chrome on Linux, without "Headless" in it: some consent banners and bot walls hide from an
+# automated-looking browser (DESIGN.md, "Browser discovery").
+DEFAULT_USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+LAUNCH_ARGS = (
+    "--disable-blink-features=AutomationControlled",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-features=Translate,OptimizationHints,MediaRouter",
+    "--no-sandbox",
+)
+
+
+@dataclass
+class SessionSettings:
+    """How to get a browser and what every context looks like."""
+
+    browser_path: str | None = None
+    endpoint: str | None = None
+    headless: bool = True
+    deliver_hits: bool = False
+    user_agent: str = DEFAULT_USER_AGENT
+    locale: str = "en-US"
+    timezone: str | None = None
+    viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
+    extra_args: tuple[str, ...] = ()
+
+
+class BrowserSession:
+    """An async context manager owning Playwright and one browser for the whole run."""
+
+    def __init__(self, settings: SessionSettings | None = None) -> None:
+        self.settings = settings or SessionSettings()
+        self.browser: Browser | None = None
+        self.version = ""
+        self._pw_manager: Any = None
+        self._pw: Playwright | None = None
+
+    async def __aenter__(self) -> BrowserSession:
+        self._pw_manager = async_playwright()
+        self._pw = await self._pw_manager.__aenter__()
+        try:
+            self.browser = await self._open(self._pw)
+        except BaseException:
+            await self._pw_manager.__aexit__(None, None, None)
+            raise
+        self.version = self.browser.version
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            if self.browser is not None:
+                await self.browser.close()
+        except PlaywrightError:
+            pass  # already gone (crashed or closed by an interrupt)
+        finally:
+            await self._pw_manager.__aexit__(None, None, None)
+
+    async def _open(self, pw: Playwright) -> Browser:
+        endpoint = self.settings.endpoint
+        try:
+            if endpoint and endpoint.startswith(("ws://", "wss://")):
+                return await pw.chromium.connect(endpoint)
+            if endpoint:
+                return await pw.chromium.connect_over_cdp(endpoint)
+            path = find_browser(self.settings.browser_path).path
+            return await pw.chromium.launch(
+                executable_path=path,
+                headless=self.settings.headless,
+                args=[*LAUNCH_ARGS, *self.settings.extra_args],
+            )
+        except PlaywrightError as problem:
+            first = str(problem).strip().splitlines()[0] if str(problem).strip() else "error"
+            where = endpoint or "the local Chromium"
+            raise EnvironmentProblem(f"could not start or reach {where}: {first}") from None
+
+    async def new_context(self, **options: Any) -> BrowserContext:
+        """A fresh, isolated context: normal UA, locale, viewport, tracking hits answered here."""
+        assert self.browser is not None, "use BrowserSession as an async context manager"
+        settings = self.settings
+        defaults: dict[str, Any] = {
+            "user_agent": settings.user_agent,
+            "locale": settings.locale,
+            "viewport": settings.viewport,
+            "ignore_https_errors": True,
+            "service_workers": "allow",
+        }
+        if settings.timezone:
+            defaults["timezone_id"] = settings.timezone
+        context = await self.browser.new_context(**{**defaults, **options})
+        await context.add_init_script(CSP_LISTENER)
+        if not settings.deliver_hits:
+            await install_hit_route(context)
+        return context
