@@ -73,6 +73,7 @@ class Recorder:
         self._by_pw: dict[PwRequest, Request] = {}
         self._in_flight: set[PwRequest] = set()
         self._listening = False
+        self._patience = 3.0
 
     async def start(self) -> Recorder:
         """Attach listeners (idempotent per recorder) and the CSP init script."""
@@ -156,26 +157,32 @@ class Recorder:
         """In-flight requests that matter (a hung third-party script must not hold us)."""
         return any(r.resource_type in ("ping", "fetch", "xhr", "image") for r in self._in_flight)
 
-    async def snapshot(self, page: Page | None = None) -> PageVisit:
-        """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now."""
+    async def snapshot(self, page: Page | None = None, patience: float = 3.0) -> PageVisit:
+        """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now.
+
+        `patience` bounds each in-page read: on a page that never finished loading, an
+        evaluate waits for a document that may never come.
+        """
         page = page or self.page
+        self._patience = patience
         visit = PageVisit(url=page.url)
         visit.requests = list(self.requests)
         visit.console_errors = list(self.console_errors)
         visit.cookies = await self._cookies()
-        visit.data_layer = await _guarded(page.evaluate(READ_DATA_LAYER), [])
+        visit.data_layer = await _guarded(page.evaluate(READ_DATA_LAYER), [], patience)
         visit.csp_violations = await self._csp_violations(page)
         self._add_csp_blocked(visit)
         return visit
 
     async def _cookies(self) -> list[Cookie]:
-        raw = await _guarded(self.context.cookies(), [])
+        raw = await _guarded(self.context.cookies(), [], self._patience)
         return [_cookie(c, self.phase) for c in raw]
 
     async def _csp_violations(self, page: Page) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
         for frame in page.frames:
-            found.extend(await _guarded(frame.evaluate("() => window.__tagauditCsp || []"), []))
+            read = frame.evaluate("() => window.__tagauditCsp || []")
+            found.extend(await _guarded(read, [], self._patience))
         return found
 
     def _add_csp_blocked(self, visit: PageVisit) -> None:
@@ -233,9 +240,9 @@ def _cookie(raw: dict[str, Any], phase: str | None) -> Cookie:
     )
 
 
-async def _guarded(awaitable: Any, fallback: Any) -> Any:
-    """Run one collector; a failure empties only its own section of the PageVisit."""
+async def _guarded(awaitable: Any, fallback: Any, timeout: float) -> Any:
+    """Run one collector, bounded; a failure empties only its own section of the PageVisit."""
     try:
-        return await awaitable
+        return await asyncio.wait_for(awaitable, timeout)
     except (PlaywrightError, asyncio.TimeoutError):
         return fallback

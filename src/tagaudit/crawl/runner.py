@@ -70,7 +70,8 @@ class Audit:
             try:
                 visit, links = await worker.visit(url)
             except Exception as problem:
-                visit, links = PageVisit(url=url, error=f"capture failed: {problem}"), []
+                reason = f"capture failed: {type(problem).__name__}: {problem}"
+                visit, links = PageVisit(url=url, error=reason), []
                 await worker.close()  # its page may be broken: start the next one clean
             self.visits.append(visit)
             self.frontier.done(url, links, depth)

@@ -117,7 +117,7 @@ class Worker:
         loaded = time.monotonic()
         if error is None:
             await recorder.settle(settings.quiet_ms, settings.max_wait_ms)
-        visit = await asyncio.wait_for(recorder.snapshot(page), timeout=settings.page_timeout)
+        visit = await recorder.snapshot(page, patience=3.0 if error is None else 0.5)
         visit.url, visit.final_url, visit.error = url, page.url, error
         visit.status = response.status if response else None
         visit.hops = await _quietly(redirect_hops(response), [])
@@ -164,8 +164,10 @@ def _origin(url: str) -> str:
 
 
 def _first_line(problem: BaseException) -> str:
+    """The browser's one-line reason, without Playwright's `Page.goto: ` prefix."""
     text = str(problem).strip()
-    return text.splitlines()[0][:300] if text else ""
+    line = text.splitlines()[0][:300] if text else ""
+    return line.removeprefix("Page.goto: ")
 
 
 async def _quietly(awaitable, fallback=None):  # type: ignore[no-untyped-def]

@@ -1,0 +1,179 @@
+"""Capture in real headless Chromium against fixtures/capture-site served on 127.0.0.1.
+
+One behaviour per page (see fixtures/capture-site/README.md). The pages fire hits at real
+vendor hosts; tagaudit must answer every one of them itself, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tagaudit.browser.session import SessionSettings
+from tagaudit.crawl.runner import Audit, AuditSettings
+from tagaudit.crawl.visit import VisitSettings
+from tagaudit.model import PageVisit
+from tagaudit.sitesrv import SiteServer
+
+pytestmark = pytest.mark.e2e
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
+
+
+def run(urls: list[str], chromium: str, **visit: object) -> list[PageVisit]:
+    settings = AuditSettings(
+        concurrency=int(visit.pop("concurrency", 2)),  # type: ignore[call-overload]
+        visit=VisitSettings(**visit),  # type: ignore[arg-type]
+        session=SessionSettings(browser_path=chromium),
+    )
+    return asyncio.run(Audit(urls, settings).run())
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[SiteServer]:
+    with SiteServer(FIXTURES / "capture-site") as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
+    paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/"]
+    done = run([site.url(p) for p in paths], chromium_path, quiet_ms=500, max_wait_ms=2500)
+    return {urlsplit(v.url).path: v for v in done}
+
+
+def by_host(visit: PageVisit) -> dict[str, list]:
+    hosts: dict[str, list] = {}
+    for request in visit.requests:
+        hosts.setdefault(urlsplit(request.url).hostname or "", []).append(request)
+    return hosts
+
+
+def test_every_transport_is_recorded_with_its_body_and_frame(visits: dict[str, PageVisit]) -> None:
+    hosts = by_host(visits["/transports/"])
+    (meta,) = hosts["www.facebook.com"]
+    (ga4,) = hosts["www.google-analytics.com"]
+    (tiktok,) = hosts["analytics.tiktok.com"]
+    (segment,) = hosts["api.segment.io"]
+    (linkedin,) = hosts["px.ads.linkedin.com"]
+    assert (meta.resource_type, meta.method) == ("image", "GET")
+    assert (ga4.resource_type, ga4.method) == ("ping", "POST")
+    assert ga4.post_data == "en=page_view&_et=1\nen=view_item&ep.item_id=W-1&epn.value=19.9"
+    assert (tiktok.resource_type, tiktok.method) == ("fetch", "POST")
+    assert '"code":"CCAPTURE01"' in (tiktok.post_data or "")
+    assert (segment.resource_type, segment.method) == ("xhr", "POST")
+    assert linkedin.frame_url and linkedin.frame_url.endswith("/frame/")
+
+
+def test_worker_and_service_worker_requests_are_recorded(visits: dict[str, PageVisit]) -> None:
+    hosts = by_host(visits["/transports/"])
+    assert len(hosts["bat.bing.com"]) == 1, "dedicated worker fetch"
+    assert len(hosts["ct.pinterest.com"]) == 1, "service worker fetch"
+
+
+def test_no_hit_left_the_machine(visits: dict[str, PageVisit]) -> None:
+    for visit in visits.values():
+        for request in visit.requests:
+            host = urlsplit(request.url).hostname
+            if host == "127.0.0.1" or request.failure == "csp":
+                continue
+            assert request.answered_locally, f"{request.url} was not answered locally"
+            assert request.status in (200, 204)
+            assert request.failure is None
+
+
+def test_batched_ga4_events_decode_to_one_hit_each(visits: dict[str, PageVisit]) -> None:
+    hits = {(h.provider, h.account, h.event) for h in visits["/transports/"].hits}
+    assert ("ga4", "G-CAPTURE1", "page_view") in hits
+    assert ("ga4", "G-CAPTURE1", "view_item") in hits
+    assert ("meta_pixel", "1234567890123456", "PageView") in hits
+    assert ("tiktok", "CCAPTURE01", "ViewContent") in hits
+    view_item = next(h for h in visits["/transports/"].hits if h.event == "view_item")
+    assert view_item.params["value"] == 19.9
+    assert (
+        visits["/transports/"]
+        .requests[view_item.request_index]
+        .url.startswith("https://www.google-analytics.com/g/collect")
+    )
+
+
+def test_cookies_data_layer_and_console_errors(visits: dict[str, PageVisit]) -> None:
+    visit = visits["/transports/"]
+    cookies = {c.name: c for c in visit.cookies}
+    assert cookies["_ga"].value == "GA1.1.1111.2222", "identifier cookie values are kept"
+    assert cookies["session_pref"].value is None, "other cookie values are not stored"
+    assert ["consent", "default", {"ad_storage": "denied", "analytics_storage": "granted"}] in (
+        visit.data_layer
+    )
+    assert any(e.get("event") == "view_item" for e in visit.data_layer if isinstance(e, dict))
+    assert "capture-site: deliberate console error" in visit.console_errors
+
+
+def test_csp_blocked_requests_are_recorded_and_not_counted_as_hits(
+    visits: dict[str, PageVisit],
+) -> None:
+    visit = visits["/csp/"]
+    blocked = [r for r in visit.requests if r.failure == "csp"]
+    assert {urlsplit(r.url).hostname for r in blocked} == {
+        "www.google-analytics.com",
+        "www.facebook.com",
+    }
+    assert {v["directive"] for v in visit.csp_violations} == {"connect-src", "img-src"}
+    assert visit.hits == []
+
+
+def test_main_document_redirect_chain(visits: dict[str, PageVisit], site: SiteServer) -> None:
+    visit = visits["/go/start"]
+    assert [(urlsplit(h.url).path, h.status) for h in visit.hops] == [
+        ("/go/start", 301),
+        ("/go/mid", 302),
+        ("/landing/", 200),
+    ]
+    assert visit.hops[0].location == "/go/mid"
+    assert visit.final_url == site.url("/landing/")
+
+
+def test_late_beacon_is_caught_by_the_quiet_period(visits: dict[str, PageVisit]) -> None:
+    events = [(h.event, h.params.get("transaction_id")) for h in visits["/late/"].hits]
+    assert ("purchase", "T-1") in events
+
+
+def test_a_page_that_never_goes_quiet_is_bounded(visits: dict[str, PageVisit]) -> None:
+    visit = visits["/busy/"]
+    assert visit.error is None
+    assert visit.timings["total_ms"] < 2500 + 1500
+
+
+def test_http_errors_are_statuses_not_crashes(visits: dict[str, PageVisit]) -> None:
+    assert visits["/missing/"].status == 404
+    assert visits["/missing/"].error is None
+
+
+def test_unreachable_and_hanging_pages_become_page_errors(chromium_path: str) -> None:
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    with socket.socket() as silent:  # accepts connections, never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/"
+        done = run([refused_url, hanging], chromium_path, page_timeout=2.0)
+    refused, hung = done
+    assert refused.error == f"net::ERR_CONNECTION_REFUSED at {refused_url}"
+    assert hung.error and "Timeout" in hung.error
+    assert hung.timings["total_ms"] < 5000
+
+
+@pytest.mark.parametrize("isolation", ["reuse", "context"])
+def test_each_target_starts_with_clean_state(
+    site: SiteServer, chromium_path: str, isolation: str
+) -> None:
+    urls = [site.url("/isolation/?first"), site.url("/isolation/?second")]
+    done = run(urls, chromium_path, concurrency=1, quiet_ms=300, isolation=isolation)
+    for visit in done:
+        (found,) = [e["found"] for e in visit.data_layer if e.get("event") == "found"]
+        assert found == {"cookie": "", "local": None, "session": None, "idb": None}, visit.url
