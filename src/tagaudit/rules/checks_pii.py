@@ -1,0 +1,189 @@
+"""Check kind `pii`: personal data (emails, phone numbers, names) inside tracking hits.
+
+Looks at every decoded param, the hit URL's query and the request body, after URL-decoding
+(up to three times) and trying base64 on long tokens. False-positive care: hashed values
+(hex SHA-256/SHA-1/MD5, as Meta `ud[em]` and Ads enhanced conversions send them) are fine;
+image names like `logo@2x.png` are not emails; bare digit runs count as phone numbers only
+under a phone-like key. Confidence: `high` for emails and keyed phones, `medium` for formatted
+phone numbers without a key and for names under name keys. Evidence is redacted.
+Imports only tagaudit.model and tagaudit.rules.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
+
+from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.rules.kinds import check_kind, request_of
+from tagaudit.rules.rule import Rule
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24})")
+NOT_TLDS = frozenset(
+    ["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico", "js", "css", "map", "woff", "woff2"]
+)
+PHONE_FORMATTED = re.compile(r"(?<![\w.])\+\d[\d ().-]{7,18}\d(?![\w.])")
+HASHED = re.compile(r"(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{128})")
+BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
+PHONE_KEYS = re.compile(r"(?:^|[\[._-])(phone|tel|telephone|mobile|ph|phone_number)(?:\]|$)", re.I)
+NAME_KEYS = re.compile(
+    r"(?:^|[\[._-])(first_?name|last_?name|full_?name|given_name|family_name|surname|fn|ln)\]?$",
+    re.I,
+)
+NAME_VALUE = re.compile(r"[A-Za-zÀ-ÿ' -]{2,40}")
+
+
+def _decoded_forms(value: str) -> list[tuple[str, str]]:
+    """(how, text) for the value as sent, URL-decoded, and base64-decoded tokens."""
+    forms, text = [("", value)], value
+    for _ in range(3):
+        decoded = unquote_plus(text)
+        if decoded == text:
+            break
+        forms.append(("url-encoded", decoded))
+        text = decoded
+    for token in BASE64_TOKEN.findall(text):
+        plain = _from_base64(token)
+        if plain:
+            forms.append(("base64", plain))
+    return forms
+
+
+def _from_base64(token: str) -> str | None:
+    if HASHED.fullmatch(token):
+        return None
+    padded = token + "=" * (-len(token) % 4)
+    try:
+        raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        text = raw.decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    return text if text.isprintable() else None
+
+
+def _emails(text: str) -> list[str]:
+    return [m.group(0) for m in EMAIL.finditer(text) if m.group(1).lower() not in NOT_TLDS]
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def detect(key: str, value: str) -> list[dict[str, str]]:
+    """PII found in one (key, value): each {type, confidence, found (redacted), how}."""
+    if HASHED.fullmatch(value.strip()):
+        return []
+    found: list[dict[str, str]] = []
+    for how, text in _decoded_forms(value):
+        for email in _emails(text):
+            found.append(_match("email", "high", redact(email), how))
+        if PHONE_KEYS.search(key) and 7 <= len(_digits(text)) <= 15 and not HASHED.search(text):
+            found.append(_match("phone", "high", redact(text), how))
+        else:
+            for phone in PHONE_FORMATTED.findall(text):
+                if 8 <= len(_digits(phone)) <= 15:
+                    found.append(_match("phone", "medium", redact(phone), how))
+        if NAME_KEYS.search(key) and NAME_VALUE.fullmatch(text.strip()):
+            found.append(_match("name", "medium", redact(text), how))
+        for inner_key, inner in _query_of(text):
+            found.extend(detect(inner_key, inner))
+    return _unique(found)
+
+
+def _match(kind: str, confidence: str, shown: str, how: str) -> dict[str, str]:
+    return {"type": kind, "confidence": confidence, "found": shown, "how": how or "plain"}
+
+
+def _query_of(text: str) -> list[tuple[str, str]]:
+    """The query params of a URL inside a value (GA4 `dl`, Meta `dl`), to check their keys."""
+    if "://" not in text or "?" not in text:
+        return []
+    return parse_qsl(urlsplit(text.strip()).query, keep_blank_values=False)
+
+
+def _unique(found: list[dict[str, str]]) -> list[dict[str, str]]:
+    seen, out = set(), []
+    for item in found:
+        mark = (item["type"], item["found"])
+        if mark not in seen:
+            seen.add(mark)
+            out.append(item)
+    return out
+
+
+def redact(text: str) -> str:
+    """Keep enough to recognise the value, hide the rest: `j***@example.com`, `+44*******58`."""
+    text = text.strip()
+    if "@" in text:
+        local, _, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    if len(text) <= 4:
+        return text[:1] + "***"
+    return text[:3] + "*" * (len(text) - 5) + text[-2:]
+
+
+def _fields(page: PageVisit, hit: TagHit) -> Iterator[tuple[str, str]]:
+    yield from _flatten("", hit.params or {})
+    yield from parse_qsl(urlsplit(hit.url).query, keep_blank_values=False)
+    request = request_of(page, hit)
+    if request is not None and request.post_data:
+        body = request.post_data
+        pairs = parse_qsl(body) if "=" in body and "{" not in body[:2] else []
+        yield from pairs or [("body", body)]
+
+
+def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield from _flatten(f"{prefix}.{key}" if prefix else str(key), inner)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            yield from _flatten(f"{prefix}[{index}]", inner)
+    elif isinstance(value, str):
+        yield prefix, value
+
+
+@check_kind("pii", optional={"types": list})
+def pii(rule: Rule, report: Report) -> Iterator[Finding]:
+    """No email addresses, phone numbers or names in any tracking hit."""
+    wanted = set(rule.args.get("types") or ["email", "phone", "name"])
+    for page in rule.pages(report):
+        reported: set[tuple] = set()
+        for hit in page.hits:
+            for key, value in _fields(page, hit):
+                for match in detect(key, value):
+                    mark = (hit.request_index, hit.url, match["type"], match["found"])
+                    if match["type"] in wanted and mark not in reported:
+                        reported.add(mark)
+                        yield _pii_finding(rule, page, hit, key, match)
+
+
+def _pii_finding(
+    rule: Rule, page: PageVisit, hit: TagHit, key: str, match: dict[str, str]
+) -> Finding:
+    how = "" if match["how"] == "plain" else f" ({match['how']})"
+    what = {"email": "an email address", "phone": "a phone number", "name": "a person's name"}
+    tag = " ".join(p for p in (hit.provider, hit.account, hit.event) if p)
+    return rule.finding(
+        f"{what[match['type']]} in the {tag} hit, field {key}{how}: {match['found']}",
+        page.url,
+        page=page,
+        location={
+            "provider": hit.provider,
+            "account": hit.account,
+            "event": hit.event,
+            "field": key,
+            "request_index": hit.request_index,
+        },
+        evidence={
+            "type": match["type"],
+            "field": key,
+            "found": match["found"],
+            "how": match["how"],
+        },
+        confidence=match["confidence"],
+    )

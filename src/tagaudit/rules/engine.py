@@ -1,0 +1,138 @@
+"""The engine: load the rule set, apply the user's selections, evaluate, suppress, summarise.
+
+`load_rules(config)` reads files (built-in, `rules:` / `--rules`, `expect:`); `evaluate(report,
+rules)` is pure; `apply(report, config)` does all of it for the audit and links commands.
+Imports tagaudit.model, tagaudit.config, tagaudit.errors and tagaudit.rules.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tagaudit.config import Config, Ignore
+from tagaudit.errors import ConfigError
+from tagaudit.model import SEVERITIES, Finding, Report
+from tagaudit.rules.expectations import compile_expectations
+from tagaudit.rules.kinds import load_plugin_kinds
+from tagaudit.rules.loader import builtin_rule_files, read_rule_file
+from tagaudit.rules.rule import Rule, any_matches
+
+
+@dataclass
+class RuleSet:
+    """The rules of one run, in load order; `disabled` keeps the ids turned off by config."""
+
+    rules: list[Rule] = field(default_factory=list)
+    disabled: list[str] = field(default_factory=list)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def enabled(self) -> list[Rule]:
+        return [r for r in self.rules if r.enabled]
+
+    def add(self, rule: Rule) -> None:
+        existing = self.get(rule.id)
+        if existing is not None:
+            path, _, line = rule.source.rpartition(":")
+            raise ConfigError(
+                f"rule id {rule.id!r} is already defined at {existing.source}",
+                path=path or None,
+                line=int(line) if line.isdigit() else None,
+                field="id",
+            )
+        self.rules.append(rule)
+
+
+def load_rules(config: Config | None = None, extra_files: list[Path] | None = None) -> RuleSet:
+    """Built-in rules, then the config's rule files and `extra_files`, then `expect:`."""
+    config = config or Config()
+    load_plugin_kinds()
+    ruleset = RuleSet()
+    for path in [*builtin_rule_files(), *config.rule_files, *(extra_files or [])]:
+        for rule in read_rule_file(Path(path)):
+            ruleset.add(rule)
+    for rule in compile_expectations(config):
+        ruleset.add(rule)
+    return configure(ruleset, config)
+
+
+def _selected(selector: str, rule: Rule) -> bool:
+    """sqlfluff-style selection: an id, a category, or a glob over ids."""
+    return selector in (rule.id, rule.category) or fnmatch.fnmatchcase(rule.id, selector)
+
+
+def configure(ruleset: RuleSet, config: Config) -> RuleSet:
+    """Apply `disable:` and `severity:` to the rules; unknown selectors are config errors."""
+    rules = []
+    for selector in [*config.disable, *config.severity]:
+        if not any(_selected(selector, r) for r in ruleset.rules):
+            raise ConfigError(
+                f"{selector!r} matches no rule id or category (see `tagaudit rules`)",
+                path=str(config.path) if config.path else None,
+                field="disable" if selector in config.disable else "severity",
+            )
+    for rule in ruleset.rules:
+        rule = replace(rule)
+        if any(_selected(s, rule) for s in config.disable):
+            rule.enabled = False
+        for selector, level in config.severity.items():
+            if _selected(selector, rule) and level == "off":
+                rule.enabled = False
+            elif _selected(selector, rule):
+                rule.severity = level
+        rules.append(rule)
+    return RuleSet(rules, [r.id for r in rules if not r.enabled])
+
+
+def evaluate(report: Report, rules: RuleSet | Config) -> list[Finding]:
+    """Every finding of the enabled rules on `report`, sorted; pure given a RuleSet.
+
+    Passing a Config instead loads its rule set first (which reads the rule files).
+    """
+    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
+    kinds = load_plugin_kinds()
+    findings: list[Finding] = []
+    for rule in ruleset.enabled():
+        findings.extend(kinds[rule.check].func(rule, report))
+    return sort_findings(findings)
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Worst first, then by page and rule: the order every reporter shows."""
+    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.url, f.rule_id))
+
+
+def suppress(findings: list[Finding], ignores: list[Ignore]) -> None:
+    """Mark findings the config accepts (still reported, never counted for the exit code)."""
+    for finding in findings:
+        for ignore in ignores:
+            if ignore.fingerprint and ignore.fingerprint != finding.fingerprint:
+                continue
+            if ignore.rule and not fnmatch.fnmatchcase(finding.rule_id, ignore.rule):
+                continue
+            if ignore.on and not any_matches(ignore.on, finding.url):
+                continue
+            finding.suppressed = f"ignored in config: {ignore.reason}"
+            break
+
+
+def apply(report: Report, config: Config, extra_files: list[Path] | None = None) -> None:
+    """Load and evaluate the rules on `report`; set its findings, rule catalog and summary.
+
+    Findings already on the report (e.g. a crawler's record of an interrupted run) are kept
+    unless a rule produced one with the same fingerprint.
+    """
+    ruleset = load_rules(config, extra_files)
+    findings = evaluate(report, ruleset)
+    produced = {f.fingerprint for f in findings}
+    findings += [f for f in report.findings if f.fingerprint not in produced]
+    suppress(findings, config.ignore)
+    report.findings = sort_findings(findings)
+    report.config = dict(report.config or {})
+    report.config["rules"] = {r.id: r.summary() for r in ruleset.enabled()}
+    if ruleset.disabled:
+        report.config["disabled_rules"] = list(ruleset.disabled)
+    report.summarize()

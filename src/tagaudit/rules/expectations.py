@@ -1,0 +1,75 @@
+"""Site expectations (`expect:` in tagaudit.yaml) compiled into ordinary rules.
+
+Owns the translation: `{tag: ga4:G-ABC123, on: "**"}` → a `tag-present` rule
+(`missing-tag`, error); `absent: true` → `tag-absent` (`unexpected-tag`); `params: [...]` →
+an extra `event-params` rule that also checks `value` is a number and `currency` ISO 4217.
+Rule ids are the expectation's `id`, else `expect-<n>` (1-based, in file order).
+Imports tagaudit.config and tagaudit.rules.rule only.
+"""
+
+from __future__ import annotations
+
+from tagaudit.config import Config, Expectation
+from tagaudit.rules.rule import Rule, Scope
+
+KNOWN_FORMATS = {"value": "number", "currency": "currency", "transaction_id": "nonempty"}
+
+
+def compile_expectations(config: Config) -> list[Rule]:
+    rules: list[Rule] = []
+    for number, expectation in enumerate(config.expect, start=1):
+        rules.extend(_compile_one(expectation, expectation.id or f"expect-{number}", config))
+    return rules
+
+
+def _compile_one(exp: Expectation, rule_id: str, config: Config) -> list[Rule]:
+    source = f"{config.path}:{exp.line}" if config.path else "tagaudit.yaml"
+    scope = Scope(pages=list(exp.on), exclude=list(exp.not_on))
+    tag = " ".join(p for p in (exp.provider, exp.account, exp.event) if p)
+    where = ", ".join(exp.on)
+    args = {"provider": exp.provider, "account": exp.account, "event": exp.event}
+    args = {k: v for k, v in args.items() if v}
+    if exp.absent:
+        return [
+            Rule(
+                id=rule_id,
+                title=f"{tag} must not fire on {where}",
+                category="unexpected-tag",
+                severity=exp.severity or "error",
+                check="tag-absent",
+                args=args,
+                scope=scope,
+                help=f"Remove {tag} from these pages, or narrow the trigger in your tag manager.",
+                source=source,
+            )
+        ]
+    counts = {k: v for k, v in (("min", exp.min), ("max", exp.max)) if v is not None}
+    rules = [
+        Rule(
+            id=rule_id,
+            title=f"{tag} fires on {where}",
+            category="missing-tag",
+            severity=exp.severity or "error",
+            check="tag-present",
+            args={**args, **counts},
+            scope=scope,
+            help=f"Install {tag} on these pages (or fix its trigger), then re-run the audit.",
+            source=source,
+        )
+    ]
+    if exp.params:
+        formats = {p: KNOWN_FORMATS[p] for p in exp.params if p in KNOWN_FORMATS}
+        rules.append(
+            Rule(
+                id=f"{rule_id}-params",
+                title=f"{tag} carries {', '.join(exp.params)}",
+                category="event-params",
+                severity=exp.severity or "error",
+                check="event-params",
+                args={**args, "required": list(exp.params), "formats": formats},
+                scope=scope,
+                help=f"Send {', '.join(exp.params)} with every {tag} hit.",
+                source=source,
+            )
+        )
+    return rules

@@ -1,0 +1,154 @@
+"""The registry of check kinds, and the small hit-reading helpers every kind shares.
+
+A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name with
+`@check_kind("name", required={...}, optional={...})`. The arg specs map an argument name to
+the type(s) it accepts; the rule loader checks every rule file against them (unknown, missing
+or mistyped args are ConfigErrors with file and line) so a kind can trust its `rule.args`.
+
+Kinds owned by other packages live in `tagaudit/<package>/checks.py` and are imported by
+`load_plugin_kinds()` (listed in PLUGIN_MODULES) before any rule file is read. Imports only
+tagaudit.model and tagaudit.rules.rule.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
+from tagaudit.rules.rule import Rule
+
+CheckFunc = Callable[[Rule, Report], Iterable[Finding]]
+# Extra validation of a rule's args beyond types: returns (arg name, problem) pairs.
+ArgsValidator = Callable[[dict[str, Any]], list[tuple[str, str]]]
+
+BUILTIN_MODULES = (
+    "tagaudit.rules.checks_tags",
+    "tagaudit.rules.checks_params",
+    "tagaudit.rules.checks_pii",
+    "tagaudit.rules.checks_pages",
+)
+PLUGIN_MODULES = ("tagaudit.links.checks", "tagaudit.consent.checks")
+
+
+@dataclass
+class CheckKind:
+    """A registered check: its function, argument specs and one-line description."""
+
+    name: str
+    func: CheckFunc
+    required: dict[str, Any] = field(default_factory=dict)
+    optional: dict[str, Any] = field(default_factory=dict)
+    doc: str = ""
+    validate: ArgsValidator | None = None
+
+
+CHECK_KINDS: dict[str, CheckKind] = {}
+
+
+def check_kind(
+    name: str,
+    *,
+    required: dict[str, Any] | None = None,
+    optional: dict[str, Any] | None = None,
+    validate: ArgsValidator | None = None,
+) -> Callable[[CheckFunc], CheckFunc]:
+    """Register a check kind under `name` (decorator). Re-registering a name replaces it."""
+
+    def register(func: CheckFunc) -> CheckFunc:
+        lines = (func.__doc__ or "").strip().splitlines()
+        doc = lines[0] if lines else ""
+        CHECK_KINDS[name] = CheckKind(name, func, required or {}, optional or {}, doc, validate)
+        return func
+
+    return register
+
+
+_loaded = False
+
+
+def load_plugin_kinds() -> dict[str, CheckKind]:
+    """Import the built-in kinds and those other packages ship; return the registry."""
+    global _loaded
+    if not _loaded:
+        for module in BUILTIN_MODULES:
+            importlib.import_module(module)
+        for module in PLUGIN_MODULES:
+            try:
+                importlib.import_module(module)
+            except ModuleNotFoundError as missing:
+                if missing.name != module:
+                    raise
+        _loaded = True
+    return CHECK_KINDS
+
+
+def as_list(value: Any) -> list[Any]:
+    """An arg that may be one value or a list of them, as a list (None → [])."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
+def request_of(page: PageVisit, hit: TagHit) -> Request | None:
+    """The request a hit was decoded from, when the capture recorded it."""
+    index = hit.request_index
+    if index is None or not 0 <= index < len(page.requests):
+        return None
+    return page.requests[index]
+
+
+def delivery_problem(request: Request | None) -> str | None:
+    """Why a request did not reach its server: `csp`, a network error, `HTTP 404` … or None."""
+    if request is None or request.answered_locally:
+        return None
+    if request.failure:
+        return "csp" if request.failure.lower() == "csp" else request.failure
+    if request.status is not None and request.status >= 400:
+        return f"HTTP {request.status}"
+    return None
+
+
+def is_delivered(page: PageVisit, hit: TagHit) -> bool:
+    """Did the hit leave the page (answered locally counts: it would have been delivered)?"""
+    return delivery_problem(request_of(page, hit)) is None
+
+
+def base_account(account: str | None) -> str | None:
+    """`AW-123/label` → `AW-123`: the account without a conversion label."""
+    return account.split("/", 1)[0] if account else account
+
+
+def account_matches(wanted: str | None, account: str | None) -> bool:
+    """None wants any account; `AW-123` matches `AW-123/label`; ids compare case-insensitively."""
+    if not wanted:
+        return True
+    if not account:
+        return False
+    if wanted.lower() == account.lower():
+        return True
+    return "/" not in wanted and base_account(account).lower() == wanted.lower()
+
+
+def hit_matches(
+    hit: TagHit,
+    provider: str | None,
+    account: str | None = None,
+    events: list[str] | None = None,
+    kinds: tuple[str, ...] | None = ("hit",),
+) -> bool:
+    """Does `hit` belong to provider/account, send one of `events`, and have one of `kinds`?"""
+    if provider and hit.provider != provider:
+        return False
+    if kinds and hit.kind not in kinds:
+        return False
+    if events and hit.event not in events:
+        return False
+    return account_matches(account, hit.account)
+
+
+def describe_tag(provider: str, account: str | None = None, event: str | None = None) -> str:
+    """Human words for a tag: `ga4 G-ABC123 purchase`."""
+    return " ".join(part for part in (provider, account, event) if part)

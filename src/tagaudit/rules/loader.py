@@ -1,0 +1,180 @@
+"""Reading rule files: YAML → validated Rules. Every problem names file, line and field.
+
+Owns the rule file format and finding the built-in rule files in both layouts (repository
+checkout: `<repo>/rules`; installed wheel: `tagaudit/_builtin_rules`). A rule file is either
+a list of rules or a mapping with a `rules:` list; see rules/README.md for the fields.
+Imports tagaudit.model, tagaudit.config (line-aware YAML), tagaudit.errors, tagaudit.rules.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from tagaudit.config import MarkedDict, Where, load_yaml
+from tagaudit.errors import ConfigError
+from tagaudit.model import CATEGORIES, SCENARIOS, SEVERITIES
+from tagaudit.rules.kinds import CheckKind, load_plugin_kinds
+from tagaudit.rules.rule import Rule, Scope, _compile
+
+RULE_KEYS = (
+    "id",
+    "title",
+    "category",
+    "severity",
+    "scope",
+    "check",
+    "args",
+    "help",
+    "description",
+    "examples",
+)
+REQUIRED_KEYS = ("id", "title", "category", "severity", "check", "help")
+SCOPE_KEYS = ("pages", "exclude", "scenarios", "links")
+RULE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules/: next to src/ in a checkout, `_builtin_rules` in an installed wheel."""
+    package = Path(__file__).resolve().parents[1]
+    for candidate in (package.parents[1] / "rules", package / "_builtin_rules"):
+        if candidate.is_dir() and any(candidate.glob("*.yaml")):
+            return candidate
+    raise ConfigError("the built-in rule files are missing from this installation")
+
+
+def builtin_rule_files() -> list[Path]:
+    return sorted(builtin_rules_dir().glob("*.yaml"))
+
+
+def read_rule_file(path: Path) -> list[Rule]:
+    """All rules of one file, validated against the registered check kinds."""
+    data = load_yaml(path)
+    where = Where(path, data)
+    if isinstance(data, dict):
+        if "rules" not in data:
+            where.fail(None, "a rule file is a list of rules, or has a `rules:` list")
+        where = where.child("rules")
+        data = where.data
+    if not isinstance(data, list):
+        where.fail(None, "must be a list of rules")
+    kinds = load_plugin_kinds()
+    rules = []
+    for index, item in enumerate(data):
+        if not isinstance(item, MarkedDict):
+            where.fail(index, "each rule must be a mapping")
+        rules.append(parse_rule(Where(path, item, f"rules[{index}]"), kinds))
+    return rules
+
+
+def parse_rule(where: Where, kinds: dict[str, CheckKind]) -> Rule:
+    """One rule mapping → Rule, or a ConfigError naming the field."""
+    data = where.data
+    for key in data:
+        if key not in RULE_KEYS:
+            where.fail(key, f"unknown key (known: {', '.join(RULE_KEYS)})")
+    for key in REQUIRED_KEYS:
+        if not isinstance(data.get(key), str) or not data[key].strip():
+            where.fail(key if key in data else None, f"`{key}` is required (a string)")
+    _check_choice(where, "id", None)
+    _check_choice(where, "category", CATEGORIES)
+    _check_choice(where, "severity", SEVERITIES)
+    if "\n" in data["title"].strip() or "\n" in data["help"].strip():
+        where.fail("title" if "\n" in data["title"].strip() else "help", "must be one line")
+    kind = kinds.get(data["check"])
+    if kind is None:
+        where.fail("check", f"unknown check kind {data['check']!r} (known: {', '.join(kinds)})")
+    args = _args(where, kind)
+    return Rule(
+        id=data["id"],
+        title=data["title"].strip(),
+        category=data["category"],
+        severity=data["severity"],
+        check=data["check"],
+        args=args,
+        scope=_scope(where),
+        help=data["help"].strip(),
+        description=str(data.get("description") or "").strip(),
+        examples=_examples(where),
+        source=f"{where.path}:{where.line()}",
+    )
+
+
+def _check_choice(where: Where, key: str, choices: tuple[str, ...] | None) -> None:
+    value = where.data[key]
+    if choices is None and not RULE_ID.match(value):
+        where.fail(key, f"{value!r}: use lowercase letters, digits, '-' and '.'")
+    if choices is not None and value not in choices:
+        where.fail(key, f"{value!r} is not one of {', '.join(choices)}")
+
+
+def _args(where: Where, kind: CheckKind) -> dict[str, Any]:
+    args = where.data.get("args") or MarkedDict()
+    if not isinstance(args, dict):
+        where.fail("args", "must be a mapping")
+    inner = Where(where.path, args, where.name("args"))
+    known = {**kind.required, **kind.optional}
+    for name in kind.required:
+        if name not in args:
+            where.fail("args", f"check {kind.name!r} needs `{name}`")
+    for name, value in args.items():
+        if name not in known:
+            inner.fail(name, f"unknown argument of {kind.name!r} (known: {', '.join(known)})")
+        if not isinstance(value, known[name]) or isinstance(value, bool) is not _wants_bool(
+            known[name]
+        ):
+            inner.fail(name, f"must be {_type_words(known[name])}, not {value!r}")
+    for name, problem in kind.validate(args) if kind.validate else []:
+        inner.fail(name.split(".")[0], f"{name}: {problem}")
+    return dict(args)
+
+
+def _wants_bool(spec: Any) -> bool:
+    types = spec if isinstance(spec, tuple) else (spec,)
+    return bool in types
+
+
+def _type_words(spec: Any) -> str:
+    types = spec if isinstance(spec, tuple) else (spec,)
+    words = {str: "a string", int: "a whole number", float: "a number", list: "a list"}
+    words |= {dict: "a mapping", bool: "true or false"}
+    return " or ".join(words.get(t, t.__name__) for t in types)
+
+
+def _scope(where: Where) -> Scope:
+    scope = where.data.get("scope")
+    if scope is None:
+        return Scope()
+    if not isinstance(scope, dict):
+        where.fail("scope", "must be a mapping with pages / exclude / scenarios / links")
+    inner = Where(where.path, scope, where.name("scope"))
+    result = Scope()
+    for key, value in scope.items():
+        if key not in SCOPE_KEYS:
+            inner.fail(key, f"unknown key (known: {', '.join(SCOPE_KEYS)})")
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            inner.fail(key, "must be a pattern or a list of patterns")
+        for pattern in values if key != "scenarios" else []:
+            _check_pattern(inner, key, pattern)
+        if key == "scenarios" and any(v not in SCENARIOS for v in values):
+            inner.fail(key, f"scenarios are {', '.join(SCENARIOS)}")
+        setattr(result, key, list(values))
+    return result
+
+
+def _check_pattern(where: Where, key: str, pattern: str) -> None:
+    try:
+        _compile(pattern)
+    except re.error as bad:
+        where.fail(key, f"bad pattern {pattern!r}: {bad}")
+
+
+def _examples(where: Where) -> dict[str, str]:
+    examples = where.data.get("examples")
+    if examples is None:
+        return {}
+    if not isinstance(examples, dict) or not set(examples) <= {"bad", "good"}:
+        where.fail("examples", "must be a mapping with `bad` and `good` texts")
+    return {k: str(v).rstrip() for k, v in examples.items()}

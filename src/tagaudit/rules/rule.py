@@ -1,0 +1,140 @@
+"""A rule as data: id, title, category, severity, scope, check kind + args, help, docs.
+
+Owns the Rule and Scope types, URL glob/regex matching, and the one way a check kind turns
+what it saw into a Finding (`Rule.finding`). Imports only tagaudit.model.
+
+Scope patterns match a page's path (`/checkout/thank-you*`), or the whole URL when the pattern
+has a scheme (`https://shop.example/**`), or a regex when written `re:^/p/\\d+$`. In globs `*`
+stays within one path segment, `**` crosses segments, `?` is one character; a pattern with a
+`?query` part also matches the query.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from tagaudit.model import Finding, LinkResult, PageVisit, Report
+
+
+@lru_cache(maxsize=512)
+def _compile(pattern: str) -> re.Pattern[str]:
+    if pattern.startswith("re:"):
+        return re.compile(pattern[3:])
+    out, i = [], 0
+    while i < len(pattern):
+        char = pattern[i]
+        if pattern.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        out.append({"*": "[^/]*", "?": "."}.get(char, re.escape(char)))
+        i += 1
+    return re.compile("^" + "".join(out) + "$")
+
+
+def url_matches(pattern: str, url: str) -> bool:
+    """Does `url` match one scope pattern (glob on the path or whole URL, or `re:` regex)?"""
+    parts = urlsplit(url)
+    if pattern.startswith("re:"):
+        return bool(_compile(pattern).search(url))
+    if "://" in pattern:
+        target = url.split("#", 1)[0]
+        return bool(_compile(pattern).match(target) or _compile(pattern).match(target + "/"))
+    path = parts.path or "/"
+    if "?" in pattern and parts.query:
+        path = f"{path}?{parts.query}"
+    return bool(_compile(pattern).match(path))
+
+
+def any_matches(patterns: list[str], url: str) -> bool:
+    return any(url_matches(p, url) for p in patterns)
+
+
+@dataclass
+class Scope:
+    """Which pages, scenarios and links a rule looks at."""
+
+    pages: list[str] = field(default_factory=lambda: ["**"])
+    exclude: list[str] = field(default_factory=list)
+    scenarios: list[str] | None = None
+    links: list[str] = field(default_factory=lambda: ["**"])
+
+    def covers_url(self, url: str) -> bool:
+        return any_matches(self.pages, url) and not any_matches(self.exclude, url)
+
+    def covers_page(self, page: PageVisit) -> bool:
+        if self.scenarios is not None and page.scenario not in self.scenarios:
+            return False
+        return self.covers_url(page.url) or bool(
+            page.final_url and page.final_url != page.url and self.covers_url(page.final_url)
+        )
+
+    def covers_link(self, link: LinkResult) -> bool:
+        return any_matches(self.links, link.url) and not any_matches(self.exclude, link.url)
+
+
+@dataclass
+class Rule:
+    """One rule. `check` names a registered check kind; `args` are that kind's arguments."""
+
+    id: str
+    title: str
+    category: str
+    severity: str
+    check: str
+    args: dict[str, Any] = field(default_factory=dict)
+    scope: Scope = field(default_factory=Scope)
+    help: str = ""
+    description: str = ""
+    examples: dict[str, str] = field(default_factory=dict)
+    source: str = ""
+    enabled: bool = True
+
+    def pages(self, report: Report) -> list[PageVisit]:
+        """The visited pages this rule applies to."""
+        return [p for p in report.pages if self.scope.covers_page(p)]
+
+    def links(self, report: Report) -> list[LinkResult]:
+        """The followed links this rule applies to."""
+        return [link for link in report.links if self.scope.covers_link(link)]
+
+    def finding(
+        self,
+        message: str,
+        url: str,
+        *,
+        page: PageVisit | None = None,
+        location: dict[str, Any] | None = None,
+        evidence: dict[str, Any] | None = None,
+        confidence: str = "high",
+    ) -> Finding:
+        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint)."""
+        where = dict(location or {})
+        if page is not None:
+            where.setdefault("scenario", page.scenario)
+        return Finding(
+            rule_id=self.id,
+            category=self.category,
+            severity=self.severity,
+            message=message,
+            url=url,
+            confidence=confidence,
+            location={k: v for k, v in where.items() if v is not None},
+            evidence=evidence or {},
+            help=self.help,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """What reporters need to describe the rule (stored in Report.config["rules"])."""
+        return {
+            "title": self.title,
+            "category": self.category,
+            "severity": self.severity,
+            "help": self.help,
+            "description": self.description,
+            "check": self.check,
+        }
