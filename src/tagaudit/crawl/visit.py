@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit import providers
@@ -82,11 +82,12 @@ class Worker:
         self._context: BrowserContext | None = None
         self._page: Page | None = None
         self._origins: set[str] = set()
+        self._cdp: CDPSession | None = None
 
     async def close(self) -> None:
         if self._context is not None:
             await _quietly(self._context.close())
-            self._context = self._page = None
+            self._context = self._page = self._cdp = None
 
     async def visit(self, url: str) -> tuple[PageVisit, list[str]]:
         """Load `url` and capture it; returns the PageVisit and the page's links (if asked)."""
@@ -99,7 +100,9 @@ class Worker:
                 links = await _quietly(page.evaluate(READ_LINKS), [])
         finally:
             recorder.stop()
-            self._origins.update(_origin(r.url) for r in recorder.requests)
+            self._origins.update(
+                _origin(r.url) for r in recorder.requests if r.resource_type == "document"
+            )
         visit.hits = decode_hits(visit)
         return visit, links
 
@@ -139,22 +142,21 @@ class Worker:
         return self._context, self._page
 
     async def _wipe(self, context: BrowserContext, page: Page) -> None:
-        """Forget everything the previous target left: as if this were a new context."""
+        """Forget everything the previous target left: as if this were a new context.
+
+        Storage (local, session, IndexedDB, cache storage, service workers) only exists for
+        origins that had a document, so only those are cleared; cookies go all at once.
+        """
         for frame in page.frames:  # sessionStorage belongs to the tab, not the origin
             await _quietly(frame.evaluate("() => { try { sessionStorage.clear() } catch (e) {} }"))
         await _quietly(page.goto("about:blank"))
         await context.clear_cookies()
-        cdp = await context.new_cdp_session(page)
-        try:
-            for origin in sorted(o for o in self._origins if o):
-                await _quietly(
-                    cdp.send(
-                        "Storage.clearDataForOrigin", {"origin": origin, "storageTypes": "all"}
-                    )
-                )
-            await _quietly(cdp.send("Network.clearBrowserCache"))
-        finally:
-            await _quietly(cdp.detach())
+        if self._cdp is None:
+            self._cdp = await context.new_cdp_session(page)
+        for origin in sorted(o for o in self._origins if o):
+            params = {"origin": origin, "storageTypes": "all"}
+            await _quietly(self._cdp.send("Storage.clearDataForOrigin", params))
+        await _quietly(self._cdp.send("Network.clearBrowserCache"))
         self._origins.clear()
 
 
