@@ -1,1 +1,211 @@
-"""Placeholder: this command module is being written; it registers its commands on `app`."""
+"""`tagaudit links`: follow campaign links hop by hop and report lost parameters.
+
+Thin: arguments become LinkTargets (bad inputs are one line each on stderr; exit 2 only when
+nothing usable is left), the link runner follows them (httpx) and, when asked or by default
+when a browser is available, loads the landings in Chromium; the rules engine turns the
+LinkResults into findings; reporters and the exit code are shared with `audit`.
+
+`--browser` policy: `auto` (default) uses Chromium when one can be found, because the
+`links` command has no page audit that would otherwise look at the landing page's tags; when
+none is found it says so and checks over HTTP only. `--browser` insists (exit 3 without
+one), `--no-browser` never starts one (CI without Chromium, big link lists).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tagaudit import __version__
+from tagaudit.cli import app
+from tagaudit.cli.common import (
+    FailOnOpt,
+    HtmlOpt,
+    JsonOpt,
+    JunitOpt,
+    MarkdownOpt,
+    QuietOpt,
+    ReportOptions,
+    SarifOpt,
+    VerboseOpt,
+    exit_code_for,
+    write_reports,
+)
+from tagaudit.config import Config, load_config
+from tagaudit.errors import EnvironmentProblem, UsageError
+from tagaudit.links.inputs import read_inputs
+from tagaudit.links.settings import TRANSPORTS, LinkSettings
+from tagaudit.model import LinkResult, Report
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def link_settings(config: Config, flags: dict[str, Any]) -> LinkSettings:
+    """Defaults ← tagaudit.yaml `links:` section ← command-line flags."""
+    settings = LinkSettings()
+    section = (config.raw or {}).get("links") or {}
+    if not isinstance(section, dict):
+        raise UsageError("`links:` in the config must be a mapping")
+    for key, value in {**section, **{k: v for k, v in flags.items() if v is not None}}.items():
+        if key in ("targets", "sources"):
+            continue
+        if not hasattr(settings, key):
+            raise UsageError(f"unknown links setting {key!r}")
+        setattr(settings, key, value)
+    if settings.transport not in TRANSPORTS:
+        raise UsageError(f"--transport must be one of {', '.join(TRANSPORTS)}")
+    if settings.max_hops < 1 or settings.concurrency < 1 or settings.per_host < 1:
+        raise UsageError("--max-hops, --concurrency and --per-host must be at least 1")
+    return settings
+
+
+def _navigator(mode: str, path: str | None) -> Any:
+    """The Chromium navigator, or None (auto without a browser, or --no-browser)."""
+    if mode == "off":
+        return None
+    from tagaudit.browser.discovery import find_browser
+
+    try:
+        found = find_browser(path) if path else find_browser()
+    except EnvironmentProblem:
+        if mode == "on":
+            raise
+        print("tagaudit: no Chromium found; checking links over HTTP only", file=sys.stderr)
+        return None
+    from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+
+    return PlaywrightLinkNavigator(found.path)
+
+
+def follow(targets: list[Any], settings: LinkSettings, navigator: Any) -> list[LinkResult]:
+    """Run the link checker, with the browser open around it when there is one."""
+    import asyncio
+
+    from tagaudit.links.runner import check_links
+
+    async def run() -> list[LinkResult]:
+        if navigator is None:
+            return await check_links(targets, settings)
+        async with navigator as nav:
+            return await check_links(targets, settings, nav)
+
+    return asyncio.run(run())
+
+
+def apply_rules(report: Report, config: Config) -> str:
+    """Findings through the rules engine; the links-only fallback when it is absent."""
+    try:
+        from tagaudit.rules import apply
+    except ImportError:
+        from tagaudit.links.rulebook import evaluate
+
+        report.findings = evaluate(report.links)
+        report.summarize()
+        return "links.rulebook"
+    apply(report, config)
+    return "rules"
+
+
+def print_links(report: Report, options: ReportOptions) -> None:
+    """One line per link, then the findings (via the terminal reporter when present)."""
+    try:
+        from tagaudit.report import terminal
+    except ImportError:
+        terminal = None
+    if terminal is not None:
+        terminal.render(report, verbose=options.verbose, quiet=options.quiet)
+        return
+    if not options.quiet:
+        for link in report.links:
+            redirects = max(0, len(link.hops) - 1)
+            print(f"{link.verdict:>12}  {redirects} hop(s)  {link.url} → {link.final_url}")
+        for finding in report.findings:
+            print(f"{finding.severity:>8}  {finding.rule_id}  {finding.url}")
+            print(f"          {finding.message}")
+    counts = report.summary.get("findings", {})
+    print(f"{len(report.links)} links: " + ", ".join(f"{n} {s}" for s, n in counts.items()))
+
+
+@app.command()
+def links(
+    inputs: Annotated[
+        list[str] | None, typer.Argument(help="URLs, .txt lists (# comments) or .csv exports.")
+    ] = None,
+    config_path: Annotated[
+        Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")
+    ] = None,
+    rule_files: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
+    ] = None,
+    browser: Annotated[
+        bool | None,
+        typer.Option(
+            "--browser/--no-browser",
+            help="Load landings in Chromium (JS redirects, landing tags). Default: if found.",
+        ),
+    ] = None,
+    browser_path: Annotated[
+        str | None, typer.Option("--browser-path", help="Chromium/Chrome executable.")
+    ] = None,
+    max_hops: Annotated[int | None, typer.Option(help="Give up after this many redirects.")] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Links followed at once.")] = None,
+    per_host: Annotated[int | None, typer.Option(help="Requests at once per host.")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Limit per link (s).")] = None,
+    retries: Annotated[int | None, typer.Option(help="Retries on 429/5xx.")] = None,
+    param: Annotated[
+        list[str] | None, typer.Option("--param", help="Extra tracking parameter (repeatable).")
+    ] = None,
+    transport: Annotated[str | None, typer.Option(help="aiohttp (default) or httpx.")] = None,
+    json_path: JsonOpt = None,
+    junit: JunitOpt = None,
+    html: HtmlOpt = None,
+    sarif: SarifOpt = None,
+    markdown: MarkdownOpt = None,
+    fail_on: FailOnOpt = "error",
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+) -> None:
+    """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene."""
+    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    config = load_config(config_path)
+    config.rule_files.extend(rule_files or [])
+    flags = {
+        "max_hops": max_hops,
+        "concurrency": concurrency,
+        "per_host": per_host,
+        "timeout": timeout,
+        "retries": retries,
+        "transport": transport,
+        "extra_params": param or None,
+    }
+    settings = link_settings(config, flags)
+    section = (config.raw or {}).get("links") or {}
+    read = read_inputs(list(inputs or []) + [str(t) for t in section.get("targets") or []])
+    for problem in read.problems:
+        print(f"tagaudit: {problem}", file=sys.stderr)
+    if not read.targets:
+        raise UsageError("no usable links: give URLs, a .txt list or a .csv with a URL column")
+    mode = {True: "on", False: "off", None: "auto"}[browser]
+    navigator = _navigator(mode, browser_path)
+    report = Report(tool_version=__version__, started=_now())
+    report.config = {
+        "command": "links",
+        "links": len(read.targets),
+        "input_problems": read.problems,
+        "browser": navigator is not None,
+        "transport": settings.transport,
+    }
+    report.links = follow(read.targets, settings, navigator)
+    report.finished = _now()
+    report.config["findings_by"] = apply_rules(report, config)
+    print_links(report, options)
+    for path in write_reports(report, options):
+        if not quiet:
+            print(f"wrote {path}")
+    raise typer.Exit(exit_code_for(report, options.fail_on))

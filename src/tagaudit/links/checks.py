@@ -1,0 +1,57 @@
+"""The link checker's check kinds, registered with the rules engine (tagaudit.rules).
+
+Each kind wraps one pure function of links.assess / links.hygiene: for every link in the
+rule's scope it calls the function with the rule's args and `Rule.finding` as the maker, so
+id, category, severity and help come from the rule file (rules/links.yaml). Imported by
+`tagaudit.rules.kinds.load_plugin_kinds()`. Imports the model, tagaudit.rules and links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tagaudit.links.assess import LINK_CHECKS, LinkCheck, Make
+from tagaudit.links.hygiene import UTM_CHECKS, case_variants
+from tagaudit.model import Finding, LinkResult, Report
+from tagaudit.rules.kinds import check_kind
+from tagaudit.rules.rule import Rule
+
+# Optional args per kind (the rule loader validates rule files against these).
+ARGS: dict[str, dict[str, Any]] = {
+    "redirect-chain": {"max_hops": int},
+    "link-verdict": {"verdict": str},
+    "link-must-arrive": {"params": list},
+    "link-param-stored": {"params": list},
+    "utm-required": {"params": list},
+    "utm-names": {"allow": list},
+    "utm-channel": {"flag": list},
+}
+
+
+def maker(rule: Rule, link: LinkResult) -> Make:
+    """`Rule.finding` bound to one link: (message, evidence, location) → Finding."""
+
+    def make(message: str, evidence: dict[str, Any], location: dict[str, Any]) -> Finding:
+        return rule.finding(message, link.url, location=location, evidence=evidence)
+
+    return make
+
+
+def _register(name: str, func: LinkCheck) -> None:
+    def run(rule: Rule, report: Report) -> Iterator[Finding]:
+        for link in rule.links(report):
+            yield from func(link, rule.args, maker(rule, link))
+
+    run.__doc__ = func.__doc__
+    check_kind(name, optional=ARGS.get(name, {}))(run)
+
+
+for _name, _func in {**LINK_CHECKS, **UTM_CHECKS}.items():
+    _register(_name, _func)
+
+
+@check_kind("utm-case")
+def utm_case(rule: Rule, report: Report) -> Iterator[Finding]:
+    """utm_* values that differ only by case across one campaign's links."""
+    yield from case_variants(rule.links(report), lambda link: maker(rule, link))

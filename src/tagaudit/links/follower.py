@@ -1,0 +1,252 @@
+"""The hop-by-hop follower: httpx with automatic redirects off, one LinkResult per link.
+
+Owns the HTTP side of the link checker: a global concurrency limit (links in flight), a
+per-host limit (requests in flight per host), retries with backoff on 429/5xx honouring
+`Retry-After` (capped), per-link timeouts, deduplication of identical URLs, a cookie jar per
+link, and meta refresh / `Refresh:` header hops parsed from 200 answers. Loops are found with
+a visited set and reported with their cycle. Next hops come from `response.next_request`
+(httpx resolves relative Locations and the method change of 303); the hop's URL is also kept
+as the server wrote it, so the parameter ledger sees encoding changes.
+
+Transport, chosen by measurement (benchmarks/bench_links.py, same run, loopback): httpx's
+client API over the aiohttp transport (`httpx-aiohttp`) is several times faster than httpx's
+default httpcore pool; `LinkSettings.transport = "httpx"` switches back.
+
+Imports httpx (and the aiohttp transport), never Playwright; browser hops come in through
+`links.navigator`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+from http.cookiejar import DefaultCookiePolicy
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from tagaudit.links import meta
+from tagaudit.links.outcome import (
+    RETRY_STATUSES,
+    classify_error,
+    is_bot_wall,
+    verdict_for_status,
+)
+from tagaudit.links.params import build_ledger
+from tagaudit.links.settings import LinkSettings
+from tagaudit.model import Hop, LinkResult
+
+
+class _NoCookies(DefaultCookiePolicy):
+    """The shared client keeps no cookies: each link has its own jar (no cross-talk)."""
+
+    def set_ok(self, cookie, request):  # type: ignore[no-untyped-def]
+        return False
+
+
+def make_client(
+    settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> httpx.AsyncClient:
+    """An AsyncClient with redirects off, on the transport the settings name."""
+    limits = httpx.Limits(
+        max_connections=max(settings.concurrency, settings.per_host) * 2,
+        max_keepalive_connections=max(settings.concurrency, settings.per_host) * 2,
+    )
+    if transport is None and settings.transport == "aiohttp":
+        from httpx_aiohttp import AiohttpTransport
+
+        transport = AiohttpTransport(limits=limits)
+    client = httpx.AsyncClient(
+        transport=transport,
+        limits=limits,
+        timeout=httpx.Timeout(settings.timeout),
+        follow_redirects=False,
+        headers={"User-Agent": settings.user_agent},
+    )
+    client.cookies.jar.set_policy(_NoCookies())
+    return client
+
+
+class Follower:
+    """Follows links with one shared client; use as `async with Follower(settings) as f`."""
+
+    def __init__(self, settings: LinkSettings, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self._client = client
+        self._owns_client = client is None
+        self._hosts: dict[str, asyncio.Semaphore] = {}
+        self._links: asyncio.Semaphore | None = None
+
+    async def __aenter__(self) -> Follower:
+        if self._client is None:
+            self._client = make_client(self.settings)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._owns_client and self._client is not None:
+            await self._client.aclose()
+
+    async def follow_all(self, urls: list[str]) -> dict[str, LinkResult]:
+        """Follow every distinct URL once (identical URLs share one result)."""
+        self._links = asyncio.Semaphore(self.settings.concurrency)
+        distinct = list(dict.fromkeys(urls))
+        results = await asyncio.gather(*(self._limited(url) for url in distinct))
+        return dict(zip(distinct, results, strict=True))
+
+    async def _limited(self, url: str) -> LinkResult:
+        assert self._links is not None
+        async with self._links:
+            return await self.follow(url)
+
+    async def follow(self, url: str) -> LinkResult:
+        """Follow one link to its end; problems become the result's verdict, never raise."""
+        result = LinkResult(url=url)
+        try:
+            await asyncio.wait_for(self._walk(result), self.settings.timeout)
+        except (asyncio.TimeoutError, TimeoutError):
+            _fail(result, "broken", "timeout", f"no answer within {self.settings.timeout:g} s")
+        result.ledger = build_ledger(result.hops, self.settings.extra_params)
+        if result.hops:
+            result.final_url = result.hops[-1].url
+            result.final_status = result.hops[-1].status
+        return result
+
+    async def _walk(self, result: LinkResult) -> None:
+        assert self._client is not None
+        jar = httpx.Cookies()
+        raw_url = result.url
+        visited = {raw_url.split("#", 1)[0]}
+        request = self._client.build_request(self.settings.method, raw_url)
+        while True:
+            hop = Hop(url=raw_url)
+            result.hops.append(hop)
+            jar.set_cookie_header(request)
+            started = time.perf_counter()
+            try:
+                response = await self._send(request)
+                try:
+                    next_raw, next_request = await self._next_hop(hop, raw_url, response, result)
+                finally:
+                    await response.aclose()
+            except Exception as problem:  # any transport error is this link's verdict
+                reason, text = classify_error(problem)
+                _fail(result, "broken", reason, text)
+                return
+            finally:
+                hop.elapsed = round(time.perf_counter() - started, 4)
+            if "set-cookie" in response.headers:
+                jar.extract_cookies(response)
+            if next_raw is None or next_request is None:
+                return
+            if not self._may_continue(result, next_raw, visited):
+                return
+            raw_url, request = next_raw, next_request
+
+    async def _next_hop(
+        self, hop: Hop, raw_url: str, response: httpx.Response, result: LinkResult
+    ) -> tuple[str | None, httpx.Request | None]:
+        """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
+        hop.status = response.status_code
+        location = response.headers.get("location")
+        if location is not None and response.next_request is not None:
+            hop.location = location
+            return _inherit_fragment(urljoin(raw_url, location), raw_url), response.next_request
+        body = b""
+        if response.status_code in (200, 403, 503, 429) or response.status_code >= 900:
+            body = await _read_some(response, self.settings.max_body)
+        if is_bot_wall(response.status_code, response.headers, body[:65536]):
+            _fail(result, "unverifiable", "bot-wall", f"bot wall (status {response.status_code})")
+            return None, None
+        verdict, reason = verdict_for_status(response.status_code)
+        if verdict != "ok":
+            _fail(result, verdict, reason, f"HTTP {response.status_code}")
+            return None, None
+        target = meta.refresh_target(response.headers, body)
+        if target is None:
+            return None, None
+        hop.location, hop.via = target, "meta"
+        absolute = _inherit_fragment(urljoin(raw_url, target), raw_url)
+        assert self._client is not None
+        return absolute, self._client.build_request("GET", absolute)
+
+    def _may_continue(self, result: LinkResult, next_raw: str, visited: set[str]) -> bool:
+        """Stop on a loop (with its cycle) or when the hop cap is reached."""
+        key = next_raw.split("#", 1)[0]
+        if key in visited:
+            urls = [h.url.split("#", 1)[0] for h in result.hops]
+            cycle = [*urls[urls.index(key) :], key]
+            result.landing["cycle"] = cycle
+            text = "redirect loop: " + " → ".join(_short(u) for u in cycle)
+            _fail(result, "broken", "loop", text)
+            return False
+        if len(result.hops) >= self.settings.max_hops + 1:
+            result.hops[-1].location = result.hops[-1].location or next_raw
+            text = f"more than {self.settings.max_hops} redirects"
+            _fail(result, "broken", "too-many-hops", text)
+            return False
+        visited.add(key)
+        return True
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        """Send with the per-host limit; retry 429/5xx with backoff and Retry-After."""
+        assert self._client is not None
+        host = request.url.host
+        # Redirect requests carry an unread (empty) stream; read it so the aiohttp transport
+        # sends no chunked body with a GET.
+        await request.aread()
+        gate = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
+        for attempt in range(self.settings.retries + 1):
+            async with gate:
+                response = await self._client.send(request, stream=True)
+            if response.status_code not in RETRY_STATUSES or attempt == self.settings.retries:
+                return response
+            await response.aclose()
+            await asyncio.sleep(self._wait(response, attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _wait(self, response: httpx.Response, attempt: int) -> float:
+        advised = retry_after(response.headers.get("retry-after"))
+        wait = advised if advised is not None else self.settings.backoff * 2**attempt
+        return max(0.0, min(wait, self.settings.retry_wait_cap))
+
+
+def retry_after(value: str | None) -> float | None:
+    """`Retry-After` in seconds: a number, or an HTTP date (RFC 9110 10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.replace(".", "", 1).isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+async def _read_some(response: httpx.Response, limit: int) -> bytes:
+    """Up to `limit` bytes of the body (enough for a meta refresh or a challenge page)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)
+
+
+def _inherit_fragment(url: str, previous: str) -> str:
+    """A Location without a fragment keeps the previous one (RFC 9110 10.2.2)."""
+    if "#" in url or "#" not in previous:
+        return url
+    return f"{url}#{previous.split('#', 1)[1]}"
+
+
+def _fail(result: LinkResult, verdict: str, reason: str | None, text: str) -> None:
+    result.verdict, result.reason, result.error = verdict, reason, text
+
+
+def _short(url: str) -> str:
+    return urlsplit(url).path or "/"

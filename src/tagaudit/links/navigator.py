@@ -1,0 +1,112 @@
+"""The small Protocol through which the link checker uses a real browser, and what it learns.
+
+The follower is httpx-only; JavaScript redirects and the landing page's analytics need
+Chromium. `browser/link_navigator.py` implements `LinkNavigator` (links never imports
+Playwright): it loads a link in a fresh context and returns a model `PageVisit` with its hops
+(`via` = `http`, `meta` or `js`), final URL, decoded tag hits and cookie names. This module
+merges that visit into the `LinkResult`: JS hops past where httpx stopped extend the chain
+(and the ledger), a different landing is recorded, and the tracking parameters that reached
+the page's analytics are listed. Imports only the model and links.params.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from tagaudit.links.params import build_ledger, tracking_params
+from tagaudit.model import LinkResult, PageVisit, to_dict
+
+# Cookies the vendors' tags store click ids in (first-party conversion linkers):
+# Google `_gcl_aw` (gclid), `_gcl_dc` (dclid), `_gcl_gb` (gbraid/wbraid), per Google's
+# "About the conversion linker" help page; Meta `_fbc` (fbclid, developers.facebook.com
+# "fbp and fbc parameters"); Microsoft UET `_uetmsclkid`; LinkedIn `li_fat_id`;
+# Pinterest `_epik`; X `_twclid`; TikTok `ttclid` (community reports).
+CLICK_ID_COOKIES: dict[str, tuple[str, ...]] = {
+    "gclid": ("_gcl_aw",),
+    "dclid": ("_gcl_dc",),
+    "gbraid": ("_gcl_gb", "_gcl_ag"),
+    "wbraid": ("_gcl_gb", "_gcl_ag"),
+    "fbclid": ("_fbc",),
+    "msclkid": ("_uetmsclkid",),
+    "li_fat_id": ("li_fat_id",),
+    "epik": ("_epik",),
+    "twclid": ("_twclid",),
+    "ttclid": ("ttclid",),
+}
+
+
+class LinkNavigator(Protocol):
+    """Loads one link in a real browser; never raises for a page problem (sets `error`)."""
+
+    async def visit(self, url: str, *, timeout: float, settle: float) -> PageVisit: ...
+
+
+def _without_fragment(url: str | None) -> str:
+    return (url or "").split("#", 1)[0]
+
+
+def merge_visit(result: LinkResult, visit: PageVisit, extra: Iterable[str] = ()) -> None:
+    """Fold what the browser saw into `result` (hops, landing, analytics continuity)."""
+    extra = tuple(extra)
+    http_final = result.final_url
+    if visit.error and not visit.hops:
+        result.landing = {"browser_error": visit.error}
+        return
+    _extend_with_client_hops(result, visit)
+    landed = visit.final_url or (visit.hops[-1].url if visit.hops else None)
+    result.landing = {
+        "browser_final_url": landed,
+        "browser_hops": [to_dict(h) for h in visit.hops],
+        "http_final_url": http_final,
+        "differs": _without_fragment(landed) != _without_fragment(http_final),
+        **analytics_continuity(landed or "", visit, result.url, extra),
+    }
+    if visit.error:
+        result.landing["browser_error"] = visit.error
+    result.ledger = build_ledger(result.hops, extra)
+
+
+def _extend_with_client_hops(result: LinkResult, visit: PageVisit) -> None:
+    """Where httpx stopped on a 200 but the browser went on (JS), append the browser's hops."""
+    if result.verdict != "ok" or not result.hops:
+        return
+    stop = _without_fragment(result.hops[-1].url)
+    urls = [_without_fragment(h.url) for h in visit.hops]
+    if stop not in urls:
+        return
+    at = urls.index(stop)
+    extra_hops = visit.hops[at + 1 :]
+    if not extra_hops or visit.hops[at].location is None:
+        return
+    result.hops[-1].location = visit.hops[at].location
+    result.hops[-1].via = visit.hops[at].via
+    result.hops.extend(extra_hops)
+    result.final_url = extra_hops[-1].url
+    result.final_status = extra_hops[-1].status
+
+
+def analytics_continuity(
+    landed: str, visit: PageVisit, link: str, extra: tuple[str, ...]
+) -> dict[str, object]:
+    """Which of the link's tracking parameters arrived, reached a tag hit, or were stored."""
+    sent = tracking_params(link, extra)
+    arrived = tracking_params(landed, extra)
+    reported = [h.params.get("page_url") or h.params.get("dl") for h in visit.hits]
+    reported = [u for u in reported if isinstance(u, str)]
+    in_hits: set[str] = set()
+    for page_url in reported:
+        in_hits.update(tracking_params(page_url, extra))
+    cookie_names = sorted({c.name for c in visit.cookies})
+    stored = {
+        name: [c for c in CLICK_ID_COOKIES.get(name, ()) if c in cookie_names] for name in sent
+    }
+    return {
+        "arrived": sorted(n for n in sent if n in arrived),
+        "reached_analytics": sorted(n for n in sent if n in in_hits),
+        "stored_in_cookies": {n: v for n, v in stored.items() if v},
+        "analytics_page_urls": reported,
+        "tag_hits": len(visit.hits),
+        "providers": sorted({h.provider for h in visit.hits}),
+        "cookies": cookie_names,
+    }

@@ -1,0 +1,78 @@
+"""Checking a list of campaign links end to end: follow (httpx), then look (browser).
+
+Owns the order of work: identical URLs are followed once; each input keeps its own copy of
+the result with its expectations (`LinkResult.expected`); links that landed on a 2xx page
+are then loaded by the `LinkNavigator` when one is given (a few at a time), and what the
+browser saw is merged in. Imports links and the model only; the browser comes in through
+the Protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+
+from tagaudit.links.follower import Follower
+from tagaudit.links.inputs import LinkTarget
+from tagaudit.links.navigator import LinkNavigator, merge_visit
+from tagaudit.links.settings import LinkSettings
+from tagaudit.model import LinkResult
+
+BROWSER_CONCURRENCY = 3
+
+
+async def check_links(
+    targets: list[LinkTarget],
+    settings: LinkSettings | None = None,
+    navigator: LinkNavigator | None = None,
+) -> list[LinkResult]:
+    """One LinkResult per target, in input order."""
+    settings = settings or LinkSettings()
+    async with Follower(settings) as follower:
+        followed = await follower.follow_all([t.url for t in targets])
+    if navigator is not None:
+        await _look(list(followed.values()), settings, navigator)
+    results = []
+    for target in targets:
+        result = copy.deepcopy(followed[target.url])
+        result.expected = _expectations(target)
+        results.append(result)
+    return results
+
+
+def _expectations(target: LinkTarget) -> dict[str, object]:
+    expected: dict[str, object] = {"source": target.source}
+    if target.expected_landing:
+        expected["landing"] = target.expected_landing
+    if target.must_arrive:
+        expected["must_arrive"] = list(target.must_arrive)
+    if target.expected_channel:
+        expected["channel"] = target.expected_channel
+    return expected
+
+
+def wants_browser(result: LinkResult) -> bool:
+    """Only links that landed on a page are worth a browser visit."""
+    return result.verdict == "ok" and result.final_status is not None and result.final_status < 300
+
+
+async def _look(results: list[LinkResult], settings: LinkSettings, nav: LinkNavigator) -> None:
+    gate = asyncio.Semaphore(BROWSER_CONCURRENCY)
+
+    async def one(result: LinkResult) -> None:
+        async with gate:
+            visit = await nav.visit(
+                result.url, timeout=settings.timeout, settle=settings.browser_settle
+            )
+        merge_visit(result, visit, settings.extra_params)
+
+    await asyncio.gather(*(one(r) for r in results if wants_browser(r)))
+
+
+def check_links_sync(
+    targets: list[LinkTarget],
+    settings: LinkSettings | None = None,
+    navigator: LinkNavigator | None = None,
+) -> list[LinkResult]:
+    """`check_links` for synchronous callers (the CLI)."""
+    return asyncio.run(check_links(targets, settings, navigator))
