@@ -14,7 +14,7 @@ import weakref
 
 from playwright.async_api import BrowserContext, Route
 
-from tagaudit import providers
+from tagaudit.providers.routing import Catalog, default_catalog, is_collection_endpoint
 
 ONE_PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 CORS_HEADERS = {
@@ -27,25 +27,48 @@ CORS_HEADERS = {
 ANSWERED: weakref.WeakSet = weakref.WeakSet()
 
 
-def interception_pattern() -> re.Pattern[str]:
-    """A regex anchored on scheme and host (never a substring match of the whole URL).
+def interception_pattern(catalog: Catalog | None = None) -> re.Pattern[str]:
+    """A regex for the URLs the browser must pause: anchored on scheme and host.
 
-    It matches every vendor collection host in the catalog, plus any host for the paths that
-    first-party and server-side tagging use (`/g/collect`, `/tr`, …); the handler then asks
-    `providers.is_collection_endpoint` for the exact answer.
+    Built from the catalog's collection endpoints: their hosts (exact, `*.suffix`,
+    `prefix.*`), and for any-host endpoints (first-party GA4 `/g/collect`, self-hosted
+    Matomo …) their path patterns. Playwright evaluates it in the browser process too, so it
+    must mean the same in Python and JavaScript: no named groups, `$` as a lookahead. The
+    handler then asks the catalog for the exact answer.
     """
-    hosts = sorted(providers.collection_hosts(), key=len, reverse=True)
-    host_alt = "|".join(re.escape(h) for h in hosts)
-    paths = "|".join(re.escape(p) for p in providers.first_party_paths())
-    host_part = rf"(?:[^/?#@]*\.)?(?:{host_alt})" if host_alt else r"(?!)"
-    path_part = rf"|[^/?#]+(?:{paths})(?:[/?;#]|$)" if paths else ""
-    return re.compile(rf"^https?://(?:{host_part}(?::\d+)?(?:[/?#]|$){path_part})")
+    hosts: set[str] = set()
+    paths: set[str] = set()
+    for provider in (catalog or default_catalog()).providers.values():
+        for endpoint in provider.endpoints:
+            if not endpoint.is_collection:
+                continue
+            if "*" in endpoint.hosts:
+                paths.update(_portable_path(p.pattern) for p in endpoint.paths)
+            hosts.update(_host_regex(h) for h in endpoint.hosts if h != "*")
+    alternatives = [rf"(?:{'|'.join(sorted(hosts))})(?::\d+)?(?=[/?#]|$)"] if hosts else []
+    alternatives += [rf"[^/?#]+{path}" for path in sorted(paths)]
+    return re.compile(rf"^https?://(?:{'|'.join(alternatives) or '(?!)'})")
 
 
-async def answer_hit(route: Route) -> None:
+def _host_regex(host: str) -> str:
+    if host.startswith("*."):
+        return rf"(?:[^/?#@:]+\.)?{re.escape(host[2:])}"
+    if host.endswith(".*"):
+        return rf"{re.escape(host[:-1])}[^/?#@:]+"
+    return re.escape(host)
+
+
+def _portable_path(pattern: str) -> str:
+    """A path regex (searched in the path) rewritten to follow the host in a full URL."""
+    body = re.sub(r"\(\?P<\w+>", "(?:", pattern)
+    body = body[1:] if body.startswith("^") else rf"[^?#]*?{body}"
+    return body[:-1] + "(?=[?#]|$)" if body.endswith("$") else body
+
+
+async def answer_hit(route: Route, catalog: Catalog | None = None) -> None:
     """Fulfil a collection hit locally; let anything else through untouched."""
     request = route.request
-    if not providers.is_collection_endpoint(request.url):
+    if not is_collection_endpoint(request.url, catalog):
         await route.fallback()
         return
     ANSWERED.add(request)
@@ -59,6 +82,6 @@ async def answer_hit(route: Route) -> None:
         await route.fulfill(status=204, body=b"", headers=headers)
 
 
-async def install_hit_route(context: BrowserContext) -> None:
+async def install_hit_route(context: BrowserContext, catalog: Catalog | None = None) -> None:
     """Route matching requests of every page, frame and worker of `context` to `answer_hit`."""
-    await context.route(interception_pattern(), answer_hit)
+    await context.route(interception_pattern(catalog), lambda route: answer_hit(route, catalog))

@@ -18,6 +18,7 @@ from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import install_hit_route
 from tagaudit.errors import EnvironmentProblem
+from tagaudit.providers.routing import Catalog
 
 # Chrome on Linux, without "Headless" in it: some consent banners and bot walls hide from an
 # automated-looking browser (DESIGN.md, "Browser discovery").
@@ -48,6 +49,7 @@ class SessionSettings:
     timezone: str | None = None
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
     extra_args: tuple[str, ...] = ()
+    catalog: Catalog | None = None  # the user's providers added to the built-in ones
 
 
 class BrowserSession:
@@ -114,5 +116,5 @@ class BrowserSession:
         context = await self.browser.new_context(**{**defaults, **options})
         await context.add_init_script(CSP_LISTENER)
         if not settings.deliver_hits:
-            await install_hit_route(context)
+            await install_hit_route(context, settings.catalog)
         return context

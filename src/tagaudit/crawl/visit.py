@@ -22,6 +22,7 @@ from tagaudit import providers
 from tagaudit.browser.capture import CSP_FAILURES, Recorder
 from tagaudit.browser.session import BrowserSession
 from tagaudit.model import Hop, PageVisit, TagHit
+from tagaudit.providers.routing import Catalog
 
 ISOLATION_MODES = ("reuse", "context")
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
@@ -38,13 +39,13 @@ class VisitSettings:
     collect_links: bool = False
 
 
-def decode_hits(visit: PageVisit) -> list[TagHit]:
+def decode_hits(visit: PageVisit, catalog: Catalog | None = None) -> list[TagHit]:
     """Decode every request that left the page (CSP-blocked ones never did)."""
     hits: list[TagHit] = []
     for index, request in enumerate(visit.requests):
         if request.failure in CSP_FAILURES:
             continue
-        for hit in providers.decode_request(request):
+        for hit in providers.decode_request(request, catalog):
             hit.request_index = index
             hit.phase = request.phase
             hits.append(hit)
@@ -103,7 +104,7 @@ class Worker:
             self._origins.update(
                 _origin(r.url) for r in recorder.requests if r.resource_type == "document"
             )
-        visit.hits = decode_hits(visit)
+        visit.hits = decode_hits(visit, self.session.settings.catalog)
         return visit, links
 
     async def _load(self, page: Page, recorder: Recorder, url: str) -> PageVisit:
