@@ -1,0 +1,312 @@
+"""The provider catalog: loading catalog.yaml (+ user entries), validating it, typed access.
+
+This module owns the catalog *schema* (documented at the top of catalog.yaml) and turns the
+data into frozen `Provider` / `Endpoint` objects. Malformed entries raise `ConfigError` naming
+the field, and the line when the entry came from YAML. It must not import a browser or httpx.
+
+Example of a user entry (tagaudit.yaml) adding a first-party GA4 endpoint and a new vendor::
+
+    providers:
+      - id: ga4
+        endpoints: [{kind: hit, hosts: [t.example.com], paths: ['^/collect/v2$']}]
+      - id: acme
+        name: Acme Pixel
+        account: [aid]
+        event: [ev]
+        endpoints: [{kind: hit, hosts: [px.acme.test], paths: ['^/hit$']}]
+
+    >>> providers = parse_providers([{"id": "acme", "name": "Acme", "account": ["aid"],
+    ...     "endpoints": [{"kind": "hit", "hosts": ["px.acme.test"], "paths": ["^/hit$"]}]}])
+    >>> providers["acme"].endpoints[0].hosts
+    ('px.acme.test',)
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from tagaudit.errors import ConfigError
+
+ENDPOINT_KINDS = ("hit", "ping", "library", "config")
+COLLECTION_KINDS = frozenset({"hit", "ping"})
+SHARED_NAMES = ("value", "currency", "transaction_id", "event_id", "items", "page_url")
+DECODERS = (
+    "generic",
+    "ga4",
+    "universal_analytics",
+    "google_ads",
+    "floodlight",
+    "x_ads",
+    "criteo",
+    "matomo",
+)
+_PROVIDER_KEYS = {
+    "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",
+    "consent", "labels", "endpoints",
+}  # fmt: skip
+_ENDPOINT_KEYS = {"kind", "hosts", "paths", "require", "account", "event", "transport"}
+_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+BUILTIN_SOURCE = "tagaudit/providers/catalog.yaml"
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One way to read a value: a param/template, a literal, or a literal if a param is set."""
+
+    template: str | None = None
+    value: str | None = None
+    when: str | None = None
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where a provider's requests go: hosts, path patterns, kind, optional query needs."""
+
+    provider: str
+    kind: str
+    hosts: tuple[str, ...]
+    paths: tuple[re.Pattern[str], ...]
+    require: tuple[tuple[str, re.Pattern[str]], ...] = ()
+    account: tuple[Pick, ...] | None = None
+    event: tuple[Pick, ...] | None = None
+    transport: str | None = None
+
+    @property
+    def is_collection(self) -> bool:
+        return self.kind in COLLECTION_KINDS
+
+
+@dataclass(frozen=True)
+class Provider:
+    """A vendor: its id, how to read account/event/shared params, and its endpoints."""
+
+    id: str
+    name: str
+    type: str = "other"
+    decoder: str = "generic"
+    account: tuple[Pick, ...] = ()
+    event: tuple[Pick, ...] = ()
+    shared: dict[str, tuple[Pick, ...]] = field(default_factory=dict)
+    json_params: tuple[str, ...] = ()
+    records: tuple[str, ...] = ()
+    consent: tuple[str, ...] = ()
+    labels: dict[str, str] = field(default_factory=dict)
+    endpoints: tuple[Endpoint, ...] = ()
+
+
+class _Where:
+    """Names the place of an error: source file, line (when YAML gave one), field path."""
+
+    def __init__(self, source: str | None, line: int | None, path: str) -> None:
+        self.source, self.line, self.path = source, line, path
+
+    def at(self, key: str | int, node: Any = None) -> _Where:
+        line = getattr(node, "line", None) or self.line
+        sep = f"[{key}]" if isinstance(key, int) else f".{key}"
+        return _Where(self.source, line, f"{self.path}{sep}")
+
+    def fail(self, message: str) -> ConfigError:
+        return ConfigError(message, path=self.source, line=self.line, field=self.path)
+
+
+class LineDict(dict):
+    """A dict that remembers the YAML line it started on (1-based)."""
+
+    line: int | None = None
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
+        mapping = LineDict(super().construct_mapping(node, deep=deep))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+
+
+def load_yaml(text: str, source: str | None = None) -> Any:
+    """YAML text → data whose mappings carry `.line`; syntax errors become ConfigError."""
+    try:
+        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        raise ConfigError(f"not valid YAML: {problem}", path=source, line=line) from None
+
+
+def _str_list(value: Any, where: _Where) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, (str, int)) for v in value):
+        raise where.fail("must be a list of strings")
+    return tuple(str(v) for v in value)
+
+
+def _picks(value: Any, where: _Where) -> tuple[Pick, ...]:
+    """Alternatives: 'param', 'AW-{a}/{b}', {value: x}, {if: param, value: x}."""
+    if isinstance(value, (str, dict)):
+        value = [value]
+    if not isinstance(value, list):
+        raise where.fail("must be a list of alternatives (param names, templates or {value: x})")
+    picks: list[Pick] = []
+    for index, item in enumerate(value):
+        spot = where.at(index, item)
+        if isinstance(item, (str, int)):
+            text = str(item)
+            picks.append(Pick(template=text if "{" in text else "{" + text + "}"))
+        elif isinstance(item, dict) and "value" in item and set(item) <= {"value", "if"}:
+            when = item.get("if")
+            picks.append(Pick(value=str(item["value"]), when=None if when is None else str(when)))
+        else:
+            raise spot.fail("each alternative is a param name, a template or {value: x, if: p}")
+    return tuple(picks)
+
+
+def _regex(text: Any, where: _Where) -> re.Pattern[str]:
+    if not isinstance(text, str):
+        raise where.fail("must be a regular expression string")
+    try:
+        return re.compile(text)
+    except re.error as problem:
+        raise where.fail(f"invalid regular expression {text!r}: {problem}") from None
+
+
+def _check_keys(data: Any, allowed: set[str], where: _Where, what: str) -> None:
+    if not isinstance(data, dict):
+        raise where.fail(f"{what} must be a mapping")
+    unknown = sorted(set(map(str, data)) - allowed)
+    if unknown:
+        raise where.at(unknown[0]).fail(f"unknown key (allowed: {', '.join(sorted(allowed))})")
+
+
+def _hosts(value: Any, where: _Where) -> tuple[str, ...]:
+    hosts = tuple(h.strip().lower() for h in _str_list(value, where))
+    if not hosts:
+        raise where.fail("needs at least one host")
+    for host in hosts:
+        bare = host.removeprefix("*.").removesuffix(".*")
+        if host != "*" and (not bare or "/" in bare or "*" in bare or ":" in bare):
+            raise where.fail(f"bad host pattern {host!r} (host, *.domain, prefix.* or *)")
+    return hosts
+
+
+def parse_endpoint(data: Any, provider_id: str, where: _Where) -> Endpoint:
+    """One endpoint mapping → Endpoint (validated)."""
+    _check_keys(data, _ENDPOINT_KEYS, where, "an endpoint")
+    kind = data.get("kind", "hit")
+    if kind not in ENDPOINT_KINDS:
+        raise where.at("kind").fail(f"must be one of {', '.join(ENDPOINT_KINDS)}, not {kind!r}")
+    if "hosts" not in data:
+        raise where.at("hosts").fail("is required")
+    hosts = _hosts(data["hosts"], where.at("hosts"))
+    raw_paths = data.get("paths", [])
+    paths = tuple(
+        _regex(p, where.at("paths").at(i)) for i, p in enumerate(_str_list(raw_paths, where))
+    )
+    if "*" in hosts and not paths:
+        raise where.at("paths").fail('is required when hosts contains "*" (any host)')
+    require = data.get("require") or {}
+    if not isinstance(require, dict):
+        raise where.at("require").fail("must map param names to regexes")
+    return Endpoint(
+        provider=provider_id,
+        kind=kind,
+        hosts=hosts,
+        paths=paths or (re.compile(""),),
+        require=tuple(
+            (str(k), _regex(v, where.at("require").at(str(k)))) for k, v in require.items()
+        ),
+        account=_picks(data["account"], where.at("account")) if "account" in data else None,
+        event=_picks(data["event"], where.at("event")) if "event" in data else None,
+        transport=str(data["transport"]) if data.get("transport") else None,
+    )
+
+
+def _endpoints(data: Any, provider_id: str, where: _Where) -> tuple[Endpoint, ...]:
+    if not isinstance(data, list) or not data:
+        raise where.fail("must be a non-empty list of endpoints")
+    return tuple(parse_endpoint(e, provider_id, where.at(i, e)) for i, e in enumerate(data))
+
+
+def _shared(data: Any, where: _Where) -> dict[str, tuple[Pick, ...]]:
+    if not isinstance(data, dict):
+        raise where.fail("must map shared names to alternatives")
+    for name in data:
+        if name not in SHARED_NAMES:
+            raise where.at(str(name)).fail(f"unknown shared name (use {', '.join(SHARED_NAMES)})")
+    return {str(k): _picks(v, where.at(str(k))) for k, v in data.items()}
+
+
+def parse_provider(data: Any, where: _Where, base: Provider | None = None) -> Provider:
+    """One provider mapping → Provider; with `base`, the mapping extends an existing one."""
+    _check_keys(data, _PROVIDER_KEYS, where, "a provider")
+    pid = str(data.get("id", ""))
+    if not _ID.match(pid):
+        raise where.at("id").fail("must be a lowercase id like ga4 or my_vendor")
+    if base is None and not data.get("name"):
+        raise where.at("name").fail("is required for a new provider")
+    decoder = data.get("decoder", base.decoder if base else "generic")
+    if decoder not in DECODERS:
+        raise where.at("decoder").fail(f"must be one of {', '.join(DECODERS)}")
+    labels = data.get("labels", {})
+    if not isinstance(labels, dict):
+        raise where.at("labels").fail("must map param names to labels")
+    own = ()
+    if base is None or "endpoints" in data:
+        own = _endpoints(data.get("endpoints"), pid, where.at("endpoints"))
+    fields: dict[str, Any] = {
+        "id": pid,
+        "name": str(data.get("name") or base.name),  # type: ignore[union-attr]
+        "type": str(data.get("type") or (base.type if base else "other")),
+        "decoder": decoder,
+        "endpoints": (base.endpoints if base else ()) + own,
+        "labels": {**(base.labels if base else {}), **{str(k): str(v) for k, v in labels.items()}},
+    }
+    for key in ("account", "event"):
+        if key in data:
+            fields[key] = _picks(data[key], where.at(key))
+    if "shared" in data:
+        fields["shared"] = {**(base.shared if base else {}), **_shared(data["shared"], where)}
+    for key in ("json_params", "records", "consent"):
+        if key in data:
+            fields[key] = _str_list(data[key], where.at(key))
+    if base is None:
+        return Provider(**fields)
+    return Provider(**{**base.__dict__, **fields})
+
+
+def parse_providers(
+    entries: Any, source: str | None = None, base: dict[str, Provider] | None = None
+) -> dict[str, Provider]:
+    """A list of provider mappings → {id: Provider}, extending `base` (kept in order)."""
+    root = _Where(source, getattr(entries, "line", None), "providers")
+    if not isinstance(entries, list):
+        raise root.fail("must be a list of providers")
+    out = dict(base or {})
+    for index, entry in enumerate(entries):
+        line = getattr(entry, "line", None) or (
+            entry.get("__line__") if isinstance(entry, dict) else None
+        )
+        where = _Where(source, line or root.line, f"providers[{index}]")
+        if isinstance(entry, dict):
+            entry = {k: v for k, v in entry.items() if k != "__line__"}
+        pid = entry.get("id") if isinstance(entry, dict) else None
+        out[str(pid)] = parse_provider(entry, where, out.get(str(pid)))
+    return out
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_providers() -> dict[str, Provider]:
+    """The catalog.yaml shipped in the package, parsed once per process."""
+    text = resources.files("tagaudit.providers").joinpath("catalog.yaml").read_text("utf-8")
+    data = load_yaml(text, BUILTIN_SOURCE)
+    return parse_providers(data.get("providers"), BUILTIN_SOURCE)

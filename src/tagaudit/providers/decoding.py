@@ -1,0 +1,161 @@
+"""Request → TagHits: route with the catalog, split into records, read account/event/params.
+
+This module owns `decode_request`, the one entry point the capture layer and `tagaudit
+decode` use. It never raises on odd input (bad JSON, bad base64, binary bodies): it returns
+what it could read. It imports the model, never a browser or httpx.
+
+    >>> from tagaudit.model import Request
+    >>> hit, = decode_request(Request(
+    ...     "https://www.facebook.com/tr/?id=123&ev=Purchase&eid=o-1&cd[value]=9.5&cd[currency]=EUR"))
+    >>> (hit.provider, hit.kind, hit.account, hit.event)
+    ('meta_pixel', 'hit', '123', 'Purchase')
+    >>> (hit.params["value"], hit.params["currency"], hit.params["event_id"])
+    (9.5, 'EUR', 'o-1')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from tagaudit.model import Request, TagHit
+from tagaudit.providers import google, vendors
+from tagaudit.providers.catalog import Pick, Provider
+from tagaudit.providers.consent_mode import decode_consent_params
+from tagaudit.providers.records import Record, Wire, generic_records
+from tagaudit.providers.routing import Catalog, default_catalog
+from tagaudit.providers.wire import flatten, lookup, parse_json_loose, to_number
+
+Decoder = Callable[[Wire], list[Record]]
+DECODERS: dict[str, Decoder] = {
+    "generic": generic_records,
+    "ga4": google.ga4_records,
+    "universal_analytics": google.universal_analytics_records,
+    "google_ads": google.google_ads_records,
+    "floodlight": google.floodlight_records,
+    "x_ads": vendors.x_ads_records,
+    "criteo": vendors.criteo_records,
+    "matomo": vendors.matomo_records,
+}
+_FIELD = re.compile(r"\{([^{}]+)\}")
+
+
+def decode_request(request: Request, catalog: Catalog | None = None) -> list[TagHit]:
+    """Every TagHit one request carries (none for unknown requests and pings).
+
+    `url` and `method` come from the request; the caller sets `request_index`.
+    """
+    try:
+        match = (catalog or default_catalog()).match(request.url)
+    except (ValueError, TypeError, AttributeError):
+        return []
+    if match is None or match.endpoint.kind == "ping":
+        return []
+    wire = Wire(request, match)
+    if match.endpoint.kind != "hit":
+        return [_build_hit(wire, {**match.groups, **match.query})]
+    try:
+        records = DECODERS[match.provider.decoder](wire)
+    except Exception:  # a vendor decoder tripping on odd input must not lose the hit
+        records = [{**match.groups, **match.query}]
+    return [_build_hit(wire, record) for record in records]
+
+
+def _build_hit(wire: Wire, record: Record) -> TagHit:
+    provider, endpoint = wire.provider, wire.endpoint
+    is_hit = endpoint.kind == "hit"
+    account_picks = endpoint.account if endpoint.account is not None else provider.account
+    event_picks = endpoint.event if endpoint.event is not None else provider.event
+    params = flatten(record)
+    if is_hit:
+        params.update(shared_params(provider, record))
+        transport = endpoint.transport or wire.match.groups.get("transport")
+        if transport:
+            params["transport"] = transport
+    return TagHit(
+        provider=provider.id,
+        kind=endpoint.kind,
+        account=pick(account_picks, record),
+        event=pick(event_picks, record) if is_hit or endpoint.event is not None else None,
+        params=params,
+        consent=decode_consent_params(params, provider.consent) if is_hit else {},
+        url=wire.request.url,
+        method=(wire.request.method or "GET").upper(),
+    )
+
+
+def _scalar(value: Any) -> str | None:
+    if value is None or isinstance(value, (dict, list)):
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def fill(template: str, record: Record) -> str | None:
+    """`"AW-{conversion_id}/{label}"` filled from `record`; None when any field is empty."""
+    missing = False
+
+    def value_of(found: re.Match[str]) -> str:
+        nonlocal missing
+        text = _scalar(lookup(record, found.group(1)))
+        missing = missing or text is None
+        return text or ""
+
+    filled = _FIELD.sub(value_of, template)
+    return None if missing else filled
+
+
+def pick(picks: tuple[Pick, ...], record: Record) -> str | None:
+    """The first alternative that yields a non-empty value."""
+    for alternative in picks:
+        if alternative.value is not None:
+            if alternative.when is None or _scalar(lookup(record, alternative.when)) is not None:
+                return alternative.value
+            continue
+        found = fill(alternative.template or "", record)
+        if found is not None:
+            return found
+    return None
+
+
+def _raw_pick(picks: tuple[Pick, ...], record: Record) -> Any:
+    """Like `pick`, but a single-field template returns the raw value (numbers, lists)."""
+    for alternative in picks:
+        template = alternative.template or ""
+        single = _FIELD.fullmatch(template)
+        if single:
+            value = lookup(record, single.group(1))
+            if value not in (None, "", [], {}):
+                return value
+        elif (found := pick((alternative,), record)) is not None:
+            return found
+    return None
+
+
+def _as_items(value: Any) -> list[Any] | None:
+    if isinstance(value, str):
+        value = parse_json_loose(value)
+    if isinstance(value, dict):
+        return [value]
+    return value if isinstance(value, list) else None
+
+
+def shared_params(provider: Provider, record: Record) -> dict[str, Any]:
+    """The shared names (value, currency, transaction_id, event_id, items, page_url)."""
+    out: dict[str, Any] = {}
+    for name, picks in provider.shared.items():
+        value = _raw_pick(picks, record)
+        if value is None:
+            continue
+        if name == "value":
+            value = to_number(value) if isinstance(value, str) else value
+        elif name == "items":
+            value = _as_items(value)
+        elif not isinstance(value, (str, int, float)):
+            continue
+        else:
+            value = str(value)
+        if value is not None:
+            out[name] = value
+    return out

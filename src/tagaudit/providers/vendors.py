@@ -1,0 +1,94 @@
+"""Non-Google transports that need code: X events, Criteo OneTag events, Matomo bulk requests.
+
+Everything else (Meta, TikTok, LinkedIn, UET, Pinterest, Snap, Reddit, Segment, …) is pure
+catalog data read by the generic transport in records.py.
+
+X worked example: `https://t.co/1/i/adsct?txn_id=o1abc&p_id=Twitter&events=[["pageview",{}]]`
+→ one record with `pixel_id` "o1abc" and `event_name` "pageview"; an event tag
+`txn_id=tw-o1abc-o1xyz` → pixel "o1abc", event "tw-o1abc-o1xyz" (the event id X shows).
+
+Criteo worked example: `https://sslwidget.criteo.com/event?a=12345&p0=e%3Dexd%26site_type%3Dd
+&p1=e%3Dvp%26p%3DSKU1` → one record per real event (`vp`, account 12345); set-up entries
+(`exd` extra data, `dis`, `ce` e-mail) are not events.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tagaudit.providers.records import Record, Wire, base_params, generic_records
+from tagaudit.providers.wire import parse_json_loose, parse_query
+
+_X_EVENT_TAG = re.compile(r"^tw-([a-z0-9]+)-([a-z0-9]+)$", re.IGNORECASE)
+
+
+def x_ads_records(wire: Wire) -> list[Record]:
+    """Derive `pixel_id` and `event_name` from `txn_id` and the `events` JSON array."""
+    records = generic_records(wire)
+    for record in records:
+        txn = str(record.get("txn_id") or "")
+        tag = _X_EVENT_TAG.match(txn)
+        if tag:
+            record["pixel_id"], record["event_name"] = tag.group(1), txn
+            continue
+        record["pixel_id"] = txn or None
+        events = record.get("events")
+        if isinstance(events, list) and events and isinstance(events[0], list) and events[0]:
+            record["event_name"] = str(events[0][0])
+    return records
+
+
+# OneTag entries that configure the tag rather than report a shopper action.
+CRITEO_SETUP_EVENTS = frozenset({"exd", "dis", "ce", "ac", "sd", "setdata"})
+_CRITEO_SLOT = re.compile(r"^p\d+$")
+_CRITEO_ITEM = {"i": "id", "pr": "price", "q": "quantity"}
+
+
+def _criteo_items(value: Any) -> list[dict[str, Any]] | None:
+    parsed = parse_json_loose(value) if isinstance(value, str) else value
+    if isinstance(parsed, list):
+        return [
+            {_CRITEO_ITEM.get(k, k): v for k, v in item.items()}
+            for item in parsed
+            if isinstance(item, dict)
+        ]
+    if isinstance(value, str) and value:
+        return [{"id": product} for product in value.split(",")]
+    return None
+
+
+def criteo_records(wire: Wire) -> list[Record]:
+    """One record per `pN` slot whose `e` is a shopper event (vh, vl, vp, vb, vc …)."""
+    envelope = base_params(wire)
+    slots = sorted((k for k in envelope if _CRITEO_SLOT.match(k)), key=lambda k: int(k[1:]))
+    records: list[Record] = []
+    for slot in slots:
+        entry = parse_query(str(envelope[slot]))
+        code = entry.get("e")
+        if not code or code in CRITEO_SETUP_EVENTS:
+            continue
+        record = {**envelope, **entry, "criteo_event": code}
+        items = _criteo_items(entry.get("p"))
+        if items is not None:
+            record["item"] = items
+        records.append(record)
+    return records or [envelope]
+
+
+def matomo_records(wire: Wire) -> list[Record]:
+    """Matomo bulk tracking: `{"requests": ["?idsite=1&…", …]}` → one record per request."""
+    params = base_params(wire)
+    bulk = params.get("requests")
+    if isinstance(bulk, list) and bulk and all(isinstance(r, str) for r in bulk):
+        envelope = {k: v for k, v in params.items() if k != "requests"}
+        records = [{**envelope, **parse_query(r.split("?", 1)[-1])} for r in bulk]
+    else:
+        records = [params]
+    names = wire.provider.json_params
+    for record in records:
+        for name in names:
+            if isinstance(record.get(name), str):
+                parsed = parse_json_loose(record[name])
+                record[name] = record[name] if parsed is None else parsed
+    return records
