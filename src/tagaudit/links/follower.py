@@ -173,6 +173,10 @@ class Follower:
     def _may_continue(self, result: LinkResult, next_raw: str, visited: set[str]) -> bool:
         """Stop on a loop (with its cycle) or when the hop cap is reached."""
         key = next_raw.split("#", 1)[0]
+        scheme = urlsplit(next_raw).scheme.lower()
+        if scheme not in ("http", "https"):
+            _fail(result, "broken", "unsupported-scheme", f"redirect to a {scheme}: URL")
+            return False
         if key in visited:
             urls = [h.url.split("#", 1)[0] for h in result.hops]
             cycle = [*urls[urls.index(key) :], key]

@@ -66,16 +66,19 @@ def classify_error(problem: BaseException) -> tuple[str, str]:
     chain = _chain(problem)
     text = "; ".join(dict.fromkeys(str(p).strip() for p in chain if str(p).strip()))
     names = " ".join(type(p).__name__.lower() for p in chain)
+    if "dns" in names:
+        return "dns", text
+    if "ssl" in names or "certificate" in names:
+        return "tls", text
+    # httpx-aiohttp maps aiohttp's ClientConnectorError to ConnectTimeout; the cause tells.
+    if "connectionrefused" in names or "clientconnectorerror" in names:
+        return "connect", text or "connection refused"
     if isinstance(problem, (httpx.TimeoutException, TimeoutError)):
         return "timeout", "timed out"
     if isinstance(problem, httpx.UnsupportedProtocol):
         return "unsupported-scheme", text or "unsupported scheme"
     if isinstance(problem, httpx.RemoteProtocolError) and "location" in text.lower():
         return "invalid-location", text
-    if "dns" in names:
-        return "dns", text
-    if "ssl" in names or "certificate" in names:
-        return "tls", text
     lowered = text.lower()
     for marker, reason in ERROR_MARKERS:
         if marker in lowered:

@@ -1,0 +1,177 @@
+"""A small threaded HTTP server on 127.0.0.1 with a route table of redirect scenarios.
+
+Each route is a function (handler, query) → (status, headers, body). `{q}` style query
+keeping is written out in the routes so every test reads what the server does.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+Answer = tuple[int, dict[str, str], bytes]
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+PAGE = b"<!doctype html><title>ok</title><p>landing</p>"
+CAMPAIGN = "utm_source=Google&utm_medium=cpc&utm_campaign=spring%20sale&gclid=abc"
+
+
+def _to(location: str, status: int = 301) -> Answer:
+    return status, {"Location": location}, b""
+
+
+def _q(query: str) -> str:
+    return f"?{query}" if query else ""
+
+
+def _meta(query: str) -> Answer:
+    body = f'<html><head><meta http-equiv="refresh" content="0; url=/landing{_q(query)}">'
+    return 200, HTML, (body + "</head><body>moving</body></html>").encode()
+
+
+def _js(query: str) -> Answer:
+    body = "<html><body><script>location.replace('/landing' + location.search)</script>"
+    return 200, HTML, body.encode()
+
+
+def _lowercase(query: str) -> Answer:
+    pairs = [(k, v.lower() if k == "utm_source" else v) for k, v in parse_qsl(query)]
+    return _to("/landing?" + urlencode(pairs))
+
+
+def _reencode(query: str) -> Answer:
+    return _to("/landing?" + query.replace("%20", "+"))
+
+
+def _partial(query: str) -> Answer:
+    kept = [(k, v) for k, v in parse_qsl(query) if k == "utm_medium"]
+    return _to("/landing?" + urlencode(kept), 302)
+
+
+def _chain(n: int) -> Callable[[str], Answer]:
+    return lambda q: _to(f"/chain/{n - 1}{_q(q)}" if n > 1 else f"/landing{_q(q)}", 302)
+
+
+GA_PAGE = """<html><head><script>
+var dl = {dl};
+{store}
+navigator.sendBeacon('https://www.google-analytics.com/g/collect?v=2&tid=G-TEST1&en=page_view'
+  + '&dl=' + encodeURIComponent(dl));
+</script></head><body>shop</body></html>"""
+
+
+def _ga(stores: bool) -> Callable[[str], Answer]:
+    store = (
+        "var m = location.search.match(/gclid=([^&]+)/);"
+        "if (m) document.cookie = '_gcl_aw=GCL.1.' + m[1] + '; path=/';"
+    )
+    dl = "location.href" if stores else "location.origin + location.pathname"
+    page = GA_PAGE.replace("{dl}", dl).replace("{store}", store if stores else "")
+    return lambda q: (200, HTML, page.encode())
+
+
+class RouteServer:
+    """`with RouteServer() as srv: srv.url('/start?utm_source=x')`."""
+
+    def __init__(self) -> None:
+        self.hits: Counter[str] = Counter()
+        self.routes: dict[str, Callable[[str], Answer]] = self._routes()
+        handler = type("Handler", (_Handler,), {"server_ref": self})
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
+        self.httpd.daemon_threads = True
+        self.port = self.httpd.server_address[1]
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def __enter__(self) -> RouteServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def _routes(self) -> dict[str, Callable[[str], Answer]]:
+        routes: dict[str, Callable[[str], Answer]] = {
+            "/landing": lambda q: (200, HTML, PAGE),
+            "/promo": lambda q: (200, HTML, PAGE),
+            "/home": lambda q: (200, HTML, PAGE),
+            "/dir/landing": lambda q: (200, HTML, PAGE),
+            "/start": lambda q: _to(f"/go/spring{_q(q)}"),
+            "/go/spring": lambda q: _to("/promo"),
+            "/dir/rel": lambda q: _to(f"landing{_q(q)}"),
+            "/up/dir/rel": lambda q: _to(f"../../dir/landing{_q(q)}"),
+            "/loop/a": lambda q: _to(f"/loop/b{_q(q)}", 302),
+            "/loop/b": lambda q: _to(f"/loop/c{_q(q)}", 302),
+            "/loop/c": lambda q: _to(f"/loop/a{_q(q)}", 302),
+            "/gone": lambda q: _to("/missing"),
+            "/err": lambda q: (500, {}, b"boom"),
+            "/slow": self._slow,
+            "/limited": self._limited,
+            "/always429": lambda q: (429, {"Retry-After": "0"}, b""),
+            "/wall": lambda q: (403, {"cf-mitigated": "challenge", **HTML}, b"<p>Just a moment"),
+            "/li": lambda q: (999, {}, b""),
+            "/meta": _meta,
+            "/js": _js,
+            "/lower": _lowercase,
+            "/reencode": _reencode,
+            "/frag": lambda q: _to(f"/landing#{q}"),
+            "/partial": _partial,
+            "/wrong": lambda q: _to(f"/home{_q(q)}"),
+            "/cookie": lambda q: (302, {"Location": f"/cookie2{_q(q)}", "Set-Cookie": "s=1"}, b""),
+            "/ga/stores": _ga(True),
+            "/ga/drops": _ga(False),
+            "/ga/go": lambda q: _to(f"/ga/drops{_q(q)}"),
+        }
+        for code in (301, 302, 303, 307, 308):
+            routes[f"/s/{code}"] = lambda q, c=code: _to(f"/landing{_q(q)}", c)
+        for n in range(1, 16):
+            routes[f"/chain/{n}"] = _chain(n)
+        return routes
+
+    def _slow(self, query: str) -> Answer:
+        time.sleep(1.0)
+        return 200, HTML, PAGE
+
+    def _limited(self, query: str) -> Answer:
+        if self.hits[f"/limited?{query}"] <= 1:
+            return 429, {"Retry-After": "0.05"}, b""
+        return 200, HTML, PAGE
+
+    def cookie2(self, cookie: str) -> Answer:
+        return (200, HTML, PAGE) if "s=1" in cookie else (403, HTML, b"no cookie")
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that gave up (a timeout test) is expected here."""
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_ref: RouteServer
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Quiet."""
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        srv = self.server_ref
+        srv.hits[self.path] += 1
+        if parts.path == "/cookie2":
+            status, headers, body = srv.cookie2(self.headers.get("Cookie", ""))
+        elif parts.path in srv.routes:
+            status, headers, body = srv.routes[parts.path](parts.query)
+        else:
+            status, headers, body = 404, HTML, b"not found"
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)

@@ -1,0 +1,108 @@
+"""Follower unit tests with httpx.MockTransport: errors, downgrades, limits, Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import time
+
+import httpx
+import pytest
+
+from tagaudit.links.follower import Follower, make_client, retry_after
+from tagaudit.links.outcome import classify_error
+from tagaudit.links.settings import LinkSettings
+from tagaudit.model import LinkResult
+
+
+def run_with(handler, urls: list[str], settings: LinkSettings | None = None):
+    settings = settings or LinkSettings(timeout=1.0, backoff=0.01, retry_wait_cap=0.05)
+
+    async def run() -> dict[str, LinkResult]:
+        client = make_client(settings, transport=httpx.MockTransport(handler))
+        async with client, Follower(settings, client) as follower:
+            return await follower.follow_all(urls)
+
+    return asyncio.run(run())
+
+
+def test_https_to_http_hop_is_recorded():
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.scheme == "https":
+            return httpx.Response(301, headers={"Location": "http://b.example/p?utm_source=x"})
+        return httpx.Response(200)
+
+    result = run_with(handler, ["https://a.example/?utm_source=x"])[
+        "https://a.example/?utm_source=x"
+    ]
+    assert [h.url for h in result.hops] == [
+        "https://a.example/?utm_source=x",
+        "http://b.example/p?utm_source=x",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (httpx.ConnectError("[Errno -2] Name or service not known"), "dns"),
+        (httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "tls"),
+        (httpx.ConnectError("[Errno 111] Connection refused"), "connect"),
+        (httpx.ReadTimeout("read timed out"), "timeout"),
+    ],
+)
+def test_network_errors_become_reasons(error, reason):
+    def handler(request: httpx.Request) -> httpx.Response:
+        raise error
+
+    result = run_with(handler, ["https://a.example/"])["https://a.example/"]
+    assert (result.verdict, result.reason) == ("broken", reason)
+
+
+def test_unsupported_scheme_in_location():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "ftp://files.example/x"})
+
+    result = run_with(handler, ["https://a.example/"])["https://a.example/"]
+    assert (result.verdict, result.reason) == ("broken", "unsupported-scheme")
+
+
+def test_per_host_limit_caps_requests_in_flight():
+    in_flight, peak = {"a": 0}, {"a": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        in_flight["a"] += 1
+        peak["a"] = max(peak["a"], in_flight["a"])
+        await asyncio.sleep(0.01)
+        in_flight["a"] -= 1
+        return httpx.Response(200)
+
+    settings = LinkSettings(concurrency=20, per_host=3)
+    run_with(handler, [f"https://a.example/{i}" for i in range(30)], settings)
+    assert peak["a"] == 3
+
+
+def test_retry_after_is_honoured_but_capped():
+    calls: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return httpx.Response(429, headers={"Retry-After": "3600"})
+        return httpx.Response(200)
+
+    settings = LinkSettings(retry_wait_cap=0.1, backoff=0.01)
+    result = run_with(handler, ["https://a.example/"], settings)["https://a.example/"]
+    assert result.verdict == "ok"
+    assert 0.09 <= calls[1] - calls[0] < 1.0
+
+
+def test_retry_after_forms():
+    assert retry_after("2") == 2.0
+    assert retry_after(None) is None and retry_after("soon") is None
+    later = email.utils.formatdate(time.time() + 30, usegmt=True)
+    assert 25 <= retry_after(later) <= 31
+
+
+def test_classify_keeps_the_text():
+    reason, text = classify_error(httpx.ConnectError("boom"))
+    assert (reason, text) == ("connect", "boom")
