@@ -235,6 +235,8 @@ class Where:
         self.path, self.data, self.prefix = path, data, prefix
 
     def name(self, key: Any) -> str:
+        if isinstance(key, int):
+            return f"{self.prefix}[{key}]"
         return f"{self.prefix}.{key}" if self.prefix else str(key)
 
     def line(self, key: Any = None) -> int | None:

@@ -90,8 +90,13 @@ def detect(key: str, value: str) -> list[dict[str, str]]:
         if NAME_KEYS.search(key) and NAME_VALUE.fullmatch(text.strip()):
             found.append(_match("name", "medium", redact(text), how))
         for inner_key, inner in _query_of(text):
-            found.extend(detect(inner_key, inner))
+            found.extend(_nested(detect(inner_key, inner), how or ("url-encoded" * ("%" in text))))
     return _unique(found)
+
+
+def _nested(found: list[dict[str, str]], how: str) -> list[dict[str, str]]:
+    """Matches inside a URL's query: say how the outer value was encoded."""
+    return [{**item, "how": how} if how and item["how"] == "plain" else item for item in found]
 
 
 def _match(kind: str, confidence: str, shown: str, how: str) -> dict[str, str]:

@@ -4,7 +4,8 @@ Owns the Rule and Scope types, URL glob/regex matching, and the one way a check 
 what it saw into a Finding (`Rule.finding`). Imports only tagaudit.model.
 
 Scope patterns match a page's path (`/checkout/thank-you*`), or the whole URL when the pattern
-has a scheme (`https://shop.example/**`), or a regex when written `re:^/p/\\d+$`. In globs `*`
+has a scheme (`https://shop.example/**`), or a regex when written `re:^/p/\\d+$` (searched
+in the path and query, and in the whole URL). In globs `*`
 stays within one path segment, `**` crosses segments, `?` is one character; a pattern with a
 `?query` part also matches the query.
 """
@@ -40,7 +41,8 @@ def url_matches(pattern: str, url: str) -> bool:
     """Does `url` match one scope pattern (glob on the path or whole URL, or `re:` regex)?"""
     parts = urlsplit(url)
     if pattern.startswith("re:"):
-        return bool(_compile(pattern).search(url))
+        path_query = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+        return bool(_compile(pattern).search(path_query) or _compile(pattern).search(url))
     if "://" in pattern:
         target = url.split("#", 1)[0]
         return bool(_compile(pattern).match(target) or _compile(pattern).match(target + "/"))

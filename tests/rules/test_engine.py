@@ -1,0 +1,186 @@
+"""The engine with a user's config: expectations, extra rule files, disable, severity, ignore,
+and a check kind plugged in from outside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tagaudit.config import load_config
+from tagaudit.errors import ConfigError
+from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.rules import CHECK_KINDS, apply, check_kind, evaluate, load_rules
+from tagaudit.rules.rule import Rule
+
+
+def _shop() -> Report:
+    """Four pages with GA4; the thank-you page sends a purchase without currency."""
+    pages = [
+        PageVisit(
+            f"https://shop.test{path}", status=200, hits=[TagHit("ga4", "hit", "G-1", "page_view")]
+        )
+        for path in ("/", "/p/1", "/cart", "/checkout/thank-you")
+    ]
+    purchase = TagHit("ga4", "hit", "G-1", "purchase", {"transaction_id": "T1", "value": 5})
+    pages[3].hits.append(purchase)
+    pages.append(PageVisit("https://shop.test/about", status=200))
+    return Report(pages=pages)
+
+
+def _config(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text(text)
+    return path
+
+
+def _ids(report: Report) -> list[tuple[str, str, str]]:
+    return [
+        (f.rule_id, f.url.removeprefix("https://shop.test"), f.severity) for f in report.findings
+    ]
+
+
+def test_zero_config(tmp_path: Path) -> None:
+    report = _shop()
+    apply(report, load_config(None))
+    assert _ids(report) == [
+        ("ga4-purchase-params", "/checkout/thank-you", "error"),
+        ("tag-inferred-missing", "/about", "warning"),
+    ]
+    assert report.summary["findings"] == {"error": 1, "warning": 1, "info": 0}
+    assert report.config["rules"]["ga4-purchase-params"]["category"] == "event-params"
+
+
+def test_expectations_severity_disable_and_ignore(tmp_path: Path) -> None:
+    report = _shop()
+    fingerprint = next(iter(_zero_config_findings())).fingerprint
+    config = load_config(
+        _config(
+            tmp_path,
+            f"""\
+expect:
+  - tag: ga4:G-1
+    not_on: [/about]
+  - event: ga4:purchase
+    on: /checkout/thank-you*
+    params: [value, currency]
+    id: thank-you-purchase
+  - tag: meta_pixel
+    on: "**"
+    severity: warning
+disable: [tag-inferred-missing]
+severity: {{console-errors: off}}
+ignore:
+  - fingerprint: {fingerprint}
+    reason: the shop has no currency yet
+""",
+        )
+    )
+    apply(report, config)
+    ids = _ids(report)
+    assert ("thank-you-purchase-params", "/checkout/thank-you", "error") in ids
+    assert ("expect-3", "/about", "warning") in ids
+    assert not any(rule == "tag-inferred-missing" for rule, _, _ in ids)
+    assert not any(rule == "expect-1" for rule, _, _ in ids)
+    suppressed = [f for f in report.findings if f.suppressed]
+    assert [f.rule_id for f in suppressed] == ["ga4-purchase-params"]
+    assert suppressed[0].suppressed == "ignored in config: the shop has no currency yet"
+    assert report.summary["suppressed"] == 1
+    assert report.config["disabled_rules"] == ["console-errors", "tag-inferred-missing"]
+
+
+def _zero_config_findings() -> list[Finding]:
+    report = _shop()
+    apply(report, load_config(None))
+    return [f for f in report.findings if f.rule_id == "ga4-purchase-params"]
+
+
+def test_fingerprints_are_stable_across_runs() -> None:
+    first, second = _zero_config_findings(), _zero_config_findings()
+    assert [f.fingerprint for f in first] == [f.fingerprint for f in second]
+    report = _shop()
+    report.pages[3].url += "?gclid=abc#top"
+    apply(report, load_config(None))
+    again = [f for f in report.findings if f.rule_id == "ga4-purchase-params"]
+    assert again[0].fingerprint == first[0].fingerprint
+
+
+def test_severity_change_and_extra_rule_file(tmp_path: Path) -> None:
+    rules = tmp_path / "more.yaml"
+    rules.write_text(
+        "- {id: no-meta, title: No Meta, category: unexpected-tag, severity: error,\n"
+        "   check: tag-absent, args: {provider: ga4}, scope: {pages: [/cart]}, help: Remove it.}\n"
+    )
+    config = load_config(
+        _config(tmp_path, "rules: [more.yaml]\nseverity: {event-params: warning}\n")
+    )
+    report = _shop()
+    apply(report, config)
+    assert ("no-meta", "/cart", "error") in _ids(report)
+    assert ("ga4-purchase-params", "/checkout/thank-you", "warning") in _ids(report)
+
+
+def test_extra_files_from_the_command_line(tmp_path: Path) -> None:
+    rules = tmp_path / "cli.yaml"
+    rules.write_text(
+        "- {id: cli-rule, title: t, category: missing-tag, severity: info, check: tag-present,\n"
+        "   args: {provider: tiktok}, scope: {pages: [/]}, help: h}\n"
+    )
+    report = _shop()
+    apply(report, load_config(None), extra_files=[rules])
+    assert ("cli-rule", "/", "info") in _ids(report)
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("disable: [no-such-rule]\n", "disable"),
+        ("severity: {no-such: error}\n", "severity"),
+    ],
+)
+def test_unknown_selectors_are_config_errors(tmp_path: Path, text: str, field: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_rules(load_config(_config(tmp_path, text)))
+    assert caught.value.field == field
+
+
+def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
+    rules = tmp_path / "dup.yaml"
+    rules.write_text(
+        "- {id: pii-in-hit, title: t, category: pii, severity: info, check: pii, help: h}\n"
+    )
+    with pytest.raises(ConfigError, match="already defined"):
+        load_rules(load_config(_config(tmp_path, "rules: [dup.yaml]\n")))
+
+
+def test_a_plugged_in_check_kind_runs(tmp_path: Path) -> None:
+    @check_kind("test-every-page", required={"word": str})
+    def every_page(rule: Rule, report: Report) -> Iterator[Finding]:
+        """Reports every page in scope."""
+        for page in rule.pages(report):
+            yield rule.finding(f"{rule.args['word']} {page.url}", page.url, page=page)
+
+    try:
+        rules = tmp_path / "plug.yaml"
+        rules.write_text(
+            "- {id: plug, title: t, category: consent, severity: warning, check: test-every-page,\n"
+            "   args: {word: seen}, scope: {pages: [/cart], scenarios: [none]}, help: h}\n"
+        )
+        ruleset = load_rules(load_config(_config(tmp_path, "rules: [plug.yaml]\n")))
+        findings = evaluate(_shop(), ruleset)
+        assert [(f.rule_id, f.message) for f in findings if f.rule_id == "plug"] == [
+            ("plug", "seen https://shop.test/cart")
+        ]
+    finally:
+        CHECK_KINDS.pop("test-every-page")
+
+
+def test_findings_already_on_the_report_are_kept() -> None:
+    report = _shop()
+    crawler = Finding(
+        "crawl-interrupted", "page-error", "error", "run interrupted", url="https://shop.test/x"
+    )
+    report.findings = [crawler]
+    apply(report, load_config(None))
+    assert crawler in report.findings
