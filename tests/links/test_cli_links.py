@@ -1,0 +1,65 @@
+"""`tagaudit links` end to end (HTTP only): exit codes, bad input lines, the JSON report."""
+
+from __future__ import annotations
+
+import json
+
+from redirect_server import CAMPAIGN
+
+from tagaudit.cli import main
+
+FAST = ["--no-browser", "--timeout", "2", "--retries", "0"]
+
+
+def test_findings_fail_the_run_and_land_in_json(routes, tmp_path, capsys):
+    out = tmp_path / "r.json"
+    code = main(["links", routes.url(f"/start?{CAMPAIGN}"), *FAST, "--json", str(out)])
+    assert code == 1
+    data = json.loads(out.read_text())
+    (link,) = data["links"]
+    assert [h["status"] for h in link["hops"]] == [301, 301, 200]
+    assert link["ledger"][1]["dropped"] == ["utm_source", "utm_medium", "utm_campaign", "gclid"]
+    messages = [f["message"] for f in data["findings"] if f["rule_id"] == "link-stripped-params"]
+    assert messages == [
+        "utm_source, utm_medium, utm_campaign, gclid dropped at hop 2"
+        " (301 from /go/spring to /promo)"
+    ]
+
+
+def test_clean_link_exits_0(routes, capsys):
+    url = routes.url("/s/301?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
+    assert main(["links", url, *FAST]) == 0
+    assert main(["links", url, *FAST, "--fail-on", "info"]) == 1
+
+
+def test_bad_inputs_are_one_line_each_and_the_rest_is_checked(routes, tmp_path, capsys):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# none\n")
+    url = routes.url("/landing?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
+    code = main(["links", "ftp://x/y", str(empty), url, *FAST])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [
+        "tagaudit: argument: 'ftp://x/y': unsupported scheme 'ftp' (only http and https)",
+        f"tagaudit: {empty}: no links in this file",
+    ]
+    assert code == 0
+
+
+def test_nothing_usable_exits_2(tmp_path, capsys):
+    csv = tmp_path / "x.csv"
+    csv.write_text("name\nfoo\n")
+    assert main(["links", str(csv), "not a url", *FAST]) == 2
+    err = capsys.readouterr().err
+    assert "no URL column" in err and "no usable links" in err
+    assert "Traceback" not in err
+
+
+def test_csv_expectations_from_the_command_line(routes, tmp_path, capsys):
+    csv = tmp_path / "ads.csv"
+    csv.write_text(f"url,expected_landing\n{routes.url('/wrong?' + CAMPAIGN)},/promo\n")
+    out = tmp_path / "r.json"
+    assert main(["links", str(csv), *FAST, "--json", str(out)]) == 1
+    data = json.loads(out.read_text())
+    (mismatch,) = [f for f in data["findings"] if f["rule_id"] == "link-landing-mismatch"]
+    assert mismatch["evidence"]["landed"] == routes.url(f"/home?{CAMPAIGN}")
+    assert mismatch["evidence"]["link"] == routes.url(f"/wrong?{CAMPAIGN}")
