@@ -42,7 +42,7 @@ def site() -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
     paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/"]
-    done = run([site.url(p) for p in paths], chromium_path, quiet_ms=500, max_wait_ms=2500)
+    done = run([site.url(p) for p in paths], chromium_path, quiet_ms=800, max_wait_ms=2500)
     return {urlsplit(v.url).path: v for v in done}
 
 
