@@ -28,6 +28,15 @@ LAUNCH_ARGS = (
     "--no-first-run",
     "--disable-blink-features=AutomationControlled",
 )
+# Runs first in every document: report a <meta http-equiv=refresh> as soon as it is parsed.
+REFRESH_SPY = """
+new MutationObserver((changes, observer) => {
+  if (document.querySelector('meta[http-equiv="refresh" i]')) {
+    observer.disconnect();
+    window.__tagauditRefresh(location.href);
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
 
 
 def _is_collection(url: str) -> bool:
@@ -86,6 +95,8 @@ class PlaywrightLinkNavigator:
         try:
             page = await context.new_page()
             recorder = _Recorder(page)
+            await context.expose_binding("__tagauditRefresh", recorder.saw_refresh)
+            await context.add_init_script(REFRESH_SPY)
             await context.route("**/*", recorder.route)
             try:
                 await page.goto(url, wait_until="load", timeout=timeout * 1000)
@@ -114,12 +125,18 @@ class _Recorder:
         self.requests: list[Request] = []
         self.hits: list[TagHit] = []
         self.last_navigation = time.monotonic()
+        # Documents that carried a meta refresh, reported by REFRESH_SPY as the parser
+        # inserts the tag (a response body may be gone once the page has moved on).
+        self.refreshing: set[str] = set()
         page.on("request", self._on_request)
 
     def _on_request(self, request: PwRequest) -> None:
         if request.is_navigation_request() and request.frame == self.page.main_frame:
             self.navigations.append(request)
             self.last_navigation = time.monotonic()
+
+    def saw_refresh(self, source: Any, url: str) -> None:
+        self.refreshing.add(url.split("#", 1)[0])
 
     async def route(self, route: Route) -> None:
         request = route.request
@@ -162,7 +179,8 @@ class _Recorder:
                 if following.redirected_from == request:
                     hop.via = "http"
                 else:
-                    hop.via = "meta" if await _has_refresh(response) else "js"
+                    seen = request.url.split("#", 1)[0] in self.refreshing
+                    hop.via = "meta" if seen else "js"
             hops.append(hop)
         return hops
 
@@ -172,13 +190,3 @@ async def _response(request: PwRequest) -> Any:
         return await request.response()
     except PlaywrightError:
         return None
-
-
-async def _has_refresh(response: Any) -> bool:
-    if response is None:
-        return False
-    try:
-        body = (await response.body()).lower()
-    except PlaywrightError:
-        return False
-    return b"http-equiv" in body and b"refresh" in body

