@@ -92,6 +92,10 @@ def _scalar(value: Any) -> str | None:
     return text or None
 
 
+def _present(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
 def fill(template: str, record: Record) -> str | None:
     """`"AW-{conversion_id}/{label}"` filled from `record`; None when any field is empty."""
     missing = False
@@ -110,7 +114,7 @@ def pick(picks: tuple[Pick, ...], record: Record) -> str | None:
     """The first alternative that yields a non-empty value."""
     for alternative in picks:
         if alternative.value is not None:
-            if alternative.when is None or _scalar(lookup(record, alternative.when)) is not None:
+            if alternative.when is None or _present(lookup(record, alternative.when)):
                 return alternative.value
             continue
         found = fill(alternative.template or "", record)
@@ -126,7 +130,7 @@ def _raw_pick(picks: tuple[Pick, ...], record: Record) -> Any:
         single = _FIELD.fullmatch(template)
         if single:
             value = lookup(record, single.group(1))
-            if value not in (None, "", [], {}):
+            if _present(value):
                 return value
         elif (found := pick((alternative,), record)) is not None:
             return found

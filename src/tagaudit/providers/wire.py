@@ -126,12 +126,12 @@ def parse_body(body: str | None, content_type: str = "") -> Any:
     """
     if not body or not body.strip():
         return {}
-    content_type = (content_type or "").lower()
+    content_type = content_type or ""
     if looks_like_json(body):
         parsed = parse_json(body)
         if parsed is not None:
             return parsed
-    if "multipart/" in content_type or body.startswith("--"):
+    if "multipart/" in content_type.lower() or body.startswith("--"):
         parts = parse_multipart(body, content_type)
         if parts:
             return parts
