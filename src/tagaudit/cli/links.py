@@ -14,6 +14,7 @@ one), `--no-browser` never starts one (CI without Chromium, big link lists).
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -114,17 +115,23 @@ def apply_rules(report: Report, config: Config) -> str:
 
 def print_links(report: Report, options: ReportOptions) -> None:
     """One line per link, then the findings (via the terminal reporter when present)."""
-    try:
-        from tagaudit.report import terminal
-    except ImportError:
-        terminal = None
-    if terminal is not None:
-        terminal.render(report, verbose=options.verbose, quiet=options.quiet)
-        return
     if not options.quiet:
         for link in report.links:
             redirects = max(0, len(link.hops) - 1)
             print(f"{link.verdict:>12}  {redirects} hop(s)  {link.url} → {link.final_url}")
+    try:
+        from tagaudit.report import terminal
+    except ImportError:
+        terminal = None
+    if terminal is not None and hasattr(terminal, "render"):
+        kwargs = {"verbose": options.verbose, "quiet": options.quiet}
+        if "console" in inspect.signature(terminal.render).parameters:
+            from rich.console import Console
+
+            kwargs["console"] = Console()
+        terminal.render(report, **kwargs)
+        return
+    if not options.quiet:
         for finding in report.findings:
             print(f"{finding.severity:>8}  {finding.rule_id}  {finding.url}")
             print(f"          {finding.message}")

@@ -114,14 +114,15 @@ class Follower:
 
     async def _walk(self, result: LinkResult) -> None:
         assert self._client is not None
-        jar = httpx.Cookies()
+        jar: httpx.Cookies | None = None  # created on the first Set-Cookie (most links: none)
         raw_url = result.url
         visited = {raw_url.split("#", 1)[0]}
         request = self._client.build_request(self.settings.method, raw_url)
         while True:
             hop = Hop(url=raw_url)
             result.hops.append(hop)
-            jar.set_cookie_header(request)
+            if jar is not None:
+                jar.set_cookie_header(request)
             started = time.perf_counter()
             try:
                 response = await self._send(request)
@@ -136,6 +137,7 @@ class Follower:
             finally:
                 hop.elapsed = round(time.perf_counter() - started, 4)
             if "set-cookie" in response.headers:
+                jar = jar or httpx.Cookies()
                 jar.extract_cookies(response)
             if next_raw is None or next_request is None:
                 return

