@@ -1,1 +1,208 @@
-"""Placeholder: this command module is being written; it registers its commands on `app`."""
+"""`tagaudit decode` (explain tracking requests without a browser) and `tagaudit providers`.
+
+Thin wiring: inputs (URLs, stdin lines, a HAR file) → `providers.decode_request` → text blocks
+or JSON Lines. Exit codes: 0 when at least one tag hit decoded, 1 when the input was fine but
+nothing decoded (like grep finding no match), 2 for bad input (malformed URL, unreadable or
+invalid HAR, bad provider file) — one line on stderr, no traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from tagaudit.cli import app
+from tagaudit.errors import UsageError
+from tagaudit.har import read_har
+from tagaudit.model import Request, TagHit, to_dict
+from tagaudit.providers import Catalog, decode_request, default_catalog, load_catalog_file
+from tagaudit.providers.wire import split_url
+
+METHODS = {"GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE"}
+
+UrlsArg = Annotated[
+    list[str] | None, typer.Argument(help="Request URLs to decode (GET). None: read stdin.")
+]
+HarOpt = Annotated[
+    Path | None, typer.Option("--har", help="A HAR file exported from browser devtools.")
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object per hit (JSONL).")]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", "-c", help="YAML file whose `providers:` list extends the catalog."),
+]
+
+
+def _catalog(config: Path | None) -> Catalog:
+    return load_catalog_file(str(config)) if config else default_catalog()
+
+
+def check_url(url: str) -> str:
+    """The URL itself when it is an absolute http(s) URL with a host; else UsageError."""
+    host, _, _ = split_url(url)
+    if not url.lower().startswith(("http://", "https://")) or not host or " " in url:
+        raise UsageError(f"not a request URL: {url!r}", hint="expected http(s)://host/path?query")
+    return url
+
+
+def parse_line(line: str) -> Request | None:
+    """`[METHOD] URL [BODY]` → Request; a body without a method means POST; `\\n` in a body
+    stands for a line break (GA4 batches one event per line). Blank and `#` lines: None."""
+    text = line.strip()
+    if not text or text.startswith("#"):
+        return None
+    parts = text.split(None, 1)
+    method = "GET"
+    if parts[0].upper() in METHODS and len(parts) > 1:
+        method, text = parts[0].upper(), parts[1]
+    url, _, body = text.partition(" ")
+    body = body.strip().replace("\\n", "\n")
+    if body and method == "GET":
+        method = "POST"
+    return Request(url=check_url(url), method=method, post_data=body or None)
+
+
+def read_requests(urls: list[str] | None, har: Path | None) -> list[Request]:
+    """The requests to decode: HAR entries, then URL arguments; stdin when neither is given."""
+    requests = read_har(har) if har else []
+    requests += [Request(url=check_url(url)) for url in urls or []]
+    if har or urls:
+        return requests
+    if sys.stdin is None or sys.stdin.isatty():
+        raise UsageError(
+            "nothing to decode", hint="pass request URLs, --har FILE, or one request per line"
+        )
+    lines = [parse_line(line) for line in sys.stdin.read().splitlines()]
+    found = [r for r in lines if r is not None]
+    if not found:
+        raise UsageError("nothing to decode: stdin had no request lines")
+    return found
+
+
+def _show(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _consent_line(name: str, signal: dict[str, Any]) -> str:
+    states = []
+    for key, value in signal.items():
+        if key == "raw" or value in (None, []):
+            continue
+        if isinstance(value, dict):
+            value = f"{value.get('default')}→{value.get('update')} = {value.get('effective')}"
+        states.append(f"{key}: {_show(value)}")
+    return f"{name} = {signal.get('raw')}" + (f"  ({'; '.join(states)})" if states else "")
+
+
+def format_hit(hit: TagHit, catalog: Catalog) -> str:
+    """One readable block: provider, kind, account, event, request, params, consent."""
+    provider = catalog.providers.get(hit.provider)
+    labels = provider.labels if provider else {}
+    name = provider.name if provider else hit.provider
+    lines = [
+        f"{hit.provider} ({name}) · {hit.kind} · account {hit.account or '–'}"
+        f" · event {hit.event or '–'}",
+        f"  request  {hit.method} {hit.url}",
+    ]
+    for index, (key, value) in enumerate(hit.params.items()):
+        label = f"  [{labels[key]}]" if key in labels else ""
+        lines.append(f"  {'params' if index == 0 else '':8} {key} = {_show(value)}{label}")
+    for index, (key, signal) in enumerate(hit.consent.items()):
+        lines.append(f"  {'consent' if index == 0 else '':8} {_consent_line(key, signal)}")
+    return "\n".join(lines)
+
+
+def _say(line: str) -> None:
+    print(f"tagaudit: {line}", file=sys.stderr)
+
+
+def _explain_nothing(request: Request, catalog: Catalog) -> str:
+    match = catalog.match(request.url)
+    if match is not None:
+        return f"{match.provider.id} {match.endpoint.kind} request, no tag event: {request.url}"
+    return f"nothing decoded from {request.url}"
+
+
+@app.command()
+def decode(
+    urls: UrlsArg = None,
+    har: HarOpt = None,
+    json_lines: JsonFlag = False,
+    config: ConfigOpt = None,
+) -> None:
+    """Decode tracking requests (URLs, stdin lines `[METHOD] URL [BODY]`, or a HAR file).
+
+    Exit 0 when at least one tag hit decoded, 1 when none did, 2 on bad input.
+    """
+    catalog = _catalog(config)
+    requests = read_requests(urls, har)
+    decoded = 0
+    for index, request in enumerate(requests):
+        hits = decode_request(request, catalog)
+        for hit in hits:
+            hit.request_index = index
+            if json_lines:
+                print(json.dumps(to_dict(hit), ensure_ascii=False))
+            else:
+                print(format_hit(hit, catalog), end="\n\n")
+        decoded += len(hits)
+        if not hits and not har:
+            _say(_explain_nothing(request, catalog))
+    if har:
+        _say(f"decoded {decoded} tag hits from {len(requests)} requests in {har}")
+    raise typer.Exit(0 if decoded else 1)
+
+
+def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """The catalog as plain data: id, name, type, decoder, endpoints."""
+    return [
+        {
+            "id": p.id,
+            "name": p.name,
+            "type": p.type,
+            "decoder": p.decoder,
+            "endpoints": [
+                {
+                    "kind": e.kind,
+                    "hosts": list(e.hosts),
+                    "paths": [x.pattern for x in e.paths if x.pattern],
+                    "require": {name: rx.pattern for name, rx in e.require},
+                    "transport": e.transport,
+                }
+                for e in p.endpoints
+            ],
+        }
+        for p in catalog.providers.values()
+    ]
+
+
+def _endpoint_text(endpoint: dict[str, Any]) -> str:
+    needs = " ".join(f"{k}~{v}" for k, v in endpoint["require"].items())
+    paths = " | ".join(endpoint["paths"]) or "any path"
+    return f"{endpoint['kind']:7} {', '.join(endpoint['hosts'])}  {paths}" + (
+        f"  [{needs}]" if needs else ""
+    )
+
+
+@app.command("providers")
+def providers_command(json_out: JsonFlag = False, config: ConfigOpt = None) -> None:
+    """List the provider catalog: each provider's id, name and endpoints."""
+    rows = provider_rows(_catalog(config))
+    if json_out:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    table = Table(title=f"tagaudit provider catalog ({len(rows)} providers)")
+    for column in ("id", "name", "type", "endpoints"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        endpoints = "\n".join(escape(_endpoint_text(e)) for e in row["endpoints"])
+        table.add_row(row["id"], escape(row["name"]), row["type"], endpoints)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)

@@ -275,7 +275,10 @@ def parse_provider(data: Any, where: _Where, base: Provider | None = None) -> Pr
         if key in data:
             fields[key] = _picks(data[key], where.at(key))
     if "shared" in data:
-        fields["shared"] = {**(base.shared if base else {}), **_shared(data["shared"], where)}
+        fields["shared"] = {
+            **(base.shared if base else {}),
+            **_shared(data["shared"], where.at("shared")),
+        }
     for key in ("json_params", "records", "consent"):
         if key in data:
             fields[key] = _str_list(data[key], where.at(key))

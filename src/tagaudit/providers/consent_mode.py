@@ -89,7 +89,8 @@ def decode_gcd_letter(letter: str) -> dict[str, Any]:
     """
     index = GCD_ALPHABET.find(letter) if len(letter) == 1 else -1
     default_bits, update_bits = (index >> 2) & 3, index & 3
-    if index < 0 or default_bits == 0 or update_bits == 0:
+    # Every real letter has bit 4 set and nothing above it (g…v); others are not Consent Mode.
+    if index >> 4 != 1 or default_bits == 0 or update_bits == 0:
         return {"letter": letter, "default": None, "update": None, "effective": None}
     default, update = _STATE_BITS[default_bits], _STATE_BITS[update_bits]
     return {"letter": letter, "default": default, "update": update, "effective": update or default}
