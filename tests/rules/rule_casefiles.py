@@ -12,6 +12,7 @@ tests/<package>/rule_cases/*.yaml.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,15 @@ def load_case_file(path: Path) -> dict[str, Any]:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=1)
+def builtin_rules() -> RuleSet:
+    return load_rules()
+
+
 def rule_of(spec: Any) -> Rule:
     """The rule a case file is about: a built-in by id, or an inline definition."""
     if isinstance(spec, str):
-        rule = load_rules().get(spec)
+        rule = builtin_rules().get(spec)
         assert rule is not None, f"no built-in rule {spec!r}"
         return rule
     defaults = {"title": "inline test rule", "help": "fix it", "severity": "error"}

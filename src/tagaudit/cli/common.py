@@ -51,13 +51,13 @@ class ReportOptions:
 
 
 def exit_code_for(report: Report, fail_on: str) -> int:
-    """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes)."""
-    if fail_on == "never":
-        return 0
-    order = ("error", "warning", "info")
-    worst = order.index(fail_on)
-    failing = [f for f in report.counted_findings() if order.index(f.severity) <= worst]
-    return 1 if failing else 0
+    """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes).
+
+    Suppressed findings never count; `never` always gives 0.
+    """
+    from tagaudit.report.common import fails
+
+    return 1 if any(fails(f, fail_on) for f in report.findings) else 0
 
 
 def write_reports(report: Report, options: ReportOptions) -> list[Path]:

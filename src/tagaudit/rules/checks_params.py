@@ -104,30 +104,34 @@ def event_params(rule: Rule, report: Report) -> Iterator[Finding]:
     provider, account = rule.args["provider"], rule.args.get("account")
     events = as_list(rule.args.get("event"))
     for page in rule.pages(report):
+        # Identical hits with identical problems (a double-fired event) make one finding.
+        groups: dict[tuple, list[int]] = defaultdict(list)
         for index, hit in enumerate(page.hits):
-            if not hit_matches(hit, provider, account, events):
-                continue
-            problems = hit_problems(hit, rule.args)
-            if problems:
-                yield _params_finding(rule, page, hit, index, problems)
+            if hit_matches(hit, provider, account, events):
+                problems = hit_problems(hit, rule.args)
+                if problems:
+                    groups[(hit.provider, hit.account, hit.event, *problems)].append(index)
+        for indexes in groups.values():
+            yield _params_finding(rule, page, indexes)
 
 
-def _params_finding(
-    rule: Rule, page: PageVisit, hit: TagHit, index: int, problems: list[str]
-) -> Finding:
+def _params_finding(rule: Rule, page: PageVisit, indexes: list[int]) -> Finding:
+    hit = page.hits[indexes[0]]
+    problems = hit_problems(hit, rule.args)
     tag = describe_tag(hit.provider, hit.account, hit.event)
+    times = f" ({len(indexes)} hits)" if len(indexes) > 1 else ""
     return rule.finding(
-        f"{tag}: {'; '.join(problems)}",
+        f"{tag}: {'; '.join(problems)}{times}",
         page.url,
         page=page,
         location={
             "provider": hit.provider,
             "account": hit.account,
             "event": hit.event,
-            "hit_index": index,
+            "hit_index": indexes[0],
             "request_index": hit.request_index,
         },
-        evidence={"problems": problems, "params": _shown_params(hit)},
+        evidence={"problems": problems, "params": _shown_params(hit), "hit_indexes": indexes},
     )
 
 

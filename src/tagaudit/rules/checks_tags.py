@@ -18,6 +18,7 @@ from tagaudit.rules.kinds import (
     describe_tag,
     hit_matches,
     is_delivered,
+    is_loaded,
 )
 from tagaudit.rules.rule import Rule
 from tagaudit.rules.why import explain_missing
@@ -43,7 +44,7 @@ def tag_present(rule: Rule, report: Report) -> Iterator[Finding]:
     low, high = rule.args.get("min", 1), rule.args.get("max")
     tag = describe_tag(provider, account, "/".join(events) or None)
     for page in rule.pages(report):
-        if page.error:
+        if not is_loaded(page):
             continue
         sent = [
             h
@@ -102,7 +103,7 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
     providers = as_list(rule.args.get("providers"))
     by_scenario: dict[str, list[PageVisit]] = defaultdict(list)
     for page in rule.pages(report):
-        if not page.error:
+        if is_loaded(page):
             by_scenario[page.scenario].append(page)
     for pages in by_scenario.values():
         if len(pages) < pages_needed:

@@ -116,6 +116,11 @@ def is_delivered(page: PageVisit, hit: TagHit) -> bool:
     return delivery_problem(request_of(page, hit)) is None
 
 
+def is_loaded(page: PageVisit) -> bool:
+    """Did the page itself load (no error, no 4xx/5xx)? Tag checks skip pages that did not."""
+    return not page.error and not (page.status is not None and page.status >= 400)
+
+
 def base_account(account: str | None) -> str | None:
     """`AW-123/label` → `AW-123`: the account without a conversion label."""
     return account.split("/", 1)[0] if account else account

@@ -127,7 +127,16 @@ def _args(where: Where, kind: CheckKind) -> dict[str, Any]:
             inner.fail(name, f"must be {_type_words(known[name])}, not {value!r}")
     for name, problem in kind.validate(args) if kind.validate else []:
         inner.fail(name.split(".")[0], f"{name}: {problem}")
-    return dict(args)
+    return plain(args)
+
+
+def plain(value: Any) -> Any:
+    """Marked YAML containers → plain dicts and lists (rules are data others print and dump)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def _wants_bool(spec: Any) -> bool:

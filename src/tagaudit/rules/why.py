@@ -101,11 +101,22 @@ def _library_state(
         problem = delivery_problem(request)
         if problem and request is not None:
             return _blocked(problem, request.url, f"the {provider} library")
-    return _unmatched_failure(page, provider) or Explanation(
-        "library-missing",
+    text = (
         f"the {provider} library was never requested on this page: the tag is not installed "
-        "here, or the tag manager that loads it did not fire",
+        "here, or the tag manager that loads it did not fire"
     )
+    return _unmatched_failure(page, provider) or Explanation(
+        "library-missing", text + _script_errors(page)
+    )
+
+
+def _script_errors(page: PageVisit) -> str:
+    """A hint when the page logged JavaScript errors, which often stop tags from running."""
+    if not page.console_errors:
+        return ""
+    first = page.console_errors[0]
+    first = first if len(first) <= 120 else first[:117] + "…"
+    return f" (the page logged a JavaScript error: {first})"
 
 
 def _unmatched_failure(page: PageVisit, provider: str) -> Explanation | None:
@@ -150,6 +161,7 @@ def _after_load(
         text += f": the dataLayer has a '{event}' event, so the tag's trigger did not fire"
     else:
         text += ": the code that should send it did not run"
+    text += _script_errors(page)
     return Explanation("not-triggered", text, {"sent": sent, "in_data_layer": in_data_layer})
 
 

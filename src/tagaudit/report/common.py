@@ -1,0 +1,147 @@
+"""What every reporter reads the same way: the tag matrix, findings by page, rule catalog.
+
+Owns the views of a finished Report that more than one format shows, so the terminal, HTML
+and Markdown agree cell for cell. Imports only tagaudit.model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, TagHit
+
+LEVEL_WORDS = {"error": "errors", "warning": "warnings", "info": "info"}
+# The finding categories that are about followed links rather than pages.
+LINK_CATEGORIES = ("stripped-params", "broken-redirect", "redirect-chain", "utm-hygiene")
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Does this finding fail a run with `--fail-on fail_on` (suppressed ones never do)?"""
+    if finding.suppressed or fail_on == "never":
+        return False
+    return severity_rank(finding.severity) <= severity_rank(fail_on)
+
+
+def rule_catalog(report: Report) -> dict[str, dict[str, Any]]:
+    """Rule id → {title, category, severity, help, description}: from the run, else findings."""
+    catalog = {k: dict(v) for k, v in (report.config or {}).get("rules", {}).items()}
+    for finding in report.findings:
+        catalog.setdefault(
+            finding.rule_id,
+            {
+                "title": finding.rule_id,
+                "category": finding.category,
+                "severity": finding.severity,
+                "help": finding.help,
+                "description": "",
+            },
+        )
+    return dict(sorted(catalog.items()))
+
+
+def counts_line(report: Report) -> str:
+    """`2 errors, 1 warning, 0 info (1 suppressed)` from the counted findings."""
+    counted = report.counted_findings()
+    parts = []
+    for severity in SEVERITIES:
+        n = sum(1 for f in counted if f.severity == severity)
+        word = {"error": "error", "warning": "warning", "info": "info"}[severity]
+        parts.append(f"{n} {word}{'s' if n != 1 and severity != 'info' else ''}")
+    suppressed = len(report.findings) - len(counted)
+    tail = f" ({suppressed} suppressed)" if suppressed else ""
+    return ", ".join(parts) + tail
+
+
+def page_label(page: PageVisit, report: Report) -> str:
+    """The page URL, with its scenario when the run had more than one."""
+    scenarios = {p.scenario for p in report.pages}
+    return f"{page.url} [{page.scenario}]" if len(scenarios) > 1 else page.url
+
+
+def findings_by_page(report: Report) -> dict[str, list[Finding]]:
+    """Findings grouped by URL (+ scenario), in report order."""
+    groups: dict[str, list[Finding]] = defaultdict(list)
+    for finding in report.findings:
+        groups[finding_place(finding, report)].append(finding)
+    return dict(groups)
+
+
+def finding_place(finding: Finding, report: Report) -> str:
+    scenarios = {p.scenario for p in report.pages}
+    scenario = finding.location.get("scenario")
+    if len(scenarios) > 1 and scenario:
+        return f"{finding.url} [{scenario}]"
+    return finding.url or "(site)"
+
+
+def is_delivered(page: PageVisit, hit: TagHit) -> bool:
+    """Did the hit's request get through (or was it answered locally)?"""
+    index = hit.request_index
+    if index is None or not 0 <= index < len(page.requests):
+        return True
+    request = page.requests[index]
+    if request.answered_locally:
+        return True
+    return not request.failure and not (request.status is not None and request.status >= 400)
+
+
+def tag_key(hit: TagHit) -> str:
+    """Matrix column of a hit: `provider:account` (account without an Ads conversion label)."""
+    account = (hit.account or "").split("/", 1)[0]
+    return f"{hit.provider}:{account}" if account else hit.provider
+
+
+@dataclass
+class Cell:
+    """One page × tag cell: hits sent, events seen, and whether only the library loaded."""
+
+    hits: int = 0
+    events: list[str] = field(default_factory=list)
+    loaded: bool = False
+    failed: int = 0
+
+    def text(self) -> str:
+        if self.hits:
+            return str(self.hits)
+        if self.failed:
+            return "failed"
+        return "loaded" if self.loaded else ""
+
+
+def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[str, Cell]]]]:
+    """(column tags, rows of (page, {tag: Cell})) over every page of the report."""
+    columns: set[str] = set()
+    rows = []
+    for page in report.pages:
+        cells: dict[str, Cell] = defaultdict(Cell)
+        for hit in page.hits:
+            key = tag_key(hit)
+            columns.add(key)
+            cell = cells[key]
+            if not is_delivered(page, hit):
+                cell.failed += 1
+            elif hit.kind == "hit":
+                cell.hits += 1
+                if hit.event and hit.event not in cell.events:
+                    cell.events.append(hit.event)
+            else:
+                cell.loaded = True
+        rows.append((page, dict(cells)))
+    return sorted(columns), rows
+
+
+def shown_params(hit: TagHit, limit: int = 40) -> list[tuple[str, str]]:
+    """A hit's decoded params as (name, text) pairs for people, long values shortened."""
+    pairs = []
+    for key, value in (hit.params or {}).items():
+        text = value if isinstance(value, str) else repr(value)
+        if len(text) > 160:
+            text = text[:157] + "…"
+        pairs.append((str(key), text))
+    return pairs[:limit]

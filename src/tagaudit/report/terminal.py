@@ -1,0 +1,143 @@
+"""The terminal summary (rich) and the progress bar shown while pages load.
+
+`render(report, console)` prints findings grouped by severity and page, with the fix hint,
+then the tag matrix (pages × provider:account) and a counts line. `quiet` prints only the
+counts line; `verbose` adds info findings, suppressed ones and each page's hits. Colour
+follows the console: rich turns it off when the output is not a terminal. Imports only
+tagaudit.model, tagaudit.report.common and rich.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from tagaudit.model import SEVERITIES, Finding, Report
+from tagaudit.report.common import counts_line, finding_place, page_label, shown_params, tag_matrix
+
+STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+MARKS = {"error": "✗", "warning": "!", "info": "i"}
+TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+
+
+def render(
+    report: Report, console: Console | None = None, verbose: bool = False, quiet: bool = False
+) -> None:
+    """Print the summary of a finished run (to stdout unless a console is given)."""
+    console = console or Console(highlight=False)
+    if not quiet:
+        _header(report, console)
+        for severity in SEVERITIES:
+            _severity_section(report, console, severity, verbose)
+        if verbose:
+            _suppressed_section(report, console)
+        _matrix(report, console)
+        if verbose:
+            _hits(report, console)
+    style = "bold red" if report.summary.get("findings", {}).get("error") else "bold"
+    console.print(Text(f"tagaudit: {counts_line(report)}", style=style))
+
+
+def _header(report: Report, console: Console) -> None:
+    summary = report.summary or report.summarize()
+    bits = [f"{summary.get('pages', 0)} page(s)", f"{summary.get('hits', 0)} tag hit(s)"]
+    if summary.get("links"):
+        bits.append(f"{summary['links']} link(s)")
+    if summary.get("page_errors"):
+        bits.append(f"{summary['page_errors']} page(s) failed to load")
+    tail = " — interrupted, partial results" if report.interrupted else ""
+    console.print(Text(f"tagaudit {report.tool_version}: {', '.join(bits)}{tail}", style="bold"))
+
+
+def _severity_section(report: Report, console: Console, severity: str, verbose: bool) -> None:
+    findings = [f for f in report.counted_findings() if f.severity == severity]
+    if not findings:
+        return
+    if severity == "info" and not verbose:
+        console.print(Text(f"\n{len(findings)} info finding(s) (-v shows them)", style="dim"))
+        return
+    console.print(Text(f"\n{TITLES[severity]} ({len(findings)})", style=STYLES[severity]))
+    _grouped(report, console, findings)
+
+
+def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
+    place = None
+    for finding in findings:
+        here = finding_place(finding, report)
+        if here != place:
+            console.print(Text(f"  {here}", style="bold"))
+            place = here
+        line = Text(f"    {MARKS[finding.severity]} ", style=STYLES[finding.severity])
+        line.append(f"{finding.rule_id}: ", style="dim")
+        line.append(finding.message)
+        if finding.confidence != "high":
+            line.append(f" ({finding.confidence} confidence)", style="dim")
+        console.print(line)
+        if finding.help:
+            console.print(Text(f"      fix: {finding.help}", style="dim"))
+        if finding.suppressed:
+            console.print(Text(f"      {finding.suppressed}", style="dim"))
+
+
+def _suppressed_section(report: Report, console: Console) -> None:
+    suppressed = [f for f in report.findings if f.suppressed]
+    if suppressed:
+        console.print(Text(f"\nSuppressed ({len(suppressed)})", style="dim"))
+        _grouped(report, console, suppressed)
+
+
+def _matrix(report: Report, console: Console) -> None:
+    columns, rows = tag_matrix(report)
+    if not rows or not columns:
+        return
+    table = Table(title="Tag matrix (hits sent per page)", title_justify="left", show_lines=False)
+    table.add_column("page", overflow="fold")
+    for column in columns:
+        table.add_column(column, justify="center", overflow="fold")
+    for page, cells in rows:
+        values = [cells[c].text() if c in cells else "—" for c in columns]
+        label = page_label(page, report) + (" (failed)" if page.error else "")
+        table.add_row(label, *values)
+    console.print()
+    console.print(table)
+
+
+def _hits(report: Report, console: Console) -> None:
+    for page in report.pages:
+        console.print(Text(f"\n{page_label(page, report)}", style="bold"))
+        if not page.hits:
+            console.print(Text("  no tag hits", style="dim"))
+        for hit in page.hits:
+            tag = " ".join(p for p in (hit.provider, hit.kind, hit.account, hit.event) if p)
+            params = ", ".join(f"{k}={v}" for k, v in shown_params(hit, limit=12))
+            console.print(f"  {tag}" + (f"  {params}" if params else ""), markup=False)
+
+
+@contextmanager
+def progress(
+    total: int, console: Console | None = None, quiet: bool = False
+) -> Iterator[Callable[[str], None]]:
+    """A progress bar while pages load: yields `advance(url)`. Silent off a TTY or when quiet."""
+    console = console or Console(stderr=True)
+    if quiet or not console.is_terminal:
+        yield lambda url: None
+        return
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("loading pages", total=total)
+
+        def advance(url: str) -> None:
+            shown = url if len(url) <= 50 else "…" + url[-49:]
+            bar.update(task, advance=1, description=shown)
+
+        yield advance

@@ -1,0 +1,61 @@
+"""Reporter goldens: one fixed Report rendered into each format, whole output compared.
+
+Rewrite them after an intended change with TAGAUDIT_UPDATE_GOLDENS=1 and review the diff.
+"""
+
+from __future__ import annotations
+
+import io
+
+from report_sample import compare_golden
+from rich.console import Console
+
+from tagaudit.model import Report
+from tagaudit.report import html, json_report, junit, markdown, sarif, terminal
+
+
+def _terminal(report: Report, **flags: bool) -> str:
+    out = io.StringIO()
+    console = Console(file=out, width=110, color_system=None, force_terminal=False)
+    terminal.render(report, console, **flags)
+    return out.getvalue()
+
+
+def test_json(sample_report: Report) -> None:
+    compare_golden("report.json", json_report.render(sample_report))
+
+
+def test_junit(sample_report: Report) -> None:
+    compare_golden("report.junit.xml", junit.render(sample_report, fail_on="error"))
+
+
+def test_junit_fail_on_warning(sample_report: Report) -> None:
+    compare_golden(
+        "report.fail-on-warning.junit.xml", junit.render(sample_report, fail_on="warning")
+    )
+
+
+def test_sarif(sample_report: Report) -> None:
+    compare_golden("report.sarif", sarif.render(sample_report))
+
+
+def test_markdown(sample_report: Report) -> None:
+    compare_golden("report.md", markdown.render(sample_report))
+
+
+def test_html(sample_report: Report) -> None:
+    compare_golden("report.html", html.render(sample_report))
+
+
+def test_terminal(sample_report: Report) -> None:
+    compare_golden("terminal.txt", _terminal(sample_report))
+
+
+def test_terminal_verbose(sample_report: Report) -> None:
+    compare_golden("terminal-verbose.txt", _terminal(sample_report, verbose=True))
+
+
+def test_terminal_quiet(sample_report: Report) -> None:
+    assert _terminal(sample_report, quiet=True) == (
+        "tagaudit: 6 errors, 1 warning, 0 info (1 suppressed)\n"
+    )
