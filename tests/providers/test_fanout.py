@@ -98,3 +98,13 @@ def test_inputs_are_not_mutated() -> None:
     b = TagHit("google_ads", account="AW-1/x", event="e", params={"transport": "1p-conversion"})
     merge_fanout([a, b])
     assert "transports" not in a.params and a.params == {"transport": "conversion"}
+
+
+def test_linkedin_px4_mirror_folds_into_the_px_hit() -> None:
+    query = "?pid=5551234&conversionId=7654321&fmt=gif&url=https%3A%2F%2Fshop.example%2F"
+    hits = decode_request(Request("https://px.ads.linkedin.com/collect/" + query))
+    hits += decode_request(Request("https://px4.ads.linkedin.com/collect/" + query))
+    merged = merge_fanout(hits)
+    assert [(h.account, h.event, h.params["transports"]) for h in merged] == [
+        ("5551234", "conversion", ["px", "px4"])
+    ]

@@ -31,6 +31,7 @@ HarOpt = Annotated[
     Path | None, typer.Option("--har", help="A HAR file exported from browser devtools.")
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object per hit (JSONL).")]
+TableJsonFlag = Annotated[bool, typer.Option("--json", help="Print the catalog as JSON.")]
 ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", "-c", help="YAML file whose `providers:` list extends the catalog."),
@@ -136,7 +137,9 @@ def decode(
 ) -> None:
     """Decode tracking requests (URLs, stdin lines `[METHOD] URL [BODY]`, or a HAR file).
 
-    Exit 0 when at least one tag hit decoded, 1 when none did, 2 on bad input.
+    Stdin: one request per line; a BODY without a METHOD means POST, and `\\n` inside a body
+    is a line break (GA4 batches one event per line). Exit 0 when at least one tag hit
+    decoded, 1 when none did (like grep), 2 on bad input (malformed URL, unreadable HAR).
     """
     catalog = _catalog(config)
     requests = read_requests(urls, har)
@@ -189,7 +192,7 @@ def _endpoint_text(endpoint: dict[str, Any]) -> str:
 
 
 @app.command("providers")
-def providers_command(json_out: JsonFlag = False, config: ConfigOpt = None) -> None:
+def providers_command(json_out: TableJsonFlag = False, config: ConfigOpt = None) -> None:
     """List the provider catalog: each provider's id, name and endpoints."""
     rows = provider_rows(_catalog(config))
     if json_out:

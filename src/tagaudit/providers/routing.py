@@ -154,7 +154,14 @@ def load_catalog(extra: list[dict[str, Any]] | None = None, source: str | None =
     """The built-in catalog plus user providers/endpoints given as data (tagaudit.yaml).
 
     `extra` uses the schema of catalog.yaml's `providers:` list; an entry whose id exists
-    extends that provider. Malformed entries raise ConfigError naming `source`, line, field.
+    extends that provider. Malformed entries raise ConfigError naming `source`, the line and
+    the field. Lines are known when the entries come from `catalog.load_yaml` (mappings that
+    remember their line) or carry a `__line__` key.
+
+        >>> catalog = load_catalog([{"id": "ga4", "endpoints": [
+        ...     {"kind": "hit", "hosts": ["t.shop.example"], "paths": ["^/collect/v2$"]}]}])
+        >>> catalog.is_collection_endpoint("https://t.shop.example/collect/v2?tid=G-1")
+        True
     """
     if not extra:
         return default_catalog()
