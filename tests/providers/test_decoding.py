@@ -95,3 +95,10 @@ def test_providers_import_only_model_errors_and_themselves(module: str) -> None:
 def test_docstring_examples_hold(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module))
     assert result.failed == 0
+
+
+def test_every_catalog_decoder_name_has_code() -> None:
+    from tagaudit.providers.catalog import DECODERS as NAMES
+    from tagaudit.providers.decoding import DECODERS
+
+    assert set(NAMES) == set(DECODERS)

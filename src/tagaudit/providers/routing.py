@@ -33,6 +33,9 @@ from tagaudit.providers.catalog import (
 from tagaudit.providers.wire import parse_query, split_url
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
+# What `prefix.*` may end with: a country-style ending (`de`, `co.uk`, `com.au`), so that
+# `www.google.*` matches www.google.de but never www.google.evil.test.
+_TLD_ENDING = re.compile(r"^[a-z]{2,3}(\.[a-z]{2,3})?$")
 
 
 @dataclass
@@ -87,7 +90,7 @@ class Catalog:
             at = host.find(".", at)
             at = at + 1 if at >= 0 else -1
         for prefix, endpoint in self._prefix:
-            if host.startswith(prefix):
+            if host.startswith(prefix) and _TLD_ENDING.match(host[len(prefix) :]):
                 found.append(endpoint)
         return found
 
