@@ -5,10 +5,14 @@ nothing usable is left), the link runner follows them (httpx) and, when asked or
 when a browser is available, loads the landings in Chromium; the rules engine turns the
 LinkResults into findings; reporters and the exit code are shared with `audit`.
 
-`--browser` policy: `auto` (default) uses Chromium when one can be found, because the
-`links` command has no page audit that would otherwise look at the landing page's tags; when
-none is found it says so and checks over HTTP only. `--browser` insists (exit 3 without
-one), `--no-browser` never starts one (CI without Chromium, big link lists).
+`--browser` policy: `auto` (default) uses Chromium when one can be found and the list has at
+most AUTO_BROWSER_LIMIT distinct links, because the `links` command has no page audit that
+would otherwise look at the landing page's tags (JS redirects, click-id cookies, the GA4
+page_view); when none is found, or the list is longer, it says so and checks over HTTP only.
+`--browser` insists (exit 3 without one), `--no-browser` never starts one.
+
+tagaudit.yaml may hold a `links:` mapping: `targets:` (URLs or files) and any LinkSettings
+field (`max_hops`, `concurrency`, `per_host`, `timeout`, `retries`, `extra_params` …).
 """
 
 from __future__ import annotations
@@ -41,6 +45,8 @@ from tagaudit.errors import EnvironmentProblem, UsageError
 from tagaudit.links.inputs import read_inputs
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import LinkResult, Report
+
+AUTO_BROWSER_LIMIT = 100
 
 
 def _now() -> str:
@@ -199,6 +205,13 @@ def links(
     if not read.targets:
         raise UsageError("no usable links: give URLs, a .txt list or a .csv with a URL column")
     mode = {True: "on", False: "off", None: "auto"}[browser]
+    if mode == "auto" and len({t.url for t in read.targets}) > AUTO_BROWSER_LIMIT:
+        print(
+            f"tagaudit: more than {AUTO_BROWSER_LIMIT} links: checking over HTTP only "
+            "(--browser to load every landing in Chromium)",
+            file=sys.stderr,
+        )
+        mode = "off"
     navigator = _navigator(mode, browser_path)
     report = Report(tool_version=__version__, started=_now())
     report.config = {

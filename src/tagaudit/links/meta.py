@@ -11,7 +11,6 @@ import re
 import warnings
 
 import httpx
-from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning
 
 _URL_PART = re.compile(r"""^\s*\d*(?:\.\d+)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$""", re.I | re.S)
 
@@ -34,6 +33,8 @@ def refresh_target(headers: httpx.Headers, body: bytes) -> str | None:
         return None
     if "html" not in headers.get("content-type", "text/html").lower():
         return None
+    from bs4 import BeautifulSoup, MarkupResemblesLocatorWarning  # only pages that refresh
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MarkupResemblesLocatorWarning)
         soup = BeautifulSoup(body, "html.parser")

@@ -17,11 +17,11 @@ class LinkSettings:
 
     `transport` picks httpx's transport: `aiohttp` (httpx-aiohttp) is the default because it
     measured several times faster on loopback (benchmarks/bench_links.py); `httpx` is the
-    stock httpcore pool.
+    stock httpcore pool. The redirect-chain budget is the `max_hops` arg of the
+    `link-redirect-chain` rule (rules/links.yaml), not a setting here.
     """
 
     max_hops: int = 10
-    chain_budget: int = 3
     concurrency: int = 64
     per_host: int = 16
     timeout: float = 15.0
@@ -33,5 +33,5 @@ class LinkSettings:
     user_agent: str = "tagaudit-links/0.1 (+https://github.com/tagaudit/tagaudit)"
     transport: str = "aiohttp"
     extra_params: list[str] = field(default_factory=list)
-    browser: str = "auto"
+    # Seconds without a new main-frame navigation before a browser visit counts as landed.
     browser_settle: float = 1.0
