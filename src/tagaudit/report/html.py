@@ -23,6 +23,7 @@ from tagaudit.report.common import (
     is_delivered,
     page_label,
     rule_catalog,
+    short_label,
     shown_params,
     tag_matrix,
 )
@@ -153,7 +154,7 @@ def _matrix(report: Report) -> str:
             title = ", ".join(cell.events) if cell and cell.events else ""
             css = "sent" if cell and cell.hits else ("bad" if cell and cell.failed else "none")
             tds.append(f'<td class="{css}" title="{esc(title)}">{esc(text or "—")}</td>')
-        body.append(f"<tr><th>{esc(page_label(page, report))}</th>{''.join(tds)}</tr>")
+        body.append(f"<tr><th>{esc(short_label(page, report))}</th>{''.join(tds)}</tr>")
     return (
         '<section><h2>Tag matrix</h2><p class="muted">Hits sent per page and tag '
         "(provider:account). “loaded” = the library loaded but sent nothing; “failed” = "

@@ -7,7 +7,7 @@ Imports only tagaudit.model and tagaudit.report.common.
 from __future__ import annotations
 
 from tagaudit.model import Report
-from tagaudit.report.common import counts_line, finding_place, page_label, tag_matrix
+from tagaudit.report.common import counts_line, finding_place, short_label, tag_matrix
 
 MAX_ROWS = 100
 ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
@@ -69,5 +69,5 @@ def _matrix(report: Report) -> list[str]:
     lines.append("| --- |" + " :---: |" * len(columns))
     for page, cells in rows:
         values = [cells[c].text() if c in cells else "—" for c in columns]
-        lines.append(f"| {cell(page_label(page, report))} | " + " | ".join(values) + " |")
+        lines.append(f"| {cell(short_label(page, report))} | " + " | ".join(values) + " |")
     return [*lines, ""]

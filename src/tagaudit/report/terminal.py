@@ -17,8 +17,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from tagaudit.model import SEVERITIES, Finding, Report
-from tagaudit.report.common import counts_line, finding_place, page_label, shown_params, tag_matrix
+from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
+from tagaudit.report.common import (
+    counts_line,
+    finding_place,
+    page_label,
+    short_label,
+    shown_params,
+    tag_matrix,
+)
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARKS = {"error": "✗", "warning": "!", "info": "i"}
@@ -29,7 +36,10 @@ def render(
     report: Report, console: Console | None = None, verbose: bool = False, quiet: bool = False
 ) -> None:
     """Print the summary of a finished run (to stdout unless a console is given)."""
-    console = console or Console(highlight=False)
+    if console is None:
+        console = Console(highlight=False)
+        if not console.is_terminal:
+            console = Console(highlight=False, width=120)
     if not quiet:
         _header(report, console)
         for severity in SEVERITIES:
@@ -96,15 +106,21 @@ def _matrix(report: Report, console: Console) -> None:
     if not rows or not columns:
         return
     table = Table(title="Tag matrix (hits sent per page)", title_justify="left", show_lines=False)
-    table.add_column("page", overflow="fold")
+    table.add_column("page", no_wrap=True, overflow="ellipsis")
     for column in columns:
-        table.add_column(column, justify="center", overflow="fold")
+        table.add_column(column.replace(":", "\n", 1), justify="center", overflow="fold")
     for page, cells in rows:
         values = [cells[c].text() if c in cells else "—" for c in columns]
-        label = page_label(page, report) + (" (failed)" if page.error else "")
+        label = short_label(page, report) + _state(page)
         table.add_row(label, *values)
     console.print()
     console.print(table)
+
+
+def _state(page: PageVisit) -> str:
+    if page.error:
+        return " (failed)"
+    return f" (HTTP {page.status})" if page.status is not None and page.status >= 400 else ""
 
 
 def _hits(report: Report, console: Console) -> None:

@@ -30,8 +30,11 @@ PHONE_FORMATTED = re.compile(r"(?<![\w.])\+\d[\d ().-]{7,18}\d(?![\w.])")
 HASHED = re.compile(r"(?:[a-fA-F0-9]{32}|[a-fA-F0-9]{40}|[a-fA-F0-9]{64}|[a-fA-F0-9]{128})")
 BASE64_TOKEN = re.compile(r"[A-Za-z0-9+/_-]{16,}={0,2}")
 PHONE_KEYS = re.compile(r"(?:^|[\[._-])(phone|tel|telephone|mobile|ph|phone_number)(?:\]|$)", re.I)
+# Only unambiguous name keys: bare `fn`/`ln` mean other things elsewhere (GA4 item `ln` is
+# the item list name), so they count only inside Meta's user-data brackets `ud[fn]`.
 NAME_KEYS = re.compile(
-    r"(?:^|[\[._-])(first_?name|last_?name|full_?name|given_name|family_name|surname|fn|ln)\]?$",
+    r"(?:^|[._-])(first_?name|last_?name|full_?name|given_?name|family_?name|surname)$"
+    r"|(?:^|\.)ud\[(fn|ln)\]$",
     re.I,
 )
 NAME_VALUE = re.compile(r"[A-Za-zÀ-ÿ' -]{2,40}")
@@ -131,8 +134,11 @@ def redact(text: str) -> str:
     return text[:3] + "*" * (len(text) - 5) + text[-2:]
 
 
-def _fields(page: PageVisit, hit: TagHit) -> Iterator[tuple[str, str]]:
+def _param_fields(page: PageVisit, hit: TagHit) -> Iterator[tuple[str, str]]:
     yield from _flatten("", hit.params or {})
+
+
+def _raw_fields(page: PageVisit, hit: TagHit) -> Iterator[tuple[str, str]]:
     yield from parse_qsl(urlsplit(hit.url).query, keep_blank_values=False)
     request = request_of(page, hit)
     if request is not None and request.post_data:
@@ -158,13 +164,16 @@ def pii(rule: Rule, report: Report) -> Iterator[Finding]:
     wanted = set(rule.args.get("types") or ["email", "phone", "name"])
     for page in rule.pages(report):
         reported: set[tuple] = set()
-        for hit in page.hits:
-            for key, value in _fields(page, hit):
-                for match in detect(key, value):
-                    mark = (hit.request_index, hit.url, match["type"], match["found"])
-                    if match["type"] in wanted and mark not in reported:
-                        reported.add(mark)
-                        yield _pii_finding(rule, page, hit, key, match)
+        # Decoded params first, so a value is blamed on the hit (batched event) that carries
+        # it; then the raw query and body, for what no provider decoded.
+        for source in (_param_fields, _raw_fields):
+            for hit in page.hits:
+                for key, value in source(page, hit):
+                    for match in detect(key, value):
+                        mark = (hit.request_index, hit.url, match["type"], match["found"])
+                        if match["type"] in wanted and mark not in reported:
+                            reported.add(mark)
+                            yield _pii_finding(rule, page, hit, key, match)
 
 
 def _pii_finding(

@@ -104,10 +104,10 @@ def delivery_problem(request: Request | None) -> str | None:
     """Why a request did not reach its server: `csp`, a network error, `HTTP 404` … or None."""
     if request is None or request.answered_locally:
         return None
+    if request.status is not None and request.status >= 400:
+        return f"HTTP {request.status}"  # Chromium may also report net::ERR_ABORTED then
     if request.failure:
         return "csp" if request.failure.lower() == "csp" else request.failure
-    if request.status is not None and request.status >= 400:
-        return f"HTTP {request.status}"
     return None
 
 

@@ -5,6 +5,7 @@ Owns the order of the questions, most specific first:
   csp            the hit or its library was blocked by the page's Content Security Policy
   network        the request failed on the network (`net::ERR_…`)
   http-error     the request got an error status (4xx/5xx)
+  not-configured the library runs (other accounts or sibling tags fire) but not this account
   library-missing  the vendor's library was never requested
   consent        the library loaded but consent was pending or denied
   page-left      the page navigated away before the beacon left
@@ -23,14 +24,14 @@ from tagaudit.rules.kinds import account_matches, delivery_problem, request_of
 # Hosts that serve a provider's library or collect its hits, to recognise failed requests and
 # CSP reports that no provider decoded (tag-anchors.md, endpoint table).
 PROVIDER_HOSTS: dict[str, tuple[str, ...]] = {
-    "ga4": ("googletagmanager.com/gtag", "google-analytics.com", "analytics.google.com"),
+    "ga4": ("gtag/js", "gtag.js", "google-analytics.com", "analytics.google.com"),
     "gtm": ("googletagmanager.com/gtm",),
     "google_ads": ("googleadservices.com", "googleads.g.doubleclick.net", "google.com/pagead"),
     "floodlight": ("fls.doubleclick.net", "ad.doubleclick.net"),
-    "meta_pixel": ("connect.facebook.net", "facebook.com/tr"),
+    "meta_pixel": ("connect.facebook.net", "fbevents.js", "facebook.com/tr"),
     "tiktok": ("analytics.tiktok.com",),
-    "linkedin": ("snap.licdn.com", "px.ads.linkedin.com"),
-    "microsoft_uet": ("bat.bing.com",),
+    "linkedin": ("snap.licdn.com", "px.ads.linkedin.com", "insight.min.js"),
+    "microsoft_uet": ("bat.bing.com", "bat.js"),
     "pinterest": ("s.pinimg.com/ct", "ct.pinterest.com"),
     "x_ads": ("static.ads-twitter.com", "analytics.twitter.com", "t.co/i/adsct"),
     "snapchat": ("sc-static.net", "tr.snapchat.com"),
@@ -38,6 +39,9 @@ PROVIDER_HOSTS: dict[str, tuple[str, ...]] = {
     "hotjar": ("static.hotjar.com",),
     "clarity": ("clarity.ms",),
 }
+# Tags that share one library: gtag.js runs GA4, Google Ads and Floodlight, each switched on
+# by its own gtag('config', id).
+SHARED_LIBRARY = {"ga4": "gtag", "google_ads": "gtag", "floodlight": "gtag"}
 _DENIED = ("denied", "pending", "rejected", "reject", "unknown", "none")
 _DENIED_GCS = ("G100", "G110", "G101")
 
@@ -58,15 +62,16 @@ def explain_missing(
     if page.error:
         return Explanation("page-error", f"the page did not load ({page.error})")
     own = [h for h in page.hits if h.provider == provider and account_matches(account, h.account)]
-    for check in (_undelivered_hit, _library_state, _after_load):
-        found = check(page, provider, own, event)
+    checks = (_undelivered_hit, _failed_request, _not_configured, _library_state, _after_load)
+    for check in checks:
+        found = check(page, provider, own, event, account)
         if found is not None:
             return found
     return Explanation("not-triggered", "no reason found in the capture")
 
 
 def _undelivered_hit(
-    page: PageVisit, provider: str, own: list[TagHit], event: str | None
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, _account: str | None
 ) -> Explanation | None:
     """A matching hit (or any hit of the tag) was attempted but did not get through."""
     wanted = [h for h in own if h.kind == "hit" and (event is None or h.event == event)]
@@ -78,18 +83,58 @@ def _undelivered_hit(
     return None
 
 
-def _blocked(problem: str, url: str, what: str) -> Explanation:
+def _blocked(problem: str, url: str, what: str, directive: str | None = None) -> Explanation:
     evidence = {"request": url, "problem": problem}
+    url = url if len(url) <= 90 else url[:89] + "…"  # the full URL stays in the evidence
     if problem == "csp":
-        text = f"{what} was blocked by the page's Content Security Policy ({url})"
+        rule = f", {directive}" if directive else ""
+        evidence["directive"] = directive
+        text = f"{what} was blocked by the page's Content Security Policy{rule} ({url})"
         return Explanation("csp", text, evidence)
     if problem.startswith("HTTP "):
         return Explanation("http-error", f"{what} got {problem} from {url}", evidence)
     return Explanation("network", f"{what} failed on the network ({problem}): {url}", evidence)
 
 
+def _what(provider: str, url: str) -> str:
+    """`the meta_pixel library` for a script URL, else `the meta_pixel hit`."""
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    return (
+        f"the {provider} library"
+        if path.endswith(".js") or "/gtag/js" in path
+        else (f"the {provider} hit")
+    )
+
+
+def _not_configured(
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, account: str | None
+) -> Explanation | None:
+    """The library runs (other accounts or sibling tags fire) but this account is not set up."""
+    if own:
+        return None
+    family = SHARED_LIBRARY.get(provider)
+    others = [
+        h
+        for h in page.hits
+        if h.kind == "hit"
+        and (h.provider == provider or (family and SHARED_LIBRARY.get(h.provider) == family))
+        and delivery_problem(request_of(page, h)) is None
+    ]
+    if not others:
+        return None
+    seen = sorted({f"{h.provider} {h.account}" for h in others if h.account})
+    library = "the Google tag (gtag.js)" if family == "gtag" else f"the {provider} library"
+    setup = " with gtag('config', …)" if family == "gtag" else ""
+    return Explanation(
+        "not-configured",
+        f"{library} runs on this page and sends hits for {', '.join(seen)}, but "
+        f"{' '.join(p for p in (provider, account) if p)} is never configured here{setup}",
+        {"configured": seen},
+    )
+
+
 def _library_state(
-    page: PageVisit, provider: str, own: list[TagHit], event: str | None
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, _account: str | None
 ) -> Explanation | None:
     """The library was never requested, or its request failed or was blocked."""
     libraries = [h for h in own if h.kind == "library"]
@@ -105,9 +150,7 @@ def _library_state(
         f"the {provider} library was never requested on this page: the tag is not installed "
         "here, or the tag manager that loads it did not fire"
     )
-    return _unmatched_failure(page, provider) or Explanation(
-        "library-missing", text + _script_errors(page)
-    )
+    return Explanation("library-missing", text + _script_errors(page))
 
 
 def _script_errors(page: PageVisit) -> str:
@@ -119,24 +162,35 @@ def _script_errors(page: PageVisit) -> str:
     return f" (the page logged a JavaScript error: {first})"
 
 
-def _unmatched_failure(page: PageVisit, provider: str) -> Explanation | None:
+def _failed_request(
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, _account: str | None
+) -> Explanation | None:
     """A failed request or CSP report for the provider's hosts that no provider decoded."""
     hosts = PROVIDER_HOSTS.get(provider, ())
     if not hosts:
         return None
-    for violation in page.csp_violations:
-        blocked = str(violation.get("blockedURI") or violation.get("blocked_uri") or "")
-        if any(h in blocked for h in hosts):
-            return _blocked("csp", blocked, f"the {provider} library")
+    directives = {_blocked_url(v): v.get("directive") for v in page.csp_violations}
     for request in page.requests:
         problem = delivery_problem(request)
         if problem and any(h in request.url for h in hosts):
-            return _blocked(problem, request.url, f"the {provider} library")
+            directive = directives.get(request.url) if problem == "csp" else None
+            return _blocked(problem, request.url, _what(provider, request.url), directive)
+    for violation in page.csp_violations:
+        blocked = _blocked_url(violation)
+        if any(h in blocked for h in hosts):
+            return _blocked("csp", blocked, _what(provider, blocked), violation.get("directive"))
     return None
 
 
+def _blocked_url(violation: dict[str, Any]) -> str:
+    for key in ("blocked_url", "blockedURI", "blocked_uri"):
+        if violation.get(key):
+            return str(violation[key])
+    return ""
+
+
 def _after_load(
-    page: PageVisit, provider: str, own: list[TagHit], event: str | None
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, _account: str | None
 ) -> Explanation | None:
     """The library is there; consent, an early navigation or a missing trigger stopped the hit."""
     consent = _consent_state(page, own)
