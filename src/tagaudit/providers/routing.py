@@ -35,6 +35,7 @@ from tagaudit.providers.wire import parse_query, split_url
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
 # What `prefix.*` may end with: a country-style ending (`de`, `co.uk`, `com.au`), so that
 # `www.google.*` matches www.google.de but never www.google.evil.test.
+HOST_CACHE_SIZE = 4096
 _TLD_ENDING = re.compile(r"^[a-z]{2,3}(\.[a-z]{2,3})?$")
 
 
@@ -63,6 +64,7 @@ class Catalog:
         self._suffix: dict[str, list[Endpoint]] = {}
         self._prefix: list[tuple[str, Endpoint]] = []
         self._anyhost: list[Endpoint] = []
+        self._by_host: dict[str, tuple[Endpoint, ...]] = {}
         for provider in providers.values():
             for endpoint in provider.endpoints:
                 self._index(endpoint)
@@ -82,7 +84,16 @@ class Catalog:
     def provider(self, provider_id: str) -> Provider:
         return self.providers[provider_id]
 
-    def _host_endpoints(self, host: str) -> list[Endpoint]:
+    def _host_endpoints(self, host: str) -> tuple[Endpoint, ...]:
+        """Endpoints whose hosts fit `host`, memoised: a page talks to few hosts, many times."""
+        cached = self._by_host.get(host)
+        if cached is None:
+            if len(self._by_host) >= HOST_CACHE_SIZE:
+                self._by_host.clear()
+            cached = self._by_host[host] = tuple(self._lookup_host(host))
+        return cached
+
+    def _lookup_host(self, host: str) -> list[Endpoint]:
         found = list(self._exact.get(host, ()))
         at = 0
         while at >= 0:
@@ -97,7 +108,7 @@ class Catalog:
     def _route(self, host: str, path: str, query: str) -> tuple[Endpoint, dict[str, str]] | None:
         candidates = self._host_endpoints(host)
         if self._anyhost_screen is not None and self._anyhost_screen.search(path):
-            candidates.extend(self._anyhost)
+            candidates += tuple(self._anyhost)
         params: dict[str, Any] | None = None
         for endpoint in candidates:
             groups = _path_groups(endpoint, path)
