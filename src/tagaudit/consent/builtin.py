@@ -1,0 +1,212 @@
+"""The built-in consent engine: the CMP catalog (cmps.yaml) driven with Playwright, no npm.
+
+Owns detection (one page evaluation checks every catalog entry), the accept/reject plans
+(first-layer button, else second layer, else the CMP's JS API — labelled so a report never
+confuses an API call with a click a user could make), and the first-layer probe used by the
+"reject as easy as accept" checks (EDPB cookie banner taskforce, CNIL 2020-092).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
+
+from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
+from tagaudit.consent.engine import ActionOutcome, Detection
+
+VISIBLE_JS = """(sel) => Array.from(document.querySelectorAll(sel)).some((el) => {
+  const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
+  return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+    && parseFloat(s.opacity || '1') > 0.05;
+})"""
+
+# Words of a first-layer "reject" button, in the languages banners most often use.
+REJECT_WORDS = (
+    "reject",
+    "decline",
+    "deny",
+    "refuse",
+    "disagree",
+    "necessary only",
+    "only necessary",
+    "essential only",
+    "continue without",
+    "ablehnen",
+    "refuser",
+    "rechazar",
+    "rifiuta",
+    "weigeren",
+    "odrzuć",
+)
+
+BUTTONS_JS = """([sels]) => {
+  const roots = sels.flatMap((s) => Array.from(document.querySelectorAll(s)));
+  const out = [];
+  for (const root of roots) {
+    for (const b of root.querySelectorAll('button, a, [role=button], input[type=button]')) {
+      const r = b.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) out.push((b.innerText || b.value || '').trim().slice(0, 80));
+    }
+  }
+  return out;
+}"""
+
+
+def _detect_all_script() -> str:
+    parts = []
+    for entry in load_catalog():
+        banner = json.dumps(list(entry.banner))
+        parts.append(
+            f"try {{ if ({entry.detect_script()}) out.push({{id: {json.dumps(entry.id)}, "
+            f"visible: {banner}.some(vis)}}); }} catch (e) {{}}"
+        )
+    body = " ".join(parts)
+    return "() => { const vis = " + VISIBLE_JS + "; const out = []; " + body + " return out; }"
+
+
+DETECT_ALL = _detect_all_script()
+
+
+async def _evaluate(page: Page, script: str, arg: Any = None, fallback: Any = None) -> Any:
+    try:
+        return await page.evaluate(script, arg)
+    except PlaywrightError:
+        return fallback
+
+
+async def banner_visible(page: Page, entry: CmpEntry) -> bool:
+    """Is any of this CMP's first-layer/second-layer containers visible?"""
+    for selector in entry.banner:
+        if await _evaluate(page, VISIBLE_JS, selector, False):
+            return True
+    return False
+
+
+async def first_layer(page: Page, entry: CmpEntry | None) -> dict[str, Any]:
+    """What the banner offers without opening settings: accept? reject? (by selector or text)."""
+    if entry is None:
+        return {}
+    accept = [s for s in entry.accept.click if await _evaluate(page, VISIBLE_JS, s, False)]
+    reject = [s for s in entry.reject.click if await _evaluate(page, VISIBLE_JS, s, False)]
+    texts = await _evaluate(page, BUTTONS_JS, [list(entry.banner)], []) or []
+    worded = [t for t in texts if any(w in t.lower() for w in REJECT_WORDS)]
+    return {"accept": bool(accept), "reject": bool(reject or worded), "buttons": texts[:12]}
+
+
+class BuiltinEngine:
+    """Catalog-driven detection and actions for one scenario context."""
+
+    method = "builtin"
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+
+    async def install(self, context: Any) -> None:
+        """Nothing to prepare: the catalog is evaluated on demand."""
+
+    def new_document(self) -> None:
+        """No per-document state."""
+
+    async def detect(self, page: Page, timeout: float) -> Detection:
+        deadline = time.monotonic() + timeout
+        give_up_empty = time.monotonic() + min(timeout, 3.0)
+        found: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            found = await _evaluate(page, DETECT_ALL, None, []) or []
+            visible = [f for f in found if f.get("visible")]
+            if visible:
+                self._log("popupFound", visible[0]["id"])
+                return Detection(cmp=visible[0]["id"], rule=visible[0]["id"], popup=True)
+            if not found and time.monotonic() > give_up_empty:
+                break
+            await asyncio.sleep(0.2)
+        if found:
+            self._log("cmpDetected", found[0]["id"])
+            return Detection(cmp=found[0]["id"], rule=found[0]["id"], popup=False)
+        return Detection()
+
+    def _log(self, kind: str, cmp: str, **extra: Any) -> None:
+        self.events.append({"type": kind, "cmp": cmp, "t": round(time.time(), 3), **extra})
+
+    async def act(self, page: Page, action: str, detection: Detection) -> ActionOutcome:
+        entry = cmp_by_id(detection.cmp) if detection.cmp else None
+        outcome = ActionOutcome(
+            action=action, method=self.method, cmp=detection.cmp, rule=detection.rule
+        )
+        if entry is None or not detection.popup:
+            outcome.error = "no consent popup found to act on"
+            return outcome
+        started = time.monotonic()
+        plan = entry.plan(action)
+        done = await self._click_first(page, plan.click, outcome, "first-layer")
+        if not done and plan.settings:
+            done = await self._second_layer(page, plan.settings, plan.second, outcome)
+        if not done and plan.api:
+            done = await self._call_api(page, plan.api, outcome)
+        outcome.result = done
+        if not done:
+            outcome.error = f"no {action} button or API of {entry.name} was usable"
+        outcome.duration = round(time.monotonic() - started, 3)
+        self._log(f"{action}Result", entry.id, result=done, clicks=outcome.clicks, via=outcome.via)
+        return outcome
+
+    async def _visible(self, page: Page, selectors: tuple[str, ...]) -> Locator | None:
+        for selector in selectors:
+            locator = page.locator(selector).first
+            try:
+                if await locator.is_visible():
+                    return locator
+            except PlaywrightError:
+                continue
+        return None
+
+    async def _click_first(
+        self, page: Page, selectors: tuple[str, ...], outcome: ActionOutcome, via: str
+    ) -> bool:
+        locator = await self._visible(page, selectors)
+        if locator is None:
+            return False
+        try:
+            await locator.click(timeout=3000)
+        except PlaywrightError as problem:
+            outcome.steps.append(f"click failed: {str(problem).splitlines()[0]}")
+            return False
+        outcome.clicks = (outcome.clicks or 0) + 1
+        outcome.via = via
+        outcome.steps.append(f"click {via}")
+        return True
+
+    async def _second_layer(
+        self, page: Page, settings: tuple[str, ...], second: tuple[str, ...], out: ActionOutcome
+    ) -> bool:
+        if not await self._click_first(page, settings, out, "settings"):
+            return False
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline:
+            if await self._click_first(page, second, out, "second-layer"):
+                return True
+            await asyncio.sleep(0.15)
+        return False
+
+    async def _call_api(self, page: Page, api: str, outcome: ActionOutcome) -> bool:
+        script = f"() => {{ {api}; return true; }}"
+        ok = bool(await _evaluate(page, script, None, False))
+        if ok:
+            outcome.via, outcome.clicks = "api", 0
+            outcome.steps.append("api")
+        return ok
+
+    async def popup_visible(self, page: Page, cmp: str | None, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            found = await _evaluate(page, DETECT_ALL, None, []) or []
+            if any(f.get("visible") and (cmp is None or f["id"] == cmp) for f in found):
+                return True
+            if time.monotonic() >= deadline:
+                return False
+            await asyncio.sleep(0.2)

@@ -1,0 +1,267 @@
+"""The `consent` check kinds, registered with the rules engine (rules/consent.yaml uses them).
+
+Each kind reads the scenario visits (`PageVisit.scenario`, phases, `PageVisit.consent`) of a
+finished Report and yields Findings through `rule.finding`; the phase/tag vocabulary lives
+in classify.py, the Consent Mode ones in checks_mode.py. Pure: no browser, no I/O.
+Regulatory basis (signals for review, not legal verdicts): ePrivacy Art. 5(3), EDPB
+Guidelines 2/2023, EDPB cookie banner taskforce (Jan 2023), CNIL 2020-091/092.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tagaudit.consent.classify import (
+    AFTER_ACTION,
+    acted,
+    before_choice_phases,
+    first_look,
+    group_by_tag,
+    identifier_cookies,
+    is_denied_ping,
+    is_scenario_visit,
+    tag_label,
+    tracking_hits,
+    visits_by_url,
+)
+from tagaudit.model import Finding, PageVisit, Report
+from tagaudit.rules.kinds import check_kind
+from tagaudit.rules.rule import Rule
+
+
+def _scoped(rule: Rule, report: Report) -> dict[str, dict[str, PageVisit]]:
+    """Scenario visits in the rule's scope, per URL."""
+    allowed = {id(p) for p in rule.pages(report)}
+    grouped: dict[str, dict[str, PageVisit]] = {}
+    for url, visits in visits_by_url(report).items():
+        kept = {s: v for s, v in visits.items() if id(v) in allowed}
+        if kept:
+            grouped[url] = kept
+    return grouped
+
+
+def _hit_findings(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iterator[Finding]:
+    hits = (h for h in tracking_hits(page, phases) if not is_denied_ping(h))
+    for (provider, account), group in group_by_tag(hits).items():
+        events = sorted({h.event or "?" for h in group})
+        yield rule.finding(
+            f"{tag_label((provider, account))} sent {len(group)} hit(s) {what}: "
+            f"{', '.join(events)}",
+            page.url,
+            page=page,
+            location={"provider": provider, "account": account, "phase": group[0].phase},
+            evidence={
+                "events": events,
+                "phases": sorted({str(h.phase) for h in group}),
+                "urls": [h.url[:300] for h in group[:3]],
+            },
+        )
+
+
+@check_kind("consent-hits-before-choice")
+def hits_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
+    """No tracking hit is sent before the visitor made a choice (cookieless pings excepted)."""
+    for visits in _scoped(rule, report).values():
+        page = first_look(visits)
+        yield from _hit_findings(rule, page, before_choice_phases(page), "before any choice")
+
+
+@check_kind("consent-hits-after-reject")
+def hits_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
+    """No tracking hit is sent after "reject all" (cookieless pings excepted)."""
+    for visits in _scoped(rule, report).values():
+        page = visits.get("reject")
+        if page is not None and page.consent.get("popup"):
+            yield from _hit_findings(rule, page, AFTER_ACTION, 'after "reject all"')
+
+
+def _cookie_finding(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iterator[Finding]:
+    cookies = identifier_cookies(page, phases)
+    if cookies:
+        names = sorted({c.name for c in cookies})
+        yield rule.finding(
+            f"identifier cookie(s) set {what}: {', '.join(names)}",
+            page.url,
+            page=page,
+            location={"event": "cookies"},
+            evidence={
+                "cookies": [{"name": c.name, "domain": c.domain, "phase": c.phase} for c in cookies]
+            },
+        )
+
+
+@check_kind("consent-cookies-before-choice")
+def cookies_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
+    """No identifier cookie (_ga, _gcl_au, _fbp …) is set before the visitor chose."""
+    for visits in _scoped(rule, report).values():
+        page = first_look(visits)
+        yield from _cookie_finding(rule, page, before_choice_phases(page), "before any choice")
+
+
+@check_kind("consent-cookies-after-reject")
+def cookies_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
+    """No new identifier cookie is set after "reject all" (or after the reload that follows)."""
+    for visits in _scoped(rule, report).values():
+        page = visits.get("reject")
+        if page is not None and page.consent.get("popup"):
+            yield from _cookie_finding(rule, page, AFTER_ACTION, 'after "reject all"')
+
+
+@check_kind("consent-denied-pings")
+def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
+    """Consent Mode cookieless pings (gcs=G100) sent before a choice or after reject."""
+    for visits in _scoped(rule, report).values():
+        looks = [(first_look(visits), None)]
+        if "reject" in visits:
+            looks.append((visits["reject"], AFTER_ACTION))
+        for page, phases in looks:
+            phases = phases or before_choice_phases(page)
+            pings = [h for h in tracking_hits(page, phases) if is_denied_ping(h)]
+            for (provider, account), group in group_by_tag(pings).items():
+                yield rule.finding(
+                    f"{tag_label((provider, account))} sent {len(group)} Consent Mode ping(s) "
+                    f"with storage denied ({page.scenario})",
+                    page.url,
+                    page=page,
+                    location={"provider": provider, "account": account},
+                    evidence={
+                        "gcs": sorted(
+                            {str((h.consent.get("gcs") or {}).get("raw")) for h in group}
+                        ),
+                        "events": sorted({h.event or "?" for h in group}),
+                    },
+                )
+
+
+@check_kind("consent-banner-missing")
+def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
+    """Trackers fire (or identifier cookies are set) on a page where no consent banner showed."""
+    for visits in _scoped(rule, report).values():
+        page = first_look(visits)
+        if page.consent.get("popup") or page.error:
+            continue
+        phases = before_choice_phases(page)
+        tags = sorted(
+            {
+                tag_label(k)
+                for k in group_by_tag(
+                    h for h in tracking_hits(page, phases) if not is_denied_ping(h)
+                )
+            }
+        )
+        cookies = sorted({c.name for c in identifier_cookies(page, phases)})
+        if tags or cookies:
+            yield rule.finding(
+                f"no consent banner was found, yet {', '.join(tags + cookies)} "
+                f"{'fire' if tags else 'are set'} without a choice",
+                page.url,
+                page=page,
+                evidence={
+                    "tags": tags,
+                    "cookies": cookies,
+                    "cmp": page.consent.get("cmp"),
+                    "engine": page.consent.get("method"),
+                },
+            )
+
+
+@check_kind("consent-first-layer-reject")
+def first_layer_reject(rule: Rule, report: Report) -> Iterator[Finding]:
+    """The banner offers "reject" on its first layer, next to "accept"."""
+    for visits in _scoped(rule, report).values():
+        page = first_look(visits)
+        layer = page.consent.get("first_layer") or {}
+        if page.consent.get("popup") and layer and not layer.get("reject"):
+            yield rule.finding(
+                f"the {page.consent.get('cmp') or 'consent'} banner has no reject button on its "
+                "first layer",
+                page.url,
+                page=page,
+                location={"provider": page.consent.get("cmp")},
+                evidence={"buttons": layer.get("buttons", []), "accept": layer.get("accept")},
+            )
+
+
+@check_kind("consent-reject-clicks")
+def reject_clicks(rule: Rule, report: Report) -> Iterator[Finding]:
+    """Rejecting takes no more clicks than accepting."""
+    for visits in _scoped(rule, report).values():
+        accept, reject = visits.get("accept"), visits.get("reject")
+        if not (accept and reject and acted(accept) and acted(reject)):
+            continue
+        yes, no = accept.consent.get("clicks"), reject.consent.get("clicks")
+        if isinstance(yes, int) and isinstance(no, int) and no > yes:
+            yield rule.finding(
+                f"rejecting took {no} clicks, accepting {yes}",
+                reject.url,
+                page=reject,
+                location={"provider": reject.consent.get("cmp")},
+                evidence={
+                    "accept_clicks": yes,
+                    "reject_clicks": no,
+                    "method": reject.consent.get("method"),
+                    "reject_via": (reject.consent.get("action") or {}).get("via"),
+                },
+            )
+
+
+@check_kind("consent-not-persisted")
+def not_persisted(rule: Rule, report: Report) -> Iterator[Finding]:
+    """The choice survives a reload: no banner again, and the read-back still agrees."""
+    for visits in _scoped(rule, report).values():
+        for scenario in ("accept", "reject"):
+            page = visits.get(scenario)
+            if page is None or not acted(page) or page.consent.get("persisted") is not False:
+                continue
+            again = page.consent.get("banner_after_reload")
+            why = "the banner showed again" if again else "the read-back disagreed"
+            yield rule.finding(
+                f'the "{scenario}" choice was not kept after a reload: {why}',
+                page.url,
+                page=page,
+                location={"provider": page.consent.get("cmp")},
+                evidence={"banner_after_reload": again, "readback": _sources(page, "after-reload")},
+            )
+
+
+def _sources(page: PageVisit, phase: str) -> dict:
+    state = (page.consent.get("readback") or {}).get(phase) or {}
+    return {"cmp": state.get("cmp"), "tcf": (state.get("tcf") or {}).get("decision")}
+
+
+@check_kind("consent-unverified")
+def unverified(rule: Rule, report: Report) -> Iterator[Finding]:
+    """After accepting or rejecting, the state read back from the page agrees with the action."""
+    for visits in _scoped(rule, report).values():
+        for scenario in ("accept", "reject"):
+            page = visits.get(scenario)
+            if page is None or page.error or page.consent.get("verified", True):
+                continue
+            verdict = page.consent.get("verification") or {}
+            action = page.consent.get("action") or {}
+            if action.get("error"):
+                why = action["error"]
+            elif verdict.get("disagrees"):
+                why = "read back from " + ", ".join(verdict["disagrees"]) + " disagrees"
+            else:
+                why = "nothing could be read back to confirm it"
+            yield rule.finding(
+                f'"{scenario}" could not be verified: {why}',
+                page.url,
+                page=page,
+                location={"provider": page.consent.get("cmp")},
+                evidence={
+                    "sources": verdict.get("sources"),
+                    "action": action.get("result"),
+                    "method": page.consent.get("method"),
+                },
+            )
+
+
+def scenario_pages(report: Report) -> list[PageVisit]:
+    """Every scenario visit of the report (for callers outside the rules engine)."""
+    return [p for p in report.pages if is_scenario_visit(p)]
+
+
+# Consent Mode and consent-blocked kinds register themselves on import.
+from tagaudit.consent import checks_mode  # noqa: E402, F401
