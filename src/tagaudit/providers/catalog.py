@@ -45,6 +45,7 @@ DECODERS = (
     "x_ads",
     "criteo",
     "matomo",
+    "adobe_analytics",
 )
 _PROVIDER_KEYS = {
     "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",

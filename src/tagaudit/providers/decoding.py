@@ -37,6 +37,7 @@ DECODERS: dict[str, Decoder] = {
     "x_ads": vendors.x_ads_records,
     "criteo": vendors.criteo_records,
     "matomo": vendors.matomo_records,
+    "adobe_analytics": vendors.adobe_analytics_records,
 }
 _FIELD = re.compile(r"\{([^{}]+)\}")
 

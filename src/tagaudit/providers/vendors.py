@@ -1,4 +1,4 @@
-"""Non-Google transports that need code: X events, Criteo OneTag events, Matomo bulk requests.
+"""Non-Google transports that need code: X events, Criteo OneTag, Matomo bulk, Adobe products.
 
 Everything else (Meta, TikTok, LinkedIn, UET, Pinterest, Snap, Reddit, Segment, …) is pure
 catalog data read by the generic transport in records.py.
@@ -18,7 +18,7 @@ import re
 from typing import Any
 
 from tagaudit.providers.records import Record, Wire, base_params, generic_records
-from tagaudit.providers.wire import parse_json_loose, parse_query
+from tagaudit.providers.wire import parse_json_loose, parse_query, to_number
 
 _X_EVENT_TAG = re.compile(r"^tw-([a-z0-9]+)-([a-z0-9]+)$", re.IGNORECASE)
 
@@ -76,6 +76,16 @@ def criteo_records(wire: Wire) -> list[Record]:
     return records or [envelope]
 
 
+# Matomo `ec_items` rows: [sku, name, category (or list), price, quantity] (tracking API docs).
+_MATOMO_ITEM = ("item_id", "item_name", "item_category", "price", "quantity")
+
+
+def _matomo_items(rows: Any) -> list[dict[str, Any]] | None:
+    if not isinstance(rows, list):
+        return None
+    return [dict(zip(_MATOMO_ITEM, row, strict=False)) for row in rows if isinstance(row, list)]
+
+
 def matomo_records(wire: Wire) -> list[Record]:
     """Matomo bulk tracking: `{"requests": ["?idsite=1&…", …]}` → one record per request."""
     params = base_params(wire)
@@ -91,4 +101,29 @@ def matomo_records(wire: Wire) -> list[Record]:
             if isinstance(record.get(name), str):
                 parsed = parse_json_loose(record[name])
                 record[name] = record[name] if parsed is None else parsed
+        items = _matomo_items(record.get("ec_items"))
+        if items:
+            record["items"] = items
     return records
+
+
+# Adobe `products`: "category;product;quantity;price;events;eVars", entries joined by ",".
+_ADOBE_ITEM = ("category", "item_id", "quantity", "price")
+
+
+def adobe_analytics_records(wire: Wire) -> list[Record]:
+    """Query and form body as usual; the `products` string also becomes `items`."""
+    record = base_params(wire)
+    products = record.get("products")
+    if isinstance(products, str) and ";" in products:
+        items = []
+        for entry in products.split(","):
+            fields = entry.split(";")[: len(_ADOBE_ITEM)]
+            item = {k: v for k, v in zip(_ADOBE_ITEM, fields, strict=False) if v}
+            for key in ("quantity", "price"):
+                if key in item:
+                    item[key] = to_number(item[key])
+            if item.get("item_id"):
+                items.append(item)
+        record["items"] = items
+    return [record]
