@@ -1,0 +1,117 @@
+"""A zero-config `tagaudit audit` of the demo site reports exactly its seeded defects.
+
+fixtures/demo-site/EXPECTED.yaml lists the defects (page, category, provider, account); this
+test crawls the site from its home page in real headless Chromium, through the real CLI, and
+asserts that the findings at warning or error level are exactly those defects, each with the
+"why" the capture supports, and that pages marked clean raise no error or warning.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+from tagaudit.cli import main
+from tagaudit.sitesrv import SiteServer
+
+pytestmark = pytest.mark.e2e
+EXPECTED = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site" / "EXPECTED.yaml"
+# The "why" each missing-tag defect must come with (rules/why.py reason codes).
+WHY = {"D1": "not-configured", "D5": "csp", "D6": "csp", "D7": "http-error"}
+
+
+@pytest.fixture(scope="module")
+def expected() -> dict[str, Any]:
+    return yaml.safe_load(EXPECTED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def audit(
+    demo_site: SiteServer, chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("demo") / "report.json"
+    args = ["audit", demo_site.url("/"), "--depth", "3", "--browser", chromium_path]
+    code = main([*args, "--json", str(out), "--quiet"])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    report["exit_code"] = code
+    return report
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path
+
+
+def _key(finding: dict[str, Any]) -> tuple:
+    location = finding["location"]
+    return (
+        _path(finding["url"]),
+        finding["category"],
+        location.get("provider"),
+        location.get("account"),
+    )
+
+
+def _serious(report: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in report["findings"] if f["severity"] in ("error", "warning")]
+
+
+def test_every_page_of_the_site_was_audited(audit: dict, expected: dict) -> None:
+    assert {_path(p["url"]) for p in audit["pages"]} == set(expected["pages"])
+    assert audit["exit_code"] == 1
+
+
+def test_findings_are_exactly_the_seeded_defects(audit: dict, expected: dict) -> None:
+    defects = [d for d in expected["defects"] if "page" in d]
+    want = sorted((d["page"], d["category"], d.get("provider"), d.get("account")) for d in defects)
+    got = sorted(_key(f) for f in _serious(audit))
+    assert got == want
+
+
+def test_missing_tags_say_why(audit: dict, expected: dict) -> None:
+    by_key = {_key(f): f for f in _serious(audit)}
+    for defect in expected["defects"]:
+        if defect["id"] in WHY:
+            key = (defect["page"], defect["category"], defect["provider"], defect["account"])
+            assert by_key[key]["evidence"]["why"] == WHY[defect["id"]], defect["id"]
+    webinar = [f for f in _serious(audit) if _path(f["url"]) == "/landing/webinar/"]
+    directives = sorted(f["evidence"]["directive"] for f in webinar)
+    assert directives == ["connect-src", "img-src"]
+
+
+def test_defect_details(audit: dict) -> None:
+    by_page = {_path(f["url"]): f for f in _serious(audit)}
+    assert "transaction_id ACME-1002 sent 2 times" in by_page["/checkout/thank-you-dup/"]["message"]
+    assert by_page["/checkout/thank-you-legacy/"]["evidence"]["problems"] == ["missing currency"]
+    pii = by_page["/lead/thanks-pii/"]
+    assert (pii["location"]["event"], pii["evidence"]["found"]) == (
+        "generate_lead",
+        "j***@example.com",
+    )
+    assert "jane.doe" not in json.dumps(pii)
+    assert by_page["/old-offer/"]["message"] == "the page answered HTTP 404"
+    assert "16 of 17 pages" in by_page["/about/"]["message"]
+
+
+def test_clean_pages_raise_no_error_or_warning(audit: dict, expected: dict) -> None:
+    clean = {path for path, page in expected["pages"].items() if page.get("clean")}
+    noisy = [f for f in _serious(audit) if _path(f["url"]) in clean]
+    assert noisy == []
+
+
+def test_campaign_link_defect(demo_site: SiteServer, expected: dict, tmp_path: Path) -> None:
+    """D9 is a link defect: `tagaudit links` on the site's campaign links reports only it."""
+    out = tmp_path / "links.json"
+    links = [demo_site.url(link["url"]) for link in expected["campaign_links"]]
+    assert main(["links", *links, "--no-browser", "--json", str(out), "--quiet"]) == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    [defect] = [d for d in expected["defects"] if "link" in d]
+    serious = _serious(report)
+    assert [(_path(f["url"]), f["category"]) for f in serious] == [
+        (defect["link"], defect["category"])
+    ]
+    assert all(name in serious[0]["message"] for name in defect["dropped"])
