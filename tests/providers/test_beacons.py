@@ -8,13 +8,14 @@ least three decoding samples, and there are negatives that must not decode.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from tagaudit.model import Request, TagHit
+from tagaudit.model import Request, TagHit, to_dict
 from tagaudit.providers import decode_request, default_catalog, is_collection_endpoint
 
 BEACONS = Path(__file__).resolve().parents[2] / "fixtures" / "beacons"
@@ -113,3 +114,19 @@ def test_negatives_exist_and_cover_the_classic_traps() -> None:
     names = [c["name"] for _, c in CASES if c["_file"] == "negatives"]
     assert len(names) >= 8
     assert all(not c.get("hits") for _, c in CASES if c["_file"] == "negatives")
+
+
+def test_shared_names_keep_their_types_across_the_corpus() -> None:
+    """Rules read shared names the same way for every vendor (model.py TagHit docstring)."""
+    for case_id, case in CASES:
+        for hit in decode_request(_request(case["request"])):
+            params = hit.params
+            json.dumps(to_dict(hit))  # JSON-safe, as reports need
+            if "value" in params:
+                assert isinstance(params["value"], (int, float)), case_id
+            if "items" in params:
+                assert all(isinstance(item, dict) for item in params["items"]), case_id
+            for name in ("currency", "transaction_id", "event_id", "page_url"):
+                assert isinstance(params.get(name, ""), str), (case_id, name)
+            for signal in hit.consent.values():
+                assert "raw" in signal, case_id
