@@ -21,6 +21,7 @@ from __future__ import annotations
 import asyncio
 import email.utils
 import time
+from collections.abc import Awaitable
 from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 
@@ -103,7 +104,7 @@ class Follower:
         """Follow one link to its end; problems become the result's verdict, never raise."""
         result = LinkResult(url=url)
         try:
-            await asyncio.wait_for(self._walk(result), self.settings.timeout)
+            await _within(self._walk(result), self.settings.timeout)
         except (asyncio.TimeoutError, TimeoutError):
             _fail(result, "broken", "timeout", f"no answer within {self.settings.timeout:g} s")
         result.ledger = build_ledger(result.hops, self.settings.extra_params)
@@ -215,6 +216,15 @@ class Follower:
         advised = retry_after(response.headers.get("retry-after"))
         wait = advised if advised is not None else self.settings.backoff * 2**attempt
         return max(0.0, min(wait, self.settings.retry_wait_cap))
+
+
+async def _within(work: Awaitable[None], seconds: float) -> None:
+    """`asyncio.timeout` (no extra task per link) where Python has it, else `wait_for`."""
+    if hasattr(asyncio, "timeout"):
+        async with asyncio.timeout(seconds):
+            await work
+    else:  # Python 3.10
+        await asyncio.wait_for(work, seconds)
 
 
 def retry_after(value: str | None) -> float | None:
