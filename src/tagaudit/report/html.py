@@ -15,7 +15,7 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
+from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, TagHit
 from tagaudit.report.common import (
     LEVEL_WORDS,
     counts_line,
@@ -144,7 +144,9 @@ def _matrix(report: Report) -> str:
     columns, rows = tag_matrix(report)
     if not columns:
         return ""
-    head = "".join(f"<th>{esc(c)}</th>" for c in columns)
+    head = "".join(
+        f"<th>{'<br>'.join(esc(part) for part in c.split(':', 1))}</th>" for c in columns
+    )
     body = []
     for page, cells in rows:
         tds = []
@@ -211,13 +213,25 @@ def page_hits(page: PageVisit, report: Report) -> str:
         rows.append(
             f"<tr><td>{esc(hit.provider)}</td><td>{esc(hit.kind)}</td><td>{esc(hit.account or '')}"
             f'</td><td>{esc(hit.event or "")}</td><td class="{sent}">{sent}</td><td>'
-            + (f'<table class="params">{params}</table>' if params else "")
+            + (_params_cell(hit, params) if params else "")
             + "</td></tr>"
         )
     return (
         '<h4>Tag hits</h4><div class="scroll"><table class="hits"><tr><th>provider</th>'
         "<th>kind</th><th>account</th><th>event</th><th>delivery</th><th>decoded parameters</th>"
         f"</tr>{''.join(rows)}</table></div>"
+    )
+
+
+KEY_PARAMS = ("transaction_id", "value", "currency", "event_id")
+
+
+def _params_cell(hit: TagHit, rows: str) -> str:
+    """Decoded params folded away; the summary shows the ones people look for first."""
+    shown = [f"{k}={hit.params[k]}" for k in KEY_PARAMS if hit.params.get(k) not in (None, "")]
+    summary = " · ".join([*shown, f"{len(hit.params)} parameter(s)"])
+    return (
+        f'<details><summary>{esc(summary)}</summary><table class="params">{rows}</table></details>'
     )
 
 
