@@ -71,10 +71,18 @@ def test_click_id_that_no_tag_stored_is_flagged(browsed):
     assert found.message.startswith("gclid arrived in the URL but no tag stored it")
 
 
-def test_tracking_hits_never_leave_the_machine(browsed):
-    """The GA4 beacon was answered locally by the navigator's route (204)."""
+def test_landing_analytics_are_decoded_and_answered_locally(browsed, routes):
+    """The GA4 page_view was answered by the navigator (nothing left 127.0.0.1), decoded by
+    tagaudit.providers, and its `dl` carried the link's UTMs and gclid."""
     link = browsed["stores"]
-    assert link.landing["tag_hits"] >= 0  # decoded when tagaudit.providers is present
-    urls = link.landing["analytics_page_urls"]
-    if urls:  # providers decode GA4: the hit reported the landing URL with the UTMs
-        assert "utm_source" in link.landing["reached_analytics"]
+    assert link.landing["providers"] == ["ga4"]
+    assert link.landing["analytics_page_urls"] == [routes.url(f"/ga/stores?{CAMPAIGN}")]
+    assert link.landing["reached_analytics"] == [
+        "gclid",
+        "utm_campaign",
+        "utm_medium",
+        "utm_source",
+    ]
+    dropped = browsed["drops"]
+    assert dropped.landing["analytics_page_urls"] == [routes.url("/ga/drops")]
+    assert dropped.landing["reached_analytics"] == []
