@@ -7,8 +7,11 @@ The expected findings are strict both ways: every listed finding appears, nothin
 
 from __future__ import annotations
 
+import json
+
 from scenario_runs import found, path_of, visit
 
+from tagaudit.consent.matrix import attach_matrix, html_section, matrix_lines, scenario_matrix
 from tagaudit.model import Report
 
 # (rule id, page path, scenario, provider) of every finding the fixture sites must raise.
@@ -171,3 +174,32 @@ def test_engine_method_and_rule_are_recorded(report: Report) -> None:
     assert consent["method"] in ("autoconsent", "builtin")
     assert consent["rule"] and consent["clicks"] >= 2
     assert consent["first_layer"]["reject"] is False
+
+
+def test_scenario_matrix_per_page(report: Report) -> None:
+    matrices = {path_of(report, m["url"]): m for m in scenario_matrix(report)}
+    klaro = {row["tag"]: row["cells"] for row in matrices["/klaro/"]["tags"]}
+    assert klaro["meta_pixel 100000000000001"] == {
+        "none": "blocked",
+        "accept": "fires",
+        "reject": "blocked",
+    }
+    assert klaro["ga4 G-KLARO01"] == {
+        "none": "cookieless",
+        "accept": "fires",
+        "reject": "cookieless",
+    }
+    cc3 = {row["tag"]: row["cells"] for row in matrices["/cc3/"]["tags"]}
+    assert set(cc3["meta_pixel 200000000000002"].values()) == {"fires-before-consent"}
+    nobanner = {row["tag"]: row["cells"] for row in matrices["/nobanner/"]["tags"]}
+    assert nobanner["ga4 G-NOBANNER1"]["accept"] == "not-run"
+    assert any("before consent" in line for line in matrix_lines(report))
+
+
+def test_matrix_goes_into_json_and_html(report: Report) -> None:
+    attach_matrix(report)
+    assert json.loads(json.dumps(report.to_dict()))["config"]["consent_matrix"]
+    none, accept = visit(report, "/klaro/", "none"), visit(report, "/klaro/", "accept")
+    section = html_section(none, report)
+    assert "<table" in section and "meta_pixel 100000000000001" in section
+    assert html_section(accept, report) == ""  # one table per page, on its `none` visit

@@ -1,0 +1,45 @@
+"""Smaller end-to-end checks: banner screenshots for the HTML report, autoconsent's eval
+round trip (isMainWorld off: every rule snippet is evaluated by tagaudit in the frame)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from fixture_server import NODE_MODULES, ConsentSites
+from scenario_runs import TEST_ARGS, require_npm_banners
+
+from tagaudit.browser.session import BrowserSession, SessionSettings
+from tagaudit.consent.engine import ConsentSettings
+from tagaudit.crawl.scenarios import run_scenario
+from tagaudit.model import PageVisit
+
+pytestmark = pytest.mark.e2e
+
+
+async def _play(chromium: str, path: str, scenario: str, consent: ConsentSettings) -> PageVisit:
+    with ConsentSites() as sites:
+        settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
+        async with BrowserSession(settings) as session:
+            return await run_scenario(session, sites.url(path), scenario, consent)
+
+
+def test_banner_screenshots_before_and_after_the_action(chromium_path: str) -> None:
+    consent = ConsentSettings(engine="builtin", screenshots="base64")
+    page = asyncio.run(_play(chromium_path, "/didomi/", "accept", consent))
+    shots = page.consent["screenshots"]
+    assert shots["before"].startswith("data:image/jpeg;base64,")
+    assert shots["after"].startswith("data:image/jpeg;base64,")
+    assert shots["before"] != shots["after"]
+
+
+def test_autoconsent_eval_requests_are_answered(chromium_path: str) -> None:
+    require_npm_banners()
+    consent = ConsentSettings(
+        engine="autoconsent", node_modules=NODE_MODULES, screenshots="none", main_world=False
+    )
+    page = asyncio.run(_play(chromium_path, "/cookiebot/", "reject", consent))
+    kinds = [event["type"] for event in page.consent["events"]]
+    assert "eval" in kinds  # Cookiebot detection runs EVAL_COOKIEBOT_1 through tagaudit
+    assert page.consent["rule"] == "Cybotcookiebot" and page.consent["action"]["result"]
+    assert page.consent["verified"] is True

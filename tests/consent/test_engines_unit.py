@@ -1,0 +1,63 @@
+"""Finding autoconsent, filtering its rules, choosing the engine, parsing --consent."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fixture_server import NODE_MODULES
+from scenario_runs import require_npm_banners
+
+from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
+from tagaudit.consent.builtin import BuiltinEngine
+from tagaudit.consent.engine import ConsentSettings, make_engine
+from tagaudit.crawl.scenarios import parse_scenarios
+from tagaudit.errors import EnvironmentProblem, UsageError
+
+
+def test_autoconsent_is_found_in_node_modules_and_pinned() -> None:
+    require_npm_banners()
+    package = find_autoconsent(NODE_MODULES)
+    assert package is not None and package.version == "16.23.0"
+    assert "autoconsentReceiveMessage" in package.bundle
+    assert not any(rule.get("cosmetic") for rule in package.rules)
+
+
+def test_rules_are_filtered_by_url_pattern_and_frame() -> None:
+    require_npm_banners()
+    package = find_autoconsent(NODE_MODULES)
+    main = rules_for(package, "http://127.0.0.1:8000/", main_frame=True)
+    assert {"didomi", "cookieconsent3", "quantcast"} <= {r["name"] for r in main}
+    assert len(main) < len(package.rules) / 2  # site-specific rules for other sites dropped
+    frame = rules_for(package, "http://127.0.0.1:8000/", main_frame=False)
+    assert all((r.get("runContext") or {}).get("frame") for r in frame)
+
+
+def test_missing_autoconsent_says_how_to_install_it(tmp_path: Path, monkeypatch) -> None:
+    # Pretend the only place to look is an empty folder (the repository has it installed).
+    monkeypatch.setattr(
+        "tagaudit.consent.autoconsent._candidates",
+        lambda explicit: [tmp_path / "node_modules/@duckduckgo/autoconsent"],
+    )
+    with pytest.raises(EnvironmentProblem) as problem:
+        find_autoconsent(tmp_path, required=True)
+    assert "npm" in problem.value.one_line() and "not installed" in problem.value.one_line()
+    assert find_autoconsent(tmp_path) is None
+    assert isinstance(make_engine(ConsentSettings(engine="auto")), BuiltinEngine)
+
+
+def test_engine_choice() -> None:
+    require_npm_banners()
+    assert isinstance(make_engine(ConsentSettings(engine="builtin")), BuiltinEngine)
+    auto = make_engine(ConsentSettings(engine="auto", node_modules=NODE_MODULES))
+    assert isinstance(auto, AutoconsentEngine)
+    config = auto.config()
+    assert config["autoAction"] is None and config["enableCosmeticRules"] is False
+
+
+def test_parse_scenarios() -> None:
+    assert parse_scenarios(None) is None
+    assert parse_scenarios("auto") is None
+    assert parse_scenarios("reject, none,reject") == ["reject", "none"]
+    with pytest.raises(UsageError, match="unknown scenario 'maybe'"):
+        parse_scenarios("none,maybe")
