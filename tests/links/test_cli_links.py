@@ -63,3 +63,27 @@ def test_csv_expectations_from_the_command_line(routes, tmp_path, capsys):
     (mismatch,) = [f for f in data["findings"] if f["rule_id"] == "link-landing-mismatch"]
     assert mismatch["evidence"]["landed"] == routes.url(f"/home?{CAMPAIGN}")
     assert mismatch["evidence"]["link"] == routes.url(f"/wrong?{CAMPAIGN}")
+
+
+def test_config_links_section(routes, tmp_path):
+    config = tmp_path / "tagaudit.yaml"
+    link = routes.url("/partial?utm_source=poster&utm_medium=qr&utm_campaign=c&ref_id=7")
+    config.write_text(
+        "links:\n"
+        f"  targets: ['{link}']\n"
+        "  extra_params: [ref_id]\n"
+        "  sources: {social: [poster]}\n"
+    )
+    out = tmp_path / "r.json"
+    assert main(["links", "-c", str(config), *FAST, "--json", str(out)]) == 1
+    data = json.loads(out.read_text())
+    assert data["links"][0]["ledger"][0]["dropped"] == ["utm_source", "utm_campaign", "ref_id"]
+    channels = [f["message"] for f in data["findings"] if f["rule_id"] == "utm-channel"]
+    assert channels == ["GA4 default channel: Organic Social"]
+
+
+def test_unknown_config_setting_is_a_usage_error(tmp_path, capsys):
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text("links:\n  hop_limit: 3\n")
+    assert main(["links", "https://a.example/", "-c", str(config), *FAST]) == 2
+    assert "unknown links setting 'hop_limit'" in capsys.readouterr().err

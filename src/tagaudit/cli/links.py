@@ -12,7 +12,8 @@ page_view); when none is found, or the list is longer, it says so and checks ove
 `--browser` insists (exit 3 without one), `--no-browser` never starts one.
 
 tagaudit.yaml may hold a `links:` mapping: `targets:` (URLs or files) and any LinkSettings
-field (`max_hops`, `concurrency`, `per_host`, `timeout`, `retries`, `extra_params` …).
+field (`max_hops`, `concurrency`, `per_host`, `timeout`, `retries`, `extra_params` …), and
+`sources:` ({search|social|shopping|video: [names]}) to extend GA4's source lists.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from tagaudit.cli.common import (
 )
 from tagaudit.config import Config, load_config
 from tagaudit.errors import EnvironmentProblem, UsageError
+from tagaudit.links.channels import add_sources
 from tagaudit.links.inputs import read_inputs
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import LinkResult, Report
@@ -65,6 +67,10 @@ def link_settings(config: Config, flags: dict[str, Any]) -> LinkSettings:
         if not hasattr(settings, key):
             raise UsageError(f"unknown links setting {key!r}")
         setattr(settings, key, value)
+    for category, names in (section.get("sources") or {}).items():
+        if category not in ("search", "social", "shopping", "video") or not isinstance(names, list):
+            raise UsageError(f"links.sources.{category}: a list under search/social/shopping/video")
+        add_sources(category, [str(n) for n in names])
     if settings.transport not in TRANSPORTS:
         raise UsageError(f"--transport must be one of {', '.join(TRANSPORTS)}")
     if settings.max_hops < 1 or settings.concurrency < 1 or settings.per_host < 1:

@@ -61,9 +61,13 @@ async def _look(results: list[LinkResult], settings: LinkSettings, nav: LinkNavi
 
     async def one(result: LinkResult) -> None:
         async with gate:
-            visit = await nav.visit(
-                result.url, timeout=settings.timeout, settle=settings.browser_settle
-            )
+            try:
+                visit = await nav.visit(
+                    result.url, timeout=settings.timeout, settle=settings.browser_settle
+                )
+            except Exception as problem:  # one crashed visit must not sink the run
+                result.landing = {"browser_error": f"{type(problem).__name__}: {problem}"}
+                return
         merge_visit(result, visit, settings.extra_params)
 
     await asyncio.gather(*(one(r) for r in results if wants_browser(r)))
