@@ -184,3 +184,36 @@ def test_findings_already_on_the_report_are_kept() -> None:
     report.findings = [crawler]
     apply(report, load_config(None))
     assert crawler in report.findings
+
+
+def test_a_crashing_check_costs_only_its_own_rule(tmp_path: Path) -> None:
+    @check_kind("test-crash")
+    def crash(rule: Rule, report: Report) -> Iterator[Finding]:
+        """Always fails."""
+        raise ValueError("boom")
+        yield  # pragma: no cover
+
+    try:
+        rules = tmp_path / "crash.yaml"
+        rules.write_text(
+            "- {id: crashy, title: t, category: consent, severity: error, check: test-crash,"
+            " help: h}\n"
+        )
+        report = _shop()
+        apply(report, load_config(_config(tmp_path, "rules: [crash.yaml]\n")))
+        assert report.config["rule_errors"] == [
+            "rule crashy (check test-crash) failed: ValueError('boom')"
+        ]
+        assert any(f.rule_id == "ga4-purchase-params" for f in report.findings)
+        with pytest.raises(ValueError):
+            evaluate(_shop(), load_rules(load_config(_config(tmp_path, "rules: [crash.yaml]\n"))))
+    finally:
+        CHECK_KINDS.pop("test-crash")
+
+
+def test_two_kinds_of_pii_in_one_hit_have_distinct_fingerprints() -> None:
+    report = _shop()
+    report.pages[0].hits[0].params = {"email": "a@example.com", "phone": "+49 171 2345678"}
+    apply(report, load_config(None))
+    pii = [f for f in report.findings if f.rule_id == "pii-in-hit"]
+    assert len(pii) == 2 and len({f.fingerprint for f in pii}) == 2

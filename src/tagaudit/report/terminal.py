@@ -49,6 +49,8 @@ def render(
         _matrix(report, console)
         if verbose:
             _hits(report, console)
+    for problem in (report.config or {}).get("rule_errors", []):
+        console.print(Text(f"tagaudit: {problem}", style="bold red"))
     style = "bold red" if report.summary.get("findings", {}).get("error") else "bold"
     console.print(Text(f"tagaudit: {counts_line(report)}", style=style))
 

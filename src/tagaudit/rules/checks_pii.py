@@ -16,7 +16,7 @@ import binascii
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, unquote_plus, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.rules.kinds import check_kind, request_of
@@ -44,7 +44,8 @@ def _decoded_forms(value: str) -> list[tuple[str, str]]:
     """(how, text) for the value as sent, URL-decoded, and base64-decoded tokens."""
     forms, text = [("", value)], value
     for _ in range(3):
-        decoded = unquote_plus(text)
+        # Only %-escapes: a `+` is a phone prefix as often as an encoded space.
+        decoded = unquote(text) if "%" in text else text
         if decoded == text:
             break
         forms.append(("url-encoded", decoded))
@@ -200,4 +201,5 @@ def _pii_finding(
             "how": match["how"],
         },
         confidence=match["confidence"],
+        distinct=f"{match['type']}:{key}",
     )

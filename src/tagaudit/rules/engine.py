@@ -87,16 +87,25 @@ def configure(ruleset: RuleSet, config: Config) -> RuleSet:
     return RuleSet(rules, [r.id for r in rules if not r.enabled])
 
 
-def evaluate(report: Report, rules: RuleSet | Config) -> list[Finding]:
+def evaluate(
+    report: Report, rules: RuleSet | Config, errors: list[str] | None = None
+) -> list[Finding]:
     """Every finding of the enabled rules on `report`, sorted; pure given a RuleSet.
 
-    Passing a Config instead loads its rule set first (which reads the rule files).
+    Passing a Config instead loads its rule set first (which reads the rule files). A check
+    that crashes must not cost the whole report: with `errors` given, its failure is noted
+    there ("rule X (check Y) failed: ...") and the other rules still run; without, it raises.
     """
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     kinds = load_plugin_kinds()
     findings: list[Finding] = []
     for rule in ruleset.enabled():
-        findings.extend(kinds[rule.check].func(rule, report))
+        try:
+            findings.extend(kinds[rule.check].func(rule, report))
+        except Exception as problem:
+            if errors is None:
+                raise
+            errors.append(f"rule {rule.id} (check {rule.check}) failed: {problem!r}")
     return sort_findings(findings)
 
 
@@ -126,7 +135,8 @@ def apply(report: Report, config: Config, extra_files: list[Path] | None = None)
     unless a rule produced one with the same fingerprint.
     """
     ruleset = load_rules(config, extra_files)
-    findings = evaluate(report, ruleset)
+    errors: list[str] = []
+    findings = evaluate(report, ruleset, errors)
     produced = {f.fingerprint for f in findings}
     findings += [f for f in report.findings if f.fingerprint not in produced]
     suppress(findings, config.ignore)
@@ -135,4 +145,6 @@ def apply(report: Report, config: Config, extra_files: list[Path] | None = None)
     report.config["rules"] = {r.id: r.summary() for r in ruleset.enabled()}
     if ruleset.disabled:
         report.config["disabled_rules"] = list(ruleset.disabled)
+    if errors:
+        report.config["rule_errors"] = errors
     report.summarize()

@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from tagaudit.model import Finding, LinkResult, PageVisit, Report
+from tagaudit.model import Finding, LinkResult, PageVisit, Report, fingerprint
 
 
 @lru_cache(maxsize=512)
@@ -113,11 +113,18 @@ class Rule:
         location: dict[str, Any] | None = None,
         evidence: dict[str, Any] | None = None,
         confidence: str = "high",
+        distinct: str | None = None,
     ) -> Finding:
-        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint)."""
+        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint).
+
+        `distinct` separates findings that share rule, page and tag (e.g. an email and a phone
+        number in the same hit) in the fingerprint; it must be stable across runs.
+        """
         where = dict(location or {})
         if page is not None:
             where.setdefault("scenario", page.scenario)
+        where = {k: v for k, v in where.items() if v is not None}
+        key = f"{self.id}/{distinct}" if distinct else self.id
         return Finding(
             rule_id=self.id,
             category=self.category,
@@ -125,9 +132,10 @@ class Rule:
             message=message,
             url=url,
             confidence=confidence,
-            location={k: v for k, v in where.items() if v is not None},
+            location=where,
             evidence=evidence or {},
             help=self.help,
+            fingerprint=fingerprint(key, url, where),
         )
 
     def summary(self) -> dict[str, Any]:
