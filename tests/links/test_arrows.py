@@ -35,3 +35,10 @@ def test_the_navigator_does_not_import_links():
     names = imports_of(SRC / "browser" / "link_navigator.py")
     assert not any(n.startswith("tagaudit.links") for n in names)
     assert "playwright.async_api" in names
+
+
+def test_public_api_is_complete():
+    import tagaudit.links
+
+    for name in tagaudit.links.__all__:
+        assert getattr(tagaudit.links, name) is not None, name

@@ -59,3 +59,15 @@ def test_empty_files_csv_without_url_column_and_missing_files(tmp_path):
 def test_url_ending_in_csv_is_a_url():
     got = read_inputs(["https://a.example/export.csv"])
     assert [t.url for t in got.targets] == ["https://a.example/export.csv"]
+
+
+def test_the_shipped_examples_parse():
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "fixtures" / "links"
+    got = read_inputs([str(folder / "campaign-links.csv"), str(folder / "campaign-links.txt")])
+    assert got.problems == []
+    assert len(got.targets) == 5
+    assert got.targets[1].must_arrive == ["gclid"]
+    assert got.targets[1].expected_channel == "Paid Search"
+    assert got.targets[2].expected_landing == "/landing/summer/"

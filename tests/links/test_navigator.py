@@ -86,3 +86,19 @@ def test_landing_analytics_are_decoded_and_answered_locally(browsed, routes):
     dropped = browsed["drops"]
     assert dropped.landing["analytics_page_urls"] == [routes.url("/ga/drops")]
     assert dropped.landing["reached_analytics"] == []
+
+
+def test_cli_with_the_browser(routes, chromium_path, tmp_path):
+    import json
+
+    from tagaudit.cli import main
+
+    out = tmp_path / "r.json"
+    args = ["links", routes.url(f"/js?{CAMPAIGN}"), "--browser", "--browser-path", chromium_path]
+    assert main([*args, "--json", str(out), "--quiet"]) == 0
+    data = json.loads(out.read_text())
+    assert data["config"]["browser"] is True
+    assert [f["rule_id"] for f in data["findings"] if f["severity"] == "warning"] == [
+        "link-browser-differs",
+        "link-param-not-stored",
+    ]
