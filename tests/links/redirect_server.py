@@ -118,6 +118,11 @@ class RouteServer:
             "/li": lambda q: (999, {}, b""),
             "/meta": _meta,
             "/js": _js,
+            "/reload": lambda q: (
+                200,
+                HTML,
+                b'<meta http-equiv="refresh" content="60; url=/reload">',
+            ),
             "/lower": _lowercase,
             "/reencode": _reencode,
             "/frag": lambda q: _to(f"/landing#{q}"),

@@ -160,3 +160,8 @@ def test_identical_urls_are_followed_once(routes, quick):
 
     assert list(asyncio.run(run())) == [url]
     assert routes.hits["/landing?dedupe=1"] == 1
+
+
+def test_a_page_that_refreshes_itself_is_not_a_redirect(routes, quick):
+    result = follow(quick, routes.url("/reload"))
+    assert result.verdict == "ok" and len(result.hops) == 1 and result.hops[0].location is None

@@ -168,8 +168,10 @@ class Follower:
         target = meta.refresh_target(response.headers, body)
         if target is None:
             return None, None
-        hop.location, hop.via = target, "meta"
         absolute = _inherit_fragment(urljoin(raw_url, target), raw_url)
+        if absolute.split("#", 1)[0] == raw_url.split("#", 1)[0]:
+            return None, None  # a page that refreshes itself reloads; it does not redirect
+        hop.location, hop.via = target, "meta"
         assert self._client is not None
         return absolute, self._client.build_request("GET", absolute)
 
