@@ -106,3 +106,18 @@ def test_retry_after_forms():
 def test_classify_keeps_the_text():
     reason, text = classify_error(httpx.ConnectError("boom"))
     assert (reason, text) == ("connect", "boom")
+
+
+def test_global_limit_caps_links_in_flight_across_hosts():
+    state = {"now": 0, "peak": 0}
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        state["now"] += 1
+        state["peak"] = max(state["peak"], state["now"])
+        await asyncio.sleep(0.01)
+        state["now"] -= 1
+        return httpx.Response(200)
+
+    settings = LinkSettings(concurrency=4, per_host=10)
+    run_with(handler, [f"https://h{i}.example/" for i in range(20)], settings)
+    assert state["peak"] == 4
