@@ -94,3 +94,38 @@ def test_terminal_has_no_colour_off_a_terminal(sample_report: Report) -> None:
     coloured = io.StringIO()
     terminal.render(sample_report, Console(file=coloured, force_terminal=True))
     assert "\x1b[" in coloured.getvalue()
+
+
+def test_other_packages_can_add_sections(sample_report: Report) -> None:
+    from tagaudit.report import html, markdown
+    from tagaudit.report.common import TEXT_SECTIONS, register_text_section
+
+    def lines(report: Report) -> list[str]:
+        return [f"{len(report.pages)} pages seen by the plugin"]
+
+    def page_part(page, report: Report) -> str:  # type: ignore[no-untyped-def]
+        return f'<p class="plugin">plugin saw {html.esc(page.url)}</p>'
+
+    register_text_section("Plugin", lines)
+    html.register_page_section(page_part)
+    try:
+        out = io.StringIO()
+        terminal.render(sample_report, Console(file=out, width=100, force_terminal=False))
+        assert "\nPlugin\n5 pages seen by the plugin\n" in out.getvalue()
+        assert "### Plugin\n\n```\n5 pages seen by the plugin\n```" in markdown.render(
+            sample_report
+        )
+        assert html.render(sample_report).count('<p class="plugin">') == 5
+    finally:
+        TEXT_SECTIONS.remove(("Plugin", lines))
+        html.PAGE_SECTIONS.remove(page_part)
+
+
+def test_the_cli_wires_consents_matrix_into_the_reports() -> None:
+    import tagaudit.cli.common  # noqa: F401  (registers on import)
+    from tagaudit.consent import matrix
+    from tagaudit.report import html
+    from tagaudit.report.common import TEXT_SECTIONS
+
+    assert matrix.html_section in html.PAGE_SECTIONS
+    assert any(section is matrix.matrix_lines for _, section in TEXT_SECTIONS)

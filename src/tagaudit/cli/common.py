@@ -65,3 +65,25 @@ def write_reports(report: Report, options: ReportOptions) -> list[Path]:
     from tagaudit.report import write_all
 
     return write_all(report, options)
+
+
+def register_plugin_sections() -> None:
+    """Let the reporters show what other packages add (reporters import only the model).
+
+    Consent's scenario × tag matrix: a per-page HTML section, and a text section for the
+    terminal and Markdown. Called once when the CLI loads.
+    """
+    from tagaudit.report.common import register_text_section
+    from tagaudit.report.html import register_page_section
+
+    try:
+        from tagaudit.consent import matrix
+    except ModuleNotFoundError as missing:
+        if missing.name != "tagaudit.consent.matrix":
+            raise
+        return
+    register_page_section(matrix.html_section)
+    register_text_section("Consent scenarios (tag × scenario)", matrix.matrix_lines)
+
+
+register_plugin_sections()

@@ -7,6 +7,7 @@ and Markdown agree cell for cell. Imports only tagaudit.model.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,24 @@ from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, TagHit
 LEVEL_WORDS = {"error": "errors", "warning": "warnings", "info": "info"}
 # The finding categories that are about followed links rather than pages.
 LINK_CATEGORIES = ("stripped-params", "broken-redirect", "redirect-chain", "utm-hygiene")
+
+
+# Extra plain-text sections other packages contribute (e.g. consent's scenario × tag matrix):
+# (title, func(report) -> lines); the terminal and Markdown reporters show non-empty ones.
+TextSection = Callable[[Report], list[str]]
+TEXT_SECTIONS: list[tuple[str, TextSection]] = []
+
+
+def register_text_section(title: str, section: TextSection) -> None:
+    """Add a text section to the terminal and Markdown reports (once per function)."""
+    if all(existing is not section for _, existing in TEXT_SECTIONS):
+        TEXT_SECTIONS.append((title, section))
+
+
+def text_sections(report: Report) -> list[tuple[str, list[str]]]:
+    """The registered sections that have something to say about `report`."""
+    shown = [(title, section(report)) for title, section in TEXT_SECTIONS]
+    return [(title, lines) for title, lines in shown if lines]
 
 
 def severity_rank(severity: str) -> int:

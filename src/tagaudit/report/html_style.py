@@ -40,5 +40,9 @@ pre { background: #f2f4f7; padding: 8px; overflow-x: auto; font-size: .8rem; }
 details.page { background: #fff; border: 1px solid var(--line); border-radius: 6px;
   margin: 8px 0; padding: 6px 12px; }
 details.page.error { border-left: 5px solid var(--err); }
+.c-fires-before-consent { color: var(--err); font-weight: 600; }
+.c-fires { color: var(--ok); } .c-cookieless { color: var(--warn); }
+.c-blocked, .c-not-run { color: var(--muted); }
+.consent-shots { display: flex; gap: 12px; flex-wrap: wrap; }
 details.page > summary { cursor: pointer; font-weight: 600; word-break: break-all; }
 """

@@ -7,7 +7,13 @@ Imports only tagaudit.model and tagaudit.report.common.
 from __future__ import annotations
 
 from tagaudit.model import Report
-from tagaudit.report.common import counts_line, finding_place, short_label, tag_matrix
+from tagaudit.report.common import (
+    counts_line,
+    finding_place,
+    short_label,
+    tag_matrix,
+    text_sections,
+)
 
 MAX_ROWS = 100
 ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
@@ -33,6 +39,8 @@ def render(report: Report) -> str:
     ]
     lines += _findings(report)
     lines += _matrix(report)
+    for title, section in text_sections(report):
+        lines += [f"### {title}", "", "```", *section, "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

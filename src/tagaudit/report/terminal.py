@@ -25,6 +25,7 @@ from tagaudit.report.common import (
     short_label,
     shown_params,
     tag_matrix,
+    text_sections,
 )
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -47,6 +48,7 @@ def render(
         if verbose:
             _suppressed_section(report, console)
         _matrix(report, console)
+        _extra_sections(report, console)
         if verbose:
             _hits(report, console)
     for problem in (report.config or {}).get("rule_errors", []):
@@ -117,6 +119,13 @@ def _matrix(report: Report, console: Console) -> None:
         table.add_row(label, *values)
     console.print()
     console.print(table)
+
+
+def _extra_sections(report: Report, console: Console) -> None:
+    for title, lines in text_sections(report):
+        console.print(Text(f"\n{title}", style="bold"))
+        for line in lines:
+            console.print(line, markup=False, highlight=False)
 
 
 def _state(page: PageVisit) -> str:
