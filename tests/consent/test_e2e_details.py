@@ -11,7 +11,7 @@ from scenario_runs import TEST_ARGS, require_npm_banners
 
 from tagaudit.browser.session import BrowserSession, SessionSettings
 from tagaudit.consent.engine import ConsentSettings
-from tagaudit.crawl.scenarios import run_scenario
+from tagaudit.crawl.scenarios import audit_consent, run_scenario
 from tagaudit.model import PageVisit
 
 pytestmark = pytest.mark.e2e
@@ -26,7 +26,11 @@ async def _play(chromium: str, path: str, scenario: str, consent: ConsentSetting
 
 def test_banner_screenshots_before_and_after_the_action(chromium_path: str) -> None:
     consent = ConsentSettings(engine="builtin", screenshots="base64")
-    page = asyncio.run(_play(chromium_path, "/didomi/", "accept", consent))
+    session = SessionSettings(browser_path=chromium_path, extra_args=TEST_ARGS)
+    with ConsentSites() as sites:
+        visits = asyncio.run(audit_consent([sites.url("/didomi/")], ["accept"], consent, session))
+    assert [v.scenario for v in visits] == ["accept"]
+    page = visits[0]
     shots = page.consent["screenshots"]
     assert shots["before"].startswith("data:image/jpeg;base64,")
     assert shots["after"].startswith("data:image/jpeg;base64,")

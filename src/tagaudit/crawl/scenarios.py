@@ -22,7 +22,7 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.capture import Recorder
-from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.session import BrowserSession, SessionSettings
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
 from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
@@ -70,6 +70,29 @@ async def run_scenarios(
     visits = await asyncio.gather(*(run_scenario(session, url, s, settings) for s in scenarios))
     order = {name: i for i, name in enumerate(SCENARIOS)}
     return sorted(visits, key=lambda v: order.get(v.scenario, 99))
+
+
+async def audit_consent(
+    urls: list[str],
+    scenarios: list[str] | None = None,
+    settings: ConsentSettings | None = None,
+    session_settings: SessionSettings | None = None,
+    concurrency: int = 2,
+) -> list[PageVisit]:
+    """Every URL through `run_scenarios` in one browser, `concurrency` URLs at a time.
+
+    For `tagaudit audit --consent`: the visits come back in URL order, none/accept/reject
+    within a URL; a page that fails is a visit with `error` set, never an exception.
+    """
+    gate = asyncio.Semaphore(max(1, concurrency))
+    async with BrowserSession(session_settings or SessionSettings()) as session:
+
+        async def one(url: str) -> list[PageVisit]:
+            async with gate:
+                return await run_scenarios(session, url, scenarios, settings)
+
+        results = await asyncio.gather(*(one(url) for url in urls))
+    return [visit for visits in results for visit in visits]
 
 
 async def run_scenario(
