@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from redirect_server import CAMPAIGN
 
 from tagaudit.links.inputs import LinkTarget
@@ -63,3 +64,20 @@ def test_a_crashed_visit_is_a_value(routes, quick):
     assert link.landing == {
         "browser_error": "RuntimeError: Target page, context or browser has been closed"
     }
+
+
+def test_finished_links_survive_an_interrupted_run(routes, quick):
+    from tagaudit.links.runner import per_target
+
+    quick.timeout = 5
+    targets = [LinkTarget(routes.url("/slow?interrupt=1")), LinkTarget(routes.url("/s/302?i=1"))]
+    done: dict = {}
+
+    async def interrupted() -> None:
+        await asyncio.wait_for(check_links(targets, quick, done=done), 0.5)
+
+    with pytest.raises(TimeoutError):
+        asyncio.run(interrupted())
+    (kept,) = per_target(targets, done)
+    assert kept.url == routes.url("/s/302?i=1") and kept.verdict == "ok"
+    assert kept.expected == {"source": "argument"}

@@ -96,19 +96,25 @@ def _navigator(mode: str, path: str | None) -> Any:
     return PlaywrightLinkNavigator(found.path)
 
 
-def follow(targets: list[Any], settings: LinkSettings, navigator: Any) -> list[LinkResult]:
-    """Run the link checker, with the browser open around it when there is one."""
+def follow(targets: list[Any], settings: LinkSettings, navigator: Any, report: Report) -> None:
+    """Run the link checker into `report.links`; an interrupt keeps the finished links."""
     import asyncio
 
-    from tagaudit.links.runner import check_links
+    from tagaudit.links.runner import check_links, per_target
+
+    done: dict[str, LinkResult] = {}
 
     async def run() -> list[LinkResult]:
         if navigator is None:
-            return await check_links(targets, settings)
+            return await check_links(targets, settings, done=done)
         async with navigator as nav:
-            return await check_links(targets, settings, nav)
+            return await check_links(targets, settings, nav, done=done)
 
-    return asyncio.run(run())
+    try:
+        report.links = asyncio.run(run())
+    except KeyboardInterrupt:
+        report.interrupted = True
+        report.links = per_target(targets, done)
 
 
 def apply_rules(report: Report, config: Config) -> str:
@@ -227,11 +233,11 @@ def links(
         "browser": navigator is not None,
         "transport": settings.transport,
     }
-    report.links = follow(read.targets, settings, navigator)
+    follow(read.targets, settings, navigator, report)
     report.finished = _now()
     report.config["findings_by"] = apply_rules(report, config)
     print_links(report, options)
     for path in write_reports(report, options):
         if not quiet:
             print(f"wrote {path}")
-    raise typer.Exit(exit_code_for(report, options.fail_on))
+    raise typer.Exit(130 if report.interrupted else exit_code_for(report, options.fail_on))

@@ -78,6 +78,7 @@ class Follower:
         self._owns_client = client is None
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._links: asyncio.Semaphore | None = None
+        self._done: dict[str, LinkResult] = {}
 
     async def __aenter__(self) -> Follower:
         if self._client is None:
@@ -88,8 +89,14 @@ class Follower:
         if self._owns_client and self._client is not None:
             await self._client.aclose()
 
-    async def follow_all(self, urls: list[str]) -> dict[str, LinkResult]:
-        """Follow every distinct URL once (identical URLs share one result)."""
+    async def follow_all(
+        self, urls: list[str], done: dict[str, LinkResult] | None = None
+    ) -> dict[str, LinkResult]:
+        """Follow every distinct URL once (identical URLs share one result).
+
+        `done`, when given, is filled as links finish, so an interrupted run keeps them.
+        """
+        self._done = done if done is not None else {}
         self._links = asyncio.Semaphore(self.settings.concurrency)
         distinct = list(dict.fromkeys(urls))
         results = await asyncio.gather(*(self._limited(url) for url in distinct))
@@ -98,7 +105,9 @@ class Follower:
     async def _limited(self, url: str) -> LinkResult:
         assert self._links is not None
         async with self._links:
-            return await self.follow(url)
+            result = await self.follow(url)
+        self._done[url] = result
+        return result
 
     async def follow(self, url: str) -> LinkResult:
         """Follow one link to its end; problems become the result's verdict, never raise."""

@@ -25,18 +25,30 @@ async def check_links(
     targets: list[LinkTarget],
     settings: LinkSettings | None = None,
     navigator: LinkNavigator | None = None,
+    done: dict[str, LinkResult] | None = None,
 ) -> list[LinkResult]:
-    """One LinkResult per target, in input order."""
+    """One LinkResult per target, in input order.
+
+    `done` (URL → result) fills up as links finish; after an interrupt, `per_target(targets,
+    done)` still gives the finished ones.
+    """
     settings = settings or LinkSettings()
+    done = done if done is not None else {}
     async with Follower(settings) as follower:
-        followed = await follower.follow_all([t.url for t in targets])
+        await follower.follow_all([t.url for t in targets], done)
     if navigator is not None:
-        await _look(list(followed.values()), settings, navigator)
+        await _look(list(done.values()), settings, navigator)
+    return per_target(targets, done)
+
+
+def per_target(targets: list[LinkTarget], done: dict[str, LinkResult]) -> list[LinkResult]:
+    """A copy of the result of each target that has one, carrying its own expectations."""
     results = []
     for target in targets:
-        result = copy.deepcopy(followed[target.url])
-        result.expected = _expectations(target)
-        results.append(result)
+        if target.url in done:
+            result = copy.deepcopy(done[target.url])
+            result.expected = _expectations(target)
+            results.append(result)
     return results
 
 
