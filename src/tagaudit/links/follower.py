@@ -163,7 +163,7 @@ class Follower:
         location = response.headers.get("location")
         if location is not None and response.next_request is not None:
             hop.location = location
-            return _inherit_fragment(urljoin(raw_url, location), raw_url), response.next_request
+            return _inherit_fragment(_absolute(raw_url, location), raw_url), response.next_request
         body = b""
         if response.status_code in (200, 403, 503, 429) or response.status_code >= 900:
             body = await _read_some(response, self.settings.max_body)
@@ -177,7 +177,7 @@ class Follower:
         target = meta.refresh_target(response.headers, body)
         if target is None:
             return None, None
-        absolute = _inherit_fragment(urljoin(raw_url, target), raw_url)
+        absolute = _inherit_fragment(_absolute(raw_url, target), raw_url)
         if absolute.split("#", 1)[0] == raw_url.split("#", 1)[0]:
             return None, None  # a page that refreshes itself reloads; it does not redirect
         hop.location, hop.via = target, "meta"
@@ -187,7 +187,7 @@ class Follower:
     def _may_continue(self, result: LinkResult, next_raw: str, visited: set[str]) -> bool:
         """Stop on a loop (with its cycle) or when the hop cap is reached."""
         key = next_raw.split("#", 1)[0]
-        scheme = urlsplit(next_raw).scheme.lower()
+        scheme = next_raw.partition(":")[0].lower()  # next_raw is absolute (see _absolute)
         if scheme not in ("http", "https"):
             _fail(result, "broken", "unsupported-scheme", f"redirect to a {scheme}: URL")
             return False
@@ -262,6 +262,13 @@ async def _read_some(response: httpx.Response, limit: int) -> bytes:
         if size >= limit:
             break
     return b"".join(chunks)
+
+
+def _absolute(base: str, location: str) -> str:
+    """The Location as the server wrote it, made absolute (urljoin only when relative)."""
+    if location.startswith(("http://", "https://")):
+        return location
+    return urljoin(base, location)
 
 
 def _inherit_fragment(url: str, previous: str) -> str:
