@@ -197,6 +197,8 @@ def test_scenario_matrix_per_page(report: Report) -> None:
 
 
 def test_matrix_goes_into_json_and_html(report: Report) -> None:
+    first = visit(report, "/klaro/", "none").consent["matrix"]
+    assert first == next(m for m in scenario_matrix(report) if m["url"] == first["url"])
     attach_matrix(report)
     assert json.loads(json.dumps(report.to_dict()))["config"]["consent_matrix"]
     none, accept = visit(report, "/klaro/", "none"), visit(report, "/klaro/", "accept")

@@ -71,6 +71,12 @@ def _page_matrix(url: str, visits: dict[str, PageVisit]) -> dict[str, Any]:
     }
 
 
+def matrix_for_visits(visits: list[PageVisit]) -> dict[str, Any] | None:
+    """The matrix of one URL from its scenario visits (what run_scenarios stores)."""
+    by_scenario = {v.scenario: v for v in visits if v.consent}
+    return _page_matrix(visits[0].url, by_scenario) if by_scenario else None
+
+
 def scenario_matrix(report: Report) -> list[dict[str, Any]]:
     """One matrix per page URL that ran consent scenarios, in report order."""
     return [_page_matrix(url, visits) for url, visits in visits_by_url(report).items()]

@@ -26,6 +26,7 @@ from tagaudit.browser.session import BrowserSession, SessionSettings
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
 from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
+from tagaudit.consent.matrix import matrix_for_visits
 from tagaudit.consent.readback import assess, install_probe, read_state
 from tagaudit.crawl.visit import decode_hits
 from tagaudit.errors import UsageError
@@ -61,15 +62,18 @@ async def run_scenarios(
     settings = settings or ConsentSettings()
     if scenarios is None:
         first = await run_scenario(session, url, "none", settings)
-        if not first.consent.get("popup"):
-            return [first]
-        rest = await asyncio.gather(
-            *(run_scenario(session, url, s, settings) for s in ("accept", "reject"))
-        )
-        return [first, *rest]
-    visits = await asyncio.gather(*(run_scenario(session, url, s, settings) for s in scenarios))
-    order = {name: i for i, name in enumerate(SCENARIOS)}
-    return sorted(visits, key=lambda v: order.get(v.scenario, 99))
+        visits = [first]
+        if first.consent.get("popup"):
+            visits += await asyncio.gather(
+                *(run_scenario(session, url, s, settings) for s in ("accept", "reject"))
+            )
+    else:
+        found = await asyncio.gather(*(run_scenario(session, url, s, settings) for s in scenarios))
+        order = {name: i for i, name in enumerate(SCENARIOS)}
+        visits = sorted(found, key=lambda v: order.get(v.scenario, 99))
+    # The page's scenario × tag matrix travels with its first visit (JSON reports carry it).
+    visits[0].consent["matrix"] = matrix_for_visits(visits)
+    return visits
 
 
 async def audit_consent(
