@@ -10,6 +10,7 @@ from redirect_server import CAMPAIGN
 from tagaudit.config import Config
 from tagaudit.links import assess
 from tagaudit.links.inputs import LinkTarget
+from tagaudit.links.params import build_ledger
 from tagaudit.links.rulebook import evaluate
 from tagaudit.links.runner import check_links
 from tagaudit.model import Finding, Hop, LinkResult, Report
@@ -115,3 +116,14 @@ def test_rules_engine_and_fallback_agree(report):
     unassigned = [f for f in report.findings if f.rule_id == "utm-unassigned"]
     assert [f.category for f in unassigned] == ["utm-hygiene"]
     assert {f.severity for f in report.findings if f.rule_id == "link-privacy-strip"} == {"info"}
+
+
+def test_a_parameter_put_back_later_is_not_lost():
+    hops = [
+        Hop("https://a/?utm_source=s&gclid=g", 302),
+        Hop("https://a/login", 302),
+        Hop("https://a/promo?utm_source=s", 200),
+    ]
+    link = LinkResult(url=hops[0].url, hops=hops, ledger=build_ledger(hops))
+    (found,) = assess.stripped_params(link, {}, make)
+    assert found.message == "gclid dropped at hop 1 (302 from / to /login)"

@@ -28,6 +28,8 @@ def path_of(url: str | None) -> str:
 
 def hop_words(link: LinkResult, number: int) -> str:
     """'301 from /go/spring to /promo' for hop `number` (1-based)."""
+    if not 0 < number <= len(link.hops):
+        return f"hop {number}"
     hop = link.hops[number - 1]
     target = link.hops[number].url if number < len(link.hops) else hop.location
     how = {"meta": "meta refresh", "js": "JavaScript redirect"}.get(hop.via, str(hop.status))
@@ -41,10 +43,15 @@ def _chain(link: LinkResult) -> list[dict[str, Any]]:
 
 
 def stripped_params(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
-    """Tracking parameters of the link that a hop dropped (first hop that lost them)."""
+    """Tracking parameters missing at the end of the chain, with the first hop that lost them
+    (a parameter a later hop puts back is not lost)."""
+    if not link.ledger:
+        return []
+    lost = set(link.ledger[-1].dropped)
     by_hop: dict[int, list[str]] = {}
     for name, number in first_loss(link.ledger).items():
-        by_hop.setdefault(number, []).append(name)
+        if name in lost:
+            by_hop.setdefault(number, []).append(name)
     out = []
     for number, names in sorted(by_hop.items()):
         message = f"{', '.join(names)} dropped at hop {number} ({hop_words(link, number)})"
