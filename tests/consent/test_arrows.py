@@ -36,3 +36,16 @@ def test_consent_arrows(path: Path) -> None:
             assert path.name in PAGE_ACTIONS, f"{path.name} imports {name}"
         if name.startswith("tagaudit"):
             assert name.startswith(allowed), f"{path.name} imports {name}"
+
+
+def test_public_api_is_complete_and_light() -> None:
+    import subprocess
+    import sys
+
+    import tagaudit.consent
+
+    for name in tagaudit.consent.__all__:
+        assert hasattr(tagaudit.consent, name), name
+    probe = "import sys, tagaudit.consent; print('playwright' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -10,7 +10,7 @@ from scenario_runs import require_npm_banners
 
 from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
 from tagaudit.consent.builtin import BuiltinEngine
-from tagaudit.consent.engine import ConsentSettings, make_engine
+from tagaudit.consent.engine import ConsentSettings, describe_engine, make_engine
 from tagaudit.crawl.scenarios import parse_scenarios
 from tagaudit.errors import EnvironmentProblem, UsageError
 
@@ -44,6 +44,8 @@ def test_missing_autoconsent_says_how_to_install_it(tmp_path: Path, monkeypatch)
     assert "npm" in problem.value.one_line() and "not installed" in problem.value.one_line()
     assert find_autoconsent(tmp_path) is None
     assert isinstance(make_engine(ConsentSettings(engine="auto")), BuiltinEngine)
+    line = describe_engine(ConsentSettings(engine="auto"))
+    assert "built-in CMP catalog" in line and "not installed" in line and "npm" in line
 
 
 def test_engine_choice() -> None:
@@ -51,6 +53,7 @@ def test_engine_choice() -> None:
     assert isinstance(make_engine(ConsentSettings(engine="builtin")), BuiltinEngine)
     auto = make_engine(ConsentSettings(engine="auto", node_modules=NODE_MODULES))
     assert isinstance(auto, AutoconsentEngine)
+    assert "autoconsent 16.23.0" in describe_engine(ConsentSettings(node_modules=NODE_MODULES))
     config = auto.config()
     assert config["autoAction"] is None and config["enableCosmeticRules"] is False
 

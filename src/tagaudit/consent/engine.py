@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from playwright.async_api import BrowserContext, Page
+if TYPE_CHECKING:  # the engines import Playwright; the settings alone must not
+    from playwright.async_api import BrowserContext, Page
 
 ACTIONS = {"accept": "optIn", "reject": "optOut"}
 
@@ -87,6 +88,21 @@ class ConsentEngine(Protocol):
 
     def new_document(self) -> None:
         """Forget per-document detection state before a reload."""
+
+
+def describe_engine(settings: ConsentSettings) -> str:
+    """One line for the CLI and `tagaudit doctor`: which engine runs, or why not autoconsent."""
+    from tagaudit.consent.autoconsent import INSTALL_HINT, find_autoconsent
+
+    if settings.engine == "builtin":
+        return "consent engine: built-in CMP catalog (chosen)"
+    package = find_autoconsent(settings.node_modules)
+    if package is None:
+        return (
+            "consent engine: built-in CMP catalog — @duckduckgo/autoconsent is not installed "
+            f"({INSTALL_HINT})"
+        )
+    return f"consent engine: autoconsent {package.version} ({package.root})"
 
 
 def make_engine(settings: ConsentSettings) -> ConsentEngine:
