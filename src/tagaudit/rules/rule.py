@@ -45,11 +45,14 @@ def url_matches(pattern: str, url: str) -> bool:
         return bool(_compile(pattern).search(path_query) or _compile(pattern).search(url))
     if "://" in pattern:
         target = url.split("#", 1)[0]
-        return bool(_compile(pattern).match(target) or _compile(pattern).match(target + "/"))
-    path = parts.path or "/"
-    if "?" in pattern and parts.query:
-        path = f"{path}?{parts.query}"
-    return bool(_compile(pattern).match(path))
+    else:
+        target = parts.path or "/"
+        if "?" in pattern and parts.query:
+            target = f"{target}?{parts.query}"
+    # A trailing slash never decides: `/thank-you*` matches `/thank-you/`, `https://a.test`
+    # matches `https://a.test/`.
+    candidates = {target, target.rstrip("/") or "/", target + "/"}
+    return any(_compile(pattern).match(c) for c in candidates)
 
 
 def any_matches(patterns: list[str], url: str) -> bool:
