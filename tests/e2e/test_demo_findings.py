@@ -143,3 +143,38 @@ def test_real_reports_are_valid(audit: dict) -> None:
     assert markdown.startswith("## tagaudit: 4 errors, 4 warnings")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html and "jane.doe@example.com" not in html.split("Tag hits")[0]
+
+
+def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -> None:
+    """Site expectations from a tagaudit.yaml, applied to the demo run's capture."""
+    from tagaudit.config import load_config
+    from tagaudit.model import Report
+    from tagaudit.rules import apply
+
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text(
+        "expect:\n"
+        "  - event: ga4:purchase\n"
+        "    on: /checkout/thank-you*\n"
+        "    params: [transaction_id, value, currency]\n"
+        "  - event: meta_pixel:Purchase\n"
+        "    on: /lead/thanks*\n"
+        "  - tag: linkedin:5551234\n"
+        "    on: /blog/**\n"
+        "disable: [tag-inferred-missing]\n"
+    )
+    fields = {"pages", "links", "tool_version", "started", "finished"}
+    report = Report.from_dict({k: v for k, v in audit.items() if k in fields})
+    apply(report, load_config(config))
+    found = sorted(
+        (f.rule_id, _path(f.url), f.evidence.get("why"))
+        for f in report.findings
+        if f.rule_id.startswith("expect-")
+    )
+    assert found == [
+        ("expect-2", "/lead/thanks-pii/", "not-triggered"),
+        ("expect-2", "/lead/thanks/", "not-triggered"),
+        ("expect-3", "/blog/widget-care/", "http-error"),
+    ]
+    lead = next(f for f in report.findings if f.rule_id == "expect-2")
+    assert "sent Lead, PageView but no Purchase was sent" in lead.message
