@@ -56,6 +56,11 @@ def _is_missing(params: dict[str, Any], name: str) -> bool:
     return params.get(name) in (None, "", [], {})
 
 
+def _applies(hit: TagHit, args: dict[str, Any]) -> bool:
+    """`when: [params]` limits a rule to hits that carry all of them (e.g. an order id)."""
+    return not any(_is_missing(hit.params or {}, name) for name in as_list(args.get("when")))
+
+
 def hit_problems(hit: TagHit, args: dict[str, Any]) -> list[str]:
     """Everything wrong with one hit's params (and account) under an event-params rule."""
     params = hit.params or {}
@@ -97,6 +102,7 @@ def _validate_params_args(args: dict[str, Any]) -> list[tuple[str, str]]:
         "formats": dict,
         "account_format": str,
         "account_problem": str,
+        "when": list,
     },
 )
 def event_params(rule: Rule, report: Report) -> Iterator[Finding]:
@@ -107,7 +113,7 @@ def event_params(rule: Rule, report: Report) -> Iterator[Finding]:
         # Identical hits with identical problems (a double-fired event) make one finding.
         groups: dict[tuple, list[int]] = defaultdict(list)
         for index, hit in enumerate(page.hits):
-            if hit_matches(hit, provider, account, events):
+            if hit_matches(hit, provider, account, events) and _applies(hit, rule.args):
                 problems = hit_problems(hit, rule.args)
                 if problems:
                     groups[(hit.provider, hit.account, hit.event, *problems)].append(index)
