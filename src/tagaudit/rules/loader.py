@@ -95,10 +95,16 @@ def parse_rule(where: Where, kinds: dict[str, CheckKind]) -> Rule:
         args=args,
         scope=_scope(where),
         help=data["help"].strip(),
-        description=str(data.get("description") or "").strip(),
+        description=reflow(str(data.get("description") or "")),
         examples=_examples(where),
         source=f"{where.path}:{where.line()}",
     )
+
+
+def reflow(text: str) -> str:
+    """Join the lines of each paragraph (YAML `|` blocks keep the file's line breaks)."""
+    paragraphs = [" ".join(p.split()) for p in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
 
 
 def _check_choice(where: Where, key: str, choices: tuple[str, ...] | None) -> None:
