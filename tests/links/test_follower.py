@@ -165,3 +165,9 @@ def test_identical_urls_are_followed_once(routes, quick):
 def test_a_page_that_refreshes_itself_is_not_a_redirect(routes, quick):
     result = follow(quick, routes.url("/reload"))
     assert result.verdict == "ok" and len(result.hops) == 1 and result.hops[0].location is None
+
+
+def test_a_raw_space_the_server_encodes_is_kept_not_changed(routes, quick):
+    result = follow(quick, routes.url("/s/301?utm_campaign=spring sale&utm_source=a"))
+    assert result.final_status == 200
+    assert result.ledger[0].kept == ["utm_campaign", "utm_source"]

@@ -25,7 +25,7 @@ def test_txt_with_comments_and_blank_lines(tmp_path):
         ("https://a.example/1", f"{path}:2"),
         ("https://a.example/2", f"{path}:4"),
     ]
-    assert got.problems == [f"{path}:5: 'https://bad url': contains spaces"]
+    assert got.problems == [f"{path}:5: 'https://bad url': spaces in the host"]
 
 
 def test_csv_with_expectations(tmp_path):
@@ -71,3 +71,9 @@ def test_the_shipped_examples_parse():
     assert got.targets[1].must_arrive == ["gclid"]
     assert got.targets[1].expected_channel == "Paid Search"
     assert got.targets[2].expected_landing == "/landing/summer/"
+
+
+def test_spaces_in_the_query_are_checked_not_rejected():
+    got = read_inputs(["https://a.example/?utm_campaign=spring sale"])
+    assert [t.url for t in got.targets] == ["https://a.example/?utm_campaign=spring sale"]
+    assert got.problems == []

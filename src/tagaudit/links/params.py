@@ -8,6 +8,7 @@ model and the standard library.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import unquote_plus, urlsplit
 
@@ -98,7 +99,7 @@ def compare(hop: int, original: dict[str, str], url: str) -> ParamChange:
     in_fragment = fragment_params(url)
     for name, value in original.items():
         if name in now:
-            if now[name] == value:
+            if now[name] == value or _only_encoded(value, now[name]):
                 change.kept.append(name)
             else:
                 change.changed.append(name)
@@ -108,6 +109,15 @@ def compare(hop: int, original: dict[str, str], url: str) -> ParamChange:
         else:
             change.dropped.append(name)
     return change
+
+
+_NEEDS_ENCODING = re.compile(r"""[\s"<>\\^`{|}]|[^\x00-\x7f]""")
+
+
+def _only_encoded(before: str, after: str) -> bool:
+    """The link carried a raw space (or similar) and the server merely encoded it: the
+    value is intact; the raw character is a UTM hygiene finding, not a redirect's doing."""
+    return bool(_NEEDS_ENCODING.search(before)) and decoded(before) == decoded(after)
 
 
 def describe_change(before: str, after: str) -> str:
