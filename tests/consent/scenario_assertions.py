@@ -205,3 +205,14 @@ def test_matrix_goes_into_json_and_html(report: Report) -> None:
     section = html_section(none, report)
     assert "<table" in section and "meta_pixel 100000000000001" in section
     assert html_section(accept, report) == ""  # one table per page, on its `none` visit
+
+
+def test_reports_show_the_consent_matrix(report: Report) -> None:
+    """The CLI registers the matrix with the reporters (tagaudit.cli.common)."""
+    import tagaudit.cli.common  # noqa: F401  (registers the consent sections on import)
+    from tagaudit.report import html, markdown
+
+    page = html.render(report)
+    assert page.count('<section class="consent">') == len(scenario_matrix(report))
+    assert 'class="c-fires-before-consent"' in page
+    assert "Consent scenarios" in markdown.render(report)

@@ -104,7 +104,10 @@ async def run_scenario(
 ) -> PageVisit:
     """Load `url` in a fresh context and play `scenario`; page problems become visit.error."""
     engine = make_engine(settings)
-    context = await session.new_context(bypass_csp=True)
+    # No bypass_csp: a tag the page's CSP blocks must stay blocked in every scenario too.
+    # autoconsent's snippets and our read-back run through init scripts and CDP evaluation,
+    # which CSP does not restrict.
+    context = await session.new_context()
     try:
         await install_probe(context)
         await engine.install(context)
