@@ -172,11 +172,14 @@ def links(
         bool | None,
         typer.Option(
             "--browser/--no-browser",
-            help="Load landings in Chromium (JS redirects, landing tags). Default: if found.",
+            help="Load landings in Chromium (JS redirects, tags). Default: if found, ≤100 links.",
         ),
     ] = None,
     browser_path: Annotated[
-        str | None, typer.Option("--browser-path", help="Chromium/Chrome executable.")
+        str | None,
+        typer.Option(
+            "--browser-path", help="Chromium/Chrome executable (else TAGAUDIT_BROWSER, …)."
+        ),
     ] = None,
     max_hops: Annotated[int | None, typer.Option(help="Give up after this many redirects.")] = None,
     concurrency: Annotated[int | None, typer.Option(help="Links followed at once.")] = None,
