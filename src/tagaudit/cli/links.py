@@ -136,7 +136,8 @@ def print_links(report: Report, options: ReportOptions) -> None:
     if not options.quiet:
         for link in report.links:
             redirects = max(0, len(link.hops) - 1)
-            print(f"{link.verdict:>12}  {redirects} hop(s)  {link.url} → {link.final_url}")
+            verdict = f"{link.verdict} ({link.reason})" if link.reason else link.verdict
+            print(f"{verdict:>24}  {redirects} redirect(s)  {link.url} → {link.final_url}")
     try:
         from tagaudit.report import terminal
     except ImportError:
