@@ -9,7 +9,7 @@ from fixture_server import NODE_MODULES
 from scenario_runs import require_npm_banners
 
 from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
-from tagaudit.consent.builtin import BuiltinEngine
+from tagaudit.consent.builtin import ACCEPT_WORDS, REJECT_WORDS, BuiltinEngine, _has_word
 from tagaudit.consent.engine import ConsentSettings, describe_engine, make_engine
 from tagaudit.crawl.scenarios import parse_scenarios
 from tagaudit.errors import EnvironmentProblem, UsageError
@@ -64,3 +64,11 @@ def test_parse_scenarios() -> None:
     assert parse_scenarios("reject, none,reject") == ["reject", "none"]
     with pytest.raises(UsageError, match="unknown scenario 'maybe'"):
         parse_scenarios("none,maybe")
+
+
+def test_button_words_match_whole_words_only() -> None:
+    assert not _has_word(["Cookie Settings"], ACCEPT_WORDS)  # "ok" inside "cookie"
+    assert _has_word(["OK"], ACCEPT_WORDS)
+    assert _has_word(["Continue without accepting"], REJECT_WORDS)
+    assert _has_word(["Alle ablehnen"], REJECT_WORDS)
+    assert not _has_word(["Manage preferences"], REJECT_WORDS)

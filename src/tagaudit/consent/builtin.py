@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import time
 from typing import Any
 
@@ -87,15 +88,41 @@ async def banner_visible(page: Page, entry: CmpEntry) -> bool:
     return False
 
 
+ACCEPT_WORDS = ("accept", "agree", "allow", "ok", "got it", "akzeptieren", "accepter", "aceptar")
+# A CMP outside the catalog (an autoconsent site rule): look at dialog-like containers.
+GENERIC_BANNERS = (
+    "[role=dialog]",
+    "[aria-modal=true]",
+    "[class*=cookie]",
+    "[id*=cookie]",
+    "[class*=consent]",
+    "[id*=consent]",
+)
+
+
+def _has_word(texts: list[str], words: tuple[str, ...]) -> bool:
+    """Whole-word match ("ok" must not match "cookie")."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")\b")
+    return any(pattern.search(t.lower()) for t in texts)
+
+
 async def first_layer(page: Page, entry: CmpEntry | None) -> dict[str, Any]:
-    """What the banner offers without opening settings: accept? reject? (by selector or text)."""
+    """What the banner offers without opening settings: accept? reject? (by selector or text).
+
+    Known CMPs: the catalog's first-layer selectors, plus button wording. Others: wording of
+    the visible buttons in dialog-like containers, marked `heuristic`.
+    """
+    banners = list(entry.banner) if entry else list(GENERIC_BANNERS)
+    texts = await _evaluate(page, BUTTONS_JS, [banners], []) or []
     if entry is None:
-        return {}
+        if not _has_word(texts, ACCEPT_WORDS):
+            return {}
+        reject = _has_word(texts, REJECT_WORDS)
+        return {"accept": True, "reject": reject, "buttons": texts[:12], "heuristic": True}
     accept = [s for s in entry.accept.click if await _evaluate(page, VISIBLE_JS, s, False)]
     reject = [s for s in entry.reject.click if await _evaluate(page, VISIBLE_JS, s, False)]
-    texts = await _evaluate(page, BUTTONS_JS, [list(entry.banner)], []) or []
-    worded = [t for t in texts if any(w in t.lower() for w in REJECT_WORDS)]
-    return {"accept": bool(accept), "reject": bool(reject or worded), "buttons": texts[:12]}
+    worded = _has_word(texts, REJECT_WORDS)
+    return {"accept": bool(accept), "reject": bool(reject) or worded, "buttons": texts[:12]}
 
 
 class BuiltinEngine:

@@ -179,6 +179,7 @@ def first_layer_reject(rule: Rule, report: Report) -> Iterator[Finding]:
                 page=page,
                 location={"provider": page.consent.get("cmp")},
                 evidence={"buttons": layer.get("buttons", []), "accept": layer.get("accept")},
+                confidence="medium" if layer.get("heuristic") else "high",
             )
 
 
