@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 
+from fixture_server import REPO
 from scenario_runs import found, path_of, visit
 
 from tagaudit.consent.matrix import attach_matrix, html_section, matrix_lines, scenario_matrix
@@ -216,3 +217,16 @@ def test_reports_show_the_consent_matrix(report: Report) -> None:
     assert page.count('<section class="consent">') == len(scenario_matrix(report))
     assert 'class="c-fires-before-consent"' in page
     assert "Consent scenarios" in markdown.render(report)
+
+
+def test_consent_report_matches_the_json_schema_and_round_trips(report: Report) -> None:
+    import jsonschema
+
+    from tagaudit.report import json_report
+
+    schema = json.loads((REPO / "schemas" / "report.schema.json").read_text())
+    data = json.loads(json_report.render(report))
+    jsonschema.Draft202012Validator(schema).validate(data)
+    again = Report.from_dict(data)
+    assert [h.phase for h in again.pages[0].hits] == [h.phase for h in report.pages[0].hits]
+    assert again.pages[0].consent["matrix"] == report.pages[0].consent["matrix"]
