@@ -171,7 +171,7 @@ def _pages(report: Report) -> str:
         return ""
     parts = ["<section><h2>Pages</h2>"]
     for page in report.pages:
-        own = [f for f in report.counted_findings() if f.url == page.url]
+        own = page_findings_of(page, report)
         state = "error" if page.error or any(f.severity == "error" for f in own) else "ok"
         inner = "".join(section(page, report) for section in PAGE_SECTIONS)
         parts.append(
@@ -181,6 +181,23 @@ def _pages(report: Report) -> str:
         )
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def page_findings_of(page: PageVisit, report: Report) -> list[Finding]:
+    """Counted findings about this page in this scenario."""
+    return [
+        f
+        for f in report.counted_findings()
+        if f.url == page.url and f.location.get("scenario", page.scenario) == page.scenario
+    ]
+
+
+def page_findings(page: PageVisit, report: Report) -> str:
+    items = "".join(
+        f'<li class="{esc(f.severity)}"><b>{esc(f.severity)}</b> {esc(f.message)}</li>'
+        for f in page_findings_of(page, report)
+    )
+    return f'<ul class="page-findings">{items}</ul>' if items else ""
 
 
 def page_overview(page: PageVisit, report: Report) -> str:
@@ -236,6 +253,7 @@ def _params_cell(hit: TagHit, rows: str) -> str:
 
 
 register_page_section(page_overview)
+register_page_section(page_findings)
 register_page_section(page_hits)
 
 

@@ -44,5 +44,8 @@ details.page.error { border-left: 5px solid var(--err); }
 .c-fires { color: var(--ok); } .c-cookieless { color: var(--warn); }
 .c-blocked, .c-not-run { color: var(--muted); }
 .consent-shots { display: flex; gap: 12px; flex-wrap: wrap; }
+ul.page-findings li.error b { color: var(--err); }
+ul.page-findings li.warning b { color: var(--warn); }
+ul.page-findings li.info b { color: var(--info); }
 details.page > summary { cursor: pointer; font-weight: 600; word-break: break-all; }
 """
