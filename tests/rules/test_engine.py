@@ -217,3 +217,12 @@ def test_two_kinds_of_pii_in_one_hit_have_distinct_fingerprints() -> None:
     apply(report, load_config(None))
     pii = [f for f in report.findings if f.rule_id == "pii-in-hit"]
     assert len(pii) == 2 and len({f.fingerprint for f in pii}) == 2
+
+
+def test_a_missing_rule_file_is_named(tmp_path: Path) -> None:
+    config = load_config(_config(tmp_path, "rules: [nope.yaml]\n"))
+    with pytest.raises(ConfigError) as caught:
+        load_rules(config)
+    assert caught.value.one_line() == (
+        f"{tmp_path / 'tagaudit.yaml'}: rules: rule file not found: {tmp_path / 'nope.yaml'}"
+    )

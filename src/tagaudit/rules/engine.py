@@ -51,6 +51,10 @@ def load_rules(config: Config | None = None, extra_files: list[Path] | None = No
     config = config or Config()
     load_plugin_kinds()
     ruleset = RuleSet()
+    for path in [*config.rule_files, *(extra_files or [])]:
+        if not Path(path).is_file():
+            where = str(config.path) if config.path else None
+            raise ConfigError(f"rule file not found: {path}", path=where, field="rules")
     for path in [*builtin_rule_files(), *config.rule_files, *(extra_files or [])]:
         for rule in read_rule_file(Path(path)):
             ruleset.add(rule)
