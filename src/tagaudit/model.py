@@ -113,6 +113,9 @@ class Hop:
     location: str | None = None
     via: str = "http"
     elapsed: float = 0.0
+    # Who answered (Server header or a CDN's signature: `nginx`, `cloudflare` …), so a
+    # finding about this hop can say where its redirect rule lives.
+    server: str | None = None
 
 
 @dataclass

@@ -24,4 +24,4 @@ def routes() -> Iterator[RouteServer]:
 @pytest.fixture()
 def quick() -> LinkSettings:
     """Tiny timeouts and waits so failure paths stay fast."""
-    return LinkSettings(timeout=0.5, backoff=0.01, retry_wait_cap=0.2, retries=2)
+    return LinkSettings(timeout=3.0, backoff=0.01, retry_wait_cap=0.2, retries=2)

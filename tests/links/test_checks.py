@@ -17,7 +17,14 @@ from tagaudit.model import Finding, Hop, LinkResult, Report
 
 
 def make(message, evidence, location):
-    return Finding(rule_id="t", category="x", severity="error", message=message, location=location)
+    return Finding(
+        rule_id="t",
+        category="x",
+        severity="error",
+        message=message,
+        location=location,
+        evidence=evidence,
+    )
 
 
 def checked(routes, quick, *targets: LinkTarget) -> list[LinkResult]:
@@ -31,6 +38,7 @@ def test_stripped_params_message_names_params_and_first_hop(routes, quick):
         found.message == "utm_source, utm_campaign dropped at hop 2 (301 from /go/spring to /promo)"
     )
     assert found.location == {"hop": 2}
+    assert found.evidence["server"] == "basehttp"  # the test server's Server header
 
 
 def test_expected_landing_mismatch_has_both_urls(routes, quick):
@@ -127,3 +135,19 @@ def test_a_parameter_put_back_later_is_not_lost():
     link = LinkResult(url=hops[0].url, hops=hops, ledger=build_ledger(hops))
     (found,) = assess.stripped_params(link, {}, make)
     assert found.message == "gclid dropped at hop 1 (302 from / to /login)"
+
+
+def test_server_signatures_and_hints():
+    import httpx
+
+    from tagaudit.links.servers import server_of
+
+    assert server_of(httpx.Headers({"Server": "nginx/1.25.3"})) == "nginx"
+    assert server_of(httpx.Headers({"Server": "cloudflare", "CF-RAY": "8a"})) == "cloudflare"
+    assert server_of(httpx.Headers({"X-Amz-Cf-Id": "x", "Server": "AmazonS3"})) == "cloudfront"
+    assert server_of(httpx.Headers({})) is None
+    hops = [Hop("https://a/?gclid=1", 301, "/b", server="nginx"), Hop("https://a/b", 200)]
+    link = LinkResult(url=hops[0].url, hops=hops, ledger=build_ledger(hops))
+    (found,) = assess.stripped_params(link, {}, make)
+    assert found.evidence["server"] == "nginx"
+    assert "$is_args$args" in found.evidence["server_hint"]

@@ -43,7 +43,7 @@ from tagaudit.cli.common import (
 )
 from tagaudit.config import Config, load_config
 from tagaudit.errors import EnvironmentProblem, UsageError
-from tagaudit.links.channels import add_sources
+from tagaudit.links.channels import sources_added
 from tagaudit.links.inputs import read_inputs
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import LinkResult, Report
@@ -67,15 +67,20 @@ def link_settings(config: Config, flags: dict[str, Any]) -> LinkSettings:
         if not hasattr(settings, key):
             raise UsageError(f"unknown links setting {key!r}")
         setattr(settings, key, value)
-    for category, names in (section.get("sources") or {}).items():
-        if category not in ("search", "social", "shopping", "video") or not isinstance(names, list):
-            raise UsageError(f"links.sources.{category}: a list under search/social/shopping/video")
-        add_sources(category, [str(n) for n in names])
     if settings.transport not in TRANSPORTS:
         raise UsageError(f"--transport must be one of {', '.join(TRANSPORTS)}")
     if settings.max_hops < 1 or settings.concurrency < 1 or settings.per_host < 1:
         raise UsageError("--max-hops, --concurrency and --per-host must be at least 1")
     return settings
+
+
+def extra_sources(config: Config) -> dict[str, list[str]]:
+    """`links.sources` of tagaudit.yaml: more names for GA4's source categories."""
+    sources = ((config.raw or {}).get("links") or {}).get("sources") or {}
+    for category, names in sources.items():
+        if category not in ("search", "social", "shopping", "video") or not isinstance(names, list):
+            raise UsageError(f"links.sources.{category}: a list under search/social/shopping/video")
+    return {category: [str(n) for n in names] for category, names in sources.items()}
 
 
 def _navigator(mode: str, path: str | None) -> Any:
@@ -214,6 +219,7 @@ def links(
         "extra_params": param or None,
     }
     settings = link_settings(config, flags)
+    sources = extra_sources(config)
     section = (config.raw or {}).get("links") or {}
     read = read_inputs(list(inputs or []) + [str(t) for t in section.get("targets") or []])
     for problem in read.problems:
@@ -239,7 +245,8 @@ def links(
     }
     follow(read.targets, settings, navigator, report)
     report.finished = _now()
-    report.config["findings_by"] = apply_rules(report, config)
+    with sources_added(sources):
+        report.config["findings_by"] = apply_rules(report, config)
     print_links(report, options)
     for path in write_reports(report, options):
         if not quiet:

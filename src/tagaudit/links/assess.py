@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from tagaudit.links.params import first_loss, raw_pairs, tracking_params
 from tagaudit.links.privacy import sources_for, strippers
+from tagaudit.links.servers import SERVER_HINTS
 from tagaudit.model import Finding, Hop, LinkResult
 
 Make = Callable[[str, dict[str, Any], dict[str, Any]], Finding]
@@ -38,7 +39,8 @@ def hop_words(link: LinkResult, number: int) -> str:
 
 def _chain(link: LinkResult) -> list[dict[str, Any]]:
     return [
-        {"url": h.url, "status": h.status, "location": h.location, "via": h.via} for h in link.hops
+        {"url": h.url, "status": h.status, "location": h.location, "via": h.via, "server": h.server}
+        for h in link.hops
     ]
 
 
@@ -56,8 +58,17 @@ def stripped_params(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     for number, names in sorted(by_hop.items()):
         message = f"{', '.join(names)} dropped at hop {number} ({hop_words(link, number)})"
         evidence = {"dropped": names, "hop": number, "chain": _chain(link)}
+        evidence |= _server_hint(link.hops[number - 1] if number <= len(link.hops) else None)
         out.append(make(message, evidence, {"hop": number}))
     return out
+
+
+def _server_hint(hop: Hop | None) -> dict[str, str]:
+    """The server that answered the hop, and where such servers keep their redirect rules."""
+    if hop is None or not hop.server:
+        return {}
+    hint = SERVER_HINTS.get(hop.server)
+    return {"server": hop.server, **({"server_hint": hint} if hint else {})}
 
 
 def changed_params(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:

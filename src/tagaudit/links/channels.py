@@ -10,8 +10,10 @@ Example: `channel_for("google", "cpc", "spring")` → "Paid Search";
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,13 +52,21 @@ _EXTRA: dict[str, set[str]] = {}
 
 
 def extra_sources() -> dict[str, set[str]]:
-    """Sources the user added per category (`links.sources` in tagaudit.yaml)."""
+    """Sources added per category for the current run (`links.sources` in tagaudit.yaml)."""
     return _EXTRA
 
 
-def add_sources(category: str, names: list[str]) -> None:
-    """Extend a source category (search, social, shopping, video) for this process."""
-    _EXTRA.setdefault(category, set()).update(n.lower() for n in names)
+@contextlib.contextmanager
+def sources_added(extra: dict[str, list[str]]) -> Iterator[None]:
+    """Extend the source categories (search, social, shopping, video) within the block."""
+    saved = {k: set(v) for k, v in _EXTRA.items()}
+    for category, names in extra.items():
+        _EXTRA.setdefault(category, set()).update(n.lower() for n in names)
+    try:
+        yield
+    finally:
+        _EXTRA.clear()
+        _EXTRA.update(saved)
 
 
 def channel_for(source: str | None, medium: str | None, campaign: str | None = None) -> str:

@@ -35,6 +35,7 @@ from tagaudit.links.outcome import (
     verdict_for_status,
 )
 from tagaudit.links.params import build_ledger
+from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import Hop, LinkResult
 
@@ -160,6 +161,7 @@ class Follower:
     ) -> tuple[str | None, httpx.Request | None]:
         """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
         hop.status = response.status_code
+        hop.server = server_of(response.headers)
         location = response.headers.get("location")
         if location is not None and response.next_request is not None:
             hop.location = location

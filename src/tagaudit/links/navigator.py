@@ -53,6 +53,7 @@ def merge_visit(result: LinkResult, visit: PageVisit, extra: Iterable[str] = ())
     if visit.error and not visit.hops:
         result.landing = {"browser_error": visit.error}
         return
+    _trust_http_meta(result, visit)
     _extend_with_client_hops(result, visit)
     landed = visit.final_url or (visit.hops[-1].url if visit.hops else None)
     result.landing = {
@@ -65,6 +66,15 @@ def merge_visit(result: LinkResult, visit: PageVisit, extra: Iterable[str] = ())
     if visit.error:
         result.landing["browser_error"] = visit.error
     result.ledger = build_ledger(result.hops, extra)
+
+
+def _trust_http_meta(result: LinkResult, visit: PageVisit) -> None:
+    """A page httpx saw a meta refresh on is a `meta` hop in the browser too (the browser's
+    own signal can lose a race with a 0-second refresh)."""
+    meta_pages = {_without_fragment(h.url) for h in result.hops if h.via == "meta"}
+    for hop in visit.hops:
+        if hop.via == "js" and _without_fragment(hop.url) in meta_pages:
+            hop.via = "meta"
 
 
 def _extend_with_client_hops(result: LinkResult, visit: PageVisit) -> None:
