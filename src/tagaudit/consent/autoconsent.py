@@ -33,8 +33,6 @@ from tagaudit.errors import EnvironmentProblem
 PACKAGE = "@duckduckgo/autoconsent"
 INSTALL_HINT = "run `make setup` (npm ci at the repo root) or `npm install @duckduckgo/autoconsent`"
 REPLY = "m => window.autoconsentReceiveMessage && window.autoconsentReceiveMessage(m)"
-# With no CMP detected by then, stop waiting (autoconsent may retry for much longer).
-EMPTY_PAGE_WAIT_S = 3.0
 
 
 @dataclass(frozen=True)
@@ -209,7 +207,7 @@ class AutoconsentEngine:
     async def detect(self, page: Page, timeout: float) -> Detection:
         """Wait for popupFound; give up early when nothing (not even a CMP) shows up."""
         deadline = time.monotonic() + timeout
-        give_up_empty = time.monotonic() + min(timeout, EMPTY_PAGE_WAIT_S)
+        give_up_empty = time.monotonic() + min(timeout, self.settings.empty_page_wait)
         while time.monotonic() < deadline:
             if self._popup.is_set() or self._nothing.is_set():
                 break

@@ -130,8 +130,9 @@ class BuiltinEngine:
 
     method = "builtin"
 
-    def __init__(self) -> None:
+    def __init__(self, empty_page_wait: float = 3.0) -> None:
         self.events: list[dict[str, Any]] = []
+        self.empty_page_wait = empty_page_wait
 
     async def install(self, context: Any) -> None:
         """Nothing to prepare: the catalog is evaluated on demand."""
@@ -141,7 +142,7 @@ class BuiltinEngine:
 
     async def detect(self, page: Page, timeout: float) -> Detection:
         deadline = time.monotonic() + timeout
-        give_up_empty = time.monotonic() + min(timeout, 3.0)
+        give_up_empty = time.monotonic() + min(timeout, self.empty_page_wait)
         found: list[dict[str, Any]] = []
         while time.monotonic() < deadline:
             found = await _evaluate(page, DETECT_ALL, None, []) or []

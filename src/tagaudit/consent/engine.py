@@ -24,12 +24,14 @@ class ConsentSettings:
     `engine`: `auto` (autoconsent when installed, else built-in), `autoconsent` (required:
     an EnvironmentProblem says how to install it when absent) or `builtin`. `observe_ms` is
     the least time each scenario keeps watching after its action (late tags, timeouts such
-    as Consent Mode's wait_for_update) before it reloads.
+    as Consent Mode's wait_for_update) before it reloads; `empty_page_wait` is how long
+    detection waits when not even a CMP script is present (no banner at all).
     """
 
     engine: str = "auto"
     node_modules: Path | None = None
     detect_timeout: float = 6.0
+    empty_page_wait: float = 3.0
     action_timeout: float = 10.0
     reappear_timeout: float = 1.5
     observe_ms: int = 1000
@@ -111,8 +113,8 @@ def make_engine(settings: ConsentSettings) -> ConsentEngine:
     from tagaudit.consent.builtin import BuiltinEngine
 
     if settings.engine == "builtin":
-        return BuiltinEngine()
+        return BuiltinEngine(settings.empty_page_wait)
     package = find_autoconsent(settings.node_modules, required=settings.engine == "autoconsent")
     if package is None:
-        return BuiltinEngine()
+        return BuiltinEngine(settings.empty_page_wait)
     return AutoconsentEngine(package, settings)
