@@ -87,3 +87,14 @@ def test_unknown_config_setting_is_a_usage_error(tmp_path, capsys):
     config.write_text("links:\n  hop_limit: 3\n")
     assert main(["links", "https://a.example/", "-c", str(config), *FAST]) == 2
     assert "unknown links setting 'hop_limit'" in capsys.readouterr().err
+
+
+def test_auto_browser_that_cannot_start_falls_back_to_http(routes, tmp_path, capsys):
+    fake = tmp_path / "chromium"
+    fake.write_text("#!/bin/sh\nexit 1\n")
+    fake.chmod(0o755)
+    url = routes.url("/landing?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
+    args = ["links", url, "--browser-path", str(fake), "--timeout", "5"]
+    assert main(args) == 0
+    assert "checking over HTTP only" in capsys.readouterr().err
+    assert main([*args, "--browser"]) == 3

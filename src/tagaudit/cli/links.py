@@ -101,8 +101,14 @@ def _navigator(mode: str, path: str | None) -> Any:
     return PlaywrightLinkNavigator(found.path)
 
 
-def follow(targets: list[Any], settings: LinkSettings, navigator: Any, report: Report) -> None:
-    """Run the link checker into `report.links`; an interrupt keeps the finished links."""
+def follow(
+    targets: list[Any], settings: LinkSettings, navigator: Any, report: Report, mode: str = "on"
+) -> None:
+    """Run the link checker into `report.links`; an interrupt keeps the finished links.
+
+    In `auto` mode a browser that cannot start costs only the browser checks (a note on
+    stderr); with `--browser` it is an EnvironmentProblem (exit 3).
+    """
     import asyncio
 
     from tagaudit.links.runner import check_links, per_target
@@ -112,8 +118,18 @@ def follow(targets: list[Any], settings: LinkSettings, navigator: Any, report: R
     async def run() -> list[LinkResult]:
         if navigator is None:
             return await check_links(targets, settings, done=done)
-        async with navigator as nav:
+        try:
+            nav = await navigator.__aenter__()
+        except EnvironmentProblem as problem:
+            if mode != "auto":
+                raise
+            print(f"tagaudit: {problem.one_line()}; checking over HTTP only", file=sys.stderr)
+            report.config["browser"] = False
+            return await check_links(targets, settings, done=done)
+        try:
             return await check_links(targets, settings, nav, done=done)
+        finally:
+            await navigator.__aexit__(None, None, None)
 
     try:
         report.links = asyncio.run(run())
@@ -243,7 +259,7 @@ def links(
         "browser": navigator is not None,
         "transport": settings.transport,
     }
-    follow(read.targets, settings, navigator, report)
+    follow(read.targets, settings, navigator, report, mode)
     report.finished = _now()
     with sources_added(sources):
         report.config["findings_by"] = apply_rules(report, config)
