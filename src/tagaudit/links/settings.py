@@ -28,7 +28,7 @@ class LinkSettings:
     retries: int = 2
     backoff: float = 0.5
     retry_wait_cap: float = 10.0
-    max_body: int = 512 * 1024
+    max_body: int = 64 * 1024  # enough for <head> (meta refresh) and challenge pages
     method: str = "GET"
     user_agent: str = "tagaudit-links/0.1 (+https://github.com/tagaudit/tagaudit)"
     transport: str = "aiohttp"
