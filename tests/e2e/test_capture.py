@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,6 +20,7 @@ from tagaudit.browser.session import SessionSettings
 from tagaudit.crawl.runner import Audit, AuditSettings
 from tagaudit.crawl.visit import VisitSettings
 from tagaudit.model import PageVisit
+from tagaudit.providers import load_catalog
 from tagaudit.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
@@ -41,7 +44,7 @@ def site() -> Iterator[SiteServer]:
 
 @pytest.fixture(scope="module")
 def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
-    paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/"]
+    paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/", "/unload/"]
     done = run([site.url(p) for p in paths], chromium_path, quiet_ms=800, max_wait_ms=2500)
     return {urlsplit(v.url).path: v for v in done}
 
@@ -140,6 +143,59 @@ def test_main_document_redirect_chain(visits: dict[str, PageVisit], site: SiteSe
 def test_late_beacon_is_caught_by_the_quiet_period(visits: dict[str, PageVisit]) -> None:
     events = [(h.event, h.params.get("transaction_id")) for h in visits["/late/"].hits]
     assert ("purchase", "T-1") in events
+
+
+def test_beacons_sent_while_leaving_the_page_belong_to_it(visits: dict[str, PageVisit]) -> None:
+    events = [(h.provider, h.event) for h in visits["/unload/"].hits]
+    assert events == [("ga4", "user_engagement")]
+
+
+class CountingSink(ThreadingHTTPServer):
+    """A collector on 127.0.0.1 that counts every request reaching it."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                sink.received.append(self.path)
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+
+
+def test_the_real_unload_does_not_deliver_tracking_beacons(
+    site: SiteServer, chromium_path: str
+) -> None:
+    """Unload beacons bypass Playwright's routes; tagaudit records them on a simulated
+    leave and mutes the real unload, so the collector never hears from the page."""
+    sink = CountingSink()
+    collector = {
+        "id": "local_collector",
+        "name": "Local collector",
+        "endpoints": [{"kind": "hit", "hosts": ["127.0.0.1"], "paths": ["^/sink$"]}],
+    }
+    settings = AuditSettings(
+        concurrency=1,
+        visit=VisitSettings(quiet_ms=300),
+        session=SessionSettings(browser_path=chromium_path, catalog=load_catalog([collector])),
+    )
+    sink_url = f"http://127.0.0.1:{sink.server_address[1]}/sink"
+    urls = [site.url(f"/unload-sink/?sink={sink_url}"), site.url("/landing/")]
+    try:
+        visit = asyncio.run(Audit(urls, settings).run())[0]
+    finally:
+        sink.shutdown()
+        sink.server_close()
+    recorded = sorted(h.params.get("e") for h in visit.hits)
+    assert recorded == ["hidden", "pagehide"]
+    assert sink.received == []
 
 
 def test_a_page_that_never_goes_quiet_is_bounded(visits: dict[str, PageVisit]) -> None:

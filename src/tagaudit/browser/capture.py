@@ -153,6 +153,10 @@ class Recorder:
                 return
             await asyncio.sleep(min(0.05, max(0.01, quiet - idle_for)))
 
+    def touch(self) -> None:
+        """Count now as activity, so the next `settle` waits a full quiet period from here."""
+        self.last_activity = time.monotonic()
+
     def _pending_hits(self) -> bool:
         """In-flight requests that matter (a hung third-party script must not hold us)."""
         return any(r.resource_type in ("ping", "fetch", "xhr", "image") for r in self._in_flight)

@@ -14,6 +14,7 @@ import weakref
 
 from playwright.async_api import BrowserContext, Route
 
+from tagaudit.browser.leaving import mute_script
 from tagaudit.providers.routing import Catalog, default_catalog, is_collection_endpoint
 
 ONE_PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -82,6 +83,11 @@ async def answer_hit(route: Route, catalog: Catalog | None = None) -> None:
         await route.fulfill(status=204, body=b"", headers=headers)
 
 
-async def install_hit_route(context: BrowserContext, catalog: Catalog | None = None) -> None:
-    """Route matching requests of every page, frame and worker of `context` to `answer_hit`."""
-    await context.route(interception_pattern(catalog), lambda route: answer_hit(route, catalog))
+async def install_hit_route(
+    context: BrowserContext, catalog: Catalog | None = None, pattern: re.Pattern[str] | None = None
+) -> None:
+    """Route matching requests of every page, frame and worker of `context` to `answer_hit`,
+    and mute tracking beacons during real unloads, which routes never see (leaving.py)."""
+    pattern = pattern or interception_pattern(catalog)
+    await context.route(pattern, lambda route: answer_hit(route, catalog))
+    await context.add_init_script(mute_script(pattern))

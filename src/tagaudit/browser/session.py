@@ -8,6 +8,7 @@ endpoint (`http://…`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.hits import install_hit_route
+from tagaudit.browser.hits import install_hit_route, interception_pattern
 from tagaudit.errors import EnvironmentProblem
 from tagaudit.providers.routing import Catalog
 
@@ -61,6 +62,7 @@ class BrowserSession:
         self.version = ""
         self._pw_manager: Any = None
         self._pw: Playwright | None = None
+        self._pattern: re.Pattern[str] | None = None
 
     async def __aenter__(self) -> BrowserSession:
         self._pw_manager = async_playwright()
@@ -116,5 +118,7 @@ class BrowserSession:
         context = await self.browser.new_context(**{**defaults, **options})
         await context.add_init_script(CSP_LISTENER)
         if not settings.deliver_hits:
-            await install_hit_route(context, settings.catalog)
+            if self._pattern is None:
+                self._pattern = interception_pattern(settings.catalog)
+            await install_hit_route(context, settings.catalog, self._pattern)
         return context

@@ -20,11 +20,13 @@ from playwright.async_api import Error as PlaywrightError
 
 from tagaudit import providers
 from tagaudit.browser.capture import CSP_FAILURES, Recorder
+from tagaudit.browser.leaving import simulate_leave
 from tagaudit.browser.session import BrowserSession
 from tagaudit.model import Hop, PageVisit, TagHit
 from tagaudit.providers.routing import Catalog
 
 ISOLATION_MODES = ("reuse", "context")
+LEAVE_QUIET_MS, LEAVE_MAX_WAIT_MS = 60, 400
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
 
 
@@ -99,6 +101,7 @@ class Worker:
             visit = await self._load(page, recorder, url)
             if self.settings.collect_links and not visit.error:
                 links = await _quietly(page.evaluate(READ_LINKS), [])
+            await self._leave(page, recorder, visit)
         finally:
             recorder.stop()
             self._origins.update(
@@ -106,6 +109,17 @@ class Worker:
             )
         visit.hits = decode_hits(visit, self.session.settings.catalog)
         return visit, links
+
+    async def _leave(self, page: Page, recorder: Recorder, visit: PageVisit) -> None:
+        """Play the visitor leaving while still recording: page-hide beacons (GA4's
+        user_engagement, many unload pings) belong to this target (browser/leaving.py)."""
+        seen = len(recorder.requests)
+        if visit.error is None:
+            await simulate_leave(page)
+            recorder.touch()
+            await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
+        await _quietly(page.goto("about:blank", timeout=5000))
+        visit.requests.extend(recorder.requests[seen:])
 
     async def _load(self, page: Page, recorder: Recorder, url: str) -> PageVisit:
         settings = self.settings
@@ -145,12 +159,11 @@ class Worker:
     async def _wipe(self, context: BrowserContext, page: Page) -> None:
         """Forget everything the previous target left: as if this were a new context.
 
-        Storage (local, session, IndexedDB, cache storage, service workers) only exists for
-        origins that had a document, so only those are cleared; cookies go all at once.
+        The tab is already on about:blank (see `_leave`). Storage (local, session,
+        IndexedDB, cache storage, service workers) only exists for origins that had a
+        document, so only those are cleared; `storageTypes: all` covers the tab's
+        sessionStorage too (tests/e2e/test_capture.py fails without it). Cookies go at once.
         """
-        for frame in page.frames:  # sessionStorage belongs to the tab, not the origin
-            await _quietly(frame.evaluate("() => { try { sessionStorage.clear() } catch (e) {} }"))
-        await _quietly(page.goto("about:blank"))
         await context.clear_cookies()
         if self._cdp is None:
             self._cdp = await context.new_cdp_session(page)
