@@ -32,10 +32,12 @@ from tagaudit.cli.common import (
     write_reports,
 )
 from tagaudit.config import Config, load_config
+from tagaudit.consent import ConsentSettings, describe_engine
 from tagaudit.crawl.runner import Audit, AuditSettings
+from tagaudit.crawl.scenarios import audit_consent
 from tagaudit.crawl.visit import ISOLATION_MODES, VisitSettings
 from tagaudit.errors import UsageError
-from tagaudit.model import Report
+from tagaudit.model import PageVisit, Report
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -186,8 +188,59 @@ def audit(
     )
     report = Report(tool_version=__version__, started=now_iso())
     report.config = {"targets": targets, "concurrency": settings.concurrency, "consent": scenarios}
-    run_pages(targets, settings, report, quiet)
+    if scenarios is None or settings.depth > 0:
+        run_pages(targets, settings, report, quiet)
+    consent = consent_settings(html is not None)
+    run_consent(
+        report, targets if scenarios and settings.depth == 0 else None, scenarios, settings, consent
+    )
     raise typer.Exit(finish(report, config, options))
+
+
+def consent_settings(screenshots: bool) -> ConsentSettings:
+    """Screenshots only when an HTML report will show them (they make JSON reports big)."""
+    return ConsentSettings(engine="auto", screenshots="base64" if screenshots else "none")
+
+
+def run_consent(
+    report: Report,
+    targets: list[str] | None,
+    scenarios: list[str] | None,
+    settings: AuditSettings,
+    consent: ConsentSettings,
+) -> None:
+    """Run consent scenarios and put their visits in place of the plain ones.
+
+    With explicit `--consent`, every page runs the listed scenarios. By default, only pages
+    where the plain visit saw a visible consent banner run none, accept and reject.
+    """
+    if targets is None:
+        if scenarios is None:
+            targets = [p.url for p in report.pages if _shows_banner(p)]
+            scenarios = ["none", "accept", "reject"]
+        else:
+            targets = [p.url for p in report.pages if not p.error]
+    if not targets or report.interrupted:
+        return
+    try:
+        visits = asyncio.run(
+            audit_consent(targets, scenarios, consent, settings.session, settings.concurrency)
+        )
+    except KeyboardInterrupt:
+        report.interrupted = True
+        return
+    by_url: dict[str, list[PageVisit]] = {}
+    for visit in visits:
+        by_url.setdefault(visit.url, []).append(visit)
+    pages: list[PageVisit] = []
+    for page in report.pages:  # scenario visits take the place of the plain one
+        pages.extend(by_url.pop(page.url, [page]))
+    report.pages = pages + [v for rest in by_url.values() for v in rest]
+    report.config["consent_engine"] = describe_engine(consent)
+
+
+def _shows_banner(page: PageVisit) -> bool:
+    return bool((page.consent.get("banner") or {}).get("visible"))
 
 
 def _scenarios(raw: str | None, config: Config) -> list[str] | None:
@@ -206,7 +259,7 @@ def run_demo(site_root: Path, json_path: Path | None = None, html_path: Path | N
     from tagaudit.sitesrv import SiteServer
 
     config = load_config(site_root / "tagaudit.yaml")
-    options = ReportOptions(json=json_path, html=html_path, fail_on="never", verbose=True)
+    options = ReportOptions(json=json_path, html=html_path, fail_on="never")
     with SiteServer(site_root) as site:
         targets = [site.url(path) for path in config.pages or ["/"]]
         print(f"tagaudit demo: serving {site_root} at {site.base_url}")

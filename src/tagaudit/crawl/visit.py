@@ -22,6 +22,7 @@ from tagaudit import providers
 from tagaudit.browser.capture import CSP_FAILURES, Recorder
 from tagaudit.browser.leaving import simulate_leave
 from tagaudit.browser.session import BrowserSession
+from tagaudit.consent.builtin import DETECT_ALL
 from tagaudit.model import Hop, PageVisit, TagHit
 from tagaudit.providers.routing import Catalog
 
@@ -39,6 +40,7 @@ class VisitSettings:
     max_wait_ms: int = 5000
     isolation: str = "reuse"
     collect_links: bool = False
+    detect_banner: bool = True
 
 
 def decode_hits(visit: PageVisit, catalog: Catalog | None = None) -> list[TagHit]:
@@ -101,6 +103,8 @@ class Worker:
             visit = await self._load(page, recorder, url)
             if self.settings.collect_links and not visit.error:
                 links = await _quietly(page.evaluate(READ_LINKS), [])
+            if self.settings.detect_banner and not visit.error:
+                visit.consent = await detect_banner(page)
             await self._leave(page, recorder, visit)
         finally:
             recorder.stop()
@@ -172,6 +176,20 @@ class Worker:
             await _quietly(self._cdp.send("Storage.clearDataForOrigin", params))
         await _quietly(self._cdp.send("Network.clearBrowserCache"))
         self._origins.clear()
+
+
+async def detect_banner(page: Page) -> dict[str, object]:
+    """Which known consent banner (CMP) the page shows, from the built-in CMP catalog.
+
+    One evaluate, so every plain visit can afford it: the audit command runs the consent
+    scenarios for pages where a visible banner was found (DESIGN.md, `--consent` default).
+    """
+    found = await _quietly(asyncio.wait_for(page.evaluate(DETECT_ALL), 3.0), []) or []
+    visible = [f for f in found if f.get("visible")]
+    if not found:
+        return {}
+    first = (visible or found)[0]
+    return {"banner": {"cmp": first.get("id"), "visible": bool(visible)}}
 
 
 def _origin(url: str) -> str:
