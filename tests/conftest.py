@@ -6,12 +6,15 @@ are answered by tagaudit itself, so the suite passes offline.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tagaudit.browser.discovery import find_browser
+from tagaudit.cli import main
 from tagaudit.sitesrv import SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
@@ -29,3 +32,24 @@ def demo_site() -> Iterator[SiteServer]:
     """The bundled demo site, served once per test session on a free port."""
     with SiteServer(FIXTURES / "demo-site") as site:
         yield site
+
+
+DEMO_REPORT_FORMATS = ("junit", "sarif", "html", "markdown")
+
+
+@pytest.fixture(scope="session")
+def demo_audit(
+    demo_site: SiteServer, chromium_path: str, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Any]:
+    """One zero-config `tagaudit audit` of the demo site, crawled from its home page through
+    the real CLI, shared by every test that reads it: the JSON report, plus `exit_code` and
+    `folder` (where the other formats were written as report.<format>)."""
+    folder = tmp_path_factory.mktemp("demo")
+    out = folder / "report.json"
+    args = ["audit", demo_site.url("/"), "--depth", "3", "--browser", chromium_path]
+    formats = [f"--{name}={folder / ('report.' + name)}" for name in DEMO_REPORT_FORMATS]
+    code = main([*args, "--json", str(out), *formats, "--quiet"])
+    report = json.loads(out.read_text(encoding="utf-8"))
+    report["exit_code"] = code
+    report["folder"] = str(folder)
+    return report
