@@ -126,3 +126,22 @@ def test_on_is_a_key_not_a_boolean(tmp_path: Path) -> None:
     path = tmp_path / "tagaudit.yaml"
     path.write_text("expect:\n  - tag: ga4\n    on: /x\n")
     assert load_config(path).expect[0].on == ["/x"]
+
+
+def test_params_with_formats(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text(
+        "expect:\n  - event: ga4:purchase\n"
+        "    params: {value: integer, order_ref: 're:^A-', coupon:}\n"
+    )
+    [expectation] = load_config(path).expect
+    assert expectation.params == ["value", "order_ref", "coupon"]
+    assert expectation.formats == {"value": "integer", "order_ref": "re:^A-"}
+
+
+def test_bad_param_format(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text("expect:\n  - event: ga4:purchase\n    params:\n      value: money\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.line, caught.value.field) == (4, "expect[0].params.value")

@@ -13,7 +13,7 @@ A complete tagaudit.yaml (every key optional):
       - tag: ga4:G-ABC123                 # provider[:account] on every page ("**")
       - event: ga4:purchase               # [provider:]event, with required params
         on: /checkout/thank-you*
-        params: [transaction_id, value, currency]
+        params: [transaction_id, value, currency]   # or {value: number, order: "re:^A-"}
       - tag: meta_pixel
         absent: true                      # must NOT fire here
         on: /privacy*
@@ -161,6 +161,7 @@ class Expectation:
     on: list[str] = field(default_factory=lambda: ["**"])
     not_on: list[str] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
+    formats: dict[str, str] = field(default_factory=dict)
     absent: bool = False
     min: int | None = None
     max: int | None = None
@@ -343,7 +344,7 @@ def _expectation(where: Where) -> Expectation:
     result = Expectation(provider=str(provider), account=account, event=event, line=where.line())
     result.on = _string_list(where, "on") or ["**"]
     result.not_on = _string_list(where, "not_on")
-    result.params = _string_list(where, "params")
+    result.params, result.formats = _params(where)
     result.absent = data.get("absent", False)
     if not isinstance(result.absent, bool):
         where.fail("absent", f"must be true or false, not {result.absent!r}")
@@ -351,6 +352,30 @@ def _expectation(where: Where) -> Expectation:
     result.severity = _choice(where, "severity", ("error", "warning", "info"))
     result.id = str(data["id"]) if data.get("id") else None
     return result
+
+
+PARAM_FORMATS = ("number", "integer", "currency", "nonempty")
+
+
+def _params(where: Where) -> tuple[list[str], dict[str, str]]:
+    """`params: [value, currency]`, or a mapping to formats: `{value: number, order: re:^A-}`."""
+    value = where.data.get("params")
+    if not isinstance(value, dict):
+        return _string_list(where, "params"), {}
+    inner = where.child("params")
+    formats = {}
+    for name, fmt in value.items():
+        if fmt is None:
+            continue
+        if not isinstance(fmt, str) or not (fmt in PARAM_FORMATS or fmt.startswith("re:")):
+            inner.fail(name, f"format must be one of {', '.join(PARAM_FORMATS)} or re:<regex>")
+        if fmt.startswith("re:"):
+            try:
+                re.compile(fmt[3:])
+            except re.error as bad:
+                inner.fail(name, f"bad regex: {bad}")
+        formats[str(name)] = fmt
+    return [str(name) for name in value], formats
 
 
 def _split_tag(where: Where, key: str, value: Any) -> tuple[str, str | None]:

@@ -226,3 +226,18 @@ def test_a_missing_rule_file_is_named(tmp_path: Path) -> None:
     assert caught.value.one_line() == (
         f"{tmp_path / 'tagaudit.yaml'}: rules: rule file not found: {tmp_path / 'nope.yaml'}"
     )
+
+
+def test_expected_param_formats(tmp_path: Path) -> None:
+    config = load_config(
+        _config(
+            tmp_path,
+            "expect:\n  - event: ga4:purchase\n    on: /checkout/**\n"
+            "    params: {transaction_id: 're:^ORD-', value:}\n"
+            "disable: [ga4-purchase-params]\n",
+        )
+    )
+    report = _shop()
+    apply(report, config)
+    [finding] = [f for f in report.findings if f.rule_id == "expect-1-params"]
+    assert finding.message == "ga4 G-1 purchase: transaction_id 'T1' does not match ^ORD-"

@@ -59,6 +59,7 @@ def _compile_one(exp: Expectation, rule_id: str, config: Config) -> list[Rule]:
     ]
     if exp.params:
         formats = {p: KNOWN_FORMATS[p] for p in exp.params if p in KNOWN_FORMATS}
+        formats.update(exp.formats)
         rules.append(
             Rule(
                 id=f"{rule_id}-params",
