@@ -200,7 +200,8 @@ def _after_load(
             f"the {provider} library loaded but consent was {consent}",
             {"consent": consent},
         )
-    if page.final_url and page.final_url.split("#")[0] != page.url.split("#")[0] and page.hops:
+    left = any(hop.via in ("js", "meta") for hop in page.hops)  # not a server redirect
+    if left and page.final_url and page.final_url.split("#")[0] != page.url.split("#")[0]:
         return Explanation(
             "page-left",
             f"the page navigated to {page.final_url} before the {event or provider} hit left",
