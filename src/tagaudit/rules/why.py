@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
 from tagaudit.model import PageVisit, TagHit
 from tagaudit.rules.kinds import account_matches, delivery_problem, request_of
@@ -200,8 +201,7 @@ def _after_load(
             f"the {provider} library loaded but consent was {consent}",
             {"consent": consent},
         )
-    left = any(hop.via in ("js", "meta") for hop in page.hops)  # not a server redirect
-    if left and page.final_url and page.final_url.split("#")[0] != page.url.split("#")[0]:
+    if _left_page(page):
         return Explanation(
             "page-left",
             f"the page navigated to {page.final_url} before the {event or provider} hit left",
@@ -218,6 +218,21 @@ def _after_load(
         text += ": the code that should send it did not run"
     text += _script_errors(page)
     return Explanation("not-triggered", text, {"sent": sent, "in_data_layer": in_data_layer})
+
+
+def _left_page(page: PageVisit) -> bool:
+    """Did the page move on after loading (JS or meta refresh), not just a server redirect?"""
+    if not page.final_url:
+        return False
+    if any(hop.via in ("js", "meta") for hop in page.hops):
+        return True
+    last = page.hops[-1] if page.hops else None
+    loaded = {page.url} if last is None else {last.url, urljoin(last.url, last.location or "")}
+    return _bare(page.final_url) not in {_bare(url) for url in loaded}
+
+
+def _bare(url: str) -> str:
+    return url.split("#", 1)[0].rstrip("/")
 
 
 def _consent_state(page: PageVisit, own: list[TagHit]) -> str | None:
