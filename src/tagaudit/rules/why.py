@@ -239,6 +239,9 @@ def _consent_state(page: PageVisit, own: list[TagHit]) -> str | None:
     """`denied` / `pending` when the capture says consent held the tag back, else None."""
     if page.scenario == "reject":
         return "rejected in this scenario"
+    if page.scenario == "none" and page.consent.get("popup"):
+        cmp = page.consent.get("cmp")
+        return f"pending: the {cmp + ' ' if cmp else ''}consent banner showed and nobody chose"
     state = page.consent.get("state") or page.consent.get("status")
     if isinstance(state, str) and state.lower() in _DENIED:
         return state.lower()
