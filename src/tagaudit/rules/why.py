@@ -151,6 +151,11 @@ def _library_state(
         f"the {provider} library was never requested on this page: the tag is not installed "
         "here, or the tag manager that loads it did not fire"
     )
+    consent = _consent_state(page, own)
+    if consent:
+        # A consent-gated tag manager does not even load the library before a choice.
+        text = f"the {provider} library was never requested: consent was {consent}"
+        return Explanation("consent", text, {"consent": consent})
     return Explanation("library-missing", text + _script_errors(page))
 
 
