@@ -50,9 +50,11 @@ TOP_LEVEL_KEYS = (
     "ignore",
     "fail_on",
     "links",
-    "journeys",
     "browser",
+    "providers",
 )
+# Keys a user may reasonably write that this version cannot honour: refused, never ignored.
+NOT_YET_SUPPORTED = {"journeys": "scripted journeys are not supported yet; list the pages"}
 
 
 class MarkedDict(dict):
@@ -213,6 +215,8 @@ def load_config(path: Path | None) -> Config:
 def _build_config(path: Path, data: MarkedDict) -> Config:
     where = Where(path, data)
     for key in data:
+        if key in NOT_YET_SUPPORTED:
+            where.fail(key, NOT_YET_SUPPORTED[key])
         if key not in TOP_LEVEL_KEYS:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
     config = Config(path=path, raw=dict(data))

@@ -36,8 +36,9 @@ from tagaudit.consent import ConsentSettings, describe_engine
 from tagaudit.crawl.runner import Audit, AuditSettings
 from tagaudit.crawl.scenarios import audit_consent
 from tagaudit.crawl.visit import ISOLATION_MODES, VisitSettings
-from tagaudit.errors import UsageError
+from tagaudit.errors import ConfigError, UsageError
 from tagaudit.model import PageVisit, Report
+from tagaudit.providers import load_catalog_file
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -83,12 +84,31 @@ def audit_settings(config: Config, **flags: object) -> AuditSettings:
             max_wait_ms=crawl.max_wait_ms,
             isolation=isolation,
         ),
-        session=SessionSettings(
-            browser_path=flags.get("browser"),  # type: ignore[arg-type]
-            endpoint=flags.get("browser_endpoint"),  # type: ignore[arg-type]
-            deliver_hits=bool(flags.get("deliver_hits") or config.deliver_hits),
-        ),
+        session=session_settings(config, flags),
     )
+
+
+BROWSER_KEYS = ("path", "endpoint", "locale", "timezone", "user_agent")
+
+
+def session_settings(config: Config, flags: dict[str, object]) -> SessionSettings:
+    """The browser half: `browser:` in tagaudit.yaml, overridden by flags; the user's
+    `providers:` join the catalog so their endpoints are answered locally and decoded."""
+    section = config.raw.get("browser") or {}
+    if not isinstance(section, dict) or set(section) - set(BROWSER_KEYS):
+        known = ", ".join(BROWSER_KEYS)
+        raise ConfigError(f"must be a mapping of {known}", path=str(config.path), field="browser")
+    settings = SessionSettings(
+        browser_path=flags.get("browser") or section.get("path"),  # type: ignore[arg-type]
+        endpoint=flags.get("browser_endpoint") or section.get("endpoint"),  # type: ignore[arg-type]
+        deliver_hits=bool(flags.get("deliver_hits") or config.deliver_hits),
+        timezone=section.get("timezone"),
+    )
+    settings.locale = section.get("locale") or settings.locale
+    settings.user_agent = section.get("user_agent") or settings.user_agent
+    if config.path is not None and config.raw.get("providers"):
+        settings.catalog = load_catalog_file(str(config.path))
+    return settings
 
 
 def run_pages(targets: list[str], settings: AuditSettings, report: Report, quiet: bool) -> None:
@@ -162,13 +182,14 @@ def audit(
     html: HtmlOpt = None,
     sarif: SarifOpt = None,
     markdown: MarkdownOpt = None,
-    fail_on: FailOnOpt = "error",
+    fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
     """Load pages in headless Chromium, decode every tag they fire, and check them."""
-    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     config = load_config(config_path)
+    fail_on = fail_on or config.fail_on or "error"
+    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     config.rule_files.extend(rule_files or [])
     targets = [check_url(u) for u in (urls or config.pages)]
     if not targets:

@@ -24,7 +24,8 @@ MarkdownOpt = Annotated[
     Path | None, typer.Option("--markdown", help="Write a Markdown summary (CI step summaries).")
 ]
 FailOnOpt = Annotated[
-    str, typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|never.")
+    str | None,
+    typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|never."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
