@@ -241,3 +241,11 @@ def test_expected_param_formats(tmp_path: Path) -> None:
     apply(report, config)
     [finding] = [f for f in report.findings if f.rule_id == "expect-1-params"]
     assert finding.message == "ga4 G-1 purchase: transaction_id 'T1' does not match ^ORD-"
+
+
+def test_apply_with_a_ruleset_loaded_before_the_crawl() -> None:
+    config = load_config(None)
+    ruleset = load_rules(config)
+    report = _shop()
+    apply(report, config, ruleset=ruleset)
+    assert [f.rule_id for f in report.findings] == ["ga4-purchase-params", "tag-inferred-missing"]

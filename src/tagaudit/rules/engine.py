@@ -132,13 +132,20 @@ def suppress(findings: list[Finding], ignores: list[Ignore]) -> None:
             break
 
 
-def apply(report: Report, config: Config, extra_files: list[Path] | None = None) -> None:
+def apply(
+    report: Report,
+    config: Config,
+    extra_files: list[Path] | None = None,
+    ruleset: RuleSet | None = None,
+) -> None:
     """Load and evaluate the rules on `report`; set its findings, rule catalog and summary.
 
-    Findings already on the report (e.g. a crawler's record of an interrupted run) are kept
-    unless a rule produced one with the same fingerprint.
+    Pass a `ruleset` loaded before a long crawl (`load_rules(config)`) so a typo in a rule
+    file fails in the first second, not after the crawl. Findings already on the report
+    (e.g. a crawler's record of an interrupted run) are kept unless a rule produced one with
+    the same fingerprint.
     """
-    ruleset = load_rules(config, extra_files)
+    ruleset = ruleset or load_rules(config, extra_files)
     errors: list[str] = []
     findings = evaluate(report, ruleset, errors)
     produced = {f.fingerprint for f in findings}
