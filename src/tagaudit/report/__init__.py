@@ -8,7 +8,10 @@
     html.render(report)                                one self-contained HTML file
 
 Rule titles and descriptions come from `report.config["rules"]`, which tagaudit.rules.apply
-fills. Imports only tagaudit.model (and rich in terminal.py).
+fills. Other packages add output without being imported here: `html.register_page_section(
+func(page, report) -> str)` for each page's HTML section, `common.register_text_section(title,
+func(report) -> lines)` for the terminal and Markdown (cli.common wires consent's matrix).
+Imports only tagaudit.model (and rich in terminal.py).
 """
 
 from __future__ import annotations
