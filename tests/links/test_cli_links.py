@@ -98,3 +98,10 @@ def test_auto_browser_that_cannot_start_falls_back_to_http(routes, tmp_path, cap
     assert main(args) == 0
     assert "checking over HTTP only" in capsys.readouterr().err
     assert main([*args, "--browser"]) == 3
+
+
+def test_a_missing_rule_file_fails_before_any_link_is_followed(routes, tmp_path, capsys):
+    url = routes.url("/landing?rules=missing")
+    assert main(["links", url, *FAST, "--rules", str(tmp_path / "nope.yaml")]) == 2
+    assert "rule file not found" in capsys.readouterr().err
+    assert routes.hits["/landing?rules=missing"] == 0

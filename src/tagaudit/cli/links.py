@@ -138,7 +138,17 @@ def follow(
         report.links = per_target(targets, done)
 
 
-def apply_rules(report: Report, config: Config) -> str:
+def load_link_rules(config: Config) -> Any:
+    """The rule set, loaded before any link is followed so a bad rule file fails at once
+    (None when the rules engine is not importable: the links-only fallback runs)."""
+    try:
+        from tagaudit.rules import load_rules
+    except ImportError:
+        return None
+    return load_rules(config)
+
+
+def apply_rules(report: Report, config: Config, ruleset: Any = None) -> str:
     """Findings through the rules engine; the links-only fallback when it is absent."""
     try:
         from tagaudit.rules import apply
@@ -148,7 +158,10 @@ def apply_rules(report: Report, config: Config) -> str:
         report.findings = evaluate(report.links)
         report.summarize()
         return "links.rulebook"
-    apply(report, config)
+    if ruleset is None:
+        apply(report, config)
+    else:
+        apply(report, config, ruleset=ruleset)
     return "rules"
 
 
@@ -236,6 +249,7 @@ def links(
     }
     settings = link_settings(config, flags)
     sources = extra_sources(config)
+    ruleset = load_link_rules(config)
     section = (config.raw or {}).get("links") or {}
     read = read_inputs(list(inputs or []) + [str(t) for t in section.get("targets") or []])
     for problem in read.problems:
@@ -262,7 +276,7 @@ def links(
     follow(read.targets, settings, navigator, report, mode)
     report.finished = _now()
     with sources_added(sources):
-        report.config["findings_by"] = apply_rules(report, config)
+        report.config["findings_by"] = apply_rules(report, config, ruleset)
     print_links(report, options)
     for path in write_reports(report, options):
         if not quiet:
