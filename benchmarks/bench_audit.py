@@ -9,8 +9,10 @@ pages/second for:
   tagaudit      Audit() with full capture + decoding, in `reuse` (wiped state) and
                 `context` isolation modes
 
-Every loop answers vendor hits locally (as tagaudit does), waits the same way after load,
-and runs at the same concurrency. Machines are noisy: compare ratios within one run.
+Every loop answers vendor hits locally (as tagaudit does), runs at the same concurrency and
+waits the same way after load: until no request has started for `--wait-ms` (the quiet
+period that catches late beacons; a fixed sleep after load would miss a beacon fired later
+than the sleep). Machines are noisy: compare ratios within one run.
 
     .venv/bin/python benchmarks/bench_audit.py [--pages 120] [--concurrency 4] [--wait-ms 500]
 """
@@ -75,6 +77,17 @@ def generate_site(root: Path, pages: int) -> list[str]:
     return paths
 
 
+async def _quiet(page: Page, wait_ms: int) -> None:
+    """Wait until no request has started for `wait_ms` (bounded at 5 s, as tagaudit is)."""
+    last = [time.monotonic()]
+    listener = lambda request: last.__setitem__(0, time.monotonic())  # noqa: E731
+    page.on("request", listener)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and time.monotonic() - last[0] < wait_ms / 1000:
+        await asyncio.sleep(0.02)
+    page.remove_listener("request", listener)
+
+
 async def _answer(route: Route) -> None:
     await route.fulfill(status=204, body=b"")
 
@@ -97,8 +110,7 @@ async def _bare(urls: list[str], concurrency: int, wait_ms: int, fresh: bool) ->
                 if fresh:
                     context, page = await setup()
                 await page.goto(url, wait_until="load")
-                if wait_ms:
-                    await page.wait_for_timeout(wait_ms)
+                await _quiet(page, wait_ms)
                 if fresh:
                     await context.close()
             if not fresh:

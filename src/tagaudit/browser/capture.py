@@ -41,7 +41,8 @@ CSP_LISTENER = """
 })();
 """
 
-READ_DATA_LAYER = """
+# One round trip for the main frame: its dataLayer and the CSP blocks it saw.
+READ_MAIN_FRAME = """
 () => {
   const plain = (v, depth) => {
     if (depth > 8 || v === null || typeof v !== 'object') {
@@ -55,7 +56,8 @@ READ_DATA_LAYER = """
     return out;
   };
   const layer = window.dataLayer;
-  return Array.isArray(layer) ? layer.map((x) => plain(x, 0)) : [];
+  return {data_layer: Array.isArray(layer) ? layer.map((x) => plain(x, 0)) : [],
+          csp: window.__tagauditCsp || []};
 }
 """
 
@@ -173,8 +175,9 @@ class Recorder:
         visit.requests = list(self.requests)
         visit.console_errors = list(self.console_errors)
         visit.cookies = await self._cookies()
-        visit.data_layer = await _guarded(page.evaluate(READ_DATA_LAYER), [], patience)
-        visit.csp_violations = await self._csp_violations(page)
+        main = await _guarded(page.evaluate(READ_MAIN_FRAME), {}, patience)
+        visit.data_layer = main.get("data_layer", [])
+        visit.csp_violations = main.get("csp", []) + await self._csp_in_child_frames(page)
         self._add_csp_blocked(visit)
         return visit
 
@@ -182,9 +185,9 @@ class Recorder:
         raw = await _guarded(self.context.cookies(), [], self._patience)
         return [_cookie(c, self.phase) for c in raw]
 
-    async def _csp_violations(self, page: Page) -> list[dict[str, Any]]:
+    async def _csp_in_child_frames(self, page: Page) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []
-        for frame in page.frames:
+        for frame in page.frames[1:]:
             read = frame.evaluate("() => window.__tagauditCsp || []")
             found.extend(await _guarded(read, [], self._patience))
         return found
