@@ -112,6 +112,7 @@ class RouteServer:
             "/gone": lambda q: _to("/missing"),
             "/err": lambda q: (500, {}, b"boom"),
             "/slow": self._slow,
+            "/slower": lambda q: (time.sleep(3.0), (200, HTML, PAGE))[1],
             "/limited": self._limited,
             "/always429": lambda q: (429, {"Retry-After": "0"}, b""),
             "/wall": lambda q: (403, {"cf-mitigated": "challenge", **HTML}, b"<p>Just a moment"),

@@ -70,11 +70,11 @@ def test_finished_links_survive_an_interrupted_run(routes, quick):
     from tagaudit.links.runner import per_target
 
     quick.timeout = 5
-    targets = [LinkTarget(routes.url("/slow?interrupt=1")), LinkTarget(routes.url("/s/302?i=1"))]
+    targets = [LinkTarget(routes.url("/slower?i=1")), LinkTarget(routes.url("/s/302?i=1"))]
     done: dict = {}
 
     async def interrupted() -> None:
-        await asyncio.wait_for(check_links(targets, quick, done=done), 0.5)
+        await asyncio.wait_for(check_links(targets, quick, done=done), 2.0)
 
     with pytest.raises(TimeoutError):
         asyncio.run(interrupted())

@@ -161,7 +161,9 @@ class _Recorder:
         """Wait until no main-frame navigation started for `quiet` seconds (or timeout)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if time.monotonic() - self.last_navigation >= quiet:
+            # A page that announced a meta refresh gets longer to act on it (slow machines).
+            pending = self.page.url.split("#", 1)[0] in self.refreshing
+            if time.monotonic() - self.last_navigation >= (max(quiet, 3.0) if pending else quiet):
                 break
             await asyncio.sleep(0.05)
         with contextlib.suppress(PlaywrightError):
