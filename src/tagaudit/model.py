@@ -187,7 +187,8 @@ class Finding:
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
-            self.fingerprint = fingerprint(self.rule_id, self.url, self.location)
+            keep_query = self.category in LINK_CATEGORIES
+            self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
 
 
 @dataclass
@@ -230,17 +231,24 @@ class Report:
         return self.summary
 
 
-def normalise_url(url: str) -> str:
-    """Drop query and fragment so a fingerprint survives cache-busters and click ids."""
-    return url.split("#", 1)[0].split("?", 1)[0].rstrip("/")
+# A campaign link's query *is* the link (utm_*, click ids): findings on two links that differ
+# only there are different findings. A page's query is noise (cache-busters, click ids).
+LINK_CATEGORIES = ("stripped-params", "broken-redirect", "redirect-chain", "utm-hygiene")
+
+
+def normalise_url(url: str, keep_query: bool = False) -> str:
+    """Drop the fragment, and the query unless asked, so fingerprints survive re-runs."""
+    url = url.split("#", 1)[0]
+    return url if keep_query else url.split("?", 1)[0].rstrip("/")
 
 
 _FINGERPRINT_KEYS = ("scenario", "provider", "account", "event")
 
 
-def fingerprint(rule_id: str, url: str, location: dict[str, Any]) -> str:
+def fingerprint(rule_id: str, url: str, location: dict[str, Any], keep_query: bool = False) -> str:
     """A stable id for a finding: rule, normalised url, scenario, provider, account, event."""
-    parts = [rule_id, normalise_url(url)] + [str(location.get(k) or "") for k in _FINGERPRINT_KEYS]
+    parts = [rule_id, normalise_url(url, keep_query)]
+    parts += [str(location.get(k) or "") for k in _FINGERPRINT_KEYS]
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
