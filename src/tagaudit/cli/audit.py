@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import typer
 
-from tagaudit import __version__
+from tagaudit import __version__, rules
 from tagaudit.browser.session import SessionSettings
 from tagaudit.cli import app
 from tagaudit.cli.common import (
@@ -32,13 +32,15 @@ from tagaudit.cli.common import (
     write_reports,
 )
 from tagaudit.config import Config, load_config
-from tagaudit.consent import ConsentSettings, describe_engine
+from tagaudit.consent import ConsentSettings, attach_matrix, describe_engine
 from tagaudit.crawl.runner import Audit, AuditSettings
 from tagaudit.crawl.scenarios import audit_consent
 from tagaudit.crawl.visit import ISOLATION_MODES, VisitSettings
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.model import PageVisit, Report
 from tagaudit.providers import load_catalog_file
+from tagaudit.report import terminal
+from tagaudit.rules.engine import RuleSet
 
 ALLOWED_SCHEMES = ("http", "https")
 
@@ -113,8 +115,6 @@ def session_settings(config: Config, flags: dict[str, object]) -> SessionSetting
 
 def run_pages(targets: list[str], settings: AuditSettings, report: Report, quiet: bool) -> None:
     """Run the crawl into `report.pages`; an interrupt keeps what finished."""
-    from tagaudit.report import terminal
-
     with terminal.progress(len(targets), quiet=quiet) as advance:
         audit = Audit(targets, settings, on_visit=lambda visit: advance(visit.url))
         previous = signal.signal(signal.SIGTERM, _interrupt)
@@ -132,13 +132,13 @@ def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
-def finish(report: Report, config: Config, options: ReportOptions) -> int:
+def finish(
+    report: Report, config: Config, options: ReportOptions, ruleset: RuleSet | None = None
+) -> int:
     """Rules, terminal summary, report files, exit code: the same for audit and demo."""
-    from tagaudit import rules
-    from tagaudit.report import terminal
-
     report.finished = now_iso()
-    rules.apply(report, config)
+    attach_matrix(report)
+    rules.apply(report, config, ruleset=ruleset)
     terminal.render(report, verbose=options.verbose, quiet=options.quiet)
     for path in write_reports(report, options):
         if not options.quiet:
@@ -191,6 +191,7 @@ def audit(
     fail_on = fail_on or config.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     config.rule_files.extend(rule_files or [])
+    ruleset = rules.load_rules(config)  # a broken rule file fails now, not after the crawl
     targets = [check_url(u) for u in (urls or config.pages)]
     if not targets:
         raise UsageError("no pages to audit: give URLs or a config with `pages:`")
@@ -215,7 +216,7 @@ def audit(
     run_consent(
         report, targets if scenarios and settings.depth == 0 else None, scenarios, settings, consent
     )
-    raise typer.Exit(finish(report, config, options))
+    raise typer.Exit(finish(report, config, options, ruleset))
 
 
 def consent_settings(screenshots: bool) -> ConsentSettings:
