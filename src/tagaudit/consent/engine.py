@@ -35,7 +35,7 @@ class ConsentSettings:
     action_timeout: float = 10.0
     reappear_timeout: float = 1.5
     observe_ms: int = 1000
-    quiet_ms: int = 400
+    quiet_ms: int = 800  # longer than a typical Consent Mode wait_for_update (500 ms)
     max_wait_ms: int = 4000
     screenshots: str = "base64"  # base64 | none | a directory path
     main_world: bool = True
