@@ -19,6 +19,7 @@ from tagaudit import __version__, rules
 from tagaudit.browser.session import SessionSettings
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    ConfigOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -26,6 +27,7 @@ from tagaudit.cli.common import (
     MarkdownOpt,
     QuietOpt,
     ReportOptions,
+    RulesOpt,
     SarifOpt,
     VerboseOpt,
     exit_code_for,
@@ -151,12 +153,8 @@ def finish(
 @app.command()
 def audit(
     urls: Annotated[list[str] | None, typer.Argument(help="Pages to audit.")] = None,
-    config_path: Annotated[
-        Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")
-    ] = None,
-    rule_files: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
-    ] = None,
+    config_path: ConfigOpt = None,
+    rule_files: RulesOpt = None,
     consent: Annotated[
         str | None, typer.Option(help="Consent scenarios: none,accept,reject.")
     ] = None,

@@ -16,6 +16,10 @@ from tagaudit.model import Report
 
 FAIL_ON_LEVELS = ("error", "warning", "info", "never")
 
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")]
+RulesOpt = Annotated[
+    list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
+]
 JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
 JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")]
 HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")]

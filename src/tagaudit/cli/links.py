@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -29,6 +28,7 @@ import typer
 from tagaudit import __version__
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    ConfigOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -36,6 +36,7 @@ from tagaudit.cli.common import (
     MarkdownOpt,
     QuietOpt,
     ReportOptions,
+    RulesOpt,
     SarifOpt,
     VerboseOpt,
     exit_code_for,
@@ -197,12 +198,8 @@ def links(
     inputs: Annotated[
         list[str] | None, typer.Argument(help="URLs, .txt lists (# comments) or .csv exports.")
     ] = None,
-    config_path: Annotated[
-        Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")
-    ] = None,
-    rule_files: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
-    ] = None,
+    config_path: ConfigOpt = None,
+    rule_files: RulesOpt = None,
     browser: Annotated[
         bool | None,
         typer.Option(

@@ -7,7 +7,6 @@ registered check kinds with their arguments.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,6 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from tagaudit.cli import app
+from tagaudit.cli.common import ConfigOpt, RulesOpt
 from tagaudit.config import load_config
 from tagaudit.errors import UsageError
 from tagaudit.rules import load_plugin_kinds, load_rules
@@ -26,12 +26,8 @@ from tagaudit.rules.rule import Rule
 @app.command("rules")
 def rules_command(
     rule_id: Annotated[str | None, typer.Argument(help="Explain this rule.")] = None,
-    config_path: Annotated[
-        Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")
-    ] = None,
-    rule_files: Annotated[
-        list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
-    ] = None,
+    config_path: ConfigOpt = None,
+    rule_files: RulesOpt = None,
     kinds: Annotated[bool, typer.Option("--kinds", help="List the check kinds.")] = False,
 ) -> None:
     """List the rules (id, severity, category, title), or explain one: `tagaudit rules ID`."""
