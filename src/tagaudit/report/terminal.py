@@ -9,6 +9,7 @@ tagaudit.model, tagaudit.report.common and rich.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -48,6 +49,8 @@ def render(
         if verbose:
             _suppressed_section(report, console)
         _matrix(report, console)
+        if verbose or len(report.pages) <= INVENTORY_PAGES:
+            _inventory(report, console)
         _extra_sections(report, console)
         if verbose:
             _hits(report, console)
@@ -119,6 +122,25 @@ def _matrix(report: Report, console: Console) -> None:
         table.add_row(label, *values)
     console.print()
     console.print(table)
+
+
+# Up to this many pages, each page's tag inventory is printed without asking (-v always does).
+INVENTORY_PAGES = 5
+
+
+def _inventory(report: Report, console: Console) -> None:
+    """Per page: which tags fired which events, how often (the question an audit answers)."""
+    for page in report.pages:
+        counts = Counter((h.provider, h.kind, h.account or "", h.event or "") for h in page.hits)
+        if not counts:
+            continue
+        table = Table(title=page_label(page, report), title_justify="left")
+        for name in ("provider", "kind", "account", "event", "count"):
+            table.add_column(name, justify="right" if name == "count" else "left")
+        for (provider, kind, account, event), count in sorted(counts.items()):
+            table.add_row(provider, kind, account, event, str(count))
+        console.print()
+        console.print(table)
 
 
 def _extra_sections(report: Report, console: Console) -> None:
