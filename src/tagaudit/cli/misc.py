@@ -31,7 +31,7 @@ def doctor(
     if not quiet:
         version = browser_version(found.path) or "version unknown"
         print(f"browser: {found.path} ({found.source}) {version}")
-        print(f"consent engine: {describe_engine(ConsentSettings())}")
+        print(describe_engine(ConsentSettings()))
         print(f"python: {sys.version.split()[0]}")
 
 
