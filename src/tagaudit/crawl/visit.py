@@ -27,7 +27,7 @@ from tagaudit.model import Hop, PageVisit, TagHit
 from tagaudit.providers.routing import Catalog
 
 ISOLATION_MODES = ("reuse", "context")
-LEAVE_QUIET_MS, LEAVE_MAX_WAIT_MS = 60, 400
+LEAVE_QUIET_MS, LEAVE_MAX_WAIT_MS = 30, 300
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
 
 
@@ -116,13 +116,17 @@ class Worker:
 
     async def _leave(self, page: Page, recorder: Recorder, visit: PageVisit) -> None:
         """Play the visitor leaving while still recording: page-hide beacons (GA4's
-        user_engagement, many unload pings) belong to this target (browser/leaving.py)."""
+        user_engagement, many unload pings) belong to this target (browser/leaving.py).
+
+        The beacons are queued while the simulated events run, so they reach us during the
+        navigation to about:blank; a short quiet period after it catches stragglers.
+        """
         seen = len(recorder.requests)
         if visit.error is None:
             await simulate_leave(page)
-            recorder.touch()
-            await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
         await _quietly(page.goto("about:blank", timeout=5000))
+        recorder.touch()
+        await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
         visit.requests.extend(recorder.requests[seen:])
 
     async def _load(self, page: Page, recorder: Recorder, url: str) -> PageVisit:
