@@ -118,15 +118,15 @@ class Worker:
         """Play the visitor leaving while still recording: page-hide beacons (GA4's
         user_engagement, many unload pings) belong to this target (browser/leaving.py).
 
-        The beacons are queued while the simulated events run, so they reach us during the
-        navigation to about:blank; a short quiet period after it catches stragglers.
+        A short quiet period lets their requests show up, and `settle` also waits until
+        those in flight are answered: navigating away first would abort them.
         """
         seen = len(recorder.requests)
         if visit.error is None:
             await simulate_leave(page)
+            recorder.touch()
+            await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
         await _quietly(page.goto("about:blank", timeout=5000))
-        recorder.touch()
-        await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
         visit.requests.extend(recorder.requests[seen:])
 
     async def _load(self, page: Page, recorder: Recorder, url: str) -> PageVisit:
