@@ -39,6 +39,7 @@ from tagaudit.links.outcome import (
 from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
+from tagaudit.links.shards import follow_sharded, shard_count
 from tagaudit.model import Hop, LinkResult
 
 
@@ -102,6 +103,9 @@ class Follower:
         self._done = done if done is not None else {}
         self._links = asyncio.Semaphore(self.settings.concurrency)
         distinct = list(dict.fromkeys(urls))
+        shards = shard_count(self.settings, len(distinct)) if self._owns_client else 1
+        if shards > 1:
+            return await follow_sharded(distinct, self.settings, shards, self._done)
         results = await asyncio.gather(*(self._limited(url) for url in distinct))
         return dict(zip(distinct, results, strict=True))
 
