@@ -18,7 +18,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from tagaudit.model import Finding, LinkResult, PageVisit, Report, fingerprint
+from tagaudit.model import LINK_CATEGORIES, Finding, LinkResult, PageVisit, Report, fingerprint
 
 
 @lru_cache(maxsize=512)
@@ -138,7 +138,7 @@ class Rule:
             location=where,
             evidence=evidence or {},
             help=self.help,
-            fingerprint=fingerprint(key, url, where),
+            fingerprint=fingerprint(key, url, where, self.category in LINK_CATEGORIES),
         )
 
     def summary(self) -> dict[str, Any]:
