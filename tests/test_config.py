@@ -145,3 +145,11 @@ def test_bad_param_format(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     assert (caught.value.line, caught.value.field) == (4, "expect[0].params.value")
+
+
+def test_unknown_consent_scenario_names_file_line_and_field(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text("pages: [https://shop.test/]\nconsent: [none, maybe]\n")
+    with pytest.raises(ConfigError) as problem:
+        load_config(path)
+    assert problem.value.one_line().startswith(f"{path}:2: consent: scenarios are none")

@@ -1,7 +1,8 @@
 """tagaudit.yaml → a typed Config. Errors name the file, line and field.
 
 Owns reading the user's configuration (and the line-aware YAML reading that rule files share);
-knows nothing of browsers, HTTP or reporters. Imports only `tagaudit.errors`.
+knows nothing of browsers, HTTP or reporters. Imports only `tagaudit.errors` and the
+model's vocabulary (`tagaudit.model`).
 
 A complete tagaudit.yaml (every key optional):
 
@@ -35,6 +36,7 @@ from typing import Any
 import yaml
 
 from tagaudit.errors import ConfigError
+from tagaudit.model import SCENARIOS
 
 SEVERITY_CHOICES = ("error", "warning", "info", "off")
 FAIL_ON_CHOICES = ("error", "warning", "info", "never")
@@ -223,6 +225,9 @@ def _build_config(path: Path, data: MarkedDict) -> Config:
     config.pages = _string_list(where, "pages")
     config.crawl = _crawl_settings(where)
     config.consent = None if data.get("consent") is None else _string_list(where, "consent")
+    unknown = [c for c in config.consent or [] if c not in SCENARIOS]
+    if unknown:
+        where.fail("consent", f"scenarios are {', '.join(SCENARIOS)}, not {unknown[0]!r}")
     config.deliver_hits = bool(data.get("deliver_hits", False))
     config.rule_files = [path.parent / p for p in _string_list(where, "rules")]
     config.expect = [_expectation(where.child("expect", i)) for i in _indexes(where, "expect")]

@@ -36,7 +36,7 @@ from tagaudit.cli.common import (
 from tagaudit.config import Config, load_config
 from tagaudit.consent import ConsentSettings, attach_matrix, describe_engine
 from tagaudit.crawl.runner import Audit, AuditSettings
-from tagaudit.crawl.scenarios import audit_consent
+from tagaudit.crawl.scenarios import audit_consent, parse_scenarios
 from tagaudit.crawl.visit import ISOLATION_MODES, VisitSettings
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.model import PageVisit, Report
@@ -193,7 +193,8 @@ def audit(
     targets = [check_url(u) for u in (urls or config.pages)]
     if not targets:
         raise UsageError("no pages to audit: give URLs or a config with `pages:`")
-    scenarios = _scenarios(consent, config)
+    # None means "decide per page": all three scenarios where a banner shows.
+    scenarios = parse_scenarios(consent) if consent else config.consent
     settings = audit_settings(
         config,
         concurrency=concurrency,
@@ -261,17 +262,6 @@ def run_consent(
 
 def _shows_banner(page: PageVisit) -> bool:
     return bool((page.consent.get("banner") or {}).get("visible"))
-
-
-def _scenarios(raw: str | None, config: Config) -> list[str] | None:
-    """Parse `--consent`; None means "decide per page" (all three when a banner shows)."""
-    chosen = [s.strip() for s in raw.split(",") if s.strip()] if raw else config.consent
-    if chosen is None:
-        return None
-    unknown = [s for s in chosen if s not in ("none", "accept", "reject")]
-    if unknown:
-        raise UsageError(f"--consent takes none, accept, reject; not {', '.join(unknown)}")
-    return chosen
 
 
 def run_demo(site_root: Path, json_path: Path | None = None, html_path: Path | None = None) -> int:
