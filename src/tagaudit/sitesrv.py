@@ -64,6 +64,7 @@ class _Handler(SimpleHTTPRequestHandler):
         """Stay quiet: the demo and the tests print their own output."""
 
     def do_GET(self) -> None:
+        self.server.served.append(self.path)  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
         target = self.site_rules.redirects.get(parts.path)
         if target:
@@ -97,6 +98,9 @@ def _join_query(url: str, query: str) -> str:
 class SiteServer:
     """Serve `root` on 127.0.0.1 in a background thread; use as a context manager.
 
+    `served` lists the request paths in arrival order, so tests can wait on real progress
+    instead of sleeping.
+
     >>> with SiteServer(Path("fixtures/demo-site")) as site:  # doctest: +SKIP
     ...     site.url("/landing/")
     'http://127.0.0.1:53211/landing/'
@@ -108,6 +112,7 @@ class SiteServer:
         factory = functools.partial(handler, directory=str(self.root))
         self._httpd = ThreadingHTTPServer(("127.0.0.1", port), factory)
         self._httpd.daemon_threads = True
+        self._httpd.served = self.served = []  # type: ignore[attr-defined]  # paths, in order
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
 
     @property

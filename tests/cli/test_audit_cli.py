@@ -68,13 +68,15 @@ def test_interrupt_still_writes_the_report(
     command = [sys.executable, "-m", "tagaudit", "audit", *targets, "--concurrency", "1"]
     command += ["--browser", chromium_path, "--json", str(out), "-q"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    time.sleep(9)  # each busy page takes its whole bounded wait (5 s)
+    deadline = time.monotonic() + 60  # each busy page takes its whole bounded wait (5 s)
+    while "/busy/?n=2" not in site.served and time.monotonic() < deadline:
+        time.sleep(0.05)  # the third page started: two are finished
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130, err
     report = json.loads(out.read_text())
     assert report["interrupted"] is True
-    assert 1 <= len(report["pages"]) < len(targets)
+    assert 2 <= len(report["pages"]) < len(targets)
     assert all(page["error"] is None for page in report["pages"])
 
 
