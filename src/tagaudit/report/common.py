@@ -6,6 +6,7 @@ and Markdown agree cell for cell. Imports only tagaudit.model.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -169,11 +170,23 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
     return sorted(columns), rows
 
 
+# Email addresses, plain or URL-encoded, in values shown to people: reports get shared, so
+# the personal data a page leaked is masked there (the pii-in-hit finding names the field;
+# the JSON report keeps the raw request for machines).
+EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+
+
+def mask_emails(text: str) -> str:
+    """`jane.doe@example.com` → `j***@example.com` (also inside URL-encoded values)."""
+    return EMAIL.sub(r"\1***\2\3", text)
+
+
 def shown_params(hit: TagHit, limit: int = 40) -> list[tuple[str, str]]:
-    """A hit's decoded params as (name, text) pairs for people, long values shortened."""
+    """A hit's decoded params as (name, text) pairs for people: long values shortened,
+    email addresses masked."""
     pairs = []
     for key, value in (hit.params or {}).items():
-        text = value if isinstance(value, str) else repr(value)
+        text = mask_emails(value if isinstance(value, str) else repr(value))
         if len(text) > 160:
             text = text[:157] + "…"
         pairs.append((str(key), text))
