@@ -19,7 +19,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.hits import ANSWERED
-from tagaudit.model import Cookie, PageVisit, Request
+from tagaudit.model import Cookie, PageVisit, Request, TagHit
+from tagaudit.providers import Catalog, decode_request, merge_fanout
 
 # Identifier cookies whose values later checks need (click-id continuity, consent); every
 # other cookie is recorded without its value.
@@ -208,6 +209,19 @@ class Recorder:
                         phase=self.phase,
                     )
                 )
+
+
+def decode_hits(visit: PageVisit, catalog: Catalog | None = None) -> list[TagHit]:
+    """Decode every request that left the page (CSP-blocked ones never did)."""
+    hits: list[TagHit] = []
+    for index, request in enumerate(visit.requests):
+        if request.failure in CSP_FAILURES:
+            continue
+        for hit in decode_request(request, catalog):
+            hit.request_index = index
+            hit.phase = request.phase
+            hits.append(hit)
+    return merge_fanout(hits)
 
 
 def _post_data(request: PwRequest) -> str | None:

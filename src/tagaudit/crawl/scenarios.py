@@ -21,14 +21,13 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.capture import Recorder
+from tagaudit.browser.capture import Recorder, decode_hits
 from tagaudit.browser.session import BrowserSession, SessionSettings
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
 from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
 from tagaudit.consent.matrix import matrix_for_visits
 from tagaudit.consent.readback import assess, install_probe, read_state
-from tagaudit.crawl.visit import decode_hits
 from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, Cookie, PageVisit
 

@@ -18,13 +18,11 @@ from urllib.parse import urlsplit
 from playwright.async_api import BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit import providers
-from tagaudit.browser.capture import CSP_FAILURES, Recorder
+from tagaudit.browser.capture import Recorder, decode_hits
 from tagaudit.browser.leaving import simulate_leave
 from tagaudit.browser.session import BrowserSession
 from tagaudit.consent.builtin import DETECT_ALL
-from tagaudit.model import Hop, PageVisit, TagHit
-from tagaudit.providers.routing import Catalog
+from tagaudit.model import Hop, PageVisit
 
 ISOLATION_MODES = ("reuse", "context")
 LEAVE_QUIET_MS, LEAVE_MAX_WAIT_MS = 30, 300
@@ -41,19 +39,6 @@ class VisitSettings:
     isolation: str = "reuse"
     collect_links: bool = False
     detect_banner: bool = True
-
-
-def decode_hits(visit: PageVisit, catalog: Catalog | None = None) -> list[TagHit]:
-    """Decode every request that left the page (CSP-blocked ones never did)."""
-    hits: list[TagHit] = []
-    for index, request in enumerate(visit.requests):
-        if request.failure in CSP_FAILURES:
-            continue
-        for hit in providers.decode_request(request, catalog):
-            hit.request_index = index
-            hit.phase = request.phase
-            hits.append(hit)
-    return providers.merge_fanout(hits)
 
 
 async def redirect_hops(response: Response | None) -> list[Hop]:
