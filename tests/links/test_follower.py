@@ -146,6 +146,24 @@ def test_cookies_set_on_a_hop_are_sent_on_the_next(routes, quick):
     assert follow(quick, routes.url("/cookie")).final_status == 200
 
 
+@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+def test_a_cookie_one_link_got_never_rides_on_another(routes, quick, transport):
+    """Each link has its own jar; the shared transport keeps none (aiohttp's default would).
+
+    By host name: aiohttp's default jar ignores cookies from IP addresses.
+    """
+    quick.transport = transport
+    by_name = routes.url("").replace("127.0.0.1", "localhost")
+
+    async def run() -> tuple[LinkResult, LinkResult]:
+        async with Follower(quick) as follower:
+            first = await follower.follow(by_name + "/cookie")
+            return first, await follower.follow(by_name + "/cookie2")
+
+    first, second = asyncio.run(run())
+    assert (first.final_status, second.final_status) == (200, 403)
+
+
 def test_connection_refused_is_broken(quick):
     result = follow(quick, "http://127.0.0.1:9/nothing")
     assert (result.verdict, result.reason) == ("broken", "connect")

@@ -9,9 +9,10 @@ import time
 import httpx
 import pytest
 
-from tagaudit.links.follower import Follower, make_client, retry_after
+from tagaudit.links.follower import Follower, retry_after
 from tagaudit.links.outcome import classify_error
 from tagaudit.links.settings import LinkSettings
+from tagaudit.links.transport import redirect_method
 from tagaudit.model import LinkResult
 
 
@@ -19,8 +20,7 @@ def run_with(handler, urls: list[str], settings: LinkSettings | None = None):
     settings = settings or LinkSettings(timeout=1.0, backoff=0.01, retry_wait_cap=0.05)
 
     async def run() -> dict[str, LinkResult]:
-        client = make_client(settings, transport=httpx.MockTransport(handler))
-        async with client, Follower(settings, client) as follower:
+        async with Follower(settings, httpx.MockTransport(handler)) as follower:
             return await follower.follow_all(urls)
 
     return asyncio.run(run())
@@ -94,6 +94,36 @@ def test_retry_after_is_honoured_but_capped():
     result = run_with(handler, ["https://a.example/"], settings)["https://a.example/"]
     assert result.verdict == "ok"
     assert 0.09 <= calls[1] - calls[0] < 1.0
+
+
+def test_303_turns_into_get_and_the_ledger_follows_the_raw_location():
+    seen: list[tuple[str, str]] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append((request.method, request.url.path))
+        if request.url.path == "/form":
+            return httpx.Response(303, headers={"Location": "done?utm_source=x%20y"})
+        return httpx.Response(200)
+
+    settings = LinkSettings(method="POST")
+    result = run_with(handler, ["https://a.example/form?utm_source=x+y"], settings)
+    assert seen == [("POST", "/form"), ("GET", "/done")]
+    assert result["https://a.example/form?utm_source=x+y"].ledger[0].changed == ["utm_source"]
+
+
+def test_redirect_method_is_the_browsers():
+    assert redirect_method("POST", 301) == redirect_method("POST", 302) == "GET"
+    assert redirect_method("PUT", 303) == "GET" and redirect_method("HEAD", 303) == "HEAD"
+    assert redirect_method("POST", 307) == redirect_method("POST", 308) == "POST"
+    assert redirect_method("HEAD", 302) == "HEAD"
+
+
+def test_a_location_that_is_no_url_is_its_own_reason():
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(302, headers={"Location": "http://[::1"})
+
+    result = run_with(handler, ["https://a.example/"])["https://a.example/"]
+    assert (result.verdict, result.reason) == ("broken", "invalid-location")
 
 
 def test_retry_after_forms():

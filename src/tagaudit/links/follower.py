@@ -24,13 +24,13 @@ import asyncio
 import email.utils
 import time
 from collections.abc import Awaitable
-from http.cookiejar import DefaultCookiePolicy
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
 from tagaudit.links import meta
 from tagaudit.links.outcome import (
+    REDIRECT_STATUSES,
     RETRY_STATUSES,
     classify_error,
     is_bot_wall,
@@ -40,58 +40,34 @@ from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import follow_sharded, shard_count
+from tagaudit.links.transport import RequestMaker, make_transport, redirect_method
 from tagaudit.model import Hop, LinkResult
 
 
-class _NoCookies(DefaultCookiePolicy):
-    """The shared client keeps no cookies: each link has its own jar (no cross-talk)."""
-
-    def set_ok(self, cookie, request):  # type: ignore[no-untyped-def]
-        return False
-
-
-def make_client(
-    settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
-) -> httpx.AsyncClient:
-    """An AsyncClient with redirects off, on the transport the settings name."""
-    limits = httpx.Limits(
-        max_connections=max(settings.concurrency, settings.per_host) * 2,
-        max_keepalive_connections=max(settings.concurrency, settings.per_host) * 2,
-    )
-    if transport is None and settings.transport == "aiohttp":
-        from httpx_aiohttp import AiohttpTransport
-
-        transport = AiohttpTransport(limits=limits)
-    client = httpx.AsyncClient(
-        transport=transport,
-        limits=limits,
-        timeout=httpx.Timeout(settings.timeout),
-        follow_redirects=False,
-        headers={"User-Agent": settings.user_agent},
-    )
-    client.cookies.jar.set_policy(_NoCookies())
-    return client
-
-
 class Follower:
-    """Follows links with one shared client; use as `async with Follower(settings) as f`."""
+    """Follows links over one shared transport; use as `async with Follower(settings) as f`.
 
-    def __init__(self, settings: LinkSettings, client: httpx.AsyncClient | None = None) -> None:
+    The transport (see `links.transport`) is opened on first use, so a run that shards its
+    links over worker processes never opens one here.
+    """
+
+    def __init__(
+        self, settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
         self.settings = settings
-        self._client = client
-        self._owns_client = client is None
+        self._transport = transport
+        self._owns_transport = transport is None
+        self._requests = RequestMaker(settings)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._links: asyncio.Semaphore | None = None
         self._done: dict[str, LinkResult] = {}
 
     async def __aenter__(self) -> Follower:
-        if self._client is None:
-            self._client = make_client(self.settings)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._owns_client and self._client is not None:
-            await self._client.aclose()
+        if self._owns_transport and self._transport is not None:
+            await self._transport.aclose()
 
     async def follow_all(
         self, urls: list[str], done: dict[str, LinkResult] | None = None
@@ -103,7 +79,7 @@ class Follower:
         self._done = done if done is not None else {}
         self._links = asyncio.Semaphore(self.settings.concurrency)
         distinct = list(dict.fromkeys(urls))
-        shards = shard_count(self.settings, len(distinct)) if self._owns_client else 1
+        shards = shard_count(self.settings, len(distinct)) if self._owns_transport else 1
         if shards > 1:
             return await follow_sharded(distinct, self.settings, shards, self._done)
         results = await asyncio.gather(*(self._limited(url) for url in distinct))
@@ -130,11 +106,15 @@ class Follower:
         return result
 
     async def _walk(self, result: LinkResult) -> None:
-        assert self._client is not None
         jar: httpx.Cookies | None = None  # created on the first Set-Cookie (most links: none)
         raw_url = result.url
         visited = {raw_url.split("#", 1)[0]}
-        request = self._client.build_request(self.settings.method, raw_url)
+        try:
+            request = self._requests.request(self.settings.method, raw_url)
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol) as problem:
+            result.hops.append(Hop(url=raw_url))
+            _fail(result, "broken", "invalid-url", f"not a URL that can be fetched: {problem}")
+            return
         while True:
             hop = Hop(url=raw_url)
             result.hops.append(hop)
@@ -144,7 +124,7 @@ class Follower:
             try:
                 response = await self._send(request)
                 try:
-                    next_raw, next_request = await self._next_hop(hop, raw_url, response, result)
+                    next_raw, next_request = await self._next_hop(hop, request, response, result)
                 finally:
                     await response.aclose()
             except Exception as problem:  # any transport error is this link's verdict
@@ -163,34 +143,41 @@ class Follower:
             raw_url, request = next_raw, next_request
 
     async def _next_hop(
-        self, hop: Hop, raw_url: str, response: httpx.Response, result: LinkResult
+        self, hop: Hop, request: httpx.Request, response: httpx.Response, result: LinkResult
     ) -> tuple[str | None, httpx.Request | None]:
         """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
-        hop.status = response.status_code
-        hop.server = server_of(response.headers)
-        location = response.headers.get("location")
-        if location is not None and response.next_request is not None:
+        raw_url = hop.url
+        status = hop.status = response.status_code
+        fields = dict(response.headers.multi_items())  # one decode; names come lower-cased
+        hop.server = server_of(fields)
+        location = fields.get("location")
+        if location is not None and status in REDIRECT_STATUSES:
             hop.location = location
-            return _inherit_fragment(_absolute(raw_url, location), raw_url), response.next_request
+            target = _inherit_fragment(_absolute(raw_url, location), raw_url)
+            try:
+                method = redirect_method(request.method, status)
+                return target, self._requests.request(method, target)
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as problem:
+                _fail(result, "broken", "invalid-location", f"invalid Location: {problem}")
+                return None, None
         body = b""
         if response.status_code in (200, 403, 503, 429) or response.status_code >= 900:
             body = await _read_some(response, self.settings.max_body)
-        if is_bot_wall(response.status_code, response.headers, body[:65536]):
+        if is_bot_wall(response.status_code, fields, body[:65536]):
             _fail(result, "unverifiable", "bot-wall", f"bot wall (status {response.status_code})")
             return None, None
         verdict, reason = verdict_for_status(response.status_code)
         if verdict != "ok":
             _fail(result, verdict, reason, f"HTTP {response.status_code}")
             return None, None
-        target = meta.refresh_target(response.headers, body)
+        target = meta.refresh_target(fields, body)
         if target is None:
             return None, None
         absolute = _inherit_fragment(_absolute(raw_url, target), raw_url)
         if absolute.split("#", 1)[0] == raw_url.split("#", 1)[0]:
             return None, None  # a page that refreshes itself reloads; it does not redirect
         hop.location, hop.via = target, "meta"
-        assert self._client is not None
-        return absolute, self._client.build_request("GET", absolute)
+        return absolute, self._requests.request("GET", absolute)
 
     def _may_continue(self, result: LinkResult, next_raw: str, visited: set[str]) -> bool:
         """Stop on a loop (with its cycle) or when the hop cap is reached."""
@@ -216,15 +203,14 @@ class Follower:
 
     async def _send(self, request: httpx.Request) -> httpx.Response:
         """Send with the per-host limit; retry 429/5xx with backoff and Retry-After."""
-        assert self._client is not None
+        if self._transport is None:
+            self._transport = make_transport(self.settings)
         host = request.url.host
-        # Redirect requests carry an unread (empty) stream; read it so the aiohttp transport
-        # sends no chunked body with a GET.
-        await request.aread()
         gate = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         for attempt in range(self.settings.retries + 1):
             async with gate:
-                response = await self._client.send(request, stream=True)
+                response = await self._transport.handle_async_request(request)
+            response.request = request
             if response.status_code not in RETRY_STATUSES or attempt == self.settings.retries:
                 return response
             await response.aclose()

@@ -2,15 +2,14 @@
 
 Owns reading the refresh target from a 200 answer. The body is parsed with beautifulsoup4
 only when it mentions "refresh" at all, so ordinary pages cost one substring search.
-Imports httpx (for the header type) and bs4; nothing else from tagaudit.
+Imports bs4 (only when a body mentions refresh); nothing from tagaudit.
 """
 
 from __future__ import annotations
 
 import re
 import warnings
-
-import httpx
+from collections.abc import Mapping
 
 _URL_PART = re.compile(r"""^\s*\d*(?:\.\d+)?\s*[;,]?\s*(?:url\s*=\s*)?(.*)$""", re.I | re.S)
 
@@ -24,8 +23,11 @@ def parse_refresh(content: str) -> str | None:
     return target or None
 
 
-def refresh_target(headers: httpx.Headers, body: bytes) -> str | None:
-    """Where a 200 answer sends the browser by refresh (header first, then the HTML)."""
+def refresh_target(headers: Mapping[str, str], body: bytes) -> str | None:
+    """Where a 200 answer sends the browser by refresh (header first, then the HTML).
+
+    `headers` is any mapping with lower-case names (httpx.Headers or a plain dict).
+    """
     header = headers.get("refresh")
     if header:
         return parse_refresh(header)

@@ -6,9 +6,13 @@ Owns the plain tables of bot-wall signs and error classes, so per-site oddities 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import httpx
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Answers whose Location is followed (RFC 9110 15.4; 300, 304 and 305 are not redirects).
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Non-standard answers that mean "a bot wall stood in the way", not "the link is dead":
 # LinkedIn answers 999 to automated clients; Cloudflare marks challenges with `cf-mitigated`.
 BOT_WALL_STATUSES = frozenset({999})
@@ -37,8 +41,8 @@ ERROR_MARKERS: tuple[tuple[str, str], ...] = (
 )
 
 
-def is_bot_wall(status: int, headers: httpx.Headers, body_start: bytes = b"") -> bool:
-    """403/503 with a challenge, or a status that only bot walls use."""
+def is_bot_wall(status: int, headers: Mapping[str, str], body_start: bytes = b"") -> bool:
+    """403/503 with a challenge, or a status that only bot walls use (lower-case names)."""
     if status in BOT_WALL_STATUSES:
         return True
     if status not in (403, 503, 429):
