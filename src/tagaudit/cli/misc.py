@@ -10,7 +10,6 @@ import typer
 
 from tagaudit.browser.discovery import INSTALL_HINT, browser_version, search_browser
 from tagaudit.cli import app
-from tagaudit.consent import ConsentSettings, describe_engine
 from tagaudit.errors import EnvironmentProblem
 
 
@@ -31,6 +30,8 @@ def doctor(
     if not quiet:
         version = browser_version(found.path) or "version unknown"
         print(f"browser: {found.path} ({found.source}) {version}")
+        from tagaudit.consent import ConsentSettings, describe_engine
+
         print(describe_engine(ConsentSettings()))
         print(f"python: {sys.version.split()[0]}")
 

@@ -62,21 +62,30 @@ def sources_added(extra: dict[str, list[str]]) -> Iterator[None]:
     saved = {k: set(v) for k, v in _EXTRA.items()}
     for category, names in extra.items():
         _EXTRA.setdefault(category, set()).update(n.lower() for n in names)
+    _channel.cache_clear()
     try:
         yield
     finally:
         _EXTRA.clear()
         _EXTRA.update(saved)
+        _channel.cache_clear()
 
 
 def channel_for(source: str | None, medium: str | None, campaign: str | None = None) -> str:
     """The first channel whose conditions all hold; "Unassigned" when none does."""
+    return _channel(
+        (source or "(not set)").strip().lower(),
+        (medium or "(not set)").strip().lower(),
+        (campaign or "").strip().lower(),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _channel(source: str, medium: str, campaign: str) -> str:
+    """channel_for on normalised fields; links of one campaign share the answer (cached;
+    `sources_added` clears it)."""
     table = channel_table()
-    fields = {
-        "source": (source or "(not set)").strip().lower(),
-        "medium": (medium or "(not set)").strip().lower(),
-        "campaign": (campaign or "").strip().lower(),
-    }
+    fields = {"source": source, "medium": medium, "campaign": campaign}
     for rule in table["channels"]:
         if all(_holds(c, fields, table) for c in rule["all"]):
             return str(rule["name"])

@@ -9,6 +9,7 @@ Imports the model and links.params / links.channels.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from collections import defaultdict
 from typing import Any
@@ -25,9 +26,10 @@ REQUIRED = ("utm_source", "utm_medium", "utm_campaign")
 _UNENCODED = re.compile(r"""[\s"<>\\^`{|}]|%(?![0-9A-Fa-f]{2})|[^\x00-\x7f]""")
 
 
-def utm_pairs(url: str) -> list[tuple[str, str]]:
-    """The link's utm_* pairs, raw values, in order."""
-    return [(n, v) for n, v in raw_pairs(urlsplit(url).query) if n.startswith("utm_")]
+@functools.lru_cache(maxsize=1 << 16)  # above the link count: each rule walks every link
+def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
+    """The link's utm_* pairs, raw values, in order (cached: every hygiene rule asks)."""
+    return tuple((n, v) for n, v in raw_pairs(urlsplit(url).query) if n.startswith("utm_"))
 
 
 def utm_values(url: str) -> dict[str, str]:

@@ -42,11 +42,17 @@ async def check_links(
 
 
 def per_target(targets: list[LinkTarget], done: dict[str, LinkResult]) -> list[LinkResult]:
-    """A copy of the result of each target that has one, carrying its own expectations."""
-    results = []
+    """The result of each target that has one, carrying its own expectations.
+
+    A URL given more than once (say, in two CSV rows with different expectations) was
+    followed once; each later target gets a deep copy so the expectations stay apart.
+    """
+    results, given = [], set()
     for target in targets:
         if target.url in done:
-            result = copy.deepcopy(done[target.url])
+            found = done[target.url]
+            result = copy.deepcopy(found) if target.url in given else found
+            given.add(target.url)
             result.expected = _expectations(target)
             results.append(result)
     return results

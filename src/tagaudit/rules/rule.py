@@ -39,6 +39,8 @@ def _compile(pattern: str) -> re.Pattern[str]:
 
 def url_matches(pattern: str, url: str) -> bool:
     """Does `url` match one scope pattern (glob on the path or whole URL, or `re:` regex)?"""
+    if pattern == "**":  # every rule's default scope: no need to take the URL apart
+        return True
     parts = urlsplit(url)
     if pattern.startswith("re:"):
         path_query = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
