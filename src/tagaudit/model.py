@@ -252,10 +252,29 @@ def fingerprint(rule_id: str, url: str, location: dict[str, Any], keep_query: bo
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+_SCALARS = (str, int, float, bool, type(None))
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def to_dict(obj: Any) -> Any:
-    """JSON-safe dict of any model object (dataclasses, lists, dicts, scalars)."""
+    """JSON-safe dict of any model object (dataclasses, lists, dicts, scalars).
+
+    Dispatches on the exact type first and keeps each dataclass's field names: a report of
+    1000 links is some 150,000 objects, and `dataclasses.fields` on each was half the cost.
+    """
+    kind = type(obj)
+    if kind in _SCALARS:
+        return obj
+    names = _FIELD_NAMES.get(kind)
+    if names is not None:
+        return {name: to_dict(getattr(obj, name)) for name in names}
+    if kind is list or kind is tuple:
+        return [to_dict(v) for v in obj]
+    if kind is dict:
+        return {str(k): to_dict(v) for k, v in obj.items()}
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_dict(getattr(obj, f.name)) for f in dataclasses.fields(obj)}
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+        return to_dict(obj)
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):

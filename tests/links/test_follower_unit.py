@@ -151,3 +151,29 @@ def test_global_limit_caps_links_in_flight_across_hosts():
     settings = LinkSettings(concurrency=4, per_host=10)
     run_with(handler, [f"https://h{i}.example/" for i in range(20)], settings)
     assert state["peak"] == 4
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "/promo?utm_source=x#top",
+        "/a/./b",
+        "/a/../b?x=1",
+        "//other.example/p",
+        "../up?x=1",
+        "same?x=1",
+        "?only=query",
+        "#frag",
+        "/p?next=/a/./b",
+        "https://b.example/x",
+    ],
+)
+@pytest.mark.parametrize(
+    "base", ["https://a.example/dir/page?q=1", "https://a.example", "http://a.example:8080?x"]
+)
+def test_locations_are_joined_as_urljoin_does(base, location):
+    from urllib.parse import urljoin
+
+    from tagaudit.links.follower import _absolute
+
+    assert _absolute(base, location) == urljoin(base, location)

@@ -35,7 +35,7 @@ class LinkSettings:
     extra_params: list[str] = field(default_factory=list)
     # Seconds without a new main-frame navigation before a browser visit counts as landed.
     browser_settle: float = 1.0
-    # Following is CPU-bound (httpx's client layer): from `shard_min` distinct links on, they
+    # Following is CPU-bound (httpx and aiohttp in Python): from `shard_min` distinct links on, they
     # are split over up to `processes` worker processes (0 = one per core; 1 = never).
     processes: int = 0
     shard_min: int = 200
