@@ -20,6 +20,7 @@ A complete tagaudit.yaml (every key optional):
         on: /privacy*
     disable: [console-errors, "pii-*"]    # rule ids, categories, globs
     severity: {tag-inferred-missing: error}   # or `off`
+    args: {link-redirect-chain: {max_hops: 5}}  # a rule's arguments, by rule id
     ignore:
       - fingerprint: 3f2a9c0d11e4b7a2
         reason: legacy landing page, removed in Q3
@@ -49,6 +50,7 @@ TOP_LEVEL_KEYS = (
     "expect",
     "disable",
     "severity",
+    "args",
     "ignore",
     "fail_on",
     "links",
@@ -197,6 +199,9 @@ class Config:
     expect: list[Expectation] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
     severity: dict[str, str] = field(default_factory=dict)
+    # rule id → arguments over the rule file's (checked against the rule's kind when the
+    # rules are loaded); the values stay marked so errors can name their line.
+    args: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
@@ -233,6 +238,7 @@ def _build_config(path: Path, data: MarkedDict) -> Config:
     config.expect = [_expectation(where.child("expect", i)) for i in _indexes(where, "expect")]
     config.disable = _string_list(where, "disable")
     config.severity = _severities(where)
+    config.args = _rule_args(where)
     config.ignore = [_ignore(where.child("ignore", i)) for i in _indexes(where, "ignore")]
     config.fail_on = _choice(where, "fail_on", FAIL_ON_CHOICES)
     return config
@@ -329,6 +335,19 @@ def _severities(where: Where) -> dict[str, str]:
         if level not in SEVERITY_CHOICES:
             inner.fail(rule_id, f"must be one of {', '.join(SEVERITY_CHOICES)}, not {level!r}")
     return {str(k): str(v) for k, v in value.items()}
+
+
+def _rule_args(where: Where) -> dict[str, dict[str, Any]]:
+    value = where.data.get("args")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        where.fail("args", "must map rule ids to a mapping of arguments")
+    inner = where.child("args")
+    for rule_id, args in value.items():
+        if not isinstance(args, dict):
+            inner.fail(rule_id, f"must be a mapping of {rule_id}'s arguments, not {args!r}")
+    return {str(k): v for k, v in value.items()}
 
 
 EXPECT_KEYS = ("tag", "event", "on", "not_on", "params", "absent", "min", "max", "severity", "id")

@@ -105,3 +105,48 @@ def test_a_missing_rule_file_fails_before_any_link_is_followed(routes, tmp_path,
     assert main(["links", url, *FAST, "--rules", str(tmp_path / "nope.yaml")]) == 2
     assert "rule file not found" in capsys.readouterr().err
     assert routes.hits["/landing?rules=missing"] == 0
+
+
+def _chain_findings(out) -> list[str]:
+    data = json.loads(out.read_text())
+    return [f["message"] for f in data["findings"] if f["rule_id"] == "link-redirect-chain"]
+
+
+def test_chain_budget_from_the_flag_and_from_tagaudit_yaml(routes, tmp_path, capsys):
+    url = routes.url(f"/chain/4?{CAMPAIGN}")  # 4 redirects, then the landing
+    out = tmp_path / "r.json"
+    main(["links", url, *FAST, "--json", str(out)])
+    assert len(_chain_findings(out)) == 1  # the built-in budget is 3
+    main(["links", url, *FAST, "--json", str(out), "--chain-budget", "4"])
+    assert _chain_findings(out) == []
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text("args:\n  link-redirect-chain: {max_hops: 1}\n")
+    main(["links", url, *FAST, "--json", str(out), "-c", str(config)])
+    assert len(_chain_findings(out)) == 1
+    main(["links", url, *FAST, "--json", str(out), "-c", str(config), "--chain-budget", "5"])
+    assert _chain_findings(out) == []  # the flag wins over the file
+
+
+def test_rule_args_in_tagaudit_yaml_are_checked_with_file_line_and_field(tmp_path, capsys):
+    config = tmp_path / "tagaudit.yaml"
+    cases = {
+        "args:\n  link-redirect-chain: {max_hops: three}\n": (
+            f"{config}:2: args.link-redirect-chain.max_hops: must be a whole number"
+        ),
+        "fail_on: error\nargs:\n  no-such-rule: {x: 1}\n": f"{config}:3: args.no-such-rule:",
+        "args:\n  link-redirect-chain: {budget: 2}\n": (
+            f"{config}:2: args.link-redirect-chain.budget: unknown argument"
+        ),
+        "args: [1]\n": f"{config}:1: args: must map rule ids",
+    }
+    for text, start in cases.items():
+        config.write_text(text)
+        assert main(["links", "https://shop.example/", *FAST, "-c", str(config)]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(f"tagaudit: {start}"), err
+        assert len(err.splitlines()) == 1
+
+
+def test_negative_chain_budget_is_a_usage_error(capsys):
+    assert main(["links", "https://shop.example/", *FAST, "--chain-budget", "-1"]) == 2
+    assert "--chain-budget must be 0 or more" in capsys.readouterr().err

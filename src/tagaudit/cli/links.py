@@ -50,6 +50,7 @@ from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import LinkResult, Report
 
 AUTO_BROWSER_LIMIT = 100
+CHAIN_RULE = "link-redirect-chain"  # --chain-budget is its `max_hops` (rules/links.yaml)
 
 
 def _now() -> str:
@@ -214,6 +215,10 @@ def links(
         ),
     ] = None,
     max_hops: Annotated[int | None, typer.Option(help="Give up after this many redirects.")] = None,
+    chain_budget: Annotated[
+        int | None,
+        typer.Option(help="Warn on chains with more redirects than this (default 3)."),
+    ] = None,
     concurrency: Annotated[int | None, typer.Option(help="Links followed at once.")] = None,
     per_host: Annotated[int | None, typer.Option(help="Requests at once per host.")] = None,
     timeout: Annotated[float | None, typer.Option(help="Limit per link (s).")] = None,
@@ -235,6 +240,10 @@ def links(
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     config = load_config(config_path)
     config.rule_files.extend(rule_files or [])
+    if chain_budget is not None:
+        if chain_budget < 0:
+            raise UsageError("--chain-budget must be 0 or more")
+        config.args.setdefault(CHAIN_RULE, {})["max_hops"] = chain_budget
     flags = {
         "max_hops": max_hops,
         "concurrency": concurrency,

@@ -18,7 +18,8 @@ class LinkSettings:
     `transport` picks httpx's transport: `aiohttp` (httpx-aiohttp) is the default because it
     measured several times faster on loopback (benchmarks/bench_links.py); `httpx` is the
     stock httpcore pool. The redirect-chain budget is the `max_hops` arg of the
-    `link-redirect-chain` rule (rules/links.yaml), not a setting here.
+    `link-redirect-chain` rule (rules/links.yaml; `--chain-budget` or tagaudit.yaml `args:`
+    override it), not a setting here.
     """
 
     max_hops: int = 10

@@ -10,13 +10,14 @@ from __future__ import annotations
 import fnmatch
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from tagaudit.config import Config, Ignore
+from tagaudit.config import Config, Ignore, Where
 from tagaudit.errors import ConfigError
 from tagaudit.model import SEVERITIES, Finding, Report
 from tagaudit.rules.expectations import compile_expectations
 from tagaudit.rules.kinds import load_plugin_kinds
-from tagaudit.rules.loader import builtin_rule_files, read_rule_file
+from tagaudit.rules.loader import builtin_rule_files, check_args, read_rule_file
 from tagaudit.rules.rule import Rule, any_matches
 
 
@@ -69,8 +70,9 @@ def _selected(selector: str, rule: Rule) -> bool:
 
 
 def configure(ruleset: RuleSet, config: Config) -> RuleSet:
-    """Apply `disable:` and `severity:` to the rules; unknown selectors are config errors."""
+    """Apply `disable:`, `severity:` and `args:` to the rules; unknown ones are config errors."""
     rules = []
+    args = _arg_overrides(ruleset, config)
     for selector in [*config.disable, *config.severity]:
         if not any(_selected(selector, r) for r in ruleset.rules):
             raise ConfigError(
@@ -79,7 +81,7 @@ def configure(ruleset: RuleSet, config: Config) -> RuleSet:
                 field="disable" if selector in config.disable else "severity",
             )
     for rule in ruleset.rules:
-        rule = replace(rule)
+        rule = replace(rule, args=args.get(rule.id, rule.args))
         if any(_selected(s, rule) for s in config.disable):
             rule.enabled = False
         for selector, level in config.severity.items():
@@ -89,6 +91,23 @@ def configure(ruleset: RuleSet, config: Config) -> RuleSet:
                 rule.severity = level
         rules.append(rule)
     return RuleSet(rules, [r.id for r in rules if not r.enabled])
+
+
+def _arg_overrides(ruleset: RuleSet, config: Config) -> dict[str, dict[str, Any]]:
+    """`args:` of tagaudit.yaml, checked like a rule file's and merged over the rule's own."""
+    if not config.args:
+        return {}
+    by_id = {rule.id: rule for rule in ruleset.rules}
+    kinds = load_plugin_kinds()
+    where = Where(config.path, config.raw.get("args") or config.args, "args")
+    merged = {}
+    for rule_id, overrides in config.args.items():
+        if rule_id not in by_id:
+            where.fail(rule_id, f"{rule_id!r} is no rule id (see `tagaudit rules`)")
+        rule = by_id[rule_id]
+        inner = Where(config.path, overrides, f"args.{rule_id}")
+        merged[rule_id] = check_args(inner, kinds[rule.check], base=rule.args)
+    return merged
 
 
 def evaluate(

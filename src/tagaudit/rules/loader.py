@@ -119,11 +119,19 @@ def _args(where: Where, kind: CheckKind) -> dict[str, Any]:
     args = where.data.get("args") or MarkedDict()
     if not isinstance(args, dict):
         where.fail("args", "must be a mapping")
-    inner = Where(where.path, args, where.name("args"))
-    known = {**kind.required, **kind.optional}
     for name in kind.required:
         if name not in args:
             where.fail("args", f"check {kind.name!r} needs `{name}`")
+    return check_args(Where(where.path, args, where.name("args")), kind)
+
+
+def check_args(inner: Where, kind: CheckKind, base: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`inner.data` as arguments of `kind` (names and types), merged over `base`; plain.
+
+    Shared by rule files and tagaudit.yaml's `args:` overrides, so both fail the same way.
+    """
+    args = inner.data
+    known = {**kind.required, **kind.optional}
     for name, value in args.items():
         if name not in known:
             inner.fail(name, f"unknown argument of {kind.name!r} (known: {', '.join(known)})")
@@ -131,9 +139,10 @@ def _args(where: Where, kind: CheckKind) -> dict[str, Any]:
             known[name]
         ):
             inner.fail(name, f"must be {_type_words(known[name])}, not {value!r}")
-    for name, problem in kind.validate(args) if kind.validate else []:
+    merged = {**(base or {}), **plain(args)}
+    for name, problem in kind.validate(merged) if kind.validate else []:
         inner.fail(name.split(".")[0], f"{name}: {problem}")
-    return plain(args)
+    return merged
 
 
 def plain(value: Any) -> Any:
