@@ -3,7 +3,8 @@
 Thin wiring: inputs (URLs, stdin lines, a HAR file) → `providers.decode_request` → text blocks
 or JSON Lines. Exit codes: 0 when at least one tag hit decoded, 1 when the input was fine but
 nothing decoded (like grep finding no match), 2 for bad input (malformed URL, unreadable or
-invalid HAR, bad provider file) — one line on stderr, no traceback.
+invalid HAR, bad provider file) — one line on stderr, no traceback. The catalog is imported
+when a command here runs, not when the `tagaudit` CLI starts.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -19,8 +20,9 @@ from tagaudit.cli import app
 from tagaudit.errors import UsageError
 from tagaudit.har import read_har
 from tagaudit.model import Request, TagHit, to_dict
-from tagaudit.providers import Catalog, decode_request, default_catalog, load_catalog_file
-from tagaudit.providers.wire import split_url
+
+if TYPE_CHECKING:
+    from tagaudit.providers import Catalog
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE"}
 
@@ -39,11 +41,15 @@ ConfigOpt = Annotated[
 
 
 def _catalog(config: Path | None) -> Catalog:
+    from tagaudit.providers import default_catalog, load_catalog_file
+
     return load_catalog_file(str(config)) if config else default_catalog()
 
 
 def check_url(url: str) -> str:
     """The URL itself when it is an absolute http(s) URL with a host; else UsageError."""
+    from tagaudit.providers.wire import split_url
+
     host, _, _ = split_url(url)
     if not url.lower().startswith(("http://", "https://")) or not host or " " in url:
         raise UsageError(f"not a request URL: {url!r}", hint="expected http(s)://host/path?query")
@@ -141,6 +147,8 @@ def decode(
     is a line break (GA4 batches one event per line). Exit 0 when at least one tag hit
     decoded, 1 when none did (like grep), 2 on bad input (malformed URL, unreadable HAR).
     """
+    from tagaudit.providers import decode_request
+
     catalog = _catalog(config)
     requests = read_requests(urls, har)
     decoded = 0

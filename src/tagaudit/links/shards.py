@@ -64,6 +64,9 @@ async def follow_sharded(
     urls: list[str], settings: LinkSettings, shards: int, done: dict[str, LinkResult]
 ) -> dict[str, LinkResult]:
     """Follow distinct `urls` in `shards` processes; `done` fills as each slice finishes."""
+    from tagaudit.links.transport import prepare
+
+    prepare(settings)
     child = slice_settings(settings, shards)
     slices = [urls[i::shards] for i in range(shards)]
     loop = asyncio.get_running_loop()
