@@ -30,6 +30,7 @@ A complete tagaudit.yaml (every key optional):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -325,28 +326,35 @@ def _crawl_settings(where: Where) -> CrawlSettings:
 
 
 def _severities(where: Where) -> dict[str, str]:
-    value = where.data.get("severity")
-    if value is None:
-        return {}
-    if not isinstance(value, dict):
-        where.fail("severity", "must map rule ids to error|warning|info|off")
-    inner = where.child("severity")
-    for rule_id, level in value.items():
-        if level not in SEVERITY_CHOICES:
-            inner.fail(rule_id, f"must be one of {', '.join(SEVERITY_CHOICES)}, not {level!r}")
-    return {str(k): str(v) for k, v in value.items()}
+    def problem(level: Any) -> str | None:
+        if level in SEVERITY_CHOICES:
+            return None
+        return f"must be one of {', '.join(SEVERITY_CHOICES)}, not {level!r}"
+
+    return _per_rule(where, "severity", "error|warning|info|off", problem)
 
 
 def _rule_args(where: Where) -> dict[str, dict[str, Any]]:
-    value = where.data.get("args")
+    def problem(args: Any) -> str | None:
+        return None if isinstance(args, dict) else f"must be a mapping of arguments, not {args!r}"
+
+    return _per_rule(where, "args", "a mapping of arguments", problem)
+
+
+def _per_rule(
+    where: Where, key: str, shape: str, problem: Callable[[Any], str | None]
+) -> dict[str, Any]:
+    """A `rule id → value` mapping under `key`; `problem(value)` says what is wrong with one."""
+    value = where.data.get(key)
     if value is None:
         return {}
     if not isinstance(value, dict):
-        where.fail("args", "must map rule ids to a mapping of arguments")
-    inner = where.child("args")
-    for rule_id, args in value.items():
-        if not isinstance(args, dict):
-            inner.fail(rule_id, f"must be a mapping of {rule_id}'s arguments, not {args!r}")
+        where.fail(key, f"must map rule ids to {shape}")
+    inner = where.child(key)
+    for rule_id, item in value.items():
+        wrong = problem(item)
+        if wrong:
+            inner.fail(rule_id, wrong)
     return {str(k): v for k, v in value.items()}
 
 

@@ -138,6 +138,7 @@ def test_rule_args_in_tagaudit_yaml_are_checked_with_file_line_and_field(tmp_pat
             f"{config}:2: args.link-redirect-chain.budget: unknown argument"
         ),
         "args: [1]\n": f"{config}:1: args: must map rule ids",
+        "args:\n  link-redirect-chain: 3\n": f"{config}:2: args.link-redirect-chain: must be a map",
     }
     for text, start in cases.items():
         config.write_text(text)
