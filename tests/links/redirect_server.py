@@ -154,6 +154,8 @@ class RouteServer:
 
 
 class _QuietServer(ThreadingHTTPServer):
+    request_queue_size = 128  # the default 5 drops concurrent connects (1 s SYN retries)
+
     def handle_error(self, request: object, client_address: object) -> None:
         """A client that gave up (a timeout test) is expected here."""
 

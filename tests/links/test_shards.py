@@ -47,6 +47,7 @@ SERVER = textwrap.dedent(
         def log_message(self, *args):
             pass
 
+    ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops concurrent connects
     server = ThreadingHTTPServer(("127.0.0.1", 0), Redirects)
     print(server.server_address[1], flush=True)
     server.serve_forever()

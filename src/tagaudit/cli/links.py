@@ -47,6 +47,7 @@ from tagaudit.errors import EnvironmentProblem, UsageError
 from tagaudit.links.channels import sources_added
 from tagaudit.links.inputs import read_inputs
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
+from tagaudit.links.shards import WorkerFailed
 from tagaudit.model import LinkResult, Report
 
 AUTO_BROWSER_LIMIT = 100
@@ -137,6 +138,11 @@ def follow(
         report.links = asyncio.run(run())
     except KeyboardInterrupt:
         report.interrupted = True
+        report.links = per_target(targets, done)
+    except WorkerFailed as failure:  # the finished links still make a report (exit 3)
+        print(f"tagaudit: {failure.one_line()}; reporting the links that finished", file=sys.stderr)
+        report.interrupted = True
+        report.config["run_error"] = failure.one_line()
         report.links = per_target(targets, done)
 
 
@@ -287,4 +293,6 @@ def links(
     for path in write_reports(report, options):
         if not quiet:
             print(f"wrote {path}")
+    if report.config.get("run_error"):
+        raise typer.Exit(WorkerFailed.exit_code)
     raise typer.Exit(130 if report.interrupted else exit_code_for(report, options.fail_on))
