@@ -45,6 +45,7 @@ def site() -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
     paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/", "/unload/"]
+    paths.append("/stalled/")
     done = run([site.url(p) for p in paths], chromium_path, quiet_ms=800, max_wait_ms=2500)
     return {urlsplit(v.url).path: v for v in done}
 
@@ -143,6 +144,13 @@ def test_main_document_redirect_chain(visits: dict[str, PageVisit], site: SiteSe
 def test_late_beacon_is_caught_by_the_quiet_period(visits: dict[str, PageVisit]) -> None:
     events = [(h.event, h.params.get("transaction_id")) for h in visits["/late/"].hits]
     assert ("purchase", "T-1") in events
+
+
+def test_a_tag_delayed_by_a_blocked_main_thread_is_waited_for(visits) -> None:
+    """The network is quiet for longer than the quiet period only because the page has not
+    had its turn: settling asks the page to run its overdue timers before it counts."""
+    visit = visits["/stalled/"]
+    assert [(h.provider, h.event) for h in visit.hits] == [("ga4", "sign_up")]
 
 
 def test_beacons_sent_while_leaving_the_page_belong_to_it(visits: dict[str, PageVisit]) -> None:

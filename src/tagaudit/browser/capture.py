@@ -29,6 +29,7 @@ IDENTIFIER_COOKIES = re.compile(
     r"_rdt_(uuid|cid)|_scid|_sctr|_twclid|muc_ads|_clck|_clsk|MUID|ajs_.*|_hj.*|mp_.*|_pk_.*)$"
 )
 CSP_FAILURES = ("net::ERR_BLOCKED_BY_CSP", "csp")
+CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 
 # Collects CSP violations in every frame, before any page script runs.
 CSP_LISTENER = """
@@ -139,22 +140,46 @@ class Recorder:
     def _on_page_error(self, error: Exception) -> None:
         self.console_errors.append(f"uncaught: {str(error)[:500]}")
 
-    async def settle(self, quiet_ms: int = 800, max_wait_ms: int = 5000) -> None:
+    async def settle(
+        self, quiet_ms: int = 800, max_wait_ms: int = 5000, catch_up: bool = True
+    ) -> None:
         """After load: wait until no request started or ended for `quiet_ms`, bounded.
 
         `networkidle` never settles on beacon-heavy pages; a bounded quiet period catches late
-        beacons (a purchase event fired 300 ms after load) without hanging.
+        beacons (a purchase event fired 300 ms after load) without hanging. A quiet network
+        can also mean a page that has not had its turn (a long task on its main thread, a
+        starved renderer on a loaded CI machine): with `catch_up`, quiet only counts once the
+        page has run its overdue timers (`_catch_up`) and nothing new started meanwhile.
         """
         deadline = time.monotonic() + max_wait_ms / 1000
         quiet = quiet_ms / 1000
+        caught_up_at: float | None = None  # last_activity when the page last caught up
         while True:
             now = time.monotonic()
             if now >= deadline:
                 return
             idle_for = now - self.last_activity
             if idle_for >= quiet and not self._pending_hits():
-                return
+                if not catch_up or caught_up_at == self.last_activity:
+                    return
+                mark = self.last_activity
+                await self._catch_up(deadline)
+                caught_up_at = mark
+                continue
             await asyncio.sleep(min(0.05, max(0.01, quiet - idle_for)))
+
+    async def _catch_up(self, deadline: float) -> None:
+        """Return once the main frame has run every timer already due, then a moment more.
+
+        A `setTimeout(0)` posted now runs after all overdue timers (they are ordered by due
+        time), so its promise settles only when they have run; the grace lets the requests
+        they started reach us (network events and evaluate results travel separately).
+        """
+        left = deadline - time.monotonic()
+        if left > 0:
+            probe = self.page.evaluate("() => new Promise(r => setTimeout(r, 0))")
+            await _guarded(probe, None, left)
+        await asyncio.sleep(CATCH_UP_GRACE)
 
     def touch(self) -> None:
         """Count now as activity, so the next `settle` waits a full quiet period from here."""

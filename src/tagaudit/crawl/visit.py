@@ -110,7 +110,7 @@ class Worker:
         if visit.error is None:
             await simulate_leave(page)
             recorder.touch()
-            await recorder.settle(quiet_ms=LEAVE_QUIET_MS, max_wait_ms=LEAVE_MAX_WAIT_MS)
+            await recorder.settle(LEAVE_QUIET_MS, LEAVE_MAX_WAIT_MS, catch_up=False)
         await _quietly(page.goto("about:blank", timeout=5000))
         visit.requests.extend(recorder.requests[seen:])
 
