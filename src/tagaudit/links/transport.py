@@ -7,13 +7,16 @@ The follower speaks httpx's transport API (`handle_async_request(httpx.Request)`
 
 The aiohttp session is built here rather than by httpx-aiohttp because its default keeps a
 cookie jar for the whole run: a cookie set by one link's redirector would ride along on every
-other link to that host. Ours has no jar; each link keeps its own (see `follower`).
+other link to that host. Ours has no jar; each link keeps its own (see `follower`). It also
+honours HTTP_PROXY / HTTPS_PROXY / NO_PROXY when they are set (CI behind a proxy); when none
+is, it skips aiohttp's per-request look-ups of them.
 """
 
 from __future__ import annotations
 
 import functools
 import ssl
+import urllib.request
 
 import httpx
 
@@ -51,7 +54,11 @@ def make_transport(settings: LinkSettings) -> httpx.AsyncBaseTransport:
         connector = aiohttp.TCPConnector(
             limit=size, keepalive_timeout=limits.keepalive_expiry, ssl=ssl_context()
         )
-        return aiohttp.ClientSession(connector=connector, cookie_jar=aiohttp.DummyCookieJar())
+        return aiohttp.ClientSession(
+            connector=connector,
+            cookie_jar=aiohttp.DummyCookieJar(),
+            trust_env=bool(urllib.request.getproxies()),
+        )
 
     return AiohttpTransport(verify=ssl_context(), limits=limits, client=session)
 
