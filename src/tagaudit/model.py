@@ -268,17 +268,13 @@ def to_dict(obj: Any) -> Any:
     names = _FIELD_NAMES.get(kind)
     if names is not None:
         return {name: to_dict(getattr(obj, name)) for name in names}
-    if kind is list or kind is tuple:
-        return [to_dict(v) for v in obj]
-    if kind is dict:
-        return {str(k): to_dict(v) for k, v in obj.items()}
-    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
-        return to_dict(obj)
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        _FIELD_NAMES[kind] = tuple(f.name for f in dataclasses.fields(obj))
+        return to_dict(obj)
     return obj
 
 

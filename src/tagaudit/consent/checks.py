@@ -58,21 +58,33 @@ def _hit_findings(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iter
         )
 
 
+def _before_choice(rule: Rule, report: Report) -> Iterator[tuple[PageVisit, tuple, str]]:
+    """(page, phases, words) of each page's first look, before any choice."""
+    for visits in _scoped(rule, report).values():
+        page = first_look(visits)
+        yield page, before_choice_phases(page), "before any choice"
+
+
+def _after_reject(rule: Rule, report: Report) -> Iterator[tuple[PageVisit, tuple, str]]:
+    """(page, phases, words) of each "reject all" visit that found a banner to reject."""
+    for visits in _scoped(rule, report).values():
+        page = visits.get("reject")
+        if page is not None and page.consent.get("popup"):
+            yield page, AFTER_ACTION, 'after "reject all"'
+
+
 @check_kind("consent-hits-before-choice")
 def hits_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent before the visitor made a choice (cookieless pings excepted)."""
-    for visits in _scoped(rule, report).values():
-        page = first_look(visits)
-        yield from _hit_findings(rule, page, before_choice_phases(page), "before any choice")
+    for page, phases, what in _before_choice(rule, report):
+        yield from _hit_findings(rule, page, phases, what)
 
 
 @check_kind("consent-hits-after-reject")
 def hits_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent after "reject all" (cookieless pings excepted)."""
-    for visits in _scoped(rule, report).values():
-        page = visits.get("reject")
-        if page is not None and page.consent.get("popup"):
-            yield from _hit_findings(rule, page, AFTER_ACTION, 'after "reject all"')
+    for page, phases, what in _after_reject(rule, report):
+        yield from _hit_findings(rule, page, phases, what)
 
 
 def _cookie_finding(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iterator[Finding]:
@@ -93,18 +105,15 @@ def _cookie_finding(rule: Rule, page: PageVisit, phases: tuple, what: str) -> It
 @check_kind("consent-cookies-before-choice")
 def cookies_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No identifier cookie (_ga, _gcl_au, _fbp …) is set before the visitor chose."""
-    for visits in _scoped(rule, report).values():
-        page = first_look(visits)
-        yield from _cookie_finding(rule, page, before_choice_phases(page), "before any choice")
+    for page, phases, what in _before_choice(rule, report):
+        yield from _cookie_finding(rule, page, phases, what)
 
 
 @check_kind("consent-cookies-after-reject")
 def cookies_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No new identifier cookie is set after "reject all" (or after the reload that follows)."""
-    for visits in _scoped(rule, report).values():
-        page = visits.get("reject")
-        if page is not None and page.consent.get("popup"):
-            yield from _cookie_finding(rule, page, AFTER_ACTION, 'after "reject all"')
+    for page, phases, what in _after_reject(rule, report):
+        yield from _cookie_finding(rule, page, phases, what)
 
 
 @check_kind("consent-denied-pings")

@@ -159,14 +159,14 @@ class Follower:
                 _fail(result, "broken", "invalid-location", f"invalid Location: {problem}")
                 return None, None
         body = b""
-        if response.status_code in (200, 403, 503, 429) or response.status_code >= 900:
+        if status in (200, 403, 503, 429) or status >= 900:
             body = await _read_some(response, self.settings.max_body)
-        if is_bot_wall(response.status_code, fields, body[:65536]):
-            _fail(result, "unverifiable", "bot-wall", f"bot wall (status {response.status_code})")
+        if is_bot_wall(status, fields, body[:65536]):
+            _fail(result, "unverifiable", "bot-wall", f"bot wall (status {status})")
             return None, None
-        verdict, reason = verdict_for_status(response.status_code)
+        verdict, reason = verdict_for_status(status)
         if verdict != "ok":
-            _fail(result, verdict, reason, f"HTTP {response.status_code}")
+            _fail(result, verdict, reason, f"HTTP {status}")
             return None, None
         target = meta.refresh_target(fields, body)
         if target is None:

@@ -15,7 +15,14 @@ from typing import Any
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.rules.currencies import is_currency
-from tagaudit.rules.kinds import as_list, check_kind, describe_tag, hit_matches, is_delivered
+from tagaudit.rules.kinds import (
+    as_list,
+    check_kind,
+    describe_tag,
+    hit_location,
+    hit_matches,
+    is_delivered,
+)
 from tagaudit.rules.rule import Rule
 
 FORMATS = ("number", "integer", "currency", "nonempty")
@@ -130,13 +137,7 @@ def _params_finding(rule: Rule, page: PageVisit, indexes: list[int]) -> Finding:
         f"{tag}: {'; '.join(problems)}{times}",
         page.url,
         page=page,
-        location={
-            "provider": hit.provider,
-            "account": hit.account,
-            "event": hit.event,
-            "hit_index": indexes[0],
-            "request_index": hit.request_index,
-        },
+        location=hit_location(hit, hit_index=indexes[0]),
         evidence={"problems": problems, "params": _shown_params(hit), "hit_indexes": indexes},
     )
 

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.rules.kinds import check_kind, request_of
+from tagaudit.rules.kinds import check_kind, describe_tag, hit_location, request_of
 from tagaudit.rules.rule import Rule
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24})")
@@ -182,18 +182,12 @@ def _pii_finding(
 ) -> Finding:
     how = "" if match["how"] == "plain" else f" ({match['how']})"
     what = {"email": "an email address", "phone": "a phone number", "name": "a person's name"}
-    tag = " ".join(p for p in (hit.provider, hit.account, hit.event) if p)
+    tag = describe_tag(hit.provider, hit.account, hit.event)
     return rule.finding(
         f"{what[match['type']]} in the {tag} hit, field {key}{how}: {match['found']}",
         page.url,
         page=page,
-        location={
-            "provider": hit.provider,
-            "account": hit.account,
-            "event": hit.event,
-            "field": key,
-            "request_index": hit.request_index,
-        },
+        location=hit_location(hit, field=key),
         evidence={
             "type": match["type"],
             "field": key,

@@ -157,3 +157,9 @@ def hit_matches(
 def describe_tag(provider: str, account: str | None = None, event: str | None = None) -> str:
     """Human words for a tag: `ga4 G-ABC123 purchase`."""
     return " ".join(part for part in (provider, account, event) if part)
+
+
+def hit_location(hit: TagHit, **extra: Any) -> dict[str, Any]:
+    """A finding's location for one hit: its tag, then `extra`, then its request index."""
+    where = {"provider": hit.provider, "account": hit.account, "event": hit.event}
+    return {**where, **extra, "request_index": hit.request_index}
