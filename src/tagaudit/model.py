@@ -27,8 +27,13 @@ CATEGORIES: tuple[str, ...] = (
     "consent",
     "utm-hygiene",
     "page-error",
+    "journey-step",
+    "click-id",
+    "lost-events",
 )
-HIT_KINDS: tuple[str, ...] = ("hit", "library", "config")
+# `aux`: a vendor's side request that follows a hit (Google Signals, remarketing lists, cookie
+# syncs): recorded and linked to its hit (`TagHit.follows`), never counted as an event.
+HIT_KINDS: tuple[str, ...] = ("hit", "library", "config", "aux")
 SCENARIOS: tuple[str, ...] = ("none", "accept", "reject")
 # Consent phases a request can belong to (set by consent scenarios; None outside them).
 PHASES: tuple[str, ...] = ("before-action", "after-action", "after-reload")
@@ -57,6 +62,11 @@ class Request:
     initiator: str | None = None
     answered_locally: bool = False
     phase: str | None = None
+    # The body as sent: its size in bytes and sha256 (post_data is the decoded text, after
+    # undoing gzip/deflate/br or base64), and what was undone to read it.
+    body_size: int | None = None
+    body_sha256: str | None = None
+    body_encoding: str | None = None
 
 
 @dataclass
@@ -87,6 +97,8 @@ class TagHit:
     method: str = "GET"
     request_index: int | None = None
     phase: str | None = None
+    # For `aux` hits: the index (in the same PageVisit.hits) of the hit this request follows.
+    follows: int | None = None
 
 
 @dataclass
