@@ -6,8 +6,8 @@ pages/second for:
 
   bare-context  a new context + page per URL: goto(load), wait, close   (isolated, slow)
   bare-reuse    one page per worker: goto(load), wait                    (fast, not isolated)
-  tagaudit      Audit() with full capture + decoding, in `reuse` (wiped state) and
-                `context` isolation modes
+  tagaudit      the library's `audit_async` (full capture, decoding and the rules), in
+                `reuse` (wiped state) and `context` isolation modes
 
 Every loop answers vendor hits locally (as tagaudit does), runs at the same concurrency and
 waits the same way after load: until no request has started for `--wait-ms` (the quiet
@@ -30,10 +30,9 @@ from pathlib import Path
 
 from playwright.async_api import BrowserContext, Page, Route, async_playwright
 
+from tagaudit import audit_async
 from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.session import LAUNCH_ARGS, SessionSettings
-from tagaudit.crawl.runner import Audit, AuditSettings
-from tagaudit.crawl.visit import VisitSettings
+from tagaudit.browser.session import LAUNCH_ARGS
 from tagaudit.sitesrv import SiteServer
 
 VENDOR_HOSTS = re.compile(
@@ -124,16 +123,12 @@ async def _bare(urls: list[str], concurrency: int, wait_ms: int, fresh: bool) ->
 
 
 async def _tagaudit(urls: list[str], concurrency: int, wait_ms: int, isolation: str) -> float:
-    settings = AuditSettings(
-        concurrency=concurrency,
-        visit=VisitSettings(quiet_ms=wait_ms, isolation=isolation),
-        session=SessionSettings(),
-    )
-    audit = Audit(urls, settings)
     began = time.perf_counter()
-    visits = await audit.run()
+    report = await audit_async(
+        urls, concurrency=concurrency, quiet_ms=wait_ms, isolation=isolation, max_pages=len(urls)
+    )
     elapsed = time.perf_counter() - began
-    missing = [v.url for v in visits if len(v.hits) < 4 or v.error]
+    missing = [v.url for v in report.pages if len(v.hits) < 4 or v.error]
     if missing:
         print(f"  warning: {len(missing)} pages without all 4 hits, e.g. {missing[:2]}")
     return elapsed

@@ -1,32 +1,90 @@
-"""The dependency arrows of STYLE.md for the packages the per-package tests don't cover.
+"""The dependency arrows of the whole package (STYLE.md, "Dependencies point one way").
 
-model, errors ─► nothing in tagaudit; providers ─► model, errors; browser ─► providers, model,
-errors; crawl ─► browser, consent, providers, model, errors. Only browser/, crawl/ (which
-drives pages) and consent/ import Playwright; only links/ imports httpx.
+One table, checked with `ast` over every module of src/tagaudit, `cli` included: each part
+names the tagaudit modules it may import (a name allows the module and everything under it).
+Pure parts that other layers read (the rules read the link checker's ledger and the consent
+vocabulary) are named module by module, so the HTTP and browser sides stay out of reach.
+Only browser/ and consent's page actions touch Playwright; only links/ imports HTTP clients.
 """
 
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "tagaudit"
-BASE = {"tagaudit.model", "tagaudit.errors"}
-ALLOWED = {
-    "model.py": set(),
-    "errors.py": set(),
-    "sitesrv.py": set(),
-    "providers": BASE | {"tagaudit.providers"},
-    "browser": BASE | {"tagaudit.browser", "tagaudit.providers"},
-    "crawl": BASE
-    | {"tagaudit.crawl", "tagaudit.browser", "tagaudit.consent", "tagaudit.providers"},
+BASE = ("tagaudit.model", "tagaudit.errors")
+# The link checker's modules that do no I/O (what the link rules and the config may read).
+LINKS_PURE = tuple(
+    f"tagaudit.links.{m}"
+    for m in ("params", "assess", "hygiene", "channels", "privacy", "servers", "settings")
+)
+CONSENT_PURE = ("tagaudit.consent.classify", "tagaudit.consent.matrix")
+CORE = (
+    "tagaudit.browser",
+    "tagaudit.crawl",
+    "tagaudit.consent",
+    "tagaudit.links",
+    "tagaudit.rules",
+    "tagaudit.providers",
+    "tagaudit.config",
+    "tagaudit.urls",
+    "tagaudit.runner",
+)
+# The typed settings the config builds for other parts (plain data, no I/O).
+CONFIG_TYPES = ("tagaudit.rules.options", "tagaudit.links.settings")
+LINKS_CORE = ("tagaudit.runner_links",)
+ALLOWED: dict[str, tuple[str, ...]] = {
+    "model": ("tagaudit.model",),
+    "errors.py": (),
+    "sitesrv.py": (),
+    "yamlfile.py": BASE,
+    "urls.py": BASE,
+    "providers": (*BASE, "tagaudit.providers"),
+    "har.py": (*BASE, "tagaudit.providers"),
+    "crawl": (*BASE, "tagaudit.crawl"),
+    "links": (*BASE, "tagaudit.links", "tagaudit.urls"),
+    "report": (*BASE, "tagaudit.report"),
+    "rules": (*BASE, "tagaudit.rules", "tagaudit.yamlfile", *LINKS_PURE, *CONSENT_PURE),
+    "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
+    "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
+    "config.py": (*BASE, "tagaudit.config_rules", "tagaudit.yamlfile", *CONFIG_TYPES),
+    "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
+    "runner.py": ("tagaudit", *BASE, *CORE),
+    "runner_links.py": ("tagaudit", *BASE, *CORE),
+    "api.py": ("tagaudit", *BASE, *CORE),
+    "__init__.py": (*BASE, "tagaudit.api", "tagaudit.config", "tagaudit.runner", *LINKS_CORE),
+    "__main__.py": ("tagaudit.cli",),
+    # The commands: options → the core → reporters; the inspection commands (decode,
+    # providers, rules, doctor) read the part they show.
+    "cli": (
+        *BASE,
+        "tagaudit",
+        "tagaudit.cli",
+        "tagaudit.runner",
+        "tagaudit.runner_links",
+        "tagaudit.api",
+        "tagaudit.config",
+        "tagaudit.report",
+        "tagaudit.urls",
+        "tagaudit.har",
+        "tagaudit.sitesrv",
+        "tagaudit.providers",
+        "tagaudit.rules",
+        "tagaudit.browser.discovery",
+        "tagaudit.consent.engine",
+    ),
 }
-PLAYWRIGHT_OK = ("browser", "crawl", "consent")
+PLAYWRIGHT_OK = ("browser", "consent")
+CONSENT_PURE_FILES = ("classify.py", "matrix.py", "catalog.py", "__init__.py")
 
 
 def imports_of(path: Path) -> set[str]:
+    """Every module `path` imports (`from tagaudit import x` counts as tagaudit.x)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Import):
@@ -38,37 +96,71 @@ def imports_of(path: Path) -> set[str]:
     return names
 
 
-def modules(part: str) -> list[Path]:
-    target = SRC / part
-    return [target] if target.is_file() else sorted(target.rglob("*.py"))
+def part_of(path: Path) -> str:
+    return path.relative_to(SRC).parts[0]
 
 
-@pytest.mark.parametrize("part", sorted(ALLOWED))
-def test_tagaudit_imports_point_down(part: str) -> None:
-    for path in modules(part):
-        for name in imports_of(path):
-            if name == "tagaudit" or name.startswith("tagaudit."):
-                assert any(name == a or name.startswith(a + ".") for a in ALLOWED[part]), (
-                    f"{path.relative_to(SRC)} imports {name}"
-                )
+def allows(allowed: tuple[str, ...], name: str) -> bool:
+    return any(name == a or name.startswith(a + ".") for a in allowed)
 
 
-def test_only_browser_crawl_and_consent_import_playwright() -> None:
-    for path in sorted(SRC.rglob("*.py")):
-        part = path.relative_to(SRC).parts[0]
-        if any(n.startswith("playwright") for n in imports_of(path)):
-            assert part in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
+def all_modules() -> list[Path]:
+    return sorted(SRC.rglob("*.py"))
 
 
-def test_only_links_imports_httpx() -> None:
-    for path in sorted(SRC.rglob("*.py")):
-        part = path.relative_to(SRC).parts[0]
+def test_every_part_is_in_the_table() -> None:
+    assert {part_of(p) for p in all_modules()} <= set(ALLOWED)
+
+
+@pytest.mark.parametrize("path", all_modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_tagaudit_imports_point_down(path: Path) -> None:
+    allowed = ALLOWED[part_of(path)]
+    for name in imports_of(path):
+        if name == "tagaudit" or name.startswith("tagaudit."):
+            assert allows(allowed, name), f"{path.relative_to(SRC)} imports {name}"
+
+
+def test_only_the_browser_and_consent_actions_import_playwright() -> None:
+    for path in all_modules():
+        if not any(n.startswith("playwright") for n in imports_of(path)):
+            continue
+        assert part_of(path) in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
+        if part_of(path) == "consent":
+            assert path.name not in CONSENT_PURE_FILES, f"consent/{path.name} imports Playwright"
+
+
+def test_only_links_imports_an_http_client() -> None:
+    for path in all_modules():
         if any(n.startswith(("httpx", "aiohttp", "httpx_aiohttp")) for n in imports_of(path)):
-            assert part == "links", f"{path.relative_to(SRC)} imports an HTTP client"
+            assert part_of(path) == "links", f"{path.relative_to(SRC)} imports an HTTP client"
 
 
-def test_public_api_is_complete() -> None:
+def test_pure_link_modules_stay_pure() -> None:
+    """What the rules and the config may read of links/ imports no HTTP client itself."""
+    for name in LINKS_PURE:
+        path = SRC / "links" / f"{name.rsplit('.', 1)[1]}.py"
+        for imported in imports_of(path):
+            assert not imported.startswith(("httpx", "aiohttp")), f"{path.name}: {imported}"
+            if imported.startswith("tagaudit.links."):
+                assert imported in LINKS_PURE, f"{path.name} imports {imported}"
+
+
+def test_public_apis_are_complete() -> None:
     import tagaudit
+    import tagaudit.consent
+    import tagaudit.links
+    import tagaudit.rules
 
-    for name in tagaudit.__all__:
-        assert getattr(tagaudit, name) is not None, name
+    for module in (tagaudit, tagaudit.consent, tagaudit.links, tagaudit.rules):
+        for name in module.__all__:
+            assert getattr(module, name) is not None, f"{module.__name__}.{name}"
+
+
+def test_importing_tagaudit_and_its_vocabularies_stays_light() -> None:
+    """`import tagaudit` (and the config, consent's vocabulary) loads no browser, no HTTP."""
+    probe = (
+        "import sys, tagaudit, tagaudit.config, tagaudit.consent.classify; "
+        "print(sorted(m for m in ('playwright', 'httpx', 'aiohttp') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

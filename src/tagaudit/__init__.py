@@ -1,9 +1,31 @@
-"""tagaudit: does your conversion tracking actually work? Find out before launch and in CI."""
+"""tagaudit: does your conversion tracking actually work? Find out before launch and in CI.
+
+The public API (the `tagaudit` command is one caller of it; the library never prints):
+
+    import tagaudit
+    report = tagaudit.audit(["https://staging.shop.example/"], config="tagaudit.yaml")
+    report = tagaudit.audit(pages, consent=["none", "accept"], concurrency=4)
+    links = tagaudit.check_links(["https://shop.example/go/x?utm_source=a"])
+    hits = tagaudit.decode(["https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=x"])
+    findings = tagaudit.evaluate(report, tagaudit.load_rules("tagaudit.yaml"))
+    report.findings, report.pages, report.links, report.exit_code(fail_on="error")
+
+`audit_async` and `check_links_async` are the twins for callers with their own event loop.
+Bad input raises `ConfigError` / `UsageError` (exit code 2 on the exception), a missing
+browser `EnvironmentProblem` (3); Ctrl-C raises `Interrupted` with the partial Report.
+The functions load on first use, so `import tagaudit` stays cheap.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from tagaudit.errors import ConfigError, EnvironmentProblem, TagauditError, UsageError
 from tagaudit.model import (
+    Banner,
+    ConsentMatrix,
+    ConsentRecord,
     Cookie,
     Finding,
     Hop,
@@ -12,24 +34,70 @@ from tagaudit.model import (
     ParamChange,
     Report,
     Request,
+    RuleInfo,
+    RunInfo,
     TagHit,
 )
 
 __version__ = "0.1.0"
 
+if TYPE_CHECKING:
+    from tagaudit.api import decode, evaluate, load_rules
+    from tagaudit.config import Config, load_config
+    from tagaudit.runner import Interrupted, Progress, audit, audit_async
+    from tagaudit.runner_links import check_links, check_links_async
+
+_LAZY = {
+    "audit": "tagaudit.runner",
+    "audit_async": "tagaudit.runner",
+    "Interrupted": "tagaudit.runner",
+    "Progress": "tagaudit.runner",
+    "check_links": "tagaudit.runner_links",
+    "check_links_async": "tagaudit.runner_links",
+    "decode": "tagaudit.api",
+    "evaluate": "tagaudit.api",
+    "load_rules": "tagaudit.api",
+    "Config": "tagaudit.config",
+    "load_config": "tagaudit.config",
+}
+
 __all__ = [
+    "Banner",
+    "Config",
     "ConfigError",
+    "ConsentMatrix",
+    "ConsentRecord",
     "Cookie",
     "EnvironmentProblem",
     "Finding",
     "Hop",
+    "Interrupted",
     "LinkResult",
     "PageVisit",
     "ParamChange",
+    "Progress",
     "Report",
     "Request",
+    "RuleInfo",
+    "RunInfo",
     "TagHit",
     "TagauditError",
     "UsageError",
     "__version__",
+    "audit",
+    "audit_async",
+    "check_links",
+    "check_links_async",
+    "decode",
+    "evaluate",
+    "load_config",
+    "load_rules",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'tagaudit' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value

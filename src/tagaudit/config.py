@@ -1,14 +1,29 @@
-"""tagaudit.yaml → a typed Config. Errors name the file, line and field.
+"""tagaudit.yaml → a typed Config, and command-line flags over it. Errors name file, line, field.
 
-Owns reading the user's configuration (and the line-aware YAML reading that rule files share);
-knows nothing of browsers, HTTP or reporters. Imports only `tagaudit.errors` and the
-model's vocabulary (`tagaudit.model`).
+Owns what a user can configure and the one place where flags (or keyword arguments of the
+library API) override the file: `apply_flags` merges them into the file's data and reads the
+result with the same readers, so a flag is checked exactly like the key it overrides (a bad
+one is reported under its flag's name). Knows nothing of browsers, HTTP or reporters; imports
+tagaudit.errors, the model's vocabulary, tagaudit.yamlfile, the rules' option types and the
+link checker's settings (plain data).
 
 A complete tagaudit.yaml (every key optional):
 
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
-    crawl: {concurrency: 4, max_pages: 50}
+    crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 800, page_timeout: 30,
+            max_wait_ms: 5000, isolation: reuse}
     consent: [none, accept, reject]
+    deliver_hits: false
+    browser: {path: /usr/bin/chromium, endpoint: null, locale: en-US, timezone: Europe/Paris,
+              user_agent: "…", args: [--proxy-server=http://proxy.internal:3128]}
+    providers:                            # first-party endpoints, as data (`tagaudit providers`)
+      - id: acme_collector
+        name: Acme first-party collector
+        endpoints: [{kind: hit, hosts: [t.shop.example], paths: ['^/e$']}]
+    links:                                # `tagaudit links`
+      targets: [campaign-links.csv]
+      max_hops: 10                        # any link checker setting (tagaudit.links.LinkSettings)
+      sources: {social: [mastodon]}       # more names for GA4's source categories
     rules: [rules/our-shop.yaml]          # extra rule files, relative to this file
     expect:                               # site expectations, compiled into rules
       - tag: ga4:G-ABC123                 # provider[:account] on every page ("**")
@@ -29,19 +44,18 @@ A complete tagaudit.yaml (every key optional):
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
+from tagaudit import config_rules
+from tagaudit.errors import ConfigError, UsageError
+from tagaudit.links.settings import TRANSPORTS, LinkSettings
+from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
+from tagaudit.rules.options import Expectation, Ignore, RuleOptions
+from tagaudit.yamlfile import MarkedDict, MarkedList, Where, load_yaml
 
-from tagaudit.errors import ConfigError
-from tagaudit.model import SCENARIOS
-
-SEVERITY_CHOICES = ("error", "warning", "info", "off")
-FAIL_ON_CHOICES = ("error", "warning", "info", "never")
 TOP_LEVEL_KEYS = (
     "pages",
     "crawl",
@@ -60,95 +74,17 @@ TOP_LEVEL_KEYS = (
 )
 # Keys a user may reasonably write that this version cannot honour: refused, never ignored.
 NOT_YET_SUPPORTED = {"journeys": "scripted journeys are not supported yet; list the pages"}
-
-
-class MarkedDict(dict):
-    """A YAML mapping that remembers where it and each of its keys stood (1-based lines)."""
-
-    line: int | None = None
-    key_lines: dict[Any, int]
-
-    def line_of(self, key: Any) -> int | None:
-        return getattr(self, "key_lines", {}).get(key, self.line)
-
-
-class MarkedList(list):
-    """A YAML sequence that remembers its line and the line of each item."""
-
-    line: int | None = None
-    item_lines: list[int]
-
-    def line_of(self, index: int) -> int | None:
-        lines = getattr(self, "item_lines", [])
-        return lines[index] if index < len(lines) else self.line
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: Any, line: int) -> None:
-        super().__init__(key)
-        self.key, self.line = key, line
-
-
-class _MarkedLoader(yaml.SafeLoader):
-    """SafeLoader building MarkedDict / MarkedList, refusing duplicate keys."""
-
-
-def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
-    loader.flatten_mapping(node)
-    result = MarkedDict()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in result:
-            raise _DuplicateKey(key, key_node.start_mark.line + 1)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
-    return result
-
-
-def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
-    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
-
-
-_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; `on:` is our page-scope key, so only
-# `true` / `false` are booleans here (as in YAML 1.2).
-_MarkedLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_MarkedLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
-
-
-def load_yaml(path: Path) -> Any:
-    """Parse a YAML file into Marked containers; any problem is a ConfigError with a line."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as problem:
-        raise ConfigError(f"cannot read file: {problem.strerror}", path=str(path)) from None
-    try:
-        return yaml.load(text, Loader=_MarkedLoader)  # a SafeLoader subclass
-    except _DuplicateKey as dup:
-        raise ConfigError(
-            "key appears twice", path=str(path), line=dup.line, field=str(dup.key)
-        ) from None
-    except yaml.YAMLError as problem:
-        mark = getattr(problem, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        reason = getattr(problem, "problem", None) or "not valid YAML"
-        raise ConfigError(f"not valid YAML ({reason})", path=str(path), line=line) from None
+ISOLATION_MODES = ("reuse", "context")
+LINK_SOURCE_CATEGORIES = ("search", "social", "shopping", "video")
 
 
 @dataclass
 class CrawlSettings:
-    """How pages are loaded: concurrency, timeouts, the quiet period that catches late beacons."""
+    """How pages are loaded: concurrency, timeouts, the quiet period that catches late beacons.
+
+    `isolation`: `reuse` keeps one page per worker and wipes its state between targets
+    (measured several times cheaper), `context` opens a new context per target.
+    """
 
     concurrency: int = 4
     page_timeout: float = 30.0
@@ -156,35 +92,32 @@ class CrawlSettings:
     max_wait_ms: int = 5000
     max_pages: int = 200
     depth: int = 0
+    isolation: str = "reuse"
+
+
+# The least value each numeric crawl setting accepts.
+CRAWL_MINIMUMS = {"concurrency": 1, "max_pages": 1, "depth": 0, "quiet_ms": 0, "max_wait_ms": 0}
 
 
 @dataclass
-class Expectation:
-    """One compact site expectation from `expect:`, compiled into rules by tagaudit.rules."""
+class BrowserSection:
+    """`browser:`: which browser to drive (or connect to) and what its contexts look like."""
 
-    provider: str
-    account: str | None = None
-    event: str | None = None
-    on: list[str] = field(default_factory=lambda: ["**"])
-    not_on: list[str] = field(default_factory=list)
-    params: list[str] = field(default_factory=list)
-    formats: dict[str, str] = field(default_factory=dict)
-    absent: bool = False
-    min: int | None = None
-    max: int | None = None
-    severity: str | None = None
-    id: str | None = None
-    line: int | None = None
+    path: str | None = None
+    endpoint: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    user_agent: str | None = None
+    args: list[str] = field(default_factory=list)  # extra command-line flags for Chromium
 
 
 @dataclass
-class Ignore:
-    """A known finding to keep reporting but not count: by fingerprint, or by rule (+ pages)."""
+class LinksSection:
+    """`links:`: the campaign links to check, the checker's settings, extra GA4 sources."""
 
-    reason: str
-    fingerprint: str | None = None
-    rule: str | None = None
-    on: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    settings: LinkSettings = field(default_factory=LinkSettings)
+    sources: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -196,6 +129,10 @@ class Config:
     crawl: CrawlSettings = field(default_factory=CrawlSettings)
     consent: list[str] | None = None
     deliver_hits: bool = False
+    browser: BrowserSection = field(default_factory=BrowserSection)
+    links: LinksSection = field(default_factory=LinksSection)
+    # The user's provider entries (catalog.yaml's schema), checked when the catalog is built.
+    providers: list[dict[str, Any]] = field(default_factory=list)
     rule_files: list[Path] = field(default_factory=list)
     expect: list[Expectation] = field(default_factory=list)
     disable: list[str] = field(default_factory=list)
@@ -207,8 +144,20 @@ class Config:
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
 
+    def rule_options(self) -> RuleOptions:
+        """The rules half of the config, for tagaudit.rules.load_rules."""
+        return RuleOptions(
+            files=list(self.rule_files),
+            expect=list(self.expect),
+            disable=list(self.disable),
+            severity=dict(self.severity),
+            args=self.raw.get("args") or dict(self.args),  # marked: errors name lines
+            ignore=list(self.ignore),
+            source=str(self.path) if self.path else None,
+        )
 
-def load_config(path: Path | None) -> Config:
+
+def load_config(path: Path | str | None) -> Config:
     """Read `path` (or return defaults when None)."""
     if path is None:
         return Config()
@@ -220,235 +169,235 @@ def load_config(path: Path | None) -> Config:
     return _build_config(Path(path), data)
 
 
-def _build_config(path: Path, data: MarkedDict) -> Config:
+def config_from_mapping(data: dict[str, Any], path: Path | str | None = None) -> Config:
+    """A Config from a mapping with tagaudit.yaml's keys (for the library API and tests)."""
+    if not isinstance(data, dict):
+        raise ConfigError("a config mapping must be a dict of tagaudit.yaml keys")
+    return _build_config(Path(path) if path else None, _marked(data))
+
+
+def _marked(value: Any) -> Any:
+    """Plain dicts and lists as the marked containers the readers expect (no lines)."""
+    if isinstance(value, dict):
+        marked = MarkedDict({k: _marked(v) for k, v in value.items()})
+        marked.line, marked.key_lines = None, {}
+        return marked
+    if isinstance(value, list):
+        items = MarkedList(_marked(v) for v in value)
+        items.line, items.item_lines = None, []
+        return items
+    return value
+
+
+def apply_flags(
+    config: Config, flags: dict[str | tuple[str, ...], Any], names: dict[Any, str] | None = None
+) -> Config:
+    """A new Config: `flags` over the file. The one place flags meet the file.
+
+    `flags` maps a config field (`"crawl.concurrency"`, or a tuple of keys when a key holds a
+    dot, as rule ids may) to its value; None means "not given" and leaves the file's value.
+    `rules` adds files instead of replacing them. `names` maps the same fields to what the
+    user typed (`--concurrency`), so a bad value is reported under that name.
+    """
+    if not any(value is not None for value in flags.values()):
+        return config
+    if not config.raw and config != Config(path=config.path):
+        raise UsageError(
+            "options cannot be applied to a Config built field by field: pass a tagaudit.yaml "
+            "path, a mapping of its keys, or a Config from load_config"
+        )
+    data = _copy(config.raw) if config.raw else _marked({})
+    for key, value in flags.items():
+        if value is None:
+            continue
+        path = tuple(key.split(".")) if isinstance(key, str) else tuple(key)
+        label = (names or {}).get(key) or _flag_label(path)
+        if path == ("rules",):
+            value = [*(data.get("rules") or []), *(str(Path(v).resolve()) for v in value)]
+        _set(data, path, value, label)
+    return _build_config(config.path, data)
+
+
+def parse_scenarios(text: str | None) -> list[str] | None:
+    """`"none,accept,reject"` → a list; None or `auto` → None (decide from the banner)."""
+    if text is None or text.strip() in ("", "auto"):
+        return None
+    chosen = [part.strip() for part in text.split(",") if part.strip()]
+    unknown = [c for c in chosen if c not in SCENARIOS]
+    if unknown:
+        raise UsageError(
+            f"--consent: unknown scenario {unknown[0]!r}", f"use any of {', '.join(SCENARIOS)}"
+        )
+    return list(dict.fromkeys(chosen))
+
+
+def _flag_label(path: tuple[str, ...]) -> str:
+    return "--" + path[-1].replace("_", "-")
+
+
+def _copy(value: Any) -> Any:
+    """A copy of marked YAML data that keeps the line marks (flags must not touch the file's)."""
+    if isinstance(value, MarkedDict):
+        copy = MarkedDict({k: _copy(v) for k, v in value.items()})
+        copy.line, copy.key_lines = value.line, dict(getattr(value, "key_lines", {}))
+        copy.flag_names = dict(getattr(value, "flag_names", {}))
+        return copy
+    if isinstance(value, MarkedList):
+        copy = MarkedList(_copy(v) for v in value)
+        copy.line, copy.item_lines = value.line, list(getattr(value, "item_lines", []))
+        return copy
+    return value
+
+
+def _set(data: MarkedDict, path: tuple[str, ...], value: Any, label: str) -> None:
+    for key in path[:-1]:
+        inner = data.get(key)
+        if not isinstance(inner, MarkedDict):
+            inner = MarkedDict(inner or {})
+            inner.line, inner.key_lines = None, {}
+            data[key] = inner
+        data = inner
+    data[path[-1]] = value
+    names = getattr(data, "flag_names", None)
+    if names is None:
+        names = data.flag_names = {}
+    names[path[-1]] = label
+
+
+def _build_config(path: Path | None, data: MarkedDict) -> Config:
     where = Where(path, data)
     for key in data:
         if key in NOT_YET_SUPPORTED:
             where.fail(key, NOT_YET_SUPPORTED[key])
         if key not in TOP_LEVEL_KEYS:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
-    config = Config(path=path, raw=dict(data))
-    config.pages = _string_list(where, "pages")
+    config = Config(path=path, raw=data)
+    config.pages = config_rules.string_list(where, "pages")
     config.crawl = _crawl_settings(where)
-    config.consent = None if data.get("consent") is None else _string_list(where, "consent")
-    unknown = [c for c in config.consent or [] if c not in SCENARIOS]
-    if unknown:
-        where.fail("consent", f"scenarios are {', '.join(SCENARIOS)}, not {unknown[0]!r}")
-    config.deliver_hits = bool(data.get("deliver_hits", False))
-    config.rule_files = [path.parent / p for p in _string_list(where, "rules")]
-    config.expect = [_expectation(where.child("expect", i)) for i in _indexes(where, "expect")]
-    config.disable = _string_list(where, "disable")
-    config.severity = _severities(where)
-    config.args = _rule_args(where)
-    config.ignore = [_ignore(where.child("ignore", i)) for i in _indexes(where, "ignore")]
-    config.fail_on = _choice(where, "fail_on", FAIL_ON_CHOICES)
+    config.consent = _scenarios(where)
+    config.deliver_hits = _flag(where, "deliver_hits")
+    config.browser = _browser(where)
+    config.links = _links(where)
+    config.providers = [entry.data for entry in config_rules.entries(where, "providers")]
+    base = path.parent if path is not None else Path.cwd()
+    config.rule_files = [base / p for p in config_rules.string_list(where, "rules")]
+    config.expect = [config_rules.expectation(w) for w in config_rules.entries(where, "expect")]
+    config.disable = config_rules.string_list(where, "disable")
+    config.severity = config_rules.severities(where)
+    config.args = config_rules.rule_args(where)
+    config.ignore = [config_rules.ignore(w) for w in config_rules.entries(where, "ignore")]
+    config.fail_on = config_rules.choice(where, "fail_on", FAIL_ON_LEVELS)
     return config
 
 
-class Where:
-    """A mapping read from a file, with the dotted field path that led to it, for errors."""
-
-    def __init__(self, path: Path | str | None, data: Any, prefix: str = "") -> None:
-        self.path, self.data, self.prefix = path, data, prefix
-
-    def name(self, key: Any) -> str:
-        if isinstance(key, int):
-            return f"{self.prefix}[{key}]"
-        return f"{self.prefix}.{key}" if self.prefix else str(key)
-
-    def line(self, key: Any = None) -> int | None:
-        if key is not None and isinstance(self.data, (MarkedDict, MarkedList)):
-            return self.data.line_of(key)
-        return getattr(self.data, "line", None)
-
-    def fail(self, key: Any, message: str) -> None:
-        field_name = self.name(key) if key is not None else self.prefix or None
-        raise ConfigError(message, path=str(self.path), line=self.line(key), field=field_name)
-
-    def child(self, key: Any, index: int | None = None) -> Where:
-        value = self.data[key]
-        name = self.name(key)
-        if index is not None:
-            item = value[index]
-            where = Where(self.path, item, f"{name}[{index}]")
-            if not isinstance(item, MarkedDict):
-                Where(self.path, value, name).fail(index, "each entry must be a mapping")
-            return where
-        return Where(self.path, value, name)
+def _flag(where: Where, key: str) -> bool:
+    value = where.data.get(key, False)
+    if not isinstance(value, bool):
+        where.fail(key, f"must be true or false, not {value!r}")
+    return value
 
 
-def _indexes(where: Where, key: str) -> range:
-    value = where.data.get(key)
-    if value is None:
-        return range(0)
-    if not isinstance(value, list):
-        where.fail(key, "must be a list")
-    return range(len(value))
+def _scenarios(where: Where) -> list[str] | None:
+    if where.data.get("consent") is None:
+        return None
+    chosen = config_rules.string_list(where, "consent")
+    unknown = [c for c in chosen if c not in SCENARIOS]
+    if unknown:
+        where.fail("consent", f"scenarios are {', '.join(SCENARIOS)}, not {unknown[0]!r}")
+    return list(dict.fromkeys(chosen))
 
 
-def _string_list(where: Where, key: str, *, single_ok: bool = True) -> list[str]:
-    value = where.data.get(key)
-    if value is None:
-        return []
-    if isinstance(value, str) and single_ok:
-        return [value]
-    if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
-        where.fail(key, "must be a list of strings")
-    return [str(v) for v in value]
-
-
-def _choice(where: Where, key: str, choices: tuple[str, ...]) -> str | None:
+def _section(where: Where, key: str) -> Where | None:
+    """A cursor on the mapping under `key`, None when absent; refuses anything else."""
     value = where.data.get(key)
     if value is None:
         return None
-    if value not in choices:
-        where.fail(key, f"must be one of {', '.join(choices)}, not {value!r}")
-    return str(value)
+    if not isinstance(value, dict):
+        where.fail(key, "must be a mapping")
+    return where.child(key)
+
+
+def _typed_fields(inner: Where, target: Any, skip: tuple[str, ...] = ()) -> None:
+    """Set each key of `inner` on the dataclass `target`, converted to its field's type."""
+    types = {f.name: f for f in dataclasses.fields(target)}
+    for key, value in inner.data.items():
+        if key in skip:
+            continue
+        if key not in types:
+            inner.fail(key, f"unknown setting (known: {', '.join([*skip, *types])})")
+        setattr(target, key, _converted(inner, key, value, getattr(target, key)))
+
+
+def _converted(inner: Where, key: str, value: Any, default: Any) -> Any:
+    if default is None or isinstance(default, str):
+        if value is not None and not isinstance(value, (str, int, float)):
+            inner.fail(key, f"must be a string, not {value!r}")
+        return None if value is None else str(value)
+    kind = type(default)
+    if isinstance(value, bool) and kind is not bool:
+        inner.fail(key, f"must be a {kind.__name__}, not {value!r}")
+    if kind is list:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            inner.fail(key, f"must be a list, not {value!r}")
+        return [str(v) for v in value]
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        inner.fail(key, f"must be a {kind.__name__}, not {value!r}")
+        raise  # unreachable: fail() raises
 
 
 def _crawl_settings(where: Where) -> CrawlSettings:
     settings = CrawlSettings()
-    crawl = where.data.get("crawl")
-    if crawl is None:
+    inner = _section(where, "crawl")
+    if inner is None:
         return settings
-    if not isinstance(crawl, dict):
-        where.fail("crawl", "must be a mapping")
-    inner = where.child("crawl")
-    for key, value in crawl.items():
-        if not hasattr(settings, key):
-            inner.fail(key, "unknown setting")
-        kind = type(getattr(settings, key))
-        try:
-            setattr(settings, key, kind(value))
-        except (TypeError, ValueError):
-            inner.fail(key, f"must be a {kind.__name__}, not {value!r}")
+    _typed_fields(inner, settings)
+    for key, least in CRAWL_MINIMUMS.items():
+        if getattr(settings, key) < least:
+            inner.fail(key, f"must be at least {least}, not {getattr(settings, key)!r}")
+    if settings.page_timeout <= 0:
+        inner.fail("page_timeout", "must be more than 0 seconds")
+    if settings.isolation not in ISOLATION_MODES:
+        inner.fail("isolation", f"must be one of {', '.join(ISOLATION_MODES)}")
     return settings
 
 
-def _severities(where: Where) -> dict[str, str]:
-    def problem(level: Any) -> str | None:
-        if level in SEVERITY_CHOICES:
-            return None
-        return f"must be one of {', '.join(SEVERITY_CHOICES)}, not {level!r}"
-
-    return _per_rule(where, "severity", "error|warning|info|off", problem)
-
-
-def _rule_args(where: Where) -> dict[str, dict[str, Any]]:
-    def problem(args: Any) -> str | None:
-        return None if isinstance(args, dict) else f"must be a mapping of arguments, not {args!r}"
-
-    return _per_rule(where, "args", "a mapping of arguments", problem)
+def _browser(where: Where) -> BrowserSection:
+    section = BrowserSection()
+    inner = _section(where, "browser")
+    if inner is not None:
+        _typed_fields(inner, section)
+    return section
 
 
-def _per_rule(
-    where: Where, key: str, shape: str, problem: Callable[[Any], str | None]
-) -> dict[str, Any]:
-    """A `rule id → value` mapping under `key`; `problem(value)` says what is wrong with one."""
-    value = where.data.get(key)
-    if value is None:
+def _links(where: Where) -> LinksSection:
+    section = LinksSection()
+    inner = _section(where, "links")
+    if inner is None:
+        return section
+    section.targets = config_rules.string_list(inner, "targets")
+    section.sources = _link_sources(inner)
+    _typed_fields(inner, section.settings, skip=("targets", "sources"))
+    settings = section.settings
+    for key in ("max_hops", "concurrency", "per_host"):
+        if getattr(settings, key) < 1:
+            inner.fail(key, "must be at least 1")
+    if settings.timeout <= 0:
+        inner.fail("timeout", "must be more than 0 seconds")
+    if settings.transport not in TRANSPORTS:
+        inner.fail("transport", f"must be one of {', '.join(TRANSPORTS)}")
+    return section
+
+
+def _link_sources(inner: Where) -> dict[str, list[str]]:
+    """`links.sources`: more names for GA4's source categories, {category: [names]}."""
+    sources = _section(inner, "sources")
+    if sources is None:
         return {}
-    if not isinstance(value, dict):
-        where.fail(key, f"must map rule ids to {shape}")
-    inner = where.child(key)
-    for rule_id, item in value.items():
-        wrong = problem(item)
-        if wrong:
-            inner.fail(rule_id, wrong)
-    return {str(k): v for k, v in value.items()}
-
-
-EXPECT_KEYS = ("tag", "event", "on", "not_on", "params", "absent", "min", "max", "severity", "id")
-
-
-def _expectation(where: Where) -> Expectation:
-    data = where.data
-    for key in data:
-        if key not in EXPECT_KEYS:
-            where.fail(key, f"unknown key (known: {', '.join(EXPECT_KEYS)})")
-    tag, event = data.get("tag"), data.get("event")
-    if not tag and not event:
-        where.fail(None, "needs `tag: provider[:account]` or `event: [provider:]event`")
-    provider, account = _split_tag(where, "tag", tag) if tag else (None, None)
-    if event:
-        event_provider, event = _split_event(where, str(event))
-        if provider and event_provider and event_provider != provider:
-            where.fail("event", f"provider {event_provider!r} differs from tag's {provider!r}")
-        provider = provider or event_provider
-    if not provider:
-        where.fail("event", "name the provider: `ga4:purchase`, or add `tag: ga4`")
-    result = Expectation(provider=str(provider), account=account, event=event, line=where.line())
-    result.on = _string_list(where, "on") or ["**"]
-    result.not_on = _string_list(where, "not_on")
-    result.params, result.formats = _params(where)
-    result.absent = data.get("absent", False)
-    if not isinstance(result.absent, bool):
-        where.fail("absent", f"must be true or false, not {result.absent!r}")
-    result.min, result.max = _count(where, "min"), _count(where, "max")
-    result.severity = _choice(where, "severity", ("error", "warning", "info"))
-    result.id = str(data["id"]) if data.get("id") else None
-    return result
-
-
-PARAM_FORMATS = ("number", "integer", "currency", "nonempty")
-
-
-def _params(where: Where) -> tuple[list[str], dict[str, str]]:
-    """`params: [value, currency]`, or a mapping to formats: `{value: number, order: re:^A-}`."""
-    value = where.data.get("params")
-    if not isinstance(value, dict):
-        return _string_list(where, "params"), {}
-    inner = where.child("params")
-    formats = {}
-    for name, fmt in value.items():
-        if fmt is None:
-            continue
-        if not isinstance(fmt, str) or not (fmt in PARAM_FORMATS or fmt.startswith("re:")):
-            inner.fail(name, f"format must be one of {', '.join(PARAM_FORMATS)} or re:<regex>")
-        if fmt.startswith("re:"):
-            try:
-                re.compile(fmt[3:])
-            except re.error as bad:
-                inner.fail(name, f"bad regex: {bad}")
-        formats[str(name)] = fmt
-    return [str(name) for name in value], formats
-
-
-def _split_tag(where: Where, key: str, value: Any) -> tuple[str, str | None]:
-    if not isinstance(value, str) or not value.strip():
-        where.fail(key, "must be `provider` or `provider:account`, e.g. ga4:G-ABC123")
-    provider, _, account = value.partition(":")
-    return provider.strip(), (account.strip() or None)
-
-
-def _split_event(where: Where, value: str) -> tuple[str | None, str]:
-    provider, sep, event = value.rpartition(":")
-    if not event:
-        where.fail("event", "must be `event` or `provider:event`, e.g. ga4:purchase")
-    return (provider or None) if sep else None, event
-
-
-def _count(where: Where, key: str) -> int | None:
-    value = where.data.get(key)
-    if value is None:
-        return None
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        where.fail(key, f"must be a whole number >= 0, not {value!r}")
-    return value
-
-
-def _ignore(where: Where) -> Ignore:
-    data = where.data
-    for key in data:
-        if key not in ("fingerprint", "rule", "on", "reason"):
-            where.fail(key, "unknown key (known: fingerprint, rule, on, reason)")
-    if not data.get("reason"):
-        where.fail(None, "needs a `reason` saying why this finding is accepted")
-    if not data.get("fingerprint") and not data.get("rule"):
-        where.fail(None, "needs a `fingerprint` (from the report) or a `rule` id")
-    return Ignore(
-        reason=str(data["reason"]),
-        fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
-        rule=str(data["rule"]) if data.get("rule") else None,
-        on=_string_list(where, "on"),
-    )
+    for category in sources.data:
+        if category not in LINK_SOURCE_CATEGORIES:
+            sources.fail(category, f"must be one of {', '.join(LINK_SOURCE_CATEGORIES)}")
+    return {str(c): config_rules.string_list(sources, c) for c in sources.data}

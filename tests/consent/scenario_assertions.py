@@ -12,8 +12,8 @@ import json
 from fixture_server import REPO
 from scenario_runs import found, path_of, visit
 
-from tagaudit.consent.matrix import attach_matrix, html_section, matrix_lines, scenario_matrix
 from tagaudit.model import Report
+from tagaudit.report.consent import html_section, matrix_lines
 
 # (rule id, page path, scenario, provider) of every finding the fixture sites must raise.
 EXPECTED = {
@@ -117,7 +117,7 @@ def test_default_scenarios_follow_the_banner(report: Report) -> None:
     """A page without a banner runs `none` only; a page with one ran all three."""
     scenarios = {p.scenario for p in report.pages if path_of(report, p.url) == "/nobanner/"}
     assert scenarios == {"none"}
-    assert visit(report, "/klaro/", "none").consent["popup"] is True
+    assert visit(report, "/klaro/", "none").consent.popup is True
 
 
 def test_phases_tag_requests_hits_and_cookies(report: Report) -> None:
@@ -133,17 +133,17 @@ def test_accept_and_reject_are_verified_by_read_back(report: Report) -> None:
     for path in ("/klaro/", "/cc3/", "/onetrust/", "/cookiebot/", "/tcf/"):
         for scenario in ("accept", "reject"):
             consent = visit(report, path, scenario).consent
-            assert consent["verified"] is True, (path, scenario, consent["verification"])
-            assert consent["verification"]["agrees"], (path, scenario)
-    tcf = visit(report, "/tcf/", "reject").consent["readback"]["after-action"]["tcf"]
+            assert consent.verified is True, (path, scenario, consent.verification)
+            assert consent.verification["agrees"], (path, scenario)
+    tcf = visit(report, "/tcf/", "reject").consent.readback["after-action"]["tcf"]
     assert tcf["event_status"] == "useractioncomplete" and tcf["decision"] == "reject"
     assert tcf["tc_string"] and tcf["gdpr_applies"] is True
-    gpp = visit(report, "/tcf/", "accept").consent["readback"]["after-action"]["gpp"]
+    gpp = visit(report, "/tcf/", "accept").consent.readback["after-action"]["gpp"]
     assert gpp["signalStatus"] == "ready" and gpp["applicableSections"] == [2]
 
 
 def test_consent_mode_commands_are_hooked_with_timestamps(report: Report) -> None:
-    commands = visit(report, "/klaro/", "accept").consent["consent_mode"]["commands"]
+    commands = visit(report, "/klaro/", "accept").consent.consent_mode["commands"]
     default = next(c for c in commands if c["command"] == "default")
     assert default["values"]["ad_user_data"] == "denied" and default["ts"] > 0
     assert any(
@@ -171,15 +171,15 @@ def test_gcs_gcd_on_hits_classic_and_new_layouts(report: Report) -> None:
 
 def test_engine_method_and_rule_are_recorded(report: Report) -> None:
     consent = visit(report, "/onetrust/", "reject").consent
-    assert consent["cmp"] == "onetrust"
-    assert consent["method"] in ("autoconsent", "builtin")
-    assert consent["rule"] and consent["clicks"] >= 2
-    assert consent["first_layer"]["reject"] is False
+    assert consent.cmp == "onetrust"
+    assert consent.method in ("autoconsent", "builtin")
+    assert consent.rule and consent.clicks >= 2
+    assert consent.first_layer["reject"] is False
 
 
 def test_scenario_matrix_per_page(report: Report) -> None:
-    matrices = {path_of(report, m["url"]): m for m in scenario_matrix(report)}
-    klaro = {row["tag"]: row["cells"] for row in matrices["/klaro/"]["tags"]}
+    matrices = {path_of(report, m.url): m for m in report.config.consent_matrix}
+    klaro = {row.tag: row.cells for row in matrices["/klaro/"].tags}
     assert klaro["meta_pixel 100000000000001"] == {
         "none": "blocked",
         "accept": "fires",
@@ -190,31 +190,28 @@ def test_scenario_matrix_per_page(report: Report) -> None:
         "accept": "fires",
         "reject": "cookieless",
     }
-    cc3 = {row["tag"]: row["cells"] for row in matrices["/cc3/"]["tags"]}
+    cc3 = {row.tag: row.cells for row in matrices["/cc3/"].tags}
     assert set(cc3["meta_pixel 200000000000002"].values()) == {"fires-before-consent"}
-    nobanner = {row["tag"]: row["cells"] for row in matrices["/nobanner/"]["tags"]}
+    nobanner = {row.tag: row.cells for row in matrices["/nobanner/"].tags}
     assert nobanner["ga4 G-NOBANNER1"]["accept"] == "not-run"
     assert any("before consent" in line for line in matrix_lines(report))
 
 
 def test_matrix_goes_into_json_and_html(report: Report) -> None:
-    first = visit(report, "/klaro/", "none").consent["matrix"]
-    assert first == next(m for m in scenario_matrix(report) if m["url"] == first["url"])
-    attach_matrix(report)
-    assert json.loads(json.dumps(report.to_dict()))["config"]["consent_matrix"]
+    matrices = json.loads(json.dumps(report.to_dict()))["config"]["consent_matrix"]
+    assert {m["url"] for m in matrices} == {m.url for m in report.config.consent_matrix}
     none, accept = visit(report, "/klaro/", "none"), visit(report, "/klaro/", "accept")
     section = html_section(none, report)
     assert "<table" in section and "meta_pixel 100000000000001" in section
-    assert html_section(accept, report) == ""  # one table per page, on its `none` visit
+    assert html_section(accept, report) == ""  # one table per page, on its first visit
 
 
 def test_reports_show_the_consent_matrix(report: Report) -> None:
-    """The CLI registers the matrix with the reporters (tagaudit.cli.common)."""
-    import tagaudit.cli.common  # noqa: F401  (registers the consent sections on import)
+    """The reporters render the matrix from the Report (report.config.consent_matrix)."""
     from tagaudit.report import html, markdown
 
     page = html.render(report)
-    assert page.count('<section class="consent">') == len(scenario_matrix(report))
+    assert page.count('<section class="consent">') == len(report.config.consent_matrix)
     assert 'class="c-fires-before-consent"' in page
     assert "Consent scenarios" in markdown.render(report)
 
@@ -229,4 +226,5 @@ def test_consent_report_matches_the_json_schema_and_round_trips(report: Report) 
     jsonschema.Draft202012Validator(schema).validate(data)
     again = Report.from_dict(data)
     assert [h.phase for h in again.pages[0].hits] == [h.phase for h in report.pages[0].hits]
-    assert again.pages[0].consent["matrix"] == report.pages[0].consent["matrix"]
+    assert again.pages[0].consent == report.pages[0].consent
+    assert again.config.consent_matrix == report.config.consent_matrix

@@ -12,9 +12,12 @@ from pathlib import Path
 
 from fixture_server import NODE_MODULES, ConsentSites
 
-from tagaudit.browser.session import BrowserSession, SessionSettings
+from tagaudit.browser.page import PageEngine
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import PageSettings, SessionSettings
 from tagaudit.consent.engine import ConsentSettings
-from tagaudit.crawl.scenarios import run_scenarios
+from tagaudit.consent.matrix import consent_matrices
+from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules import evaluate, load_rules
 
@@ -56,12 +59,13 @@ async def _run(chromium: str, engine: str, sites: ConsentSites) -> list[PageVisi
     )
     gate = asyncio.Semaphore(PARALLEL_PAGES)
     async with BrowserSession(settings) as session:
+        engine = PageEngine(session, PageSettings())
 
         async def one(path: str) -> list[PageVisit]:
             async with gate:
                 # /nobanner/ keeps the default (none only, as no banner shows up).
                 chosen = None if path == "/nobanner/" else ALL
-                return await run_scenarios(session, sites.url(path), chosen, consent)
+                return await run_scenarios(engine, sites.url(path), chosen, consent)
 
         results = await asyncio.gather(*(one(p) for p in PAGES))
     return [visit for visits in results for visit in visits]
@@ -73,7 +77,8 @@ def run_all(chromium: str, engine: str) -> Report:
     with ConsentSites() as sites:
         visits = asyncio.run(_run(chromium, engine, sites))
         report = Report(pages=visits)
-        report.config["base_url"] = sites.url("")
+        report.config.base_url = sites.url("")
+        report.config.consent_matrix = consent_matrices(visits)
     ruleset = load_rules()
     ruleset.get("consent-tag-blocked").args["expected"] = EXPECTED_TAGS
     report.findings = [f for f in evaluate(report, ruleset) if f.category == "consent"]
@@ -81,7 +86,7 @@ def run_all(chromium: str, engine: str) -> Report:
 
 
 def path_of(report: Report, url: str) -> str:
-    return url.removeprefix(report.config["base_url"])
+    return url.removeprefix(report.config.base_url or "")
 
 
 def found(report: Report, rule_id: str) -> set[tuple[str, str | None, str | None]]:

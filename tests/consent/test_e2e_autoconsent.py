@@ -23,8 +23,8 @@ def report(chromium_path: str) -> Report:
 
 def test_autoconsent_rules_acted(report: Report) -> None:
     consent = visit(report, "/klaro/", "accept").consent
-    assert consent["method"] == "autoconsent" and consent["rule"] == "Klaro"
-    assert consent["engine"]["version"] == "16.23.0"
-    kinds = [e["type"] for e in consent["events"]]
+    assert consent.method == "autoconsent" and consent.rule == "Klaro"
+    assert consent.engine["version"] == "16.23.0"
+    kinds = [e["type"] for e in consent.events]
     assert kinds.index("popupFound") < kinds.index("optInResult") < kinds.index("autoconsentDone")
-    assert visit(report, "/cc3/", "reject").consent["rule"] == "cookieconsent3"
+    assert visit(report, "/cc3/", "reject").consent.rule == "cookieconsent3"

@@ -22,7 +22,7 @@ def report(chromium_path: str) -> Report:
 
 def test_builtin_catalog_acted(report: Report) -> None:
     onetrust = visit(report, "/onetrust/", "reject").consent
-    assert onetrust["method"] == "builtin"
-    assert onetrust["action"]["via"] == "second-layer" and onetrust["clicks"] == 2
-    assert visit(report, "/onetrust/", "accept").consent["action"]["via"] == "first-layer"
-    assert visit(report, "/didomi/", "accept").consent["cmp"] == "didomi"
+    assert onetrust.method == "builtin"
+    assert onetrust.action["via"] == "second-layer" and onetrust.clicks == 2
+    assert visit(report, "/onetrust/", "accept").consent.action["via"] == "first-layer"
+    assert visit(report, "/didomi/", "accept").consent.cmp == "didomi"

@@ -9,9 +9,12 @@ import pytest
 from fixture_server import NODE_MODULES, ConsentSites
 from scenario_runs import TEST_ARGS, require_npm_banners
 
-from tagaudit.browser.session import BrowserSession, SessionSettings
+import tagaudit
+from tagaudit.browser.page import PageEngine
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import SessionSettings
 from tagaudit.consent.engine import ConsentSettings
-from tagaudit.crawl.scenarios import audit_consent, run_scenario
+from tagaudit.consent.scenarios import run_scenario
 from tagaudit.model import PageVisit
 
 pytestmark = pytest.mark.e2e
@@ -21,17 +24,23 @@ async def _play(chromium: str, path: str, scenario: str, consent: ConsentSetting
     with ConsentSites() as sites:
         settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
         async with BrowserSession(settings) as session:
-            return await run_scenario(session, sites.url(path), scenario, consent)
+            return await run_scenario(PageEngine(session), sites.url(path), scenario, consent)
 
 
 def test_banner_screenshots_before_and_after_the_action(chromium_path: str) -> None:
+    """Through the library API: `consent=["accept"]` runs that scenario alone."""
     consent = ConsentSettings(engine="builtin", screenshots="base64")
-    session = SessionSettings(browser_path=chromium_path, extra_args=TEST_ARGS)
     with ConsentSites() as sites:
-        visits = asyncio.run(audit_consent([sites.url("/didomi/")], ["accept"], consent, session))
-    assert [v.scenario for v in visits] == ["accept"]
-    page = visits[0]
-    shots = page.consent["screenshots"]
+        report = tagaudit.audit(
+            [sites.url("/didomi/")],
+            consent=["accept"],
+            consent_settings=consent,
+            browser=chromium_path,
+            browser_args=list(TEST_ARGS),
+        )
+    assert [v.scenario for v in report.pages] == ["accept"]
+    page = report.pages[0]
+    shots = page.consent.screenshots
     assert shots["before"].startswith("data:image/jpeg;base64,")
     assert shots["after"].startswith("data:image/jpeg;base64,")
     assert shots["before"] != shots["after"]
@@ -43,7 +52,7 @@ def test_autoconsent_eval_requests_are_answered(chromium_path: str) -> None:
         engine="autoconsent", node_modules=NODE_MODULES, screenshots="none", main_world=False
     )
     page = asyncio.run(_play(chromium_path, "/cookiebot/", "reject", consent))
-    kinds = [event["type"] for event in page.consent["events"]]
+    kinds = [event["type"] for event in page.consent.events]
     assert "eval" in kinds  # Cookiebot detection runs EVAL_COOKIEBOT_1 through tagaudit
-    assert page.consent["rule"] == "Cybotcookiebot" and page.consent["action"]["result"]
-    assert page.consent["verified"] is True
+    assert page.consent.rule == "Cybotcookiebot" and page.consent.action["result"]
+    assert page.consent.verified is True

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
-
 from tagaudit.crawl.frontier import Frontier
 
 
 def drain(frontier: Frontier, links: dict[str, list[str]]) -> list[str]:
-    async def go() -> list[str]:
-        seen = []
-        while (item := await frontier.next()) is not None:
-            url, depth = item
-            seen.append(url)
-            frontier.done(url, links.get(url, []), depth)
-        return seen
-
-    return asyncio.run(go())
+    seen = []
+    while (item := frontier.take()) is not None:
+        url, depth = item
+        seen.append(url)
+        frontier.done(url, links.get(url, []), depth)
+    return seen
 
 
 def test_follows_same_host_links_to_depth() -> None:

@@ -137,7 +137,7 @@ def test_real_reports_are_valid(audit: dict) -> None:
 
 def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -> None:
     """Site expectations from a tagaudit.yaml, applied to the demo run's capture."""
-    from tagaudit.config import load_config
+    import tagaudit
     from tagaudit.model import Report
     from tagaudit.rules import apply
 
@@ -155,7 +155,7 @@ def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -
     )
     fields = {"pages", "links", "tool_version", "started", "finished"}
     report = Report.from_dict({k: v for k, v in audit.items() if k in fields})
-    apply(report, load_config(config))
+    apply(report, tagaudit.load_rules(config))
     found = sorted(
         (f.rule_id, _path(f.url), f.evidence.get("why"))
         for f in report.findings

@@ -31,8 +31,11 @@ def pages(demo_audit: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def hit_counts(page: dict[str, Any]) -> Counter:
+    """The page's tag hits that left it (a hit its CSP blocked is decoded, marked, not sent)."""
     return Counter(
-        (h["provider"], h["account"], h["event"]) for h in page["hits"] if h["kind"] == "hit"
+        (h["provider"], h["account"], h["event"])
+        for h in page["hits"]
+        if h["kind"] == "hit" and h.get("blocked") != "csp"
     )
 
 

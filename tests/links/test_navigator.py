@@ -8,6 +8,9 @@ import pytest
 from redirect_server import CAMPAIGN
 
 from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+from tagaudit.browser.page import PageEngine
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import SessionSettings
 from tagaudit.links import assess
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.links.runner import check_links
@@ -34,7 +37,8 @@ def browsed(routes, chromium_path) -> dict[str, LinkResult]:
     settings = LinkSettings(timeout=10, browser_settle=0.4)
 
     async def run() -> list[LinkResult]:
-        async with PlaywrightLinkNavigator(chromium_path) as nav:
+        async with BrowserSession(SessionSettings(browser_path=chromium_path)) as session:
+            nav = PlaywrightLinkNavigator(PageEngine(session))
             targets = [LinkTarget(routes.url(p)) for p in paths.values()]
             return await check_links(targets, settings, nav)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tagaudit.model import Finding, Hop, LinkResult, PageVisit, Report, Request, TagHit
+from tagaudit.model import Finding, Hop, LinkResult, PageVisit, Report, Request, RunInfo, TagHit
 from tagaudit.rules import evaluate, read_rule_file, sort_findings
 from tagaudit.rules.engine import RuleSet
 from tagaudit.rules.loader import builtin_rules_dir
@@ -124,7 +124,7 @@ def build_sample() -> Report:
         if finding.rule_id == "console-errors":
             finding.suppressed = "ignored in config: known legacy script"
     report.findings = sort_findings(findings)
-    report.config = {"rules": {r.id: r.summary() for r in rules}}
+    report.config = RunInfo(rules={r.id: r.summary() for r in rules})
     report.summarize()
     return report
 

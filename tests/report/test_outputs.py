@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tagaudit.cli.common import ReportOptions, exit_code_for, write_reports
+from tagaudit.cli.common import ReportOptions, write_reports
 from tagaudit.errors import UsageError
 from tagaudit.model import Finding, Report
 from tagaudit.report import terminal
@@ -53,11 +53,11 @@ def _report(*severities: str, suppressed: bool = False) -> Report:
     ],
 )
 def test_exit_codes(severities: tuple[str, ...], fail_on: str, code: int) -> None:
-    assert exit_code_for(_report(*severities), fail_on) == code
+    assert _report(*severities).exit_code(fail_on) == code
 
 
 def test_suppressed_findings_never_fail() -> None:
-    assert exit_code_for(_report("error", suppressed=True), "info") == 0
+    assert _report("error", suppressed=True).exit_code("info") == 0
 
 
 def test_bad_fail_on_is_a_usage_error() -> None:
@@ -66,24 +66,29 @@ def test_bad_fail_on_is_a_usage_error() -> None:
 
 
 def test_progress_is_silent_off_a_terminal() -> None:
+    from tagaudit.runner import Progress
+
     out = io.StringIO()
     console = Console(file=out, force_terminal=False)
-    with terminal.progress(3, console=console) as advance:
-        for url in ("https://a/", "https://b/", "https://c/"):
-            advance(url)
+    with terminal.progress(console=console) as show:
+        for done, url in enumerate(("https://a/", "https://b/", "https://c/"), start=1):
+            show(Progress(done, 3, url))
     assert out.getvalue() == ""
 
 
 def test_progress_draws_on_a_terminal_unless_quiet() -> None:
+    from tagaudit.runner import Progress
+
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=80)
-    with terminal.progress(2, console=console) as advance:
-        advance("https://a/")
-        advance("https://b/")
-    assert "2/2" in out.getvalue()
+    with terminal.progress(console=console) as show:
+        show(Progress(1, 2, "https://a/"))
+        show(Progress(2, 3, "https://b/"))  # a crawl found one more page
+        show(Progress(3, 3, "https://c/"))
+    assert "3/3" in out.getvalue()
     quiet = io.StringIO()
-    with terminal.progress(2, console=Console(file=quiet, force_terminal=True), quiet=True) as step:
-        step("https://a/")
+    with terminal.progress(console=Console(file=quiet, force_terminal=True), quiet=True) as show:
+        show(Progress(1, 2, "https://a/"))
     assert quiet.getvalue() == ""
 
 
@@ -96,36 +101,35 @@ def test_terminal_has_no_colour_off_a_terminal(sample_report: Report) -> None:
     assert "\x1b[" in coloured.getvalue()
 
 
-def test_other_packages_can_add_sections(sample_report: Report) -> None:
+def _consent_report() -> Report:
+    """A page audited in two scenarios: GA4 before any choice, Meta only after accept."""
+    from tagaudit.consent.matrix import consent_matrices
+    from tagaudit.model import ConsentRecord, PageVisit, TagHit
+
+    url = "https://shop.test/"
+    none = PageVisit(url, scenario="none", consent=ConsentRecord(method="builtin", cmp="klaro"))
+    none.hits = [TagHit("ga4", account="G-1", event="page_view", phase="before-action")]
+    accept = PageVisit(url, scenario="accept", consent=ConsentRecord(method="builtin"))
+    accept.hits = [TagHit("meta_pixel", account="42", event="PageView", phase="after-action")]
+    accept.consent.screenshots = {"before": "data:image/jpeg;base64,AAAA"}
+    report = Report(pages=[none, accept])
+    report.config.consent_matrix = consent_matrices(report.pages)
+    report.summarize()
+    return report
+
+
+def test_the_consent_matrix_is_rendered_from_the_report() -> None:
     from tagaudit.report import html, markdown
-    from tagaudit.report.common import TEXT_SECTIONS, register_text_section
 
-    def lines(report: Report) -> list[str]:
-        return [f"{len(report.pages)} pages seen by the plugin"]
-
-    def page_part(page, report: Report) -> str:  # type: ignore[no-untyped-def]
-        return f'<p class="plugin">plugin saw {html.esc(page.url)}</p>'
-
-    register_text_section("Plugin", lines)
-    html.register_page_section(page_part)
-    try:
-        out = io.StringIO()
-        terminal.render(sample_report, Console(file=out, width=100, force_terminal=False))
-        assert "\nPlugin\n5 pages seen by the plugin\n" in out.getvalue()
-        assert "### Plugin\n\n```\n5 pages seen by the plugin\n```" in markdown.render(
-            sample_report
-        )
-        assert html.render(sample_report).count('<p class="plugin">') == 5
-    finally:
-        TEXT_SECTIONS.remove(("Plugin", lines))
-        html.PAGE_SECTIONS.remove(page_part)
-
-
-def test_the_cli_wires_consents_matrix_into_the_reports() -> None:
-    import tagaudit.cli.common  # noqa: F401  (registers on import)
-    from tagaudit.consent import matrix
-    from tagaudit.report import html
-    from tagaudit.report.common import TEXT_SECTIONS
-
-    assert matrix.html_section in html.PAGE_SECTIONS
-    assert any(section is matrix.matrix_lines for _, section in TEXT_SECTIONS)
+    report = _consent_report()
+    out = io.StringIO()
+    terminal.render(report, Console(file=out, width=100, force_terminal=False))
+    text = out.getvalue()
+    assert "Consent scenarios (tag × scenario)" in text
+    assert "ga4 G-1" in text and "before consent" in text
+    md = markdown.render(report)
+    assert "### Consent scenarios (tag × scenario)" in md and "meta_pixel 42" in md
+    page = html.render(report)
+    assert page.count('<section class="consent">') == 1  # once per URL, not per scenario
+    assert 'class="c-fires-before-consent"' in page and 'class="c-fires"' in page
+    assert 'src="data:image/jpeg;base64,AAAA"' in page

@@ -18,12 +18,12 @@ from typing import Any
 
 import yaml
 
-from tagaudit.config import Where
 from tagaudit.model import Finding, Report
-from tagaudit.rules import load_plugin_kinds, load_rules
+from tagaudit.rules import CHECK_KINDS, load_rules
 from tagaudit.rules.engine import RuleSet
 from tagaudit.rules.loader import parse_rule
 from tagaudit.rules.rule import Rule
+from tagaudit.yamlfile import Where
 
 TESTS = Path(__file__).resolve().parents[1]
 
@@ -48,7 +48,7 @@ def rule_of(spec: Any) -> Rule:
         assert rule is not None, f"no built-in rule {spec!r}"
         return rule
     defaults = {"title": "inline test rule", "help": "fix it", "severity": "error"}
-    return parse_rule(Where("inline", {**defaults, **spec}), load_plugin_kinds())
+    return parse_rule(Where("inline", {**defaults, **spec}), CHECK_KINDS)
 
 
 def all_cases() -> list[tuple[str, Path, dict[str, Any]]]:

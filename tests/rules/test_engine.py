@@ -11,7 +11,9 @@ import pytest
 from tagaudit.config import load_config
 from tagaudit.errors import ConfigError
 from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.rules import CHECK_KINDS, apply, check_kind, evaluate, load_rules
+from tagaudit.rules import CHECK_KINDS, Kinds, apply, evaluate, load_rules
+from tagaudit.rules.engine import RuleSet
+from tagaudit.rules.options import RuleOptions
 from tagaudit.rules.rule import Rule
 
 
@@ -43,13 +45,13 @@ def _ids(report: Report) -> list[tuple[str, str, str]]:
 
 def test_zero_config(tmp_path: Path) -> None:
     report = _shop()
-    apply(report, load_config(None))
+    apply(report, load_rules())
     assert _ids(report) == [
         ("ga4-purchase-params", "/checkout/thank-you", "error"),
         ("tag-inferred-missing", "/about", "warning"),
     ]
     assert report.summary["findings"] == {"error": 1, "warning": 1, "info": 0}
-    assert report.config["rules"]["ga4-purchase-params"]["category"] == "event-params"
+    assert report.config.rules["ga4-purchase-params"].category == "event-params"
 
 
 def test_expectations_severity_disable_and_ignore(tmp_path: Path) -> None:
@@ -77,7 +79,7 @@ ignore:
 """,
         )
     )
-    apply(report, config)
+    apply(report, load_rules(config.rule_options()))
     ids = _ids(report)
     assert ("thank-you-purchase-params", "/checkout/thank-you", "error") in ids
     assert ("expect-3", "/about", "warning") in ids
@@ -87,12 +89,12 @@ ignore:
     assert [f.rule_id for f in suppressed] == ["ga4-purchase-params"]
     assert suppressed[0].suppressed == "ignored in config: the shop has no currency yet"
     assert report.summary["suppressed"] == 1
-    assert report.config["disabled_rules"] == ["console-errors", "tag-inferred-missing"]
+    assert report.config.disabled_rules == ["console-errors", "tag-inferred-missing"]
 
 
 def _zero_config_findings() -> list[Finding]:
     report = _shop()
-    apply(report, load_config(None))
+    apply(report, load_rules())
     return [f for f in report.findings if f.rule_id == "ga4-purchase-params"]
 
 
@@ -101,7 +103,7 @@ def test_fingerprints_are_stable_across_runs() -> None:
     assert [f.fingerprint for f in first] == [f.fingerprint for f in second]
     report = _shop()
     report.pages[3].url += "?gclid=abc#top"
-    apply(report, load_config(None))
+    apply(report, load_rules())
     again = [f for f in report.findings if f.rule_id == "ga4-purchase-params"]
     assert again[0].fingerprint == first[0].fingerprint
 
@@ -116,7 +118,7 @@ def test_severity_change_and_extra_rule_file(tmp_path: Path) -> None:
         _config(tmp_path, "rules: [more.yaml]\nseverity: {event-params: warning}\n")
     )
     report = _shop()
-    apply(report, config)
+    apply(report, load_rules(config.rule_options()))
     assert ("no-meta", "/cart", "error") in _ids(report)
     assert ("ga4-purchase-params", "/checkout/thank-you", "warning") in _ids(report)
 
@@ -128,7 +130,7 @@ def test_extra_files_from_the_command_line(tmp_path: Path) -> None:
         "   args: {provider: tiktok}, scope: {pages: [/]}, help: h}\n"
     )
     report = _shop()
-    apply(report, load_config(None), extra_files=[rules])
+    apply(report, load_rules(RuleOptions(files=[rules])))
     assert ("cli-rule", "/", "info") in _ids(report)
 
 
@@ -141,7 +143,7 @@ def test_extra_files_from_the_command_line(tmp_path: Path) -> None:
 )
 def test_unknown_selectors_are_config_errors(tmp_path: Path, text: str, field: str) -> None:
     with pytest.raises(ConfigError) as caught:
-        load_rules(load_config(_config(tmp_path, text)))
+        load_rules(load_config(_config(tmp_path, text)).rule_options())
     assert caught.value.field == field
 
 
@@ -151,29 +153,33 @@ def test_duplicate_rule_ids_are_refused(tmp_path: Path) -> None:
         "- {id: pii-in-hit, title: t, category: pii, severity: info, check: pii, help: h}\n"
     )
     with pytest.raises(ConfigError, match="already defined"):
-        load_rules(load_config(_config(tmp_path, "rules: [dup.yaml]\n")))
+        load_rules(load_config(_config(tmp_path, "rules: [dup.yaml]\n")).rule_options())
+
+
+def _rules(tmp_path: Path, text: str, kinds: Kinds) -> RuleSet:
+    options = load_config(_config(tmp_path, text)).rule_options()
+    return load_rules(options, Kinds.joined(CHECK_KINDS, kinds))
 
 
 def test_a_plugged_in_check_kind_runs(tmp_path: Path) -> None:
-    @check_kind("test-every-page", required={"word": str})
+    extra = Kinds()
+
+    @extra.register("test-every-page", required={"word": str})
     def every_page(rule: Rule, report: Report) -> Iterator[Finding]:
         """Reports every page in scope."""
         for page in rule.pages(report):
             yield rule.finding(f"{rule.args['word']} {page.url}", page.url, page=page)
 
-    try:
-        rules = tmp_path / "plug.yaml"
-        rules.write_text(
-            "- {id: plug, title: t, category: consent, severity: warning, check: test-every-page,\n"
-            "   args: {word: seen}, scope: {pages: [/cart], scenarios: [none]}, help: h}\n"
-        )
-        ruleset = load_rules(load_config(_config(tmp_path, "rules: [plug.yaml]\n")))
-        findings = evaluate(_shop(), ruleset)
-        assert [(f.rule_id, f.message) for f in findings if f.rule_id == "plug"] == [
-            ("plug", "seen https://shop.test/cart")
-        ]
-    finally:
-        CHECK_KINDS.pop("test-every-page")
+    rules = tmp_path / "plug.yaml"
+    rules.write_text(
+        "- {id: plug, title: t, category: consent, severity: warning, check: test-every-page,\n"
+        "   args: {word: seen}, scope: {pages: [/cart], scenarios: [none]}, help: h}\n"
+    )
+    findings = evaluate(_shop(), _rules(tmp_path, "rules: [plug.yaml]\n", extra))
+    assert [(f.rule_id, f.message) for f in findings if f.rule_id == "plug"] == [
+        ("plug", "seen https://shop.test/cart")
+    ]
+    assert "test-every-page" not in CHECK_KINDS  # the built-in set is never changed
 
 
 def test_findings_already_on_the_report_are_kept() -> None:
@@ -182,39 +188,37 @@ def test_findings_already_on_the_report_are_kept() -> None:
         "crawl-interrupted", "page-error", "error", "run interrupted", url="https://shop.test/x"
     )
     report.findings = [crawler]
-    apply(report, load_config(None))
+    apply(report, load_rules())
     assert crawler in report.findings
 
 
 def test_a_crashing_check_costs_only_its_own_rule(tmp_path: Path) -> None:
-    @check_kind("test-crash")
+    crashing = Kinds()
+
+    @crashing.register("test-crash")
     def crash(rule: Rule, report: Report) -> Iterator[Finding]:
         """Always fails."""
         raise ValueError("boom")
         yield  # pragma: no cover
 
-    try:
-        rules = tmp_path / "crash.yaml"
-        rules.write_text(
-            "- {id: crashy, title: t, category: consent, severity: error, check: test-crash,"
-            " help: h}\n"
-        )
-        report = _shop()
-        apply(report, load_config(_config(tmp_path, "rules: [crash.yaml]\n")))
-        assert report.config["rule_errors"] == [
-            "rule crashy (check test-crash) failed: ValueError('boom')"
-        ]
-        assert any(f.rule_id == "ga4-purchase-params" for f in report.findings)
-        with pytest.raises(ValueError):
-            evaluate(_shop(), load_rules(load_config(_config(tmp_path, "rules: [crash.yaml]\n"))))
-    finally:
-        CHECK_KINDS.pop("test-crash")
+    rules = tmp_path / "crash.yaml"
+    rules.write_text(
+        "- {id: crashy, title: t, category: consent, severity: error, check: test-crash, help: h}\n"
+    )
+    report = _shop()
+    apply(report, _rules(tmp_path, "rules: [crash.yaml]\n", crashing))
+    assert report.config.rule_errors == [
+        "rule crashy (check test-crash) failed: ValueError('boom')"
+    ]
+    assert any(f.rule_id == "ga4-purchase-params" for f in report.findings)
+    with pytest.raises(ValueError):
+        evaluate(_shop(), _rules(tmp_path, "rules: [crash.yaml]\n", crashing))
 
 
 def test_two_kinds_of_pii_in_one_hit_have_distinct_fingerprints() -> None:
     report = _shop()
     report.pages[0].hits[0].params = {"email": "a@example.com", "phone": "+49 171 2345678"}
-    apply(report, load_config(None))
+    apply(report, load_rules())
     pii = [f for f in report.findings if f.rule_id == "pii-in-hit"]
     assert len(pii) == 2 and len({f.fingerprint for f in pii}) == 2
 
@@ -222,7 +226,7 @@ def test_two_kinds_of_pii_in_one_hit_have_distinct_fingerprints() -> None:
 def test_a_missing_rule_file_is_named(tmp_path: Path) -> None:
     config = load_config(_config(tmp_path, "rules: [nope.yaml]\n"))
     with pytest.raises(ConfigError) as caught:
-        load_rules(config)
+        load_rules(config.rule_options())
     assert caught.value.one_line() == (
         f"{tmp_path / 'tagaudit.yaml'}: rules: rule file not found: {tmp_path / 'nope.yaml'}"
     )
@@ -238,14 +242,14 @@ def test_expected_param_formats(tmp_path: Path) -> None:
         )
     )
     report = _shop()
-    apply(report, config)
+    apply(report, load_rules(config.rule_options()))
     [finding] = [f for f in report.findings if f.rule_id == "expect-1-params"]
     assert finding.message == "ga4 G-1 purchase: transaction_id 'T1' does not match ^ORD-"
 
 
 def test_apply_with_a_ruleset_loaded_before_the_crawl() -> None:
     config = load_config(None)
-    ruleset = load_rules(config)
+    ruleset = load_rules(config.rule_options())
     report = _shop()
-    apply(report, config, ruleset=ruleset)
+    apply(report, ruleset)
     assert [f.rule_id for f in report.findings] == ["ga4-purchase-params", "tag-inferred-missing"]

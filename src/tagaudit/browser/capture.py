@@ -1,5 +1,7 @@
 """Recording what one page does: every request, response, failure, CSP block, console error.
 
+Records only; the page engine (browser/page.py) decodes what was recorded.
+
 A `Recorder` listens at context level, so requests from every frame, dedicated worker and
 service worker are seen, including beacons sent while a page unloads. Each collector is
 guarded on its own (tracker-radar-collector's habit): if reading the dataLayer fails, only
@@ -10,7 +12,6 @@ consent scenarios move forward (before-action → after-action → after-reload)
 from __future__ import annotations
 
 import asyncio
-import re
 import time
 from typing import Any
 
@@ -19,16 +20,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.hits import ANSWERED
-from tagaudit.model import Cookie, PageVisit, Request, TagHit
-from tagaudit.providers import Catalog, decode_request, merge_fanout
+from tagaudit.model import Cookie, PageVisit, Request, is_identifier_cookie
 
-# Identifier cookies whose values later checks need (click-id continuity, consent); every
-# other cookie is recorded without its value.
-IDENTIFIER_COOKIES = re.compile(
-    r"^(_ga(_.*)?|_gid|_gcl_.*|_fbp|_fbc|_ttp|ttclid|_uet(sid|vid)|_pin_unauth|li_fat_id|"
-    r"_rdt_(uuid|cid)|_scid|_sctr|_twclid|muc_ads|_clck|_clsk|MUID|ajs_.*|_hj.*|mp_.*|_pk_.*)$"
-)
-CSP_FAILURES = ("net::ERR_BLOCKED_BY_CSP", "csp")
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 
 # Collects CSP violations in every frame, before any page script runs.
@@ -99,6 +92,11 @@ class Recorder:
             self.page.remove_listener("console", self._on_console)
             self.page.remove_listener("pageerror", self._on_page_error)
             self._listening = False
+        # A hit answered during the leave may have no response event yet (the page was gone
+        # first): the route's own record says it was answered here.
+        for pw_request, record in self._by_pw.items():
+            if not record.answered_locally and pw_request in ANSWERED:
+                record.answered_locally = True
 
     def _on_request(self, pw_request: PwRequest) -> None:
         now = time.monotonic()
@@ -236,19 +234,6 @@ class Recorder:
                 )
 
 
-def decode_hits(visit: PageVisit, catalog: Catalog | None = None) -> list[TagHit]:
-    """Decode every request that left the page (CSP-blocked ones never did)."""
-    hits: list[TagHit] = []
-    for index, request in enumerate(visit.requests):
-        if request.failure in CSP_FAILURES:
-            continue
-        for hit in decode_request(request, catalog):
-            hit.request_index = index
-            hit.phase = request.phase
-            hits.append(hit)
-    return merge_fanout(hits)
-
-
 def _post_data(request: PwRequest) -> str | None:
     try:
         return request.post_data
@@ -281,7 +266,7 @@ def _cookie(raw: dict[str, Any], phase: str | None) -> Cookie:
         http_only=bool(raw.get("httpOnly")),
         secure=bool(raw.get("secure")),
         same_site=raw.get("sameSite"),
-        value=raw.get("value") if IDENTIFIER_COOKIES.match(name) else None,
+        value=raw.get("value") if is_identifier_cookie(name) else None,
         phase=phase,
     )
 

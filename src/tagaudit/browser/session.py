@@ -9,7 +9,6 @@ endpoint (`http://…`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
@@ -18,15 +17,9 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import install_hit_route, interception_pattern
+from tagaudit.browser.settings import SessionSettings
 from tagaudit.errors import EnvironmentProblem
-from tagaudit.providers.routing import Catalog
 
-# Chrome on Linux, without "Headless" in it: some consent banners and bot walls hide from an
-# automated-looking browser (DESIGN.md, "Browser discovery").
-DEFAULT_USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
 LAUNCH_ARGS = (
     "--disable-blink-features=AutomationControlled",
     "--disable-background-networking",
@@ -35,22 +28,6 @@ LAUNCH_ARGS = (
     "--disable-features=Translate,OptimizationHints,MediaRouter",
     "--no-sandbox",
 )
-
-
-@dataclass
-class SessionSettings:
-    """How to get a browser and what every context looks like."""
-
-    browser_path: str | None = None
-    endpoint: str | None = None
-    headless: bool = True
-    deliver_hits: bool = False
-    user_agent: str = DEFAULT_USER_AGENT
-    locale: str = "en-US"
-    timezone: str | None = None
-    viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
-    extra_args: tuple[str, ...] = ()
-    catalog: Catalog | None = None  # the user's providers added to the built-in ones
 
 
 class BrowserSession:

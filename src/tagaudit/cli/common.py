@@ -1,10 +1,11 @@
-"""Options and the finishing steps shared by `audit` and `links`: reports out, exit code.
+"""Options and the finishing steps shared by `audit`, `links` and `demo`: reports, exit code.
 
-Keeping them here means both commands accept the same report flags and exit the same way.
+Keeping them here means the commands accept the same report flags and exit the same way.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
@@ -12,9 +13,7 @@ from typing import Annotated
 import typer
 
 from tagaudit.errors import UsageError
-from tagaudit.model import Report
-
-FAIL_ON_LEVELS = ("error", "warning", "info", "never")
+from tagaudit.model import FAIL_ON_LEVELS, Report
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")]
 RulesOpt = Annotated[
@@ -29,7 +28,7 @@ MarkdownOpt = Annotated[
 ]
 FailOnOpt = Annotated[
     str | None,
-    typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|never."),
+    typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info|never."),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
@@ -55,16 +54,6 @@ class ReportOptions:
             )
 
 
-def exit_code_for(report: Report, fail_on: str) -> int:
-    """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes).
-
-    Suppressed findings never count; `never` always gives 0.
-    """
-    from tagaudit.report.common import fails
-
-    return 1 if any(fails(f, fail_on) for f in report.findings) else 0
-
-
 def write_reports(report: Report, options: ReportOptions) -> list[Path]:
     """Write every requested report file; returns the paths written."""
     from tagaudit.report import write_all
@@ -72,23 +61,32 @@ def write_reports(report: Report, options: ReportOptions) -> list[Path]:
     return write_all(report, options)
 
 
-def register_plugin_sections() -> None:
-    """Let the reporters show what other packages add (reporters import only the model).
+def show_notes(report: Report) -> None:
+    """What the run has to say about itself (fallbacks, rule errors) on stderr."""
+    for line in report.config.notes:
+        print(f"tagaudit: {line}", file=sys.stderr)
 
-    Consent's scenario × tag matrix: a per-page HTML section, and a text section for the
-    terminal and Markdown. Called once when the CLI loads.
+
+def finish(report: Report, options: ReportOptions) -> int:
+    """Terminal summary, report files, exit code: the end of `audit`, `links` and `demo`.
+
+    Exit codes (DESIGN.md): 130 when interrupted, 3 when the run itself failed part-way
+    (`run_error`), else 1 when a counted finding is at or above `--fail-on`, else 0.
     """
-    from tagaudit.report.common import register_text_section
-    from tagaudit.report.html import register_page_section
+    from tagaudit.report import terminal
 
-    try:
-        from tagaudit.consent import matrix
-    except ModuleNotFoundError as missing:
-        if missing.name != "tagaudit.consent.matrix":
-            raise
-        return
-    register_page_section(matrix.html_section)
-    register_text_section("Consent scenarios (tag × scenario)", matrix.matrix_lines)
-
-
-register_plugin_sections()
+    show_notes(report)
+    terminal.render(report, verbose=options.verbose, quiet=options.quiet)
+    for path in write_reports(report, options):
+        if not options.quiet:
+            print(f"wrote {path}")
+    if report.config.run_error:
+        what = "links" if report.links else "pages"
+        print(
+            f"tagaudit: {report.config.run_error}; reporting the {what} that finished",
+            file=sys.stderr,
+        )
+        return 3
+    if report.interrupted:
+        return 130
+    return report.exit_code(options.fail_on)

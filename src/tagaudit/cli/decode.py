@@ -48,12 +48,13 @@ def _catalog(config: Path | None) -> Catalog:
 
 def check_url(url: str) -> str:
     """The URL itself when it is an absolute http(s) URL with a host; else UsageError."""
-    from tagaudit.providers.wire import split_url
+    from tagaudit import urls
 
-    host, _, _ = split_url(url)
-    if not url.lower().startswith(("http://", "https://")) or not host or " " in url:
-        raise UsageError(f"not a request URL: {url!r}", hint="expected http(s)://host/path?query")
-    return url
+    try:
+        return urls.check_url(url, assume_https=False)
+    except UsageError:
+        hint = "expected http(s)://host/path?query"
+        raise UsageError(f"not a request URL: {url!r}", hint=hint) from None
 
 
 def parse_line(line: str) -> Request | None:

@@ -7,6 +7,7 @@ registered check kinds with their arguments.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,8 +19,8 @@ from tagaudit.cli import app
 from tagaudit.cli.common import ConfigOpt, RulesOpt
 from tagaudit.config import load_config
 from tagaudit.errors import UsageError
-from tagaudit.rules import load_plugin_kinds, load_rules
-from tagaudit.rules.engine import RuleSet
+from tagaudit.rules.engine import RuleSet, load_rules
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
 
 
@@ -35,8 +36,9 @@ def rules_command(
     if kinds:
         _show_kinds(console)
         return
-    config = load_config(config_path)
-    ruleset = load_rules(config, extra_files=list(rule_files or []))
+    options = load_config(config_path).rule_options()
+    options.files += [Path(p) for p in rule_files or []]
+    ruleset = load_rules(options)
     if rule_id is None:
         _show_list(console, ruleset)
         return
@@ -79,7 +81,7 @@ def _explain(console: Console, rule: Rule) -> None:
 
 
 def _show_kinds(console: Console) -> None:
-    kinds = sorted(load_plugin_kinds().items())
+    kinds = sorted(CHECK_KINDS.items())
     width = max(len(name) for name, _ in kinds) + 2
     for name, kind in kinds:
         args = [f"{a}*" for a in kind.required] + list(kind.optional)

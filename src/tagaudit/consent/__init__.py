@@ -1,33 +1,36 @@
-"""Consent scenarios' building blocks: CMP catalog, engines, read-back, checks, matrix.
+"""Consent scenarios: what fires before consent, what consent blocks, what never fires.
 
-What fires before consent, what consent blocks, what never fires. The scenario loop itself
-lives in tagaudit.crawl.scenarios (`run_scenarios`, `audit_consent`); this package holds:
-
+- scenarios.py: playing one scenario (none / accept / reject) on the page engine: load,
+  observe, act on the banner, observe, reload (tagaudit.browser.page does the loading);
 - catalog.py / cmps.yaml: the built-in CMP catalog (detect, accept, reject, read back);
 - engine.py: ConsentSettings, the engine protocol, `make_engine`, `describe_engine`;
 - autoconsent.py: DuckDuckGo autoconsent (npm, MPL-2.0, never vendored) via its Playwright
   bundle; builtin.py: the catalog driven with Playwright;
 - readback.py / readback.js: CMP API, TCF `__tcfapi`, GPP `__gpp`, Consent Mode hook;
-- classify.py, checks.py, checks_mode.py: the `consent` check kinds (rules/consent.yaml);
-- matrix.py: the per-page scenario × tag matrix for the reports.
+- classify.py: reading scenario visits (pure; the consent rules in tagaudit.rules use it);
+- matrix.py: the per-page scenario × tag matrix (pure; into Report.config.consent_matrix).
 
-Importing this package does not import Playwright (only the engines and read-back do).
+Names load lazily: importing this package (or classify) does not import Playwright.
 """
 
 from __future__ import annotations
 
-from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
-from tagaudit.consent.engine import ConsentSettings, describe_engine, make_engine
-from tagaudit.consent.matrix import attach_matrix, matrix_lines, scenario_matrix
+import importlib
+from typing import Any
 
-__all__ = [
-    "CmpEntry",
-    "ConsentSettings",
-    "attach_matrix",
-    "cmp_by_id",
-    "describe_engine",
-    "load_catalog",
-    "make_engine",
-    "matrix_lines",
-    "scenario_matrix",
-]
+_WHERE = {
+    "CmpEntry": "catalog",
+    "cmp_by_id": "catalog",
+    "load_catalog": "catalog",
+    "ConsentSettings": "engine",
+    "describe_engine": "engine",
+    "make_engine": "engine",
+    "consent_matrices": "matrix",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'tagaudit.consent' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"tagaudit.consent.{_WHERE[name]}"), name)

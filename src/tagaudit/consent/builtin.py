@@ -19,6 +19,7 @@ from playwright.async_api import Locator, Page
 
 from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
 from tagaudit.consent.engine import ActionOutcome, Detection
+from tagaudit.model import Banner
 
 VISIBLE_JS = """(sel) => Array.from(document.querySelectorAll(sel)).some((el) => {
   const r = el.getBoundingClientRect(); const s = getComputedStyle(el);
@@ -78,6 +79,22 @@ async def _evaluate(page: Page, script: str, arg: Any = None, fallback: Any = No
         return await page.evaluate(script, arg)
     except PlaywrightError:
         return fallback
+
+
+async def detect_banner(page: Page, timeout: float = 3.0) -> Banner | None:
+    """Which known consent banner (CMP) the page shows, from the built-in CMP catalog.
+
+    One evaluate, so every plain visit can afford it: the runner plays the consent
+    scenarios for pages where a visible banner was found (DESIGN.md, `--consent` default).
+    """
+    try:
+        found = await asyncio.wait_for(page.evaluate(DETECT_ALL), timeout) or []
+    except (PlaywrightError, asyncio.TimeoutError):
+        return None
+    if not found:
+        return None
+    visible = [f for f in found if f.get("visible")]
+    return Banner(cmp=(visible or found)[0].get("id"), visible=bool(visible))
 
 
 async def banner_visible(page: Page, entry: CmpEntry) -> bool:

@@ -1,33 +1,25 @@
 """Reading consent scenarios out of a finished Report: pure functions over the model.
 
-Owns the vocabulary the consent checks and the scenario × tag matrix share: which phases
-count as "before any choice", what an identifier cookie is, what a Consent Mode denied
-(cookieless) ping is, and the consent state a Google hit carries (gcs, else gcd). Imports
-only tagaudit.model (STYLE.md: consent ─► model).
+Owns the vocabulary the consent checks (tagaudit.rules.checks_consent*) and the scenario ×
+tag matrix share: which phases count as "before any choice", what a Consent Mode denied
+(cookieless) ping is, the consent state a Google hit carries (gcs, else gcd), and which
+hits count as sent (a CSP-blocked hit never left the page). Identifier cookies and Google's
+providers are the model's vocabulary. Imports only tagaudit.model (STYLE.md: consent ─► model).
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from tagaudit.model import Cookie, PageVisit, Report, TagHit
+from tagaudit.model import GOOGLE_PROVIDERS, Cookie, PageVisit, TagHit, is_identifier_cookie
 
-GOOGLE_PROVIDERS = ("ga4", "google_ads", "floodlight", "universal_analytics")
 AFTER_ACTION = ("after-action", "after-reload")
-
-# Cookies that identify a browser to an ad or analytics vendor (EDPB 2/2023; consent.md §5).
-IDENTIFIER_COOKIES = re.compile(
-    r"^(_ga(_.+)?|_gid|_gat(_.+)?|_gcl_[a-z]+|_fbp|_fbc|_ttp|ttclid|_uet(sid|vid)|MUID|IDE|"
-    r"test_cookie|_pin_unauth|li_fat_id|_rdt_(uuid|cid)|_scid|_sctr|_twclid|_clck|_clsk|"
-    r"_hjSessionUser_.+|_hjSession_.+|mp_.+_mixpanel|ajs_anonymous_id|_pk_id\..+|_tt_enable_cookie)$"
-)
 
 
 def is_scenario_visit(page: PageVisit) -> bool:
     """Was this visit made by the consent scenario loop (not a plain audit load)?"""
-    return bool(page.consent) and "method" in page.consent
+    return page.consent.is_scenario()
 
 
 def before_choice_phases(page: PageVisit) -> tuple[str | None, ...]:
@@ -39,7 +31,7 @@ def before_choice_phases(page: PageVisit) -> tuple[str | None, ...]:
 
 def tracking_hits(page: PageVisit, phases: tuple[str | None, ...]) -> Iterator[TagHit]:
     """Tag hits (not library loads or config) sent in `phases`."""
-    return (h for h in page.hits if h.kind == "hit" and h.phase in phases)
+    return (h for h in page.hits if h.kind == "hit" and h.phase in phases and h.left_page())
 
 
 def storage_state(hit: TagHit) -> dict[str, str | None]:
@@ -79,7 +71,7 @@ def is_denied_ping(hit: TagHit) -> bool:
 
 
 def identifier_cookies(page: PageVisit, phases: tuple[str | None, ...]) -> list[Cookie]:
-    return [c for c in page.cookies if c.phase in phases and IDENTIFIER_COOKIES.match(c.name)]
+    return [c for c in page.cookies if c.phase in phases and is_identifier_cookie(c.name)]
 
 
 def tag_key(hit: TagHit) -> tuple[str, str | None]:
@@ -102,10 +94,10 @@ def group_by_tag(hits: Iterator[TagHit] | list[TagHit]) -> dict[TagKey, list[Tag
     return grouped
 
 
-def visits_by_url(report: Report) -> dict[str, dict[str, PageVisit]]:
+def visits_by_url(pages: Iterable[PageVisit]) -> dict[str, dict[str, PageVisit]]:
     """Scenario visits grouped per page URL: {url: {scenario: visit}}."""
     out: dict[str, dict[str, PageVisit]] = {}
-    for page in report.pages:
+    for page in pages:
         if is_scenario_visit(page):
             out.setdefault(page.url, {})[page.scenario] = page
     return out
@@ -118,5 +110,5 @@ def first_look(visits: dict[str, PageVisit]) -> PageVisit:
 
 def acted(page: PageVisit) -> bool:
     """Did the engine act on a banner in this scenario (accept/reject with a result)?"""
-    action: dict[str, Any] = page.consent.get("action") or {}
+    action: dict[str, Any] = page.consent.action
     return bool(action.get("result"))

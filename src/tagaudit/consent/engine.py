@@ -25,7 +25,8 @@ class ConsentSettings:
     an EnvironmentProblem says how to install it when absent) or `builtin`. `observe_ms` is
     the least time each scenario keeps watching after its action (late tags, timeouts such
     as Consent Mode's wait_for_update) before it reloads; `empty_page_wait` is how long
-    detection waits when not even a CMP script is present (no banner at all).
+    detection waits when not even a CMP script is present (no banner at all). Load timeouts
+    and quiet periods are the run's (tagaudit.browser.settings.PageSettings).
     """
 
     engine: str = "auto"
@@ -35,8 +36,9 @@ class ConsentSettings:
     action_timeout: float = 10.0
     reappear_timeout: float = 1.5
     observe_ms: int = 1000
-    quiet_ms: int = 800  # longer than a typical Consent Mode wait_for_update (500 ms)
-    max_wait_ms: int = 4000
+    # Before acting, at least this much network quiet (whatever the run's quiet period):
+    # longer than a typical Consent Mode wait_for_update (500 ms).
+    min_quiet_ms: int = 800
     screenshots: str = "base64"  # base64 | none | a directory path
     main_world: bool = True
 

@@ -1,12 +1,10 @@
 """The per-page scenario × tag matrix: what fires with no choice, after accept, after reject.
 
-Owns `scenario_matrix(report)` (pure data every reporter can render), `attach_matrix(report)`
-(stores it in `report.config["consent_matrix"]`, so the JSON report carries it as is),
-`matrix_lines(report)` (plain text for the terminal and Markdown) and `html_section(page,
-report)` (a self-contained HTML fragment with the banner screenshots, shaped for
-tagaudit.report.html.register_page_section). Imports only tagaudit.model and classify.
+Owns computing it (`consent_matrices(pages)`, pure over the scenario visits) into the model's
+`ConsentMatrix`, which the runner keeps in `Report.config.consent_matrix`; the reporters
+render it from there (tagaudit.report.consent). Imports only tagaudit.model and classify.
 
-Cell states, per tag and scenario:
+Cell states, per tag and scenario (ConsentMatrix.STATES):
     fires-before-consent  a tracking hit before any choice (all of `none`; before the action)
     fires                 hits only after the action (or after the reload)
     cookieless            only Consent Mode pings with storage denied (gcs=G100)
@@ -16,8 +14,7 @@ Cell states, per tag and scenario:
 
 from __future__ import annotations
 
-from html import escape
-from typing import Any
+from collections.abc import Iterable
 
 from tagaudit.consent.classify import (
     AFTER_ACTION,
@@ -27,20 +24,11 @@ from tagaudit.consent.classify import (
     tag_label,
     visits_by_url,
 )
-from tagaudit.model import SCENARIOS, PageVisit, Report
-
-STATES = ("fires-before-consent", "fires", "cookieless", "blocked", "not-run")
-SHORT = {
-    "fires-before-consent": "before consent",
-    "fires": "fires",
-    "cookieless": "cookieless",
-    "blocked": "blocked",
-    "not-run": "–",
-}
+from tagaudit.model import SCENARIOS, ConsentMatrix, MatrixRow, PageVisit
 
 
 def _cell(page: PageVisit, tag: tuple[str, str | None]) -> str | None:
-    hits = [h for h in page.hits if h.kind == "hit" and tag_key(h) == tag]
+    hits = [h for h in page.hits if h.kind == "hit" and h.left_page() and tag_key(h) == tag]
     early = before_choice_phases(page)
     if any(h.phase in early and not is_denied_ping(h) for h in hits):
         return "fires-before-consent"
@@ -51,84 +39,30 @@ def _cell(page: PageVisit, tag: tuple[str, str | None]) -> str | None:
     return None
 
 
-def _page_matrix(url: str, visits: dict[str, PageVisit]) -> dict[str, Any]:
-    tags = sorted({tag_key(h) for v in visits.values() for h in v.hits if h.kind == "hit"}, key=str)
+def page_matrix(url: str, visits: dict[str, PageVisit]) -> ConsentMatrix:
+    """The matrix of one page from its scenario visits ({scenario: visit})."""
+    tags = sorted(
+        {tag_key(h) for v in visits.values() for h in v.hits if h.kind == "hit" and h.left_page()},
+        key=str,
+    )
     rows = []
     for tag in tags:
         cells = {}
         for scenario in SCENARIOS:
             page = visits.get(scenario)
             cells[scenario] = "not-run" if page is None else (_cell(page, tag) or "blocked")
-        rows.append({"tag": tag_label(tag), "provider": tag[0], "account": tag[1], "cells": cells})
+        rows.append(MatrixRow(tag=tag_label(tag), provider=tag[0], account=tag[1], cells=cells))
     first = next(iter(visits.values()))
-    return {
-        "url": url,
-        "cmp": next((v.consent.get("cmp") for v in visits.values() if v.consent.get("cmp")), None),
-        "method": first.consent.get("method"),
-        "scenarios": [s for s in SCENARIOS if s in visits],
-        "verified": {s: v.consent.get("verified") for s, v in visits.items()},
-        "tags": rows,
-    }
-
-
-def matrix_for_visits(visits: list[PageVisit]) -> dict[str, Any] | None:
-    """The matrix of one URL from its scenario visits (what run_scenarios stores)."""
-    by_scenario = {v.scenario: v for v in visits if v.consent}
-    return _page_matrix(visits[0].url, by_scenario) if by_scenario else None
-
-
-def scenario_matrix(report: Report) -> list[dict[str, Any]]:
-    """One matrix per page URL that ran consent scenarios, in report order."""
-    return [_page_matrix(url, visits) for url, visits in visits_by_url(report).items()]
-
-
-def attach_matrix(report: Report) -> None:
-    """Put the matrix into `report.config["consent_matrix"]` (JSON reports carry it)."""
-    matrices = scenario_matrix(report)
-    if matrices:
-        report.config = {**(report.config or {}), "consent_matrix": matrices}
-
-
-def matrix_lines(report: Report) -> list[str]:
-    """The matrix as plain text lines (terminal, Markdown code block)."""
-    lines: list[str] = []
-    for matrix in scenario_matrix(report):
-        lines.append(f"{matrix['url']}  (CMP: {matrix['cmp'] or 'none found'})")
-        width = max([len(r["tag"]) for r in matrix["tags"]] + [3])
-        lines.append("  " + "tag".ljust(width) + "".join(f"  {s:<15}" for s in SCENARIOS))
-        for row in matrix["tags"]:
-            cells = "".join(f"  {SHORT[row['cells'][s]]:<15}" for s in SCENARIOS)
-            lines.append("  " + row["tag"].ljust(width) + cells)
-    return lines
-
-
-def _screenshots(page: PageVisit) -> str:
-    shots = page.consent.get("screenshots") or {}
-    images = [
-        f'<figure><img src="{escape(src)}" alt="banner {moment}" style="max-width:320px">'
-        f"<figcaption>{escape(page.scenario)}: {moment} the action</figcaption></figure>"
-        for moment, src in shots.items()
-        if isinstance(src, str) and src.startswith(("data:image/", "/", "."))
-    ]
-    return f'<div class="consent-shots">{"".join(images)}</div>' if images else ""
-
-
-def html_section(page: PageVisit, report: Report) -> str:
-    """The scenario × tag table for `page` (shown once, on its `none` or first visit)."""
-    visits = visits_by_url(report).get(page.url) or {}
-    if not visits or (visits.get("none") or next(iter(visits.values()))) is not page:
-        return ""
-    matrix = _page_matrix(page.url, visits)
-    head = "".join(f"<th>{s}</th>" for s in SCENARIOS)
-    rows = "".join(
-        f"<tr><td>{escape(r['tag'])}</td>"
-        + "".join(f'<td class="c-{r["cells"][s]}">{SHORT[r["cells"][s]]}</td>' for s in SCENARIOS)
-        + "</tr>"
-        for r in matrix["tags"]
+    return ConsentMatrix(
+        url=url,
+        cmp=next((v.consent.cmp for v in visits.values() if v.consent.cmp), None),
+        method=first.consent.method,
+        scenarios=[s for s in SCENARIOS if s in visits],
+        verified={s: v.consent.verified for s, v in visits.items()},
+        tags=rows,
     )
-    shots = "".join(_screenshots(v) for v in visits.values())
-    cmp = escape(matrix["cmp"] or "no banner found")
-    return (
-        f'<section class="consent"><h3>Consent scenarios ({cmp}, {escape(str(matrix["method"]))})'
-        f'</h3><table class="matrix"><tr><th>tag</th>{head}</tr>{rows}</table>{shots}</section>'
-    )
+
+
+def consent_matrices(pages: Iterable[PageVisit]) -> list[ConsentMatrix]:
+    """One matrix per page URL that ran consent scenarios, in the order the pages come."""
+    return [page_matrix(url, visits) for url, visits in visits_by_url(pages).items()]

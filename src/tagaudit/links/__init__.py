@@ -9,10 +9,10 @@ Public API (everything else is private to the package):
     LinkNavigator, merge_visit                the Protocol a browser implements
     build_ledger, tracking_params             the parameter ledger
     channel_for                               GA4 default channel of source/medium/campaign
-    evaluate                                  link rules without the rules engine
 
-Names are loaded lazily, so importing `tagaudit.links.checks` (the rules engine does) does
-not pull in httpx. This package never imports Playwright (STYLE.md arrows).
+Names are loaded lazily, so importing the pure modules (params, assess, hygiene: the link
+rules in tagaudit.rules.checks_links read them) does not pull in httpx. This package never
+imports Playwright (STYLE.md arrows).
 """
 
 from __future__ import annotations
@@ -33,7 +33,6 @@ _WHERE = {
     "build_ledger": "params",
     "tracking_params": "params",
     "channel_for": "channels",
-    "evaluate": "rulebook",
 }
 __all__ = sorted(_WHERE)
 

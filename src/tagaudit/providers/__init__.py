@@ -11,6 +11,7 @@ provider file when asked). Imports only tagaudit.model and tagaudit.errors.
     google.py        GA4 batches + items, UA batches, Ads `data`, Floodlight `;` params
     vendors.py       X events, Criteo OneTag slots, Matomo bulk
     decoding.py      decode_request: records → TagHits (account, event, shared params, consent)
+    page.py          decode_requests: a page's requests → its hits (blocked ones marked)
     fanout.py        merge_fanout: one action sent over several transports → one hit
     consent_mode.py  gcs / gcd / npa / dma … decoding (output shape in its docstring)
 """
@@ -21,6 +22,7 @@ from tagaudit.providers.catalog import Endpoint, Provider
 from tagaudit.providers.consent_mode import decode_consent_params, decode_gcd, decode_gcs
 from tagaudit.providers.decoding import decode_request
 from tagaudit.providers.fanout import merge_fanout
+from tagaudit.providers.page import decode_requests
 from tagaudit.providers.routing import (
     Catalog,
     default_catalog,
@@ -37,6 +39,7 @@ __all__ = [
     "decode_gcd",
     "decode_gcs",
     "decode_request",
+    "decode_requests",
     "default_catalog",
     "is_collection_endpoint",
     "load_catalog",

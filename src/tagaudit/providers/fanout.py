@@ -52,6 +52,8 @@ def _fold(logical: TagHit, hit: TagHit) -> None:
         logical.account = hit.account
     for key, value in hit.consent.items():
         logical.consent.setdefault(key, value)
+    if hit.blocked is None:  # the action got through on at least one transport
+        logical.blocked = None
 
 
 def _start(hit: TagHit) -> TagHit:

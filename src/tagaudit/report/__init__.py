@@ -6,12 +6,10 @@
     sarif.render(report)                               SARIF 2.1.0
     markdown.render(report)                            CI step summary
     html.render(report)                                one self-contained HTML file
+    consent                                            the consent matrix, in text and HTML
 
-Rule titles and descriptions come from `report.config["rules"]`, which tagaudit.rules.apply
-fills. Other packages add output without being imported here: `html.register_page_section(
-func(page, report) -> str)` for each page's HTML section, `common.register_text_section(title,
-func(report) -> lines)` for the terminal and Markdown (cli.common wires consent's matrix).
-Imports only tagaudit.model (and rich in terminal.py).
+Rule titles and descriptions come from `report.config.rules`, the consent matrix from
+`report.config.consent_matrix`. Imports only tagaudit.model (and rich in terminal.py).
 """
 
 from __future__ import annotations

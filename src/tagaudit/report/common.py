@@ -8,59 +8,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
-from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, TagHit
+from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, RuleInfo, TagHit
 
 LEVEL_WORDS = {"error": "errors", "warning": "warnings", "info": "info"}
-# The finding categories that are about followed links rather than pages.
-LINK_CATEGORIES = ("stripped-params", "broken-redirect", "redirect-chain", "utm-hygiene")
 
 
-# Extra plain-text sections other packages contribute (e.g. consent's scenario × tag matrix):
-# (title, func(report) -> lines); the terminal and Markdown reporters show non-empty ones.
-TextSection = Callable[[Report], list[str]]
-TEXT_SECTIONS: list[tuple[str, TextSection]] = []
-
-
-def register_text_section(title: str, section: TextSection) -> None:
-    """Add a text section to the terminal and Markdown reports (once per function)."""
-    if all(existing is not section for _, existing in TEXT_SECTIONS):
-        TEXT_SECTIONS.append((title, section))
-
-
-def text_sections(report: Report) -> list[tuple[str, list[str]]]:
-    """The registered sections that have something to say about `report`."""
-    shown = [(title, section(report)) for title, section in TEXT_SECTIONS]
-    return [(title, lines) for title, lines in shown if lines]
-
-
-def severity_rank(severity: str) -> int:
-    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
-
-
-def fails(finding: Finding, fail_on: str) -> bool:
-    """Does this finding fail a run with `--fail-on fail_on` (suppressed ones never do)?"""
-    if finding.suppressed or fail_on == "never":
-        return False
-    return severity_rank(finding.severity) <= severity_rank(fail_on)
-
-
-def rule_catalog(report: Report) -> dict[str, dict[str, Any]]:
-    """Rule id → {title, category, severity, help, description}: from the run, else findings."""
-    catalog = {k: dict(v) for k, v in (report.config or {}).get("rules", {}).items()}
+def rule_catalog(report: Report) -> dict[str, RuleInfo]:
+    """Rule id → its description: from the run's rules, else from the findings."""
+    catalog = dict(report.config.rules)
     for finding in report.findings:
         catalog.setdefault(
             finding.rule_id,
-            {
-                "title": finding.rule_id,
-                "category": finding.category,
-                "severity": finding.severity,
-                "help": finding.help,
-                "description": "",
-            },
+            RuleInfo(finding.rule_id, finding.category, finding.severity, finding.help),
         )
     return dict(sorted(catalog.items()))
 

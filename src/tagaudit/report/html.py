@@ -2,10 +2,10 @@
 marketer can open and act on: the summary, what to fix first (findings with evidence and the
 fix), the tag matrix, and each page's tag hits with their decoded parameters.
 
-Sections are plain functions returning HTML strings. The per-page view is a list of section
-functions, `PAGE_SECTIONS`; other packages add theirs with `register_page_section(func)`
-(e.g. consent's scenario × tag matrix), each `func(page, report) -> str` ("" to skip).
-Everything interpolated goes through `esc`. Imports only tagaudit.model, report.common.
+Sections are plain functions returning HTML strings. The per-page view is the list of
+section functions `PAGE_SECTIONS` (overview, findings, consent scenarios, hits), each
+`func(page, report) -> str` ("" to skip). Everything interpolated goes through `esc`.
+Imports only tagaudit.model and the other report modules.
 """
 
 from __future__ import annotations
@@ -27,23 +27,15 @@ from tagaudit.report.common import (
     shown_params,
     tag_matrix,
 )
+from tagaudit.report.consent import html_section
 from tagaudit.report.html_style import STYLE
 
 PageSection = Callable[[PageVisit, Report], str]
-PAGE_SECTIONS: list[PageSection] = []
 TITLES = {"error": "Errors: fix these first", "warning": "Warnings", "info": "For information"}
 
 
 def esc(value: Any) -> str:
     return escape(str(value), quote=True)
-
-
-def register_page_section(section: PageSection, before: PageSection | None = None) -> None:
-    """Add a per-page section (after the built-in ones, or before `before`)."""
-    if section in PAGE_SECTIONS:
-        return
-    position = PAGE_SECTIONS.index(before) if before in PAGE_SECTIONS else len(PAGE_SECTIONS)
-    PAGE_SECTIONS.insert(position, section)
 
 
 def render(report: Report) -> str:
@@ -116,7 +108,8 @@ def _findings(report: Report) -> str:
 
 def finding_card(finding: Finding, report: Report, catalog: dict[str, dict[str, Any]]) -> str:
     """One finding: what rule, where, the concrete case, how to fix, and the evidence."""
-    title = catalog.get(finding.rule_id, {}).get("title", finding.rule_id)
+    info = catalog.get(finding.rule_id)
+    title = info.title if info else finding.rule_id
     confidence = (
         f' <span class="tag">{esc(finding.confidence)} confidence</span>'
         if finding.confidence != "high"
@@ -252,9 +245,7 @@ def _params_cell(hit: TagHit, rows: str) -> str:
     )
 
 
-register_page_section(page_overview)
-register_page_section(page_findings)
-register_page_section(page_hits)
+PAGE_SECTIONS: tuple[PageSection, ...] = (page_overview, page_findings, html_section, page_hits)
 
 
 def _links(report: Report) -> str:
@@ -278,8 +269,7 @@ def _rules(report: Report) -> str:
     if not catalog:
         return ""
     rows = "".join(
-        f"<tr><td>{esc(rule_id)}</td><td>{esc(info.get('severity', ''))}</td>"
-        f"<td>{esc(info.get('title', ''))}</td></tr>"
+        f"<tr><td>{esc(rule_id)}</td><td>{esc(info.severity)}</td><td>{esc(info.title)}</td></tr>"
         for rule_id, info in catalog.items()
     )
     return (

@@ -12,14 +12,14 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from tagaudit.model import Finding, Report
-from tagaudit.report.common import LINK_CATEGORIES, fails, rule_catalog
+from tagaudit.model import LINK_CATEGORIES, Finding, Report, fails
+from tagaudit.report.common import rule_catalog
 
 
 def render(report: Report, fail_on: str = "error") -> str:
     catalog = rule_catalog(report)
-    page_rules = [r for r, info in catalog.items() if info["category"] not in LINK_CATEGORIES]
-    link_rules = [r for r, info in catalog.items() if info["category"] in LINK_CATEGORIES]
+    page_rules = [r for r, info in catalog.items() if info.category not in LINK_CATEGORIES]
+    link_rules = [r for r, info in catalog.items() if info.category in LINK_CATEGORIES]
     root = ET.Element("testsuites", name="tagaudit")
     placed: set[int] = set()
     for page in report.pages:
@@ -64,7 +64,7 @@ def _suite(
         failing = [f for f in mine if fails(f, fail_on)]
         if failing:
             failure = ET.SubElement(
-                case, "failure", message=failing[0].message, type=catalog[rule_id]["category"]
+                case, "failure", message=failing[0].message, type=catalog[rule_id].category
             )
             failure.text = "\n".join(_describe(f) for f in failing)
         elif mine and all(f.suppressed for f in mine):

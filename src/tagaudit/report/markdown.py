@@ -1,7 +1,7 @@
 """Markdown for CI step summaries ($GITHUB_STEP_SUMMARY, GitLab MR notes): a headline with
 the counts, the findings table (worst first, capped), and the tag matrix.
 
-Imports only tagaudit.model and tagaudit.report.common.
+Imports only tagaudit.model and the other report modules.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from tagaudit.report.common import (
     finding_place,
     short_label,
     tag_matrix,
-    text_sections,
 )
+from tagaudit.report.consent import TITLE as CONSENT_TITLE
+from tagaudit.report.consent import matrix_lines
 
 MAX_ROWS = 100
 ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
@@ -39,8 +40,9 @@ def render(report: Report) -> str:
     ]
     lines += _findings(report)
     lines += _matrix(report)
-    for title, section in text_sections(report):
-        lines += [f"### {title}", "", "```", *section, "```", ""]
+    consent = matrix_lines(report)
+    if consent:
+        lines += [f"### {CONSENT_TITLE}", "", "```", *consent, "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tagaudit.model import Finding, Report
+from tagaudit.model import Finding, Report, RuleInfo
 from tagaudit.report.common import rule_catalog
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -40,17 +40,17 @@ def render(report: Report) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-def _descriptor(rule_id: str, info: dict[str, Any]) -> dict[str, Any]:
+def _descriptor(rule_id: str, info: RuleInfo) -> dict[str, Any]:
     descriptor: dict[str, Any] = {
         "id": rule_id,
         "name": rule_id,
-        "shortDescription": {"text": info.get("title") or rule_id},
-        "help": {"text": info.get("help") or "See `tagaudit rules " + rule_id + "`."},
-        "defaultConfiguration": {"level": LEVELS.get(info.get("severity", ""), "warning")},
-        "properties": {"category": info.get("category", ""), "tags": [info.get("category", "")]},
+        "shortDescription": {"text": info.title or rule_id},
+        "help": {"text": info.help or "See `tagaudit rules " + rule_id + "`."},
+        "defaultConfiguration": {"level": LEVELS.get(info.severity, "warning")},
+        "properties": {"category": info.category, "tags": [info.category]},
     }
-    if info.get("description"):
-        descriptor["fullDescription"] = {"text": info["description"]}
+    if info.description:
+        descriptor["fullDescription"] = {"text": info.description}
     return descriptor
 
 

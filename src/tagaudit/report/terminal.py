@@ -4,7 +4,7 @@
 then the tag matrix (pages × provider:account) and a counts line. `quiet` prints only the
 counts line; `verbose` adds info findings, suppressed ones and each page's hits. Colour
 follows the console: rich turns it off when the output is not a terminal. Imports only
-tagaudit.model, tagaudit.report.common and rich.
+tagaudit.model, the other report modules and rich.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -26,12 +27,15 @@ from tagaudit.report.common import (
     short_label,
     shown_params,
     tag_matrix,
-    text_sections,
 )
+from tagaudit.report.consent import TITLE as CONSENT_TITLE
+from tagaudit.report.consent import matrix_lines
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARKS = {"error": "✗", "warning": "!", "info": "i"}
 TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
+# Receives the core's progress events (tagaudit.runner.Progress: done, total, label).
+ProgressShow = Callable[[Any], None]
 
 
 def render(
@@ -51,10 +55,10 @@ def render(
         _matrix(report, console)
         if verbose or len(report.pages) <= INVENTORY_PAGES:
             _inventory(report, console)
-        _extra_sections(report, console)
+        _consent(report, console)
         if verbose:
             _hits(report, console)
-    for problem in (report.config or {}).get("rule_errors", []):
+    for problem in report.config.rule_errors:
         console.print(Text(f"tagaudit: {problem}", style="bold red"))
     style = "bold red" if report.summary.get("findings", {}).get("error") else "bold"
     console.print(Text(f"tagaudit: {counts_line(report)}", style=style))
@@ -143,11 +147,12 @@ def _inventory(report: Report, console: Console) -> None:
         console.print(table)
 
 
-def _extra_sections(report: Report, console: Console) -> None:
-    for title, lines in text_sections(report):
-        console.print(Text(f"\n{title}", style="bold"))
-        for line in lines:
-            console.print(line, markup=False, highlight=False)
+def _consent(report: Report, console: Console) -> None:
+    lines = matrix_lines(report)
+    if lines:
+        console.print(Text(f"\n{CONSENT_TITLE}", style="bold"))
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
 
 
 def _state(page: PageVisit) -> str:
@@ -168,13 +173,15 @@ def _hits(report: Report, console: Console) -> None:
 
 
 @contextmanager
-def progress(
-    total: int, console: Console | None = None, quiet: bool = False
-) -> Iterator[Callable[[str], None]]:
-    """A progress bar while pages load: yields `advance(url)`. Silent off a TTY or when quiet."""
+def progress(console: Console | None = None, quiet: bool = False) -> Iterator[ProgressShow]:
+    """A progress bar while the run works: yields `show(progress)` for the core's callback.
+
+    The total grows as a crawl discovers pages and consent scenarios are queued. Silent off
+    a TTY or when quiet.
+    """
     console = console or Console(stderr=True)
     if quiet or not console.is_terminal:
-        yield lambda url: None
+        yield lambda event: None
         return
     columns = (
         TextColumn("[progress.description]{task.description}"),
@@ -183,10 +190,10 @@ def progress(
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("loading pages", total=total)
+        task = bar.add_task("loading pages", total=None)
 
-        def advance(url: str) -> None:
-            shown = url if len(url) <= 50 else "…" + url[-49:]
-            bar.update(task, advance=1, description=shown)
+        def show(event: Any) -> None:
+            label = event.label if len(event.label) <= 50 else "…" + event.label[-49:]
+            bar.update(task, completed=event.done, total=event.total, description=label)
 
-        yield advance
+        yield show

@@ -1,60 +1,62 @@
 """The rules engine: YAML rules → findings. Pure over a Report; no browser, no network.
 
-One call for the commands:
+    from tagaudit.rules import load_rules, evaluate, apply
+    ruleset = load_rules(config.rule_options())   # reads rules/ and the user's files
+    findings = evaluate(report, ruleset)            # pure
+    apply(report, ruleset)                          # findings + ignores + rule descriptions
 
-    from tagaudit.rules import apply
-    apply(report, config)       # loads rules, evaluates, applies disable/severity/ignore,
-                                # sets report.findings, report.config["rules"], report.summary
+Pieces: `engine.py` (RuleSet, load_rules, evaluate, apply), `loader.py` (rule files),
+`rule.py` (Rule, Scope, matching), `kinds.py` (check kinds and shared hit helpers),
+`registry.py` (every kind, joined explicitly), `options.py` (what the user says about rules),
+`expectations.py` (`expect:` → rules), `why.py` ("why wasn't it tracked?") and the kinds:
+`checks_tags`, `checks_params`, `checks_pii`, `checks_pages`, `checks_links`,
+`checks_consent`, `checks_consent_mode`.
 
-Pieces, for tests and tools: `load_rules(config) -> RuleSet` (reads the built-in rules/,
-the config's `rules:` files and compiles its `expect:`), `evaluate(report, ruleset)` (pure),
-`read_rule_file(path)`.
+Adding a check kind:
 
-Adding a check kind (e.g. the links or consent package):
-
-    # src/tagaudit/consent/checks.py
-    from tagaudit.rules.kinds import check_kind
-
-    @check_kind("consent-before-action", required={"provider": str}, optional={"phase": str})
-    def before_action(rule, report):
-        "Nothing of `provider` fires before the visitor chose."   # first line = kind's doc
+    # src/tagaudit/rules/checks_pages.py
+    @KINDS.register("page-status", optional={"min_status": int})
+    def page_status(rule, report):
+        "Pages answer with a success status."    # first line = the kind's doc
         for page in rule.pages(report):          # pages in the rule's scope
             ...
-            yield rule.finding("ga4 hit before consent", page.url, page=page,
-                               location={"provider": "ga4"}, evidence={...})
+            yield rule.finding("HTTP 500", page.url, page=page, evidence={...})
 
-  1. register it with `@check_kind(name, required=..., optional=...)` (arg name → accepted
-     type(s); the loader rejects unknown/missing/mistyped args with file and line; pass
-     `validate=` for deeper checks);
-  2. put the module at `tagaudit/<package>/checks.py` and make sure its name is listed in
-     `tagaudit.rules.kinds.PLUGIN_MODULES` (links and consent already are);
-  3. ship rules using it as YAML under rules/ (each with id, title, category, severity, scope,
+  1. register it on its module's `KINDS` (arg name → accepted type(s); the loader rejects
+     unknown/missing/mistyped args with file and line; pass `validate=` for deeper checks);
+     a new checks module is added to registry.py;
+  2. ship rules using it as YAML under rules/ (each with id, title, category, severity, scope,
      check, args, help, description, examples) and cases under tests/rules/cases/<rule-id>.yaml.
 
-`rule.links(report)` gives the LinkResults in the rule's scope; `tagaudit.rules.kinds` has the
-shared helpers (`hit_matches`, `is_delivered`, `request_of`, `delivery_problem`) and
-`tagaudit.rules.why.explain_missing` says why an expected hit is missing.
+Names load lazily: importing `tagaudit.rules.options` (the config does) costs nothing more.
 """
 
 from __future__ import annotations
 
-from tagaudit.rules.engine import RuleSet, apply, evaluate, load_rules, sort_findings
-from tagaudit.rules.kinds import CHECK_KINDS, check_kind, load_plugin_kinds
-from tagaudit.rules.loader import builtin_rules_dir, read_rule_file
-from tagaudit.rules.rule import Rule, Scope, url_matches
+import importlib
+from typing import Any
 
-__all__ = [
-    "CHECK_KINDS",
-    "Rule",
-    "RuleSet",
-    "Scope",
-    "apply",
-    "builtin_rules_dir",
-    "check_kind",
-    "evaluate",
-    "load_plugin_kinds",
-    "load_rules",
-    "read_rule_file",
-    "sort_findings",
-    "url_matches",
-]
+_WHERE = {
+    "RuleSet": "engine",
+    "apply": "engine",
+    "evaluate": "engine",
+    "load_rules": "engine",
+    "sort_findings": "engine",
+    "CHECK_KINDS": "registry",
+    "Kinds": "kinds",
+    "builtin_rules_dir": "loader",
+    "read_rule_file": "loader",
+    "Rule": "rule",
+    "Scope": "rule",
+    "url_matches": "rule",
+    "Expectation": "options",
+    "Ignore": "options",
+    "RuleOptions": "options",
+}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'tagaudit.rules' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"tagaudit.rules.{_WHERE[name]}"), name)

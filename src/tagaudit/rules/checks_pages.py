@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from tagaudit.model import Finding, Report
-from tagaudit.rules.kinds import check_kind
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
+KINDS = Kinds()
 
-@check_kind("page-status", optional={"min_status": int})
+
+@KINDS.register("page-status", optional={"min_status": int})
 def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
     """The page loaded, with a status below min_status (400)."""
     min_status = rule.args.get("min_status", 400)
@@ -34,7 +36,7 @@ def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@check_kind("console-errors", optional={"ignore": list})
+@KINDS.register("console-errors", optional={"ignore": list})
 def console_errors(rule: Rule, report: Report) -> Iterator[Finding]:
     """The page logged no JavaScript errors (messages containing an `ignore` text are skipped)."""
     ignored = [str(text) for text in rule.args.get("ignore") or []]

@@ -16,14 +16,16 @@ from typing import Any
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.rules.currencies import is_currency
 from tagaudit.rules.kinds import (
+    Kinds,
     as_list,
-    check_kind,
     describe_tag,
     hit_location,
     hit_matches,
     is_delivered,
 )
 from tagaudit.rules.rule import Rule
+
+KINDS = Kinds()
 
 FORMATS = ("number", "integer", "currency", "nonempty")
 
@@ -97,7 +99,7 @@ def _validate_params_args(args: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
-@check_kind(
+@KINDS.register(
     "event-params",
     validate=_validate_params_args,
     required={"provider": str},
@@ -120,6 +122,8 @@ def event_params(rule: Rule, report: Report) -> Iterator[Finding]:
         # Identical hits with identical problems (a double-fired event) make one finding.
         groups: dict[tuple, list[int]] = defaultdict(list)
         for index, hit in enumerate(page.hits):
+            if not hit.left_page():
+                continue
             if hit_matches(hit, provider, account, events) and _applies(hit, rule.args):
                 problems = hit_problems(hit, rule.args)
                 if problems:
@@ -149,7 +153,7 @@ def _shown_params(hit: TagHit) -> dict[str, Any]:
     return {k: hit.params[k] for k in _SHOWN if k in (hit.params or {})}
 
 
-@check_kind(
+@KINDS.register(
     "duplicate-events",
     optional={"provider": str, "event": (str, list), "keys": list, "unkeyed": bool},
 )

@@ -19,8 +19,10 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.rules.kinds import check_kind, describe_tag, hit_location, request_of
+from tagaudit.rules.kinds import Kinds, describe_tag, hit_location, request_of
 from tagaudit.rules.rule import Rule
+
+KINDS = Kinds()
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.([A-Za-z]{2,24})")
 NOT_TLDS = frozenset(
@@ -159,7 +161,7 @@ def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
         yield prefix, value
 
 
-@check_kind("pii", optional={"types": list})
+@KINDS.register("pii", optional={"types": list})
 def pii(rule: Rule, report: Report) -> Iterator[Finding]:
     """No email addresses, phone numbers or names in any tracking hit."""
     wanted = set(rule.args.get("types") or ["email", "phone", "name"])
@@ -168,7 +170,7 @@ def pii(rule: Rule, report: Report) -> Iterator[Finding]:
         # Decoded params first, so a value is blamed on the hit (batched event) that carries
         # it; then the raw query and body, for what no provider decoded.
         for source in (_param_fields, _raw_fields):
-            for hit in page.hits:
+            for hit in (h for h in page.hits if h.left_page()):
                 for key, value in source(page, hit):
                     for match in detect(key, value):
                         mark = (hit.request_index, hit.url, match["type"], match["found"])

@@ -12,9 +12,9 @@ from collections.abc import Iterator
 
 from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.kinds import (
+    Kinds,
     as_list,
     base_account,
-    check_kind,
     describe_tag,
     hit_matches,
     is_delivered,
@@ -22,6 +22,8 @@ from tagaudit.rules.kinds import (
 )
 from tagaudit.rules.rule import Rule
 from tagaudit.rules.why import explain_missing
+
+KINDS = Kinds()
 
 _TAG_ARGS = {"account": str, "event": (str, list), "kind": str}
 _KINDS = {"hit": ("hit",), "library": ("library",), "config": ("config",), "any": None}
@@ -32,7 +34,7 @@ def _kinds(rule: Rule) -> tuple[str, ...] | None:
     return _KINDS.get(rule.args.get("kind", default), ("hit",))
 
 
-@check_kind(
+@KINDS.register(
     "tag-present",
     required={"provider": str},
     optional={**_TAG_ARGS, "min": int, "max": int},
@@ -72,13 +74,17 @@ def _missing(
     )
 
 
-@check_kind("tag-absent", required={"provider": str}, optional=_TAG_ARGS)
+@KINDS.register("tag-absent", required={"provider": str}, optional=_TAG_ARGS)
 def tag_absent(rule: Rule, report: Report) -> Iterator[Finding]:
     """The tag (provider, optional account and event) must not fire on these pages."""
     provider, account = rule.args["provider"], rule.args.get("account")
     events = as_list(rule.args.get("event"))
     for page in rule.pages(report):
-        fired = [h for h in page.hits if hit_matches(h, provider, account, events, _kinds(rule))]
+        fired = [
+            h
+            for h in page.hits
+            if hit_matches(h, provider, account, events, _kinds(rule)) and h.left_page()
+        ]
         if not fired:
             continue
         first = fired[0]
@@ -92,7 +98,7 @@ def tag_absent(rule: Rule, report: Report) -> Iterator[Finding]:
         )
 
 
-@check_kind(
+@KINDS.register(
     "tag-inferred",
     optional={"min_share": (int, float), "min_pages": int, "providers": list},
 )

@@ -1,8 +1,10 @@
-"""The engine: load the rule set, apply the user's selections, evaluate, suppress, summarise.
+"""The engine: a rule set from files and options, then pure evaluation of a Report.
 
-`load_rules(config)` reads files (built-in, `rules:` / `--rules`, `expect:`); `evaluate(report,
-rules)` is pure; `apply(report, config)` does all of it for the audit and links commands.
-Imports tagaudit.model, tagaudit.config, tagaudit.errors and tagaudit.rules.
+`load_rules(options)` reads the rule files (built-in, the user's) and compiles `expect:`,
+then applies the user's selections (disable, severity, args) — the only part that reads
+files. `evaluate(report, ruleset)` is pure: findings from a Report. `apply(report, ruleset)`
+puts them on the Report with the ignores applied and the rules described for reporters.
+Imports tagaudit.model, tagaudit.errors, tagaudit.yamlfile and tagaudit.rules.
 """
 
 from __future__ import annotations
@@ -12,21 +14,28 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tagaudit.config import Config, Ignore, Where
 from tagaudit.errors import ConfigError
 from tagaudit.model import SEVERITIES, Finding, Report
 from tagaudit.rules.expectations import compile_expectations
-from tagaudit.rules.kinds import load_plugin_kinds
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.loader import builtin_rule_files, check_args, read_rule_file
+from tagaudit.rules.options import Ignore, RuleOptions
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule, any_matches
+from tagaudit.yamlfile import Where
 
 
 @dataclass
 class RuleSet:
-    """The rules of one run, in load order; `disabled` keeps the ids turned off by config."""
+    """The rules of one run, in load order, with the check kinds they run and the ignores.
+
+    `disabled` keeps the ids turned off by the user's options.
+    """
 
     rules: list[Rule] = field(default_factory=list)
     disabled: list[str] = field(default_factory=list)
+    ignore: list[Ignore] = field(default_factory=list)
+    kinds: Kinds = field(default_factory=lambda: CHECK_KINDS)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
@@ -47,21 +56,23 @@ class RuleSet:
         self.rules.append(rule)
 
 
-def load_rules(config: Config | None = None, extra_files: list[Path] | None = None) -> RuleSet:
-    """Built-in rules, then the config's rule files and `extra_files`, then `expect:`."""
-    config = config or Config()
-    load_plugin_kinds()
-    ruleset = RuleSet()
-    for path in [*config.rule_files, *(extra_files or [])]:
+def load_rules(options: RuleOptions | None = None, kinds: Kinds | None = None) -> RuleSet:
+    """Built-in rules, then the user's rule files, then `expect:`; selections applied.
+
+    `kinds` replaces the built-in check kinds (`Kinds.joined(CHECK_KINDS, yours)` adds to
+    them): rule files may then use the kinds you registered.
+    """
+    options = options or RuleOptions()
+    ruleset = RuleSet(ignore=list(options.ignore), kinds=kinds or CHECK_KINDS)
+    for path in options.files:
         if not Path(path).is_file():
-            where = str(config.path) if config.path else None
-            raise ConfigError(f"rule file not found: {path}", path=where, field="rules")
-    for path in [*builtin_rule_files(), *config.rule_files, *(extra_files or [])]:
-        for rule in read_rule_file(Path(path)):
+            raise ConfigError(f"rule file not found: {path}", path=options.source, field="rules")
+    for path in [*builtin_rule_files(), *options.files]:
+        for rule in read_rule_file(Path(path), ruleset.kinds):
             ruleset.add(rule)
-    for rule in compile_expectations(config):
+    for rule in compile_expectations(options):
         ruleset.add(rule)
-    return configure(ruleset, config)
+    return configure(ruleset, options)
 
 
 def _selected(selector: str, rule: Rule) -> bool:
@@ -69,62 +80,58 @@ def _selected(selector: str, rule: Rule) -> bool:
     return selector in (rule.id, rule.category) or fnmatch.fnmatchcase(rule.id, selector)
 
 
-def configure(ruleset: RuleSet, config: Config) -> RuleSet:
+def configure(ruleset: RuleSet, options: RuleOptions) -> RuleSet:
     """Apply `disable:`, `severity:` and `args:` to the rules; unknown ones are config errors."""
     rules = []
-    args = _arg_overrides(ruleset, config)
-    for selector in [*config.disable, *config.severity]:
+    args = _arg_overrides(ruleset, options)
+    for selector in [*options.disable, *options.severity]:
         if not any(_selected(selector, r) for r in ruleset.rules):
             raise ConfigError(
                 f"{selector!r} matches no rule id or category (see `tagaudit rules`)",
-                path=str(config.path) if config.path else None,
-                field="disable" if selector in config.disable else "severity",
+                path=options.source,
+                field="disable" if selector in options.disable else "severity",
             )
     for rule in ruleset.rules:
         rule = replace(rule, args=args.get(rule.id, rule.args))
-        if any(_selected(s, rule) for s in config.disable):
+        if any(_selected(s, rule) for s in options.disable):
             rule.enabled = False
-        for selector, level in config.severity.items():
+        for selector, level in options.severity.items():
             if _selected(selector, rule) and level == "off":
                 rule.enabled = False
             elif _selected(selector, rule):
                 rule.severity = level
         rules.append(rule)
-    return RuleSet(rules, [r.id for r in rules if not r.enabled])
+    disabled = [r.id for r in rules if not r.enabled]
+    return RuleSet(rules, disabled, ruleset.ignore, ruleset.kinds)
 
 
-def _arg_overrides(ruleset: RuleSet, config: Config) -> dict[str, dict[str, Any]]:
+def _arg_overrides(ruleset: RuleSet, options: RuleOptions) -> dict[str, dict[str, Any]]:
     """`args:` of tagaudit.yaml, checked like a rule file's and merged over the rule's own."""
-    if not config.args:
+    if not options.args:
         return {}
     by_id = {rule.id: rule for rule in ruleset.rules}
-    kinds = load_plugin_kinds()
-    where = Where(config.path, config.raw.get("args") or config.args, "args")
+    where = Where(options.source, options.args, "args")
     merged = {}
-    for rule_id, overrides in config.args.items():
+    for rule_id, overrides in options.args.items():
         if rule_id not in by_id:
             where.fail(rule_id, f"{rule_id!r} is no rule id (see `tagaudit rules`)")
         rule = by_id[rule_id]
-        inner = Where(config.path, overrides, f"args.{rule_id}")
-        merged[rule_id] = check_args(inner, kinds[rule.check], base=rule.args)
+        inner = Where(options.source, overrides, f"args.{rule_id}")
+        merged[rule_id] = check_args(inner, ruleset.kinds[rule.check], base=rule.args)
     return merged
 
 
-def evaluate(
-    report: Report, rules: RuleSet | Config, errors: list[str] | None = None
-) -> list[Finding]:
-    """Every finding of the enabled rules on `report`, sorted; pure given a RuleSet.
+def evaluate(report: Report, ruleset: RuleSet, errors: list[str] | None = None) -> list[Finding]:
+    """Every finding of the enabled rules on `report`, sorted. Pure: reads no files.
 
-    Passing a Config instead loads its rule set first (which reads the rule files). A check
-    that crashes must not cost the whole report: with `errors` given, its failure is noted
-    there ("rule X (check Y) failed: ...") and the other rules still run; without, it raises.
+    A check that crashes must not cost the whole report: with `errors` given, its failure is
+    noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
+    raises.
     """
-    ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
-    kinds = load_plugin_kinds()
     findings: list[Finding] = []
     for rule in ruleset.enabled():
         try:
-            findings.extend(kinds[rule.check].func(rule, report))
+            findings.extend(ruleset.kinds[rule.check].func(rule, report))
         except Exception as problem:
             if errors is None:
                 raise
@@ -151,30 +158,19 @@ def suppress(findings: list[Finding], ignores: list[Ignore]) -> None:
             break
 
 
-def apply(
-    report: Report,
-    config: Config,
-    extra_files: list[Path] | None = None,
-    ruleset: RuleSet | None = None,
-) -> None:
-    """Load and evaluate the rules on `report`; set its findings, rule catalog and summary.
+def apply(report: Report, ruleset: RuleSet) -> None:
+    """Evaluate `ruleset` on `report`; set its findings, rule descriptions and summary.
 
-    Pass a `ruleset` loaded before a long crawl (`load_rules(config)`) so a typo in a rule
-    file fails in the first second, not after the crawl. Findings already on the report
-    (e.g. a crawler's record of an interrupted run) are kept unless a rule produced one with
-    the same fingerprint.
+    Findings already on the report (a run's own `page-error` records) are kept unless a rule
+    produced one with the same fingerprint.
     """
-    ruleset = ruleset or load_rules(config, extra_files)
     errors: list[str] = []
     findings = evaluate(report, ruleset, errors)
     produced = {f.fingerprint for f in findings}
     findings += [f for f in report.findings if f.fingerprint not in produced]
-    suppress(findings, config.ignore)
+    suppress(findings, ruleset.ignore)
     report.findings = sort_findings(findings)
-    report.config = dict(report.config or {})
-    report.config["rules"] = {r.id: r.summary() for r in ruleset.enabled()}
-    if ruleset.disabled:
-        report.config["disabled_rules"] = list(ruleset.disabled)
-    if errors:
-        report.config["rule_errors"] = errors
+    report.config.rules = {r.id: r.summary() for r in ruleset.enabled()}
+    report.config.disabled_rules = list(ruleset.disabled)
+    report.config.rule_errors = errors
     report.summarize()

@@ -4,26 +4,27 @@ Owns the translation: `{tag: ga4:G-ABC123, on: "**"}` → a `tag-present` rule
 (`missing-tag`, error); `absent: true` → `tag-absent` (`unexpected-tag`); `params: [...]` →
 an extra `event-params` rule that also checks `value` is a number and `currency` ISO 4217.
 Rule ids are the expectation's `id`, else `expect-<n>` (1-based, in file order).
-Imports tagaudit.config and tagaudit.rules.rule only.
+Imports tagaudit.rules.options and tagaudit.rules.rule only.
 """
 
 from __future__ import annotations
 
-from tagaudit.config import Config, Expectation
+from tagaudit.rules.options import Expectation, RuleOptions
 from tagaudit.rules.rule import Rule, Scope
 
 KNOWN_FORMATS = {"value": "number", "currency": "currency", "transaction_id": "nonempty"}
 
 
-def compile_expectations(config: Config) -> list[Rule]:
+def compile_expectations(options: RuleOptions) -> list[Rule]:
     rules: list[Rule] = []
-    for number, expectation in enumerate(config.expect, start=1):
-        rules.extend(_compile_one(expectation, expectation.id or f"expect-{number}", config))
+    for number, expectation in enumerate(options.expect, start=1):
+        rule_id = expectation.id or f"expect-{number}"
+        rules.extend(_compile_one(expectation, rule_id, options.source))
     return rules
 
 
-def _compile_one(exp: Expectation, rule_id: str, config: Config) -> list[Rule]:
-    source = f"{config.path}:{exp.line}" if config.path else "tagaudit.yaml"
+def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]:
+    source = f"{path}:{exp.line}" if path else "tagaudit.yaml"
     scope = Scope(pages=list(exp.on), exclude=list(exp.not_on))
     tag = " ".join(p for p in (exp.provider, exp.account, exp.event) if p)
     where = ", ".join(exp.on)

@@ -1,18 +1,15 @@
-"""The registry of check kinds, and the small hit-reading helpers every kind shares.
+"""Check kinds, and the small hit-reading helpers every kind shares.
 
-A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name with
-`@check_kind("name", required={...}, optional={...})`. The arg specs map an argument name to
-the type(s) it accepts; the rule loader checks every rule file against them (unknown, missing
-or mistyped args are ConfigErrors with file and line) so a kind can trust its `rule.args`.
-
-Kinds owned by other packages live in `tagaudit/<package>/checks.py` and are imported by
-`load_plugin_kinds()` (listed in PLUGIN_MODULES) before any rule file is read. Imports only
-tagaudit.model and tagaudit.rules.rule.
+A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name in a
+`Kinds` set with `@KINDS.register("name", required={...}, optional={...})`. The arg specs map
+an argument name to the type(s) it accepts; the rule loader checks every rule file against
+them (unknown, missing or mistyped args are ConfigErrors with file and line) so a kind can
+trust its `rule.args`. Each checks module owns its own `KINDS`; tagaudit.rules.registry joins
+them, by import, into the set the engine uses. Imports only tagaudit.model and rules.rule.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,14 +20,6 @@ from tagaudit.rules.rule import Rule
 CheckFunc = Callable[[Rule, Report], Iterable[Finding]]
 # Extra validation of a rule's args beyond types: returns (arg name, problem) pairs.
 ArgsValidator = Callable[[dict[str, Any]], list[tuple[str, str]]]
-
-BUILTIN_MODULES = (
-    "tagaudit.rules.checks_tags",
-    "tagaudit.rules.checks_params",
-    "tagaudit.rules.checks_pii",
-    "tagaudit.rules.checks_pages",
-)
-PLUGIN_MODULES = ("tagaudit.links.checks", "tagaudit.consent.checks")
 
 
 @dataclass
@@ -45,44 +34,37 @@ class CheckKind:
     validate: ArgsValidator | None = None
 
 
-CHECK_KINDS: dict[str, CheckKind] = {}
+class Kinds(dict[str, CheckKind]):
+    """Check kinds by name; `register` is the decorator that adds one."""
 
+    def register(
+        self,
+        name: str,
+        *,
+        required: dict[str, Any] | None = None,
+        optional: dict[str, Any] | None = None,
+        validate: ArgsValidator | None = None,
+    ) -> Callable[[CheckFunc], CheckFunc]:
+        """Add the decorated function as kind `name` (a name registered twice is a bug)."""
 
-def check_kind(
-    name: str,
-    *,
-    required: dict[str, Any] | None = None,
-    optional: dict[str, Any] | None = None,
-    validate: ArgsValidator | None = None,
-) -> Callable[[CheckFunc], CheckFunc]:
-    """Register a check kind under `name` (decorator). Re-registering a name replaces it."""
+        def add(func: CheckFunc) -> CheckFunc:
+            assert name not in self, f"check kind {name!r} registered twice"
+            lines = (func.__doc__ or "").strip().splitlines()
+            doc = lines[0] if lines else ""
+            self[name] = CheckKind(name, func, required or {}, optional or {}, doc, validate)
+            return func
 
-    def register(func: CheckFunc) -> CheckFunc:
-        lines = (func.__doc__ or "").strip().splitlines()
-        doc = lines[0] if lines else ""
-        CHECK_KINDS[name] = CheckKind(name, func, required or {}, optional or {}, doc, validate)
-        return func
+        return add
 
-    return register
-
-
-_loaded = False
-
-
-def load_plugin_kinds() -> dict[str, CheckKind]:
-    """Import the built-in kinds and those other packages ship; return the registry."""
-    global _loaded
-    if not _loaded:
-        for module in BUILTIN_MODULES:
-            importlib.import_module(module)
-        for module in PLUGIN_MODULES:
-            try:
-                importlib.import_module(module)
-            except ModuleNotFoundError as missing:
-                if missing.name != module:
-                    raise
-        _loaded = True
-    return CHECK_KINDS
+    @classmethod
+    def joined(cls, *parts: Kinds) -> Kinds:
+        """One set from several; a name in two of them is a bug."""
+        joined = cls()
+        for part in parts:
+            clash = set(joined) & set(part)
+            assert not clash, f"check kinds defined twice: {sorted(clash)}"
+            joined.update(part)
+        return joined
 
 
 def as_list(value: Any) -> list[Any]:
@@ -94,21 +76,12 @@ def as_list(value: Any) -> list[Any]:
 
 def request_of(page: PageVisit, hit: TagHit) -> Request | None:
     """The request a hit was decoded from, when the capture recorded it."""
-    index = hit.request_index
-    if index is None or not 0 <= index < len(page.requests):
-        return None
-    return page.requests[index]
+    return page.request_of(hit)
 
 
 def delivery_problem(request: Request | None) -> str | None:
     """Why a request did not reach its server: `csp`, a network error, `HTTP 404` … or None."""
-    if request is None or request.answered_locally:
-        return None
-    if request.status is not None and request.status >= 400:
-        return f"HTTP {request.status}"  # Chromium may also report net::ERR_ABORTED then
-    if request.failure:
-        return "csp" if request.failure.lower() == "csp" else request.failure
-    return None
+    return None if request is None else request.delivery_problem()
 
 
 def is_delivered(page: PageVisit, hit: TagHit) -> bool:

@@ -3,7 +3,7 @@
 Owns the rule file format and finding the built-in rule files in both layouts (repository
 checkout: `<repo>/rules`; installed wheel: `tagaudit/_builtin_rules`). A rule file is either
 a list of rules or a mapping with a `rules:` list; see rules/README.md for the fields.
-Imports tagaudit.model, tagaudit.config (line-aware YAML), tagaudit.errors, tagaudit.rules.
+Imports tagaudit.model, tagaudit.yamlfile (line-aware YAML), tagaudit.errors, tagaudit.rules.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from tagaudit.config import MarkedDict, Where, load_yaml
 from tagaudit.errors import ConfigError
 from tagaudit.model import CATEGORIES, SCENARIOS, SEVERITIES
-from tagaudit.rules.kinds import CheckKind, load_plugin_kinds
+from tagaudit.rules.kinds import CheckKind
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule, Scope, _compile
+from tagaudit.yamlfile import MarkedDict, Where, load_yaml
 
 RULE_KEYS = (
     "id",
@@ -48,8 +49,8 @@ def builtin_rule_files() -> list[Path]:
     return sorted(builtin_rules_dir().glob("*.yaml"))
 
 
-def read_rule_file(path: Path) -> list[Rule]:
-    """All rules of one file, validated against the registered check kinds."""
+def read_rule_file(path: Path, kinds: dict[str, CheckKind] = CHECK_KINDS) -> list[Rule]:
+    """All rules of one file, validated against the check kinds (all built-in ones)."""
     data = load_yaml(path)
     where = Where(path, data)
     if isinstance(data, dict):
@@ -59,7 +60,6 @@ def read_rule_file(path: Path) -> list[Rule]:
         data = where.data
     if not isinstance(data, list):
         where.fail(None, "must be a list of rules")
-    kinds = load_plugin_kinds()
     rules = []
     for index, item in enumerate(data):
         if not isinstance(item, MarkedDict):

@@ -18,7 +18,15 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from tagaudit.model import LINK_CATEGORIES, Finding, LinkResult, PageVisit, Report, fingerprint
+from tagaudit.model import (
+    LINK_CATEGORIES,
+    Finding,
+    LinkResult,
+    PageVisit,
+    Report,
+    RuleInfo,
+    fingerprint,
+)
 
 
 @lru_cache(maxsize=512)
@@ -143,13 +151,13 @@ class Rule:
             fingerprint=fingerprint(key, url, where, self.category in LINK_CATEGORIES),
         )
 
-    def summary(self) -> dict[str, Any]:
-        """What reporters need to describe the rule (stored in Report.config["rules"])."""
-        return {
-            "title": self.title,
-            "category": self.category,
-            "severity": self.severity,
-            "help": self.help,
-            "description": self.description,
-            "check": self.check,
-        }
+    def summary(self) -> RuleInfo:
+        """What reporters need to describe the rule (kept in Report.config.rules)."""
+        return RuleInfo(
+            title=self.title,
+            category=self.category,
+            severity=self.severity,
+            help=self.help,
+            description=self.description,
+            check=self.check,
+        )

@@ -5,6 +5,7 @@ Owns the order of the questions, most specific first:
   csp            the hit or its library was blocked by the page's Content Security Policy
   network        the request failed on the network (`net::ERR_…`)
   http-error     the request got an error status (4xx/5xx)
+(blocked and failed requests are decoded like any other, so these read the hits themselves)
   not-configured the library runs (other accounts or sibling tags fire) but not this account
   library-missing  the vendor's library was never requested
   consent        the library loaded but consent was pending or denied
@@ -22,28 +23,9 @@ from urllib.parse import urljoin
 from tagaudit.model import PageVisit, TagHit
 from tagaudit.rules.kinds import account_matches, delivery_problem, request_of
 
-# Hosts that serve a provider's library or collect its hits, to recognise failed requests and
-# CSP reports that no provider decoded (tag-anchors.md, endpoint table).
-PROVIDER_HOSTS: dict[str, tuple[str, ...]] = {
-    "ga4": ("gtag/js", "gtag.js", "google-analytics.com", "analytics.google.com"),
-    "gtm": ("googletagmanager.com/gtm",),
-    "google_ads": ("googleadservices.com", "googleads.g.doubleclick.net", "google.com/pagead"),
-    "floodlight": ("fls.doubleclick.net", "ad.doubleclick.net"),
-    "meta_pixel": ("connect.facebook.net", "fbevents.js", "facebook.com/tr"),
-    "tiktok": ("analytics.tiktok.com",),
-    "linkedin": ("snap.licdn.com", "px.ads.linkedin.com", "insight.min.js"),
-    "microsoft_uet": ("bat.bing.com", "bat.js"),
-    "pinterest": ("s.pinimg.com/ct", "ct.pinterest.com"),
-    "x_ads": ("static.ads-twitter.com", "analytics.twitter.com", "t.co/i/adsct"),
-    "snapchat": ("sc-static.net", "tr.snapchat.com"),
-    "reddit": ("redditstatic.com", "alb.reddit.com"),
-    "hotjar": ("static.hotjar.com",),
-    "clarity": ("clarity.ms",),
-}
 # Tags that share one library: gtag.js runs GA4, Google Ads and Floodlight, each switched on
 # by its own gtag('config', id).
 SHARED_LIBRARY = {"ga4": "gtag", "google_ads": "gtag", "floodlight": "gtag"}
-_DENIED = ("denied", "pending", "rejected", "reject", "unknown", "none")
 _DENIED_GCS = ("G100", "G110", "G101")
 
 
@@ -62,8 +44,15 @@ def explain_missing(
     """Why the capture of `page` shows no delivered `provider`/`account`/`event` hit."""
     if page.error:
         return Explanation("page-error", f"the page did not load ({page.error})")
-    own = [h for h in page.hits if h.provider == provider and account_matches(account, h.account)]
-    checks = (_undelivered_hit, _failed_request, _not_configured, _library_state, _after_load)
+    # A blocked request may not show its account (a CSP report carries the URL, not the
+    # body): a blocked hit of the provider with no account is a candidate too.
+    own = [
+        h
+        for h in page.hits
+        if h.provider == provider
+        and (account_matches(account, h.account) or (h.account is None and h.blocked))
+    ]
+    checks = (_undelivered_hit, _not_configured, _library_state, _after_load)
     for check in checks:
         found = check(page, provider, own, event, account)
         if found is not None:
@@ -80,7 +69,8 @@ def _undelivered_hit(
         request = request_of(page, hit)
         problem = delivery_problem(request)
         if problem is not None and request is not None:
-            return _blocked(problem, request.url, f"the {hit.event or provider} hit")
+            what = f"the {hit.event or provider} hit"
+            return _blocked(problem, request.url, what, _directive(page, request.url))
     return None
 
 
@@ -95,16 +85,6 @@ def _blocked(problem: str, url: str, what: str, directive: str | None = None) ->
     if problem.startswith("HTTP "):
         return Explanation("http-error", f"{what} got {problem} from {url}", evidence)
     return Explanation("network", f"{what} failed on the network ({problem}): {url}", evidence)
-
-
-def _what(provider: str, url: str) -> str:
-    """`the meta_pixel library` for a script URL, else `the meta_pixel hit`."""
-    path = url.split("?", 1)[0].split("#", 1)[0]
-    return (
-        f"the {provider} library"
-        if path.endswith(".js") or "/gtag/js" in path
-        else (f"the {provider} hit")
-    )
 
 
 def _not_configured(
@@ -146,7 +126,8 @@ def _library_state(
         request = request_of(page, hit)
         problem = delivery_problem(request)
         if problem and request is not None:
-            return _blocked(problem, request.url, f"the {provider} library")
+            what = f"the {provider} library"
+            return _blocked(problem, request.url, what, _directive(page, request.url))
     text = (
         f"the {provider} library was never requested on this page: the tag is not installed "
         "here, or the tag manager that loads it did not fire"
@@ -168,31 +149,12 @@ def _script_errors(page: PageVisit) -> str:
     return f" (the page logged a JavaScript error: {first})"
 
 
-def _failed_request(
-    page: PageVisit, provider: str, own: list[TagHit], event: str | None, _account: str | None
-) -> Explanation | None:
-    """A failed request or CSP report for the provider's hosts that no provider decoded."""
-    hosts = PROVIDER_HOSTS.get(provider, ())
-    if not hosts:
-        return None
-    directives = {_blocked_url(v): v.get("directive") for v in page.csp_violations}
-    for request in page.requests:
-        problem = delivery_problem(request)
-        if problem and any(h in request.url for h in hosts):
-            directive = directives.get(request.url) if problem == "csp" else None
-            return _blocked(problem, request.url, _what(provider, request.url), directive)
+def _directive(page: PageVisit, url: str) -> str | None:
+    """The CSP directive that blocked `url`, from the page's violation reports."""
     for violation in page.csp_violations:
-        blocked = _blocked_url(violation)
-        if any(h in blocked for h in hosts):
-            return _blocked("csp", blocked, _what(provider, blocked), violation.get("directive"))
+        if violation.get("blocked_url") == url:
+            return violation.get("directive")
     return None
-
-
-def _blocked_url(violation: dict[str, Any]) -> str:
-    for key in ("blocked_url", "blockedURI", "blocked_uri"):
-        if violation.get(key):
-            return str(violation[key])
-    return ""
 
 
 def _after_load(
@@ -244,12 +206,9 @@ def _consent_state(page: PageVisit, own: list[TagHit]) -> str | None:
     """`denied` / `pending` when the capture says consent held the tag back, else None."""
     if page.scenario == "reject":
         return "rejected in this scenario"
-    if page.scenario == "none" and page.consent.get("popup"):
-        cmp = page.consent.get("cmp")
+    if page.scenario == "none" and page.consent.popup:
+        cmp = page.consent.cmp
         return f"pending: the {cmp + ' ' if cmp else ''}consent banner showed and nobody chose"
-    state = page.consent.get("state") or page.consent.get("status")
-    if isinstance(state, str) and state.lower() in _DENIED:
-        return state.lower()
     for hit in own:
         raw = (hit.consent.get("gcs") or {}).get("raw") if isinstance(hit.consent, dict) else None
         if raw in _DENIED_GCS:

@@ -1,8 +1,9 @@
-"""The `consent` check kinds, registered with the rules engine (rules/consent.yaml uses them).
+"""The `consent` check kinds (rules/consent.yaml uses them).
 
 Each kind reads the scenario visits (`PageVisit.scenario`, phases, `PageVisit.consent`) of a
 finished Report and yields Findings through `rule.finding`; the phase/tag vocabulary lives
-in classify.py, the Consent Mode ones in checks_mode.py. Pure: no browser, no I/O.
+in tagaudit.consent.classify, the Consent Mode kinds in checks_consent_mode.py. Pure: no
+browser, no I/O.
 Regulatory basis (signals for review, not legal verdicts): ePrivacy Art. 5(3), EDPB
 Guidelines 2/2023, EDPB cookie banner taskforce (Jan 2023), CNIL 2020-091/092.
 """
@@ -19,21 +20,22 @@ from tagaudit.consent.classify import (
     group_by_tag,
     identifier_cookies,
     is_denied_ping,
-    is_scenario_visit,
     tag_label,
     tracking_hits,
     visits_by_url,
 )
 from tagaudit.model import Finding, PageVisit, Report
-from tagaudit.rules.kinds import check_kind
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
+KINDS = Kinds()
 
-def _scoped(rule: Rule, report: Report) -> dict[str, dict[str, PageVisit]]:
+
+def scoped_visits(rule: Rule, report: Report) -> dict[str, dict[str, PageVisit]]:
     """Scenario visits in the rule's scope, per URL."""
     allowed = {id(p) for p in rule.pages(report)}
     grouped: dict[str, dict[str, PageVisit]] = {}
-    for url, visits in visits_by_url(report).items():
+    for url, visits in visits_by_url(report.pages).items():
         kept = {s: v for s, v in visits.items() if id(v) in allowed}
         if kept:
             grouped[url] = kept
@@ -60,27 +62,27 @@ def _hit_findings(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iter
 
 def _before_choice(rule: Rule, report: Report) -> Iterator[tuple[PageVisit, tuple, str]]:
     """(page, phases, words) of each page's first look, before any choice."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = first_look(visits)
         yield page, before_choice_phases(page), "before any choice"
 
 
 def _after_reject(rule: Rule, report: Report) -> Iterator[tuple[PageVisit, tuple, str]]:
     """(page, phases, words) of each "reject all" visit that found a banner to reject."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = visits.get("reject")
-        if page is not None and page.consent.get("popup"):
+        if page is not None and page.consent.popup:
             yield page, AFTER_ACTION, 'after "reject all"'
 
 
-@check_kind("consent-hits-before-choice")
+@KINDS.register("consent-hits-before-choice")
 def hits_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent before the visitor made a choice (cookieless pings excepted)."""
     for page, phases, what in _before_choice(rule, report):
         yield from _hit_findings(rule, page, phases, what)
 
 
-@check_kind("consent-hits-after-reject")
+@KINDS.register("consent-hits-after-reject")
 def hits_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent after "reject all" (cookieless pings excepted)."""
     for page, phases, what in _after_reject(rule, report):
@@ -102,24 +104,24 @@ def _cookie_finding(rule: Rule, page: PageVisit, phases: tuple, what: str) -> It
         )
 
 
-@check_kind("consent-cookies-before-choice")
+@KINDS.register("consent-cookies-before-choice")
 def cookies_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No identifier cookie (_ga, _gcl_au, _fbp …) is set before the visitor chose."""
     for page, phases, what in _before_choice(rule, report):
         yield from _cookie_finding(rule, page, phases, what)
 
 
-@check_kind("consent-cookies-after-reject")
+@KINDS.register("consent-cookies-after-reject")
 def cookies_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No new identifier cookie is set after "reject all" (or after the reload that follows)."""
     for page, phases, what in _after_reject(rule, report):
         yield from _cookie_finding(rule, page, phases, what)
 
 
-@check_kind("consent-denied-pings")
+@KINDS.register("consent-denied-pings")
 def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
     """Consent Mode cookieless pings (gcs=G100) sent before a choice or after reject."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         looks = [(first_look(visits), None)]
         if "reject" in visits:
             looks.append((visits["reject"], AFTER_ACTION))
@@ -142,12 +144,12 @@ def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
                 )
 
 
-@check_kind("consent-banner-missing")
+@KINDS.register("consent-banner-missing")
 def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
     """Trackers fire (or identifier cookies are set) on a page where no consent banner showed."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = first_look(visits)
-        if page.consent.get("popup") or page.error:
+        if page.consent.popup or page.error:
             continue
         phases = before_choice_phases(page)
         tags = sorted(
@@ -168,87 +170,87 @@ def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
                 evidence={
                     "tags": tags,
                     "cookies": cookies,
-                    "cmp": page.consent.get("cmp"),
-                    "engine": page.consent.get("method"),
+                    "cmp": page.consent.cmp,
+                    "engine": page.consent.method,
                 },
             )
 
 
-@check_kind("consent-first-layer-reject")
+@KINDS.register("consent-first-layer-reject")
 def first_layer_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """The banner offers "reject" on its first layer, next to "accept"."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = first_look(visits)
-        layer = page.consent.get("first_layer") or {}
-        if page.consent.get("popup") and layer and not layer.get("reject"):
+        layer = page.consent.first_layer
+        if page.consent.popup and layer and not layer.get("reject"):
             yield rule.finding(
-                f"the {page.consent.get('cmp') or 'consent'} banner has no reject button on its "
+                f"the {page.consent.cmp or 'consent'} banner has no reject button on its "
                 "first layer",
                 page.url,
                 page=page,
-                location={"provider": page.consent.get("cmp")},
+                location={"provider": page.consent.cmp},
                 evidence={"buttons": layer.get("buttons", []), "accept": layer.get("accept")},
                 confidence="medium" if layer.get("heuristic") else "high",
             )
 
 
-@check_kind("consent-reject-clicks")
+@KINDS.register("consent-reject-clicks")
 def reject_clicks(rule: Rule, report: Report) -> Iterator[Finding]:
     """Rejecting takes no more clicks than accepting."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         accept, reject = visits.get("accept"), visits.get("reject")
         if not (accept and reject and acted(accept) and acted(reject)):
             continue
-        yes, no = accept.consent.get("clicks"), reject.consent.get("clicks")
+        yes, no = accept.consent.clicks, reject.consent.clicks
         if isinstance(yes, int) and isinstance(no, int) and no > yes:
             yield rule.finding(
                 f"rejecting took {no} clicks, accepting {yes}",
                 reject.url,
                 page=reject,
-                location={"provider": reject.consent.get("cmp")},
+                location={"provider": reject.consent.cmp},
                 evidence={
                     "accept_clicks": yes,
                     "reject_clicks": no,
-                    "method": reject.consent.get("method"),
-                    "reject_via": (reject.consent.get("action") or {}).get("via"),
+                    "method": reject.consent.method,
+                    "reject_via": reject.consent.action.get("via"),
                 },
             )
 
 
-@check_kind("consent-not-persisted")
+@KINDS.register("consent-not-persisted")
 def not_persisted(rule: Rule, report: Report) -> Iterator[Finding]:
     """The choice survives a reload: no banner again, and the read-back still agrees."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         for scenario in ("accept", "reject"):
             page = visits.get(scenario)
-            if page is None or not acted(page) or page.consent.get("persisted") is not False:
+            if page is None or not acted(page) or page.consent.persisted is not False:
                 continue
-            again = page.consent.get("banner_after_reload")
+            again = page.consent.banner_after_reload
             why = "the banner showed again" if again else "the read-back disagreed"
             yield rule.finding(
                 f'the "{scenario}" choice was not kept after a reload: {why}',
                 page.url,
                 page=page,
-                location={"provider": page.consent.get("cmp")},
+                location={"provider": page.consent.cmp},
                 evidence={"banner_after_reload": again, "readback": _sources(page, "after-reload")},
             )
 
 
 def _sources(page: PageVisit, phase: str) -> dict:
-    state = (page.consent.get("readback") or {}).get(phase) or {}
+    state = page.consent.readback.get(phase) or {}
     return {"cmp": state.get("cmp"), "tcf": (state.get("tcf") or {}).get("decision")}
 
 
-@check_kind("consent-unverified")
+@KINDS.register("consent-unverified")
 def unverified(rule: Rule, report: Report) -> Iterator[Finding]:
     """After accepting or rejecting, the state read back from the page agrees with the action."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         for scenario in ("accept", "reject"):
             page = visits.get(scenario)
-            if page is None or page.error or page.consent.get("verified", True):
+            if page is None or page.error or page.consent.verified is not False:
                 continue
-            verdict = page.consent.get("verification") or {}
-            action = page.consent.get("action") or {}
+            verdict = page.consent.verification
+            action = page.consent.action
             if action.get("error"):
                 why = action["error"]
             elif verdict.get("disagrees"):
@@ -259,19 +261,10 @@ def unverified(rule: Rule, report: Report) -> Iterator[Finding]:
                 f'"{scenario}" could not be verified: {why}',
                 page.url,
                 page=page,
-                location={"provider": page.consent.get("cmp")},
+                location={"provider": page.consent.cmp},
                 evidence={
                     "sources": verdict.get("sources"),
                     "action": action.get("result"),
-                    "method": page.consent.get("method"),
+                    "method": page.consent.method,
                 },
             )
-
-
-def scenario_pages(report: Report) -> list[PageVisit]:
-    """Every scenario visit of the report (for callers outside the rules engine)."""
-    return [p for p in report.pages if is_scenario_visit(p)]
-
-
-# Consent Mode and consent-blocked kinds register themselves on import.
-from tagaudit.consent import checks_mode  # noqa: E402, F401

@@ -1,9 +1,9 @@
-"""The link checker's check kinds, registered with the rules engine (tagaudit.rules).
+"""The link checker's check kinds (rules/links.yaml uses them).
 
 Each kind wraps one pure function of links.assess / links.hygiene: for every link in the
 rule's scope it calls the function with the rule's args and `Rule.finding` as the maker, so
-id, category, severity and help come from the rule file (rules/links.yaml). Imported by
-`tagaudit.rules.kinds.load_plugin_kinds()`. Imports the model, tagaudit.rules and links.
+id, category, severity and help come from the rule file. Imports the model, tagaudit.rules
+and the pure modules of links (assess, hygiene), never its HTTP side.
 """
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from typing import Any
 from tagaudit.links.assess import LINK_CHECKS, LinkCheck, Make
 from tagaudit.links.hygiene import UTM_CHECKS, case_variants
 from tagaudit.model import Finding, LinkResult, Report
-from tagaudit.rules.kinds import check_kind
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
+
+KINDS = Kinds()
 
 # Optional args per kind (the rule loader validates rule files against these).
 ARGS: dict[str, dict[str, Any]] = {
@@ -38,20 +40,28 @@ def maker(rule: Rule, link: LinkResult) -> Make:
     return make
 
 
+def _no_negative(args: dict[str, Any]) -> list[tuple[str, str]]:
+    value = args.get("max_hops")
+    return [("max_hops", "must be 0 or more")] if isinstance(value, int) and value < 0 else []
+
+
+VALIDATORS = {"redirect-chain": _no_negative}
+
+
 def _register(name: str, func: LinkCheck) -> None:
     def run(rule: Rule, report: Report) -> Iterator[Finding]:
         for link in rule.links(report):
             yield from func(link, rule.args, maker(rule, link))
 
     run.__doc__ = func.__doc__
-    check_kind(name, optional=ARGS.get(name, {}))(run)
+    KINDS.register(name, optional=ARGS.get(name, {}), validate=VALIDATORS.get(name))(run)
 
 
 for _name, _func in {**LINK_CHECKS, **UTM_CHECKS}.items():
     _register(_name, _func)
 
 
-@check_kind("utm-case")
+@KINDS.register("utm-case")
 def utm_case(rule: Rule, report: Report) -> Iterator[Finding]:
     """utm_* values that differ only by case across one campaign's links."""
     yield from case_variants(rule.links(report), lambda link: maker(rule, link))

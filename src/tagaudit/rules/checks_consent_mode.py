@@ -5,7 +5,7 @@ a `default` must come before the first Google hit, the v2 types `ad_user_data` a
 `ad_personalization` must be set, and the state on hits (gcs/gcd) must follow the visitor's
 choice. Consent-blocked: a tag that fires after "accept all" on one page but not on another,
 or never after acceptance although expected — its conversions will not be tracked.
-Pure over the Report; registered by importing tagaudit.consent.checks.
+Pure over the Report; joined into the engine by tagaudit.rules.registry.
 """
 
 from __future__ import annotations
@@ -13,10 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tagaudit.consent.checks import _scoped
 from tagaudit.consent.classify import (
     AFTER_ACTION,
-    GOOGLE_PROVIDERS,
     acted,
     first_look,
     gcd_letter,
@@ -27,9 +25,12 @@ from tagaudit.consent.classify import (
     tracking_hits,
     uses_consent_mode,
 )
-from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.rules.kinds import check_kind
+from tagaudit.model import GOOGLE_PROVIDERS, Finding, PageVisit, Report, TagHit
+from tagaudit.rules.checks_consent import scoped_visits
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
+
+KINDS = Kinds()
 
 V2_TYPES = ("ad_user_data", "ad_personalization")
 # gcd letters whose *update* was denied / granted (consent.md §4.3 letter table).
@@ -37,24 +38,26 @@ UPDATE_DENIED = ("m", "q", "u")
 
 
 def _google_hits(page: PageVisit, phases: tuple[str | None, ...] | None = None) -> list[TagHit]:
-    hits = [h for h in page.hits if h.kind == "hit" and h.provider in GOOGLE_PROVIDERS]
+    hits = [
+        h for h in page.hits if h.kind == "hit" and h.provider in GOOGLE_PROVIDERS and h.left_page()
+    ]
     return [h for h in hits if phases is None or h.phase in phases]
 
 
 def _commands(page: PageVisit) -> list[dict[str, Any]]:
-    return list(((page.consent.get("consent_mode") or {}).get("commands")) or [])
+    return list((page.consent.consent_mode.get("commands")) or [])
 
 
-@check_kind("consent-mode-default")
+@KINDS.register("consent-mode-default")
 def mode_default(rule: Rule, report: Report) -> Iterator[Finding]:
     """A Consent Mode default is in effect before the first Google hit is sent."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = first_look(visits)
         first_doc = [h for h in _google_hits(page) if h.phase in ("before-action", None)]
         if not first_doc:
             continue
         first = first_doc[0]
-        hit_at = (page.consent.get("consent_mode") or {}).get("first_google_hit_at")
+        hit_at = page.consent.consent_mode.get("first_google_hit_at")
         defaults = [
             c
             for c in _commands(page)
@@ -77,10 +80,10 @@ def mode_default(rule: Rule, report: Report) -> Iterator[Finding]:
         )
 
 
-@check_kind("consent-mode-v2")
+@KINDS.register("consent-mode-v2")
 def mode_v2(rule: Rule, report: Report) -> Iterator[Finding]:
     """Consent Mode sets the v2 types ad_user_data and ad_personalization, not only storage."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         page = first_look(visits)
         hits = [h for h in _google_hits(page) if uses_consent_mode(h)]
         defaults = [c for c in _commands(page) if c.get("command") == "default"]
@@ -124,10 +127,10 @@ def _contradicts(scenario: str, hit: TagHit) -> bool:
     return any(letter in UPDATE_DENIED for letter in letters)
 
 
-@check_kind("consent-mode-mismatch")
+@KINDS.register("consent-mode-mismatch")
 def mode_mismatch(rule: Rule, report: Report) -> Iterator[Finding]:
     """The consent state on Google hits (gcs/gcd) follows the visitor's accept/reject choice."""
-    for visits in _scoped(rule, report).values():
+    for visits in scoped_visits(rule, report).values():
         for scenario in ("accept", "reject"):
             page = visits.get(scenario)
             if page is None or not acted(page):
@@ -161,14 +164,14 @@ def _origin(page: PageVisit) -> str:
 
 def _same_site(a: PageVisit, b: PageVisit) -> bool:
     """Pages compared for blocked tags: same origin and same CMP (one site, one set-up)."""
-    return _origin(a) == _origin(b) and a.consent.get("cmp") == b.consent.get("cmp")
+    return _origin(a) == _origin(b) and a.consent.cmp == b.consent.cmp
 
 
 def _expected(rule: Rule) -> list[tuple[str, str | None]]:
     return [(str(e.get("provider")), e.get("account")) for e in rule.args.get("expected") or []]
 
 
-@check_kind(
+@KINDS.register(
     "consent-blocked-tags",
     optional={"expected": list, "across_pages": bool},
 )
@@ -176,7 +179,7 @@ def blocked_tags(rule: Rule, report: Report) -> Iterator[Finding]:
     """After "accept all", every expected tag fires (else its conversions are never tracked)."""
     accepted = {
         url: v["accept"]
-        for url, v in _scoped(rule, report).items()
+        for url, v in scoped_visits(rule, report).items()
         if "accept" in v and acted(v["accept"])
     }
     fired = {url: _fired_after_accept(page) for url, page in accepted.items()}
@@ -207,5 +210,5 @@ def _blocked(
         page.url,
         page=page,
         location={"provider": key[0], "account": key[1]},
-        evidence={"fires_on": where[:5], "cmp": page.consent.get("cmp")},
+        evidence={"fires_on": where[:5], "cmp": page.consent.cmp},
     )

@@ -1,0 +1,229 @@
+"""The page engine: open a page in a context, record, load, settle, snapshot, leave, decode.
+
+Every caller that loads a page goes through a `Tab`: plain visits (browser/visitor.py),
+consent scenarios (tagaudit.consent.scenarios), link landings (browser/link_navigator.py)
+and journey steps. So they share one way of loading (bounded `goto`, errors as values), of
+waiting for late beacons (`Recorder.settle`), of leaving (page-hide beacons recorded, not
+leaked: browser/leaving.py) and of decoding (the run's catalog, the user's providers
+included), and one `PageSettings` reaches all of them.
+
+    engine = PageEngine(session, PageSettings(quiet_ms=500))
+    tab = await engine.open_tab()
+    loaded = await tab.load("https://shop.example/")
+    await tab.settle()
+    visit = await tab.snapshot()
+    await tab.leave(visit)
+    tab.decode(visit)          # visit.hits, with CSP-blocked and failed hits marked
+    await tab.close()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import Error as PlaywrightError
+
+from tagaudit.browser.capture import Recorder
+from tagaudit.browser.leaving import simulate_leave
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import PageSettings
+from tagaudit.model import Hop, PageVisit
+from tagaudit.providers import decode_requests
+
+Prepare = Callable[[BrowserContext], Awaitable[None]]
+
+
+@dataclass
+class Loaded:
+    """How a load went: the browser's reason when it failed, else the main response."""
+
+    error: str | None = None
+    response: Response | None = None
+    began: float = 0.0
+    loaded: float = 0.0
+
+    @property
+    def status(self) -> int | None:
+        return self.response.status if self.response is not None else None
+
+
+class PageEngine:
+    """Opens recording tabs in the run's one browser, all with the same settings and catalog."""
+
+    def __init__(self, session: BrowserSession, settings: PageSettings | None = None) -> None:
+        self.session = session
+        self.settings = settings or PageSettings()
+
+    async def open_tab(
+        self, context: BrowserContext | None = None, prepare: Prepare | None = None
+    ) -> Tab:
+        """A page in `context` (a fresh one, closed with the tab, when None), recording.
+
+        `prepare(context)` runs before the page opens (init scripts, bindings: a consent
+        engine, the read-back probe).
+        """
+        owns = context is None
+        context = context or await self.session.new_context()
+        try:
+            if prepare is not None:
+                await prepare(context)
+            page = await context.new_page()
+        except BaseException:
+            if owns:
+                await quietly(context.close())
+            raise
+        return await Tab(self, context, page, owns_context=owns).start()
+
+
+class Tab:
+    """One page of one context, recording everything it does (see the module docstring)."""
+
+    def __init__(
+        self, engine: PageEngine, context: BrowserContext, page: Page, owns_context: bool
+    ) -> None:
+        self.engine, self.context, self.page = engine, context, page
+        self.settings = engine.settings
+        self.owns_context = owns_context
+        self.recorder = Recorder(context, page)
+
+    async def start(self) -> Tab:
+        await self.recorder.start()
+        return self
+
+    @property
+    def phase(self) -> str | None:
+        return self.recorder.phase
+
+    @phase.setter
+    def phase(self, value: str | None) -> None:
+        self.recorder.phase = value
+
+    async def load(self, url: str, timeout: float | None = None) -> Loaded:
+        """Navigate to `url` and wait for `load`, within the page timeout; never raises."""
+        go = lambda ms: self.page.goto(url, wait_until="load", timeout=ms)  # noqa: E731
+        return await self._navigate(go, timeout)
+
+    async def reload(self) -> Loaded:
+        """Reload the page (a consent choice must survive it), like `load`."""
+        return await self._navigate(lambda ms: self.page.reload(wait_until="load", timeout=ms))
+
+    async def _navigate(
+        self, go: Callable[[float], Awaitable[Response | None]], timeout: float | None = None
+    ) -> Loaded:
+        timeout = self.settings.page_timeout if timeout is None else timeout
+        loaded = Loaded(began=time.monotonic())
+        try:
+            # Playwright's own timeout, and ours a little later in case the driver hangs.
+            loaded.response = await asyncio.wait_for(go(timeout * 1000), timeout + 5)
+        except (PlaywrightError, asyncio.TimeoutError) as problem:
+            loaded.error = first_line(problem) or f"page did not load within {timeout:g} s"
+        loaded.loaded = time.monotonic()
+        return loaded
+
+    async def settle(
+        self, quiet_ms: int | None = None, max_wait_ms: int | None = None, catch_up: bool = True
+    ) -> None:
+        """Wait for late beacons: the settings' quiet period unless told otherwise."""
+        quiet = self.settings.quiet_ms if quiet_ms is None else quiet_ms
+        limit = self.settings.max_wait_ms if max_wait_ms is None else max_wait_ms
+        await self.recorder.settle(quiet, limit, catch_up=catch_up)
+
+    async def snapshot(self, patience: float = 3.0) -> PageVisit:
+        """Everything recorded so far, with cookies, dataLayer and CSP blocks read now."""
+        return await self.recorder.snapshot(self.page, patience=patience)
+
+    async def visit(self, url: str) -> PageVisit:
+        """Load `url`, settle and snapshot it: a PageVisit with status, hops and timings."""
+        loaded = await self.load(url)
+        if loaded.error is None:
+            await self.settle()
+        visit = await self.snapshot(patience=3.0 if loaded.error is None else 0.5)
+        visit.url, visit.final_url, visit.error = url, self.page.url, loaded.error
+        visit.status = loaded.status
+        visit.hops = await quietly(redirect_hops(loaded.response), [])
+        visit.timings = {
+            "load_ms": round((loaded.loaded - loaded.began) * 1000, 1),
+            "total_ms": round((time.monotonic() - loaded.began) * 1000, 1),
+        }
+        return visit
+
+    async def leave(self, visit: PageVisit) -> None:
+        """Play the visitor leaving while still recording, then go to about:blank.
+
+        Page-hide beacons (GA4's user_engagement, many unload pings) belong to this target
+        (browser/leaving.py). A short quiet period lets their requests show up, and `settle`
+        also waits until those in flight are answered: navigating away first would abort
+        them. Requests recorded meanwhile join `visit.requests`.
+        """
+        seen = len(self.recorder.requests)
+        if visit.error is None:
+            await simulate_leave(self.page)
+            self.recorder.touch()
+            settings = self.settings
+            await self.recorder.settle(
+                settings.leave_quiet_ms, settings.leave_max_wait_ms, catch_up=False
+            )
+        await quietly(self.page.goto("about:blank", timeout=5000))
+        visit.requests.extend(self.recorder.requests[seen:])
+
+    def decode(self, visit: PageVisit) -> PageVisit:
+        """Decode the visit's requests into hits with the run's catalog; returns the visit."""
+        visit.hits = decode_requests(visit.requests, self.engine.session.settings.catalog)
+        return visit
+
+    def stop_recording(self) -> None:
+        self.recorder.stop()
+
+    async def record_anew(self) -> None:
+        """Start a fresh recording on the same page (the next target of a reused tab)."""
+        self.recorder.stop()
+        self.recorder = await Recorder(self.context, self.page).start()
+
+    async def close(self) -> None:
+        """Stop recording and close the page (and its context, when the tab opened it)."""
+        self.recorder.stop()
+        await quietly(self.context.close() if self.owns_context else self.page.close())
+
+
+async def redirect_hops(response: Response | None) -> list[Hop]:
+    """The main document's HTTP redirect chain, first hop first, ending at the final URL."""
+    if response is None:
+        return []
+    chain = []
+    request = response.request.redirected_from
+    while request is not None:
+        chain.append(request)
+        request = request.redirected_from
+    hops = []
+    for earlier in reversed(chain):
+        hop_response = await earlier.response()
+        hops.append(
+            Hop(
+                url=earlier.url,
+                status=hop_response.status if hop_response else None,
+                location=(await hop_response.header_value("location")) if hop_response else None,
+            )
+        )
+    hops.append(Hop(url=response.url, status=response.status))
+    return hops
+
+
+def first_line(problem: BaseException) -> str:
+    """The browser's one-line reason, without Playwright's `Page.goto: ` style prefix."""
+    text = str(problem).strip()
+    line = text.splitlines()[0][:300] if text else ""
+    for prefix in ("Page.goto: ", "Page.reload: "):
+        line = line.removeprefix(prefix)
+    return line
+
+
+async def quietly(awaitable, fallback=None):  # type: ignore[no-untyped-def]
+    """Await and swallow browser errors: for best-effort clean-up and optional reads."""
+    try:
+        return await awaitable
+    except (PlaywrightError, asyncio.TimeoutError):
+        return fallback

@@ -1,0 +1,268 @@
+"""Consent scenarios: load a page with no interaction, after "accept all", after "reject all".
+
+Each scenario runs in its own fresh context of the run's browser (DESIGN.md, "Isolation"),
+on the page engine (tagaudit.browser.page), so it shares the run's timeouts, waits and
+catalog: load and observe (phase `before-action`), act on the banner or not (`after-action`),
+then reload in the same context to see whether the choice was kept (`after-reload`). Every
+request, hit and cookie carries its phase; `PageVisit.consent` holds what the engine saw and
+did, the state read back from the page at each phase, and whether that state agrees with the
+action (`verified`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import BrowserContext
+from playwright.async_api import Error as PlaywrightError
+
+from tagaudit.browser.page import PageEngine, Tab, first_line
+from tagaudit.consent.builtin import first_layer
+from tagaudit.consent.catalog import cmp_by_id
+from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
+from tagaudit.consent.readback import assess, install_probe, read_state
+from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, Cookie, PageVisit
+
+
+async def run_scenarios(
+    engine: PageEngine,
+    url: str,
+    scenarios: list[str] | None = None,
+    settings: ConsentSettings | None = None,
+) -> list[PageVisit]:
+    """One PageVisit per scenario for `url`, in the order none, accept, reject.
+
+    With `scenarios=None`, `none` runs first and `accept`/`reject` follow only when it found
+    a consent banner (the `--consent` default).
+    """
+    settings = settings or ConsentSettings()
+    if scenarios is None:
+        first = await run_scenario(engine, url, "none", settings)
+        visits = [first]
+        if first.consent.popup:
+            visits += await asyncio.gather(
+                *(run_scenario(engine, url, s, settings) for s in ("accept", "reject"))
+            )
+        return visits
+    found = await asyncio.gather(*(run_scenario(engine, url, s, settings) for s in scenarios))
+    order = {name: i for i, name in enumerate(SCENARIOS)}
+    return sorted(found, key=lambda v: order.get(v.scenario, 99))
+
+
+async def run_scenario(
+    engine: PageEngine, url: str, scenario: str, settings: ConsentSettings
+) -> PageVisit:
+    """Load `url` in a fresh context and play `scenario`; page problems become visit.error."""
+    consent_engine = make_engine(settings)
+
+    # No bypass_csp: a tag the page's CSP blocks must stay blocked in every scenario too.
+    # autoconsent's snippets and our read-back run through init scripts and CDP evaluation,
+    # which CSP does not restrict.
+    async def prepare(context: BrowserContext) -> None:
+        await install_probe(context)
+        await consent_engine.install(context)
+
+    try:
+        tab = await engine.open_tab(prepare=prepare)
+    except PlaywrightError as problem:
+        return _failed(url, scenario, problem)
+    try:
+        return await _play(ScenarioRun(url, scenario, settings, consent_engine, tab))
+    except PlaywrightError as problem:
+        return _failed(url, scenario, problem)
+    finally:
+        await tab.close()
+
+
+def _failed(url: str, scenario: str, problem: Exception) -> PageVisit:
+    reason = f"consent scenario failed: {first_line(problem) or 'error'}"
+    return PageVisit(url=url, scenario=scenario, error=reason)
+
+
+class ScenarioRun:
+    """The state of one scenario while it plays (a plain bag, to keep _play short)."""
+
+    def __init__(
+        self, url: str, scenario: str, settings: ConsentSettings, engine: ConsentEngine, tab: Tab
+    ) -> None:
+        self.url, self.scenario, self.settings = url, scenario, settings
+        self.engine, self.tab, self.page = engine, tab, tab.page
+        # Wall clock at the recorder's start: request timestamps are relative to it, page
+        # timestamps (Date.now()) are wall clock; both are compared in `timeline`.
+        self.wall0 = time.time() - (time.monotonic() - tab.recorder.started)
+        self.cookies: dict[tuple[str, str, str], Cookie] = {}
+        self.consent = ConsentRecord()
+        self.commands: list[dict[str, Any]] = []
+
+
+async def _play(run: ScenarioRun) -> PageVisit:
+    tab = run.tab
+    tab.phase = "before-action"
+    began = time.monotonic()
+    loaded = await tab.load(run.url)
+    if loaded.error:
+        visit = await tab.snapshot()
+        visit.url, visit.scenario, visit.error = run.url, run.scenario, loaded.error
+        return visit
+    await _settle_before_action(run)
+    detection = await run.engine.detect(run.page, run.settings.detect_timeout)
+    await _before_action(run, detection)
+    await _act(run, detection)
+    await _after_reload(run, detection)
+    visit = await tab.snapshot()
+    _keep_cookies(run, visit.cookies)
+    visit.url, visit.final_url, visit.status = run.url, run.page.url, loaded.status
+    visit.scenario = run.scenario
+    visit.cookies = list(run.cookies.values())
+    tab.decode(visit)
+    visit.timings = {"total_ms": round((time.monotonic() - began) * 1000, 1)}
+    visit.consent = _finish_consent(run, visit)
+    return visit
+
+
+async def _settle_before_action(run: ScenarioRun) -> None:
+    """The run's quiet period, but never shorter than Consent Mode's usual wait_for_update:
+    a ping it held back must leave before the click, or it would count as after the choice."""
+    quiet = max(run.tab.settings.quiet_ms, run.settings.min_quiet_ms)
+    await run.tab.settle(quiet_ms=quiet)
+
+
+async def _before_action(run: ScenarioRun, detection: Detection) -> None:
+    entry = cmp_by_id(detection.cmp) if detection.cmp else None
+    consent = run.consent
+    consent.cmp, consent.rule, consent.method = detection.cmp, detection.rule, run.engine.method
+    consent.popup, consent.banner_frame = detection.popup, detection.frame_url
+    if detection.popup:
+        consent.first_layer = await first_layer(run.page, entry)
+        consent.screenshots = {"before": await _screenshot(run, "before")}
+    snapshot = await run.tab.snapshot()
+    _keep_cookies(run, snapshot.cookies)
+    consent.readback = {"before-action": await read_state(run.page, entry)}
+
+
+async def _act(run: ScenarioRun, detection: Detection) -> None:
+    run.tab.phase = "after-action"
+    consent = run.consent
+    consent.action_at = round(time.time(), 3)
+    if run.scenario != "none":
+        outcome = await run.engine.act(run.page, run.scenario, detection)
+        consent.action = outcome.to_dict()
+        consent.clicks = outcome.clicks
+    await run.tab.settle()
+    waited = time.time() - consent.action_at
+    if waited * 1000 < run.settings.observe_ms:
+        await asyncio.sleep(run.settings.observe_ms / 1000 - waited)
+        await run.tab.settle()
+    entry = cmp_by_id(detection.cmp) if detection.cmp else None
+    if detection.popup:
+        consent.screenshots["after"] = await _screenshot(run, "after")
+    state = await read_state(run.page, entry)
+    consent.readback["after-action"] = state
+    run.commands = _phase_commands(state, consent.action_at)
+    snapshot = await run.tab.snapshot()
+    _keep_cookies(run, snapshot.cookies)
+
+
+async def _after_reload(run: ScenarioRun, detection: Detection) -> None:
+    run.tab.phase = "after-reload"
+    run.engine.new_document()
+    reloaded = await run.tab.reload()
+    if reloaded.error:
+        run.consent.reload_error = reloaded.error
+        return
+    await run.tab.settle()
+    shown = False
+    if detection.cmp:
+        shown = await run.engine.popup_visible(
+            run.page, detection.cmp, run.settings.reappear_timeout
+        )
+    entry = cmp_by_id(detection.cmp) if detection.cmp else None
+    state = await read_state(run.page, entry)
+    run.consent.readback["after-reload"] = state
+    run.consent.banner_after_reload = shown
+    for command in state["consent_mode"]["commands"]:
+        run.commands.append({**command, "phase": "after-reload"})
+
+
+def _phase_commands(state: dict[str, Any], action_at: float) -> list[dict[str, Any]]:
+    """Consent Mode commands of the first document, tagged before/after the action."""
+    tagged = []
+    for command in state["consent_mode"]["commands"]:
+        before = (command.get("ts") or 0) / 1000 < action_at
+        tagged.append({**command, "phase": "before-action" if before else "after-action"})
+    return tagged
+
+
+def _keep_cookies(run: ScenarioRun, cookies: list[Cookie]) -> None:
+    """Remember each cookie with the first phase it was seen in."""
+    for cookie in cookies:
+        run.cookies.setdefault((cookie.name, cookie.domain, cookie.path), cookie)
+
+
+def _finish_consent(run: ScenarioRun, visit: PageVisit) -> ConsentRecord:
+    consent = run.consent
+    after = consent.readback.get("after-action") or {}
+    verdict = assess(run.scenario, after)
+    consent.verified = verdict["verified"]
+    consent.verification = verdict
+    consent.persisted = _persisted(run.scenario, consent, consent.readback.get("after-reload"))
+    consent.consent_mode = {
+        "commands": run.commands,
+        "first_google_hit_at": _first_google_hit_at(run, visit),
+    }
+    consent.events = run.engine.events[-60:]
+    consent.engine = _engine_info(run.engine)
+    consent.timeline = {"wall0": round(run.wall0, 3), "action_at": consent.action_at}
+    return consent
+
+
+def _persisted(scenario: str, consent: ConsentRecord, reload_state: Any) -> bool | None:
+    """Was the choice kept after reload: no banner again, and no read-back source changed.
+
+    Compared with the state read right after the action (not with the action itself: a
+    wrong-but-kept choice is the unverified finding's business, not this one's).
+    """
+    if scenario == "none" or not consent.popup or reload_state is None:
+        return None
+    if consent.banner_after_reload:
+        return False
+    before = assess(scenario, consent.readback.get("after-action") or {})["sources"]
+    after = assess(scenario, reload_state)["sources"]
+    changed = [s for s, v in after.items() if v is not None and before.get(s) not in (None, v)]
+    return not changed
+
+
+def _first_google_hit_at(run: ScenarioRun, visit: PageVisit) -> float | None:
+    times = [
+        visit.requests[h.request_index].timestamp
+        for h in visit.hits
+        if h.provider in GOOGLE_PROVIDERS and h.kind == "hit" and h.request_index is not None
+    ]
+    return round(run.wall0 + min(times), 3) if times else None
+
+
+def _engine_info(engine: ConsentEngine) -> dict[str, Any]:
+    package = getattr(engine, "package", None)
+    return {"name": engine.method, "version": getattr(package, "version", None)}
+
+
+async def _screenshot(run: ScenarioRun, moment: str) -> str | None:
+    """The viewport as a JPEG: a data: URL for the HTML report, or a file path."""
+    target = run.settings.screenshots
+    if target == "none":
+        return None
+    try:
+        data = await run.page.screenshot(type="jpeg", quality=50, timeout=5000)
+    except PlaywrightError:
+        return None
+    if target == "base64":
+        return "data:image/jpeg;base64," + base64.b64encode(data).decode()
+    folder = Path(target)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{abs(hash(run.url)) % 10**8:08d}-{run.scenario}-{moment}.jpg"
+    (folder / name).write_bytes(data)
+    return str(folder / name)

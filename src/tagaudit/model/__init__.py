@@ -1,0 +1,79 @@
+"""The data model: the contract between capture, providers, links, rules and reporters.
+
+Plain dataclasses, JSON-safe through `to_dict()` / `Report.from_dict()`. Nothing here does
+I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
+
+    vocabulary.py  severities, categories, hit kinds, scenarios, phases, identifier cookies
+    capture.py     Request, TagHit, Cookie, Hop, PageVisit: what a page load captured
+    consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
+    links.py       ParamChange, LinkResult: what following a campaign link found
+    report.py      Finding, RuleInfo, RunInfo, Report
+    serial.py      to_dict / from_dict
+"""
+
+from __future__ import annotations
+
+from tagaudit.model.capture import Cookie, Hop, PageVisit, Request, TagHit
+from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
+from tagaudit.model.links import LinkResult, ParamChange
+from tagaudit.model.report import (
+    Finding,
+    Report,
+    RuleInfo,
+    RunInfo,
+    fails,
+    fingerprint,
+    normalise_url,
+    severity_rank,
+)
+from tagaudit.model.serial import from_dict, to_dict
+from tagaudit.model.vocabulary import (
+    CATEGORIES,
+    FAIL_ON_LEVELS,
+    GOOGLE_PROVIDERS,
+    HIT_KINDS,
+    IDENTIFIER_COOKIES,
+    LINK_CATEGORIES,
+    PHASES,
+    SCENARIOS,
+    SCHEMA_VERSION,
+    SEVERITIES,
+    Severity,
+    is_identifier_cookie,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "FAIL_ON_LEVELS",
+    "GOOGLE_PROVIDERS",
+    "HIT_KINDS",
+    "IDENTIFIER_COOKIES",
+    "LINK_CATEGORIES",
+    "PHASES",
+    "SCENARIOS",
+    "SCHEMA_VERSION",
+    "SEVERITIES",
+    "Banner",
+    "ConsentMatrix",
+    "ConsentRecord",
+    "Cookie",
+    "Finding",
+    "Hop",
+    "LinkResult",
+    "MatrixRow",
+    "PageVisit",
+    "ParamChange",
+    "Report",
+    "Request",
+    "RuleInfo",
+    "RunInfo",
+    "Severity",
+    "TagHit",
+    "fails",
+    "fingerprint",
+    "from_dict",
+    "is_identifier_cookie",
+    "normalise_url",
+    "severity_rank",
+    "to_dict",
+]

@@ -1,0 +1,155 @@
+"""What a page load captured: requests, the tag hits decoded from them, cookies, hops.
+
+Plain dataclasses, JSON-safe through tagaudit.model.serial. Imports only the model's own
+modules (see ../shared/DESIGN.md, "Data model").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tagaudit.model.consent import ConsentRecord
+
+# How the browser reports a request the page's Content Security Policy blocked (`csp` is
+# tagaudit's own mark for blocks read from securitypolicyviolation events).
+CSP_FAILURES = ("net::err_blocked_by_csp", "csp")
+
+
+@dataclass
+class Request:
+    """One outgoing request as the browser (or a HAR file, or a pasted URL) saw it.
+
+    `status` is the response status; `failure` the browser's error text when there was no
+    response (`net::ERR_...`, or `csp` when the page's Content Security Policy blocked it).
+    `answered_locally` is True when tagaudit answered a tracking hit itself instead of
+    delivering it.
+    """
+
+    url: str
+    method: str = "GET"
+    resource_type: str = "other"
+    post_data: str | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    frame_url: str | None = None
+    timestamp: float = 0.0
+    status: int | None = None
+    failure: str | None = None
+    redirected_from: str | None = None
+    initiator: str | None = None
+    answered_locally: bool = False
+    phase: str | None = None
+    # The body as sent: its size in bytes and sha256 (post_data is the decoded text, after
+    # undoing gzip/deflate/br or base64), and what was undone to read it.
+    body_size: int | None = None
+    body_sha256: str | None = None
+    body_encoding: str | None = None
+
+    def delivery_problem(self) -> str | None:
+        """Why it did not reach its server: `csp`, a network error, `HTTP 404` … or None.
+
+        A request tagaudit answered locally counts as delivered: it would have been.
+        """
+        if self.answered_locally:
+            return None
+        if self.status is not None and self.status >= 400:
+            return f"HTTP {self.status}"  # Chromium may also report net::ERR_ABORTED then
+        if self.failure:
+            return "csp" if self.failure.lower() in CSP_FAILURES else self.failure
+        return None
+
+
+@dataclass
+class TagHit:
+    """One logical tag event decoded from a request.
+
+    Example: `https://www.google-analytics.com/g/collect?v=2&tid=G-ABC123&en=page_view&...`
+    decodes to `TagHit(provider="ga4", kind="hit", account="G-ABC123", event="page_view",
+    params={...}, consent={...})`. One request may carry several hits (GA4 batches one event
+    per line of its POST body); `request_index` points into `PageVisit.requests`.
+
+    `params` holds every decoded parameter under its wire name (`dl`, `cid`, `ev`, `cd[x]` …),
+    and in addition the common meanings under shared names, so rules read them the same way
+    for every vendor: `value` (a number when it parses), `currency`, `transaction_id`,
+    `event_id` (Meta `eid`, TikTok `event_id` …: dedup keys), `items` (list of dicts),
+    `page_url` (the page the hit reports, e.g. GA4 `dl`). GA4 `ep.x` / `epn.x` also appear as
+    `x` (numbers for `epn.`). `consent` holds decoded consent signals: `gcs`, `gcd`, `npa`,
+    `dma`, `gdpr`, `gdpr_consent` …, each a dict with its `raw` value kept.
+    """
+
+    provider: str
+    kind: str = "hit"
+    account: str | None = None
+    event: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    consent: dict[str, Any] = field(default_factory=dict)
+    url: str = ""
+    method: str = "GET"
+    request_index: int | None = None
+    phase: str | None = None
+    # For `aux` hits: the index (in the same PageVisit.hits) of the hit this request follows.
+    follows: int | None = None
+    # Why its request did not reach the vendor, when it did not (Request.delivery_problem):
+    # `csp` means the page's Content Security Policy stopped it; it never left the page.
+    blocked: str | None = None
+
+    def left_page(self) -> bool:
+        """Was it sent at all? (A CSP-blocked hit never left; a failed one was attempted.)"""
+        return self.blocked != "csp"
+
+
+@dataclass
+class Cookie:
+    """A cookie present after the visit. Values are kept only for identifier cookies."""
+
+    name: str
+    domain: str
+    path: str = "/"
+    expires: float | None = None
+    http_only: bool = False
+    secure: bool = False
+    same_site: str | None = None
+    value: str | None = None
+    phase: str | None = None
+
+
+@dataclass
+class Hop:
+    """One step of a redirect chain: `via` is `http`, `meta` (refresh) or `js`."""
+
+    url: str
+    status: int | None = None
+    location: str | None = None
+    via: str = "http"
+    elapsed: float = 0.0
+    # Who answered (Server header or a CDN's signature: `nginx`, `cloudflare` …), so a
+    # finding about this hop can say where its redirect rule lives.
+    server: str | None = None
+
+
+@dataclass
+class PageVisit:
+    """Everything captured while one target page was loaded in one scenario."""
+
+    url: str
+    final_url: str | None = None
+    status: int | None = None
+    scenario: str = "none"
+    hops: list[Hop] = field(default_factory=list)
+    requests: list[Request] = field(default_factory=list)
+    hits: list[TagHit] = field(default_factory=list)
+    cookies: list[Cookie] = field(default_factory=list)
+    data_layer: list[Any] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    csp_violations: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    # Consent: the banner a plain visit saw, or everything a consent scenario saw and did.
+    consent: ConsentRecord = field(default_factory=ConsentRecord)
+    error: str | None = None
+
+    def request_of(self, hit: TagHit) -> Request | None:
+        """The request `hit` was decoded from, when the capture recorded it."""
+        index = hit.request_index
+        if index is None or not 0 <= index < len(self.requests):
+            return None
+        return self.requests[index]

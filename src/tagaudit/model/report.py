@@ -1,0 +1,160 @@
+"""A run's outcome: findings, what the run was and did, and the Report that holds it all.
+
+Plain dataclasses, JSON-safe through tagaudit.model.serial (`Report.to_dict`,
+`Report.from_dict`). Reporters read only this; the CLI picks the exit code from it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from tagaudit.model.capture import PageVisit
+from tagaudit.model.consent import ConsentMatrix
+from tagaudit.model.links import LinkResult
+from tagaudit.model.vocabulary import LINK_CATEGORIES, SCHEMA_VERSION, SEVERITIES
+
+
+@dataclass
+class RuleInfo:
+    """What reporters show of a rule that ran: its title, category, default fix, docs."""
+
+    title: str
+    category: str
+    severity: str
+    help: str = ""
+    description: str = ""
+    check: str = ""
+
+
+@dataclass
+class RunInfo:
+    """What the run was (`Report.config` in JSON): its targets and settings, the browser, the
+    rules applied, the consent matrix, and what went wrong with the run itself.
+
+    `notes` are lines for people about how the run went ("no Chromium found; links checked
+    over HTTP only"): the library never prints, the CLI shows them. `run_error` is set when
+    the run itself failed part-way (exit 3), with whatever finished still in the Report.
+    """
+
+    OMIT_EMPTY: ClassVar[bool] = True
+
+    command: str | None = None
+    targets: list[str] = field(default_factory=list)
+    base_url: str | None = None
+    concurrency: int | None = None
+    consent: list[str] | None = None
+    consent_engine: str | None = None
+    browser: str | bool | None = None
+    transport: str | None = None
+    links: int | None = None
+    input_problems: list[str] = field(default_factory=list)
+    demo: bool | None = None
+    rules: dict[str, RuleInfo] = field(default_factory=dict)
+    disabled_rules: list[str] = field(default_factory=list)
+    rule_errors: list[str] = field(default_factory=list)
+    consent_matrix: list[ConsentMatrix] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    run_error: str | None = None
+
+
+@dataclass
+class Finding:
+    """One problem a rule found, with enough evidence to act on it."""
+
+    rule_id: str
+    category: str
+    severity: str
+    message: str
+    url: str = ""
+    confidence: str = "high"
+    location: dict[str, Any] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+    help: str = ""
+    fingerprint: str = ""
+    suppressed: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.fingerprint:
+            keep_query = self.category in LINK_CATEGORIES
+            self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
+
+
+@dataclass
+class Report:
+    """A finished (or interrupted) run: what was visited, followed and found."""
+
+    tool_version: str = ""
+    started: str = ""
+    finished: str = ""
+    config: RunInfo = field(default_factory=RunInfo)
+    pages: list[PageVisit] = field(default_factory=list)
+    links: list[LinkResult] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+    interrupted: bool = False
+    schema: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        from tagaudit.model.serial import to_dict
+
+        return to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A Report read back from its JSON form (fields it does not know are ignored)."""
+        from tagaudit.model.serial import from_dict
+
+        return from_dict(cls, data)
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes).
+
+        Suppressed findings never count; `never` always gives 0.
+        """
+        return 1 if any(fails(f, fail_on) for f in self.findings) else 0
+
+    def counted_findings(self) -> list[Finding]:
+        """Findings that count for the exit code (not suppressed)."""
+        return [f for f in self.findings if not f.suppressed]
+
+    def summarize(self) -> dict[str, Any]:
+        """Recompute `summary` from pages, links and findings, and return it."""
+        counted = self.counted_findings()
+        self.summary = {
+            "pages": len(self.pages),
+            "page_errors": sum(1 for p in self.pages if p.error),
+            "links": len(self.links),
+            "hits": sum(len(p.hits) for p in self.pages),
+            "findings": {sev: sum(1 for f in counted if f.severity == sev) for sev in SEVERITIES},
+            "suppressed": len(self.findings) - len(counted),
+        }
+        return self.summary
+
+
+def normalise_url(url: str, keep_query: bool = False) -> str:
+    """Drop the fragment, and the query unless asked, so fingerprints survive re-runs."""
+    url = url.split("#", 1)[0]
+    return url if keep_query else url.split("?", 1)[0].rstrip("/")
+
+
+_FINGERPRINT_KEYS = ("scenario", "provider", "account", "event")
+
+
+def fingerprint(rule_id: str, url: str, location: dict[str, Any], keep_query: bool = False) -> str:
+    """A stable id for a finding: rule, normalised url, scenario, provider, account, event."""
+    parts = [rule_id, normalise_url(url, keep_query)]
+    parts += [str(location.get(k) or "") for k in _FINGERPRINT_KEYS]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def severity_rank(severity: str) -> int:
+    return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
+
+
+def fails(finding: Finding, fail_on: str) -> bool:
+    """Does this finding fail a run with `--fail-on fail_on` (suppressed ones never do)?"""
+    if finding.suppressed or fail_on == "never":
+        return False
+    return severity_rank(finding.severity) <= severity_rank(fail_on)

@@ -1,0 +1,334 @@
+"""The core of `tagaudit audit`: targets → one browser session → visits → rules → Report.
+
+Owns the order of work of an audit. One BrowserSession per run; a pool of workers takes
+jobs from one queue: plain visits (the crawl frontier, on a reused tab per worker: the page
+engine's Visitor) and consent scenario jobs, which start as soon as the plain visit of their
+page showed a banner (or, with explicit scenarios, for every target) and take that visit's
+place in the report. Everything finished is kept, so an interrupted run still reports it:
+`audit()` raises `Interrupted` carrying that partial Report. The library never prints;
+progress goes to an optional callback.
+
+    report = audit(["https://shop.example/"], config="tagaudit.yaml", concurrency=2)
+    report.findings, report.exit_code(fail_on="error")
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tagaudit import __version__
+from tagaudit.browser.page import PageEngine, Tab, quietly
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import PageSettings, SessionSettings
+from tagaudit.browser.visitor import Visitor
+from tagaudit.config import Config, apply_flags, config_from_mapping, load_config
+from tagaudit.consent.builtin import detect_banner
+from tagaudit.consent.engine import ConsentSettings, describe_engine
+from tagaudit.consent.matrix import consent_matrices
+from tagaudit.consent.scenarios import run_scenarios
+from tagaudit.crawl.frontier import Frontier
+from tagaudit.errors import UsageError
+from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo
+from tagaudit.providers import Catalog, load_catalog
+from tagaudit.rules.engine import RuleSet, apply, load_rules
+from tagaudit.urls import check_url
+
+__all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
+READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
+# Keyword arguments of `audit()` → the config fields they override (config.apply_flags).
+AUDIT_FIELDS = {
+    "concurrency": "crawl.concurrency",
+    "max_pages": "crawl.max_pages",
+    "depth": "crawl.depth",
+    "quiet_ms": "crawl.quiet_ms",
+    "page_timeout": "crawl.page_timeout",
+    "max_wait_ms": "crawl.max_wait_ms",
+    "isolation": "crawl.isolation",
+    "browser": "browser.path",
+    "browser_endpoint": "browser.endpoint",
+    "browser_args": "browser.args",
+    "deliver_hits": "deliver_hits",
+    "consent": "consent",
+    "rules": "rules",
+}
+
+
+@dataclass
+class Progress:
+    """How far a run is: `done` of `total` jobs known so far (the total grows as a crawl
+    discovers pages and banners), and what just finished."""
+
+    done: int
+    total: int
+    label: str
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C, SIGTERM); `report` holds everything that finished."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("interrupted")
+        self.report = report
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_config(
+    config: Config | dict[str, Any] | str | Path | None,
+    overrides: dict[str, Any],
+    fields: dict[str, Any],
+    as_flags: bool = False,
+) -> Config:
+    """The config file (or Config) with keyword overrides applied by config.apply_flags.
+
+    A bad value is reported under its keyword (`concurrency`), or with `as_flags` under the
+    command-line flag of the same name (`--concurrency`).
+    """
+    unknown = sorted(set(overrides) - set(fields))
+    if unknown:
+        raise UsageError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(fields))})")
+    if isinstance(config, dict):
+        base = config_from_mapping(config)
+    else:
+        base = config if isinstance(config, Config) else load_config(config)
+    flags = {fields[name]: value for name, value in overrides.items()}
+    names = {
+        fields[name]: "--" + name.replace("_", "-") if as_flags else name for name in overrides
+    }
+    return apply_flags(base, flags, names)
+
+
+def build_catalog(config: Config) -> Catalog | None:
+    """The built-in catalog with the user's `providers:` (None when there are none)."""
+    if not config.providers:
+        return None
+    return load_catalog(config.providers, source=str(config.path) if config.path else None)
+
+
+def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings:
+    """The browser half of the config (`browser:`, `deliver_hits`) as session settings."""
+    section = SessionSettings(
+        browser_path=config.browser.path,
+        endpoint=config.browser.endpoint,
+        deliver_hits=config.deliver_hits,
+        timezone=config.browser.timezone,
+        extra_args=tuple(config.browser.args),
+        catalog=catalog,
+    )
+    section.locale = config.browser.locale or section.locale
+    section.user_agent = config.browser.user_agent or section.user_agent
+    return section
+
+
+def page_settings(config: Config) -> PageSettings:
+    """The one set of page timeouts and waits every loader of the run shares."""
+    crawl = config.crawl
+    return PageSettings(
+        page_timeout=crawl.page_timeout,
+        quiet_ms=crawl.quiet_ms,
+        max_wait_ms=crawl.max_wait_ms,
+        isolation=crawl.isolation,
+    )
+
+
+class AuditRun:
+    """One audit: set up (config, rules, targets) at once, then `execute()` the crawl."""
+
+    def __init__(
+        self,
+        targets: list[str] | None,
+        config: Config,
+        consent: ConsentSettings | None = None,
+        on_progress: ProgressCallback | None = None,
+    ) -> None:
+        self.config = config
+        self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
+        self.targets = [check_url(u) for u in (targets or config.pages)]
+        if not self.targets:
+            raise UsageError("no pages to audit: give URLs or a config with `pages:`")
+        self.catalog = build_catalog(config)
+        self.consent = consent or ConsentSettings()
+        self.scenarios = config.consent  # None: decide per page from its banner
+        self.frontier = Frontier(self.targets, config.crawl.max_pages, config.crawl.depth)
+        self.visits: dict[str, PageVisit] = {}
+        self.scenario_visits: dict[str, list[PageVisit]] = {}
+        self.jobs: deque[tuple[str, str, int]] = deque()  # (kind, url, depth), front of the line
+        self.in_flight = 0
+        self.done = 0
+        self.scenario_jobs = 0  # queued so far: the progress total grows with them
+        self.browser_version = ""
+        self.on_progress = on_progress
+        self.report = Report(tool_version=__version__, started=now_iso())
+        self.plain_visits = self.scenarios is None or config.crawl.depth > 0
+        if not self.plain_visits:
+            # Explicit scenarios on the given pages only: no plain visit is needed.
+            while (item := self.frontier.take()) is not None:
+                self._queue_scenarios(item[0], item[1])
+
+    async def execute(self) -> Report:
+        """Run every job in one browser; returns the finished Report (rules applied)."""
+        settings = session_settings(self.config, self.catalog)
+        async with BrowserSession(settings) as session:
+            self.browser_version = session.version
+            engine = PageEngine(session, page_settings(self.config))
+            visitors = [Visitor(engine) for _ in range(self.config.crawl.concurrency)]
+            try:
+                await asyncio.gather(*(self._work(engine, v) for v in visitors))
+            finally:
+                for visitor in visitors:
+                    await visitor.close()
+        return self.finish()
+
+    async def _next_job(self) -> tuple[str, str, int] | None:
+        while True:
+            if self.jobs:
+                self.in_flight += 1
+                return self.jobs.popleft()
+            item = self.frontier.take()
+            if item is not None:
+                self.in_flight += 1
+                return ("visit", *item)
+            if self.in_flight == 0:
+                return None
+            await asyncio.sleep(0.02)  # a page in flight may add links or a scenario job
+
+    async def _work(self, engine: PageEngine, visitor: Visitor) -> None:
+        while (job := await self._next_job()) is not None:
+            kind, url, depth = job
+            try:
+                if kind == "visit":
+                    await self._visit(visitor, url, depth)
+                else:
+                    await self._play(engine, url)
+            except Exception as problem:  # one broken page must not sink the run
+                reason = f"capture failed: {type(problem).__name__}: {problem}"
+                self.visits[url] = PageVisit(url=url, error=reason)
+                await visitor.close()  # its tab may be broken: start the next one clean
+            finally:
+                self.in_flight -= 1
+                self.done += 1
+                self._progress(url if kind == "visit" else f"{url} (consent scenarios)")
+
+    async def _visit(self, visitor: Visitor, url: str, depth: int) -> None:
+        links: list[str] = []
+
+        async def inspect(tab: Tab, visit: PageVisit) -> None:
+            nonlocal links
+            if self.config.crawl.depth > depth:
+                links = await _read_links(tab)
+            if self.scenarios is None:
+                visit.consent.banner = await detect_banner(tab.page)
+
+        visit = await visitor.visit(url, inspect)
+        self.visits[url] = visit
+        self.frontier.done(url, links, depth)
+        if self._wants_scenarios(visit):
+            self._queue_scenarios(url, depth)
+
+    def _queue_scenarios(self, url: str, depth: int) -> None:
+        self.jobs.append(("scenarios", url, depth))
+        self.scenario_jobs += 1
+
+    def _wants_scenarios(self, visit: PageVisit) -> bool:
+        if visit.error:
+            return False
+        if self.scenarios is not None:
+            return True
+        return bool(visit.consent.banner and visit.consent.banner.visible)
+
+    async def _play(self, engine: PageEngine, url: str) -> None:
+        chosen = list(self.scenarios or SCENARIOS)
+        self.scenario_visits[url] = await run_scenarios(engine, url, chosen, self.consent)
+
+    def _progress(self, label: str) -> None:
+        if self.on_progress is not None:
+            visits = len(self.frontier.rank) if self.plain_visits else 0
+            total = visits + self.scenario_jobs
+            self.on_progress(Progress(self.done, max(total, self.done), label))
+
+    def pages(self) -> list[PageVisit]:
+        """Finished visits in discovery order; scenario visits take their page's place."""
+        rank = self.frontier.rank
+        urls = sorted({*self.visits, *self.scenario_visits}, key=lambda u: rank.get(u, len(rank)))
+        pages: list[PageVisit] = []
+        for url in urls:
+            pages.extend(self.scenario_visits.get(url) or [self.visits[url]])
+        return pages
+
+    def finish(self, interrupted: bool = False) -> Report:
+        """The Report of what finished: run info, consent matrix, rules applied."""
+        report = self.report
+        report.interrupted = interrupted
+        report.pages = self.pages()
+        report.finished = now_iso()
+        ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
+        report.config = RunInfo(
+            command="audit",
+            targets=list(self.targets),
+            concurrency=self.config.crawl.concurrency,
+            consent=self.scenarios,
+            browser=self.browser_version or None,
+            consent_engine=describe_engine(self.consent) if ran_scenarios else None,
+            consent_matrix=consent_matrices(report.pages),
+        )
+        apply(report, self.ruleset)
+        return report
+
+
+async def _read_links(tab: Tab) -> list[str]:
+    return await quietly(tab.page.evaluate(READ_LINKS), []) or []
+
+
+async def audit_async(
+    targets: list[str] | None = None,
+    *,
+    config: Config | dict[str, Any] | str | Path | None = None,
+    consent_settings: ConsentSettings | None = None,
+    on_progress: ProgressCallback | None = None,
+    **overrides: Any,
+) -> Report:
+    """`audit` for callers with their own event loop (see `audit`)."""
+    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
+    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    try:
+        return await run.execute()
+    except asyncio.CancelledError:
+        run.finish(interrupted=True)
+        raise
+
+
+def audit(
+    targets: list[str] | None = None,
+    *,
+    config: Config | dict[str, Any] | str | Path | None = None,
+    consent_settings: ConsentSettings | None = None,
+    on_progress: ProgressCallback | None = None,
+    **overrides: Any,
+) -> Report:
+    """Load pages in headless Chromium, decode every tag they fire, apply the rules.
+
+    `targets` are page URLs (else the config's `pages:`); `config` is a tagaudit.yaml path,
+    a mapping with its keys, or a Config (tagaudit.load_config). Keyword overrides win over
+    the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
+    browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
+    scenarios), rules (extra rule files).
+    Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
+    carrying the partial Report, on Ctrl-C.
+    """
+    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
+    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    try:
+        return asyncio.run(run.execute())
+    except KeyboardInterrupt:
+        raise Interrupted(run.finish(interrupted=True)) from None

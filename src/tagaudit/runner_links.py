@@ -1,0 +1,185 @@
+"""The core of `tagaudit links`: campaign links → followed hop by hop → rules → Report.
+
+Owns the link check as a library call: inputs (URLs, .txt lists, .csv exports) become link
+targets (bad ones are recorded in the report, the rest still run), the link follower
+(httpx) follows them, and the run's one browser — when there is one — loads each landing on
+the page engine (JS redirects, the landing's tags and click-id cookies); the rules engine
+turns the LinkResults into findings. The library never prints: what a person should know
+about how the run went ("no Chromium found; links checked over HTTP only") is in
+`report.config.notes`.
+
+Browser policy (`browser=`): None (auto) uses Chromium when one is found and the list has
+at most AUTO_BROWSER_LIMIT distinct links; True insists (EnvironmentProblem without one);
+False never starts one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from tagaudit import __version__
+from tagaudit.browser.discovery import find_browser
+from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+from tagaudit.browser.page import PageEngine
+from tagaudit.browser.session import BrowserSession
+from tagaudit.config import Config
+from tagaudit.errors import EnvironmentProblem, UsageError
+from tagaudit.links.channels import sources_added
+from tagaudit.links.inputs import LinkTarget, read_inputs
+from tagaudit.links.runner import check_links as follow_links
+from tagaudit.links.runner import per_target
+from tagaudit.links.shards import WorkerFailed
+from tagaudit.model import LinkResult, Report, RunInfo
+from tagaudit.rules.engine import apply, load_rules
+from tagaudit.runner import (
+    Interrupted,
+    build_catalog,
+    now_iso,
+    page_settings,
+    resolve_config,
+    session_settings,
+)
+
+AUTO_BROWSER_LIMIT = 100
+CHAIN_RULE = "link-redirect-chain"  # the chain budget is its `max_hops` (rules/links.yaml)
+# Keyword arguments of `check_links()` → the config fields they override.
+LINK_FIELDS = {
+    "max_hops": "links.max_hops",
+    "concurrency": "links.concurrency",
+    "per_host": "links.per_host",
+    "timeout": "links.timeout",
+    "retries": "links.retries",
+    "transport": "links.transport",
+    "extra_params": "links.extra_params",
+    "chain_budget": ("args", CHAIN_RULE, "max_hops"),
+    "browser_path": "browser.path",
+    "rules": "rules",
+}
+
+
+class LinkRun:
+    """One link check: set up at once (config, rules, inputs), then `execute()`."""
+
+    def __init__(self, inputs: list[str], config: Config, browser: bool | None) -> None:
+        self.config = config
+        self.ruleset = load_rules(config.rule_options())  # a bad rule file fails now
+        read = read_inputs([*inputs, *config.links.targets])
+        self.targets: list[LinkTarget] = read.targets
+        if not self.targets:
+            problems = "; ".join(read.problems[:3])
+            raise UsageError(
+                "no usable links: give URLs, a .txt list or a .csv with a URL column"
+                + (f" ({problems})" if problems else "")
+            )
+        self.settings = config.links.settings
+        self.done: dict[str, LinkResult] = {}
+        self.report = Report(tool_version=__version__, started=now_iso())
+        self.report.config = RunInfo(
+            command="links",
+            links=len(self.targets),
+            input_problems=list(read.problems),
+            transport=self.settings.transport,
+        )
+        self.mode = self._browser_mode(browser)
+
+    def _browser_mode(self, wanted: bool | None) -> str:
+        """`on`, `off` or `auto`, with a note when auto falls back to HTTP only."""
+        if wanted is not None:
+            return "on" if wanted else "off"
+        distinct = len({t.url for t in self.targets})
+        if distinct > AUTO_BROWSER_LIMIT:
+            self.note(
+                f"more than {AUTO_BROWSER_LIMIT} links: checking over HTTP only "
+                "(--browser to load every landing in Chromium)"
+            )
+            return "off"
+        try:
+            find_browser(self.config.browser.path)
+        except EnvironmentProblem:
+            self.note("no Chromium found; checking links over HTTP only")
+            return "off"
+        return "auto"
+
+    def note(self, line: str) -> None:
+        self.report.config.notes.append(line)
+
+    async def execute(self) -> Report:
+        """Follow every link (and load the landings in the browser when on); the Report.
+
+        A follower worker that dies leaves the finished links in the Report, with
+        `config.run_error` set (exit 3).
+        """
+        try:
+            return await self._follow()
+        except WorkerFailed as failure:
+            return self.finish(interrupted=True, run_error=failure.one_line())
+
+    async def _follow(self) -> Report:
+        if self.mode == "off":
+            await follow_links(self.targets, self.settings, done=self.done)
+            return self.finish()
+        settings = session_settings(self.config, build_catalog(self.config))
+        session = BrowserSession(settings)
+        try:
+            await session.__aenter__()
+        except EnvironmentProblem as problem:
+            if self.mode == "on":
+                raise
+            self.note(f"{problem.one_line()}; checking over HTTP only")
+            await follow_links(self.targets, self.settings, done=self.done)
+            return self.finish()
+        try:
+            self.report.config.browser = True
+            navigator = PlaywrightLinkNavigator(PageEngine(session, page_settings(self.config)))
+            await follow_links(self.targets, self.settings, navigator, done=self.done)
+        finally:
+            await session.__aexit__(None, None, None)
+        return self.finish()
+
+    def finish(self, interrupted: bool = False, run_error: str | None = None) -> Report:
+        """The Report of the links that finished, with the rules applied."""
+        report = self.report
+        report.interrupted = interrupted
+        report.config.run_error = run_error
+        report.config.browser = report.config.browser or False
+        report.links = per_target(self.targets, self.done)
+        report.finished = now_iso()
+        with sources_added(self.config.links.sources):
+            apply(report, self.ruleset)
+        return report
+
+
+def check_links(
+    links: list[str] | None = None,
+    *,
+    config: Config | dict[str, Any] | str | Path | None = None,
+    browser: bool | None = None,
+    **overrides: Any,
+) -> Report:
+    """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene.
+
+    `links` are URLs or paths of .txt/.csv lists (plus the config's `links.targets`);
+    keyword overrides: max_hops, concurrency, per_host, timeout, retries, transport,
+    extra_params, chain_budget, browser_path, rules. A follower worker that dies leaves the
+    finished links in the Report with `config.run_error` set; Ctrl-C raises `Interrupted`
+    with the partial Report.
+    """
+    run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    try:
+        return asyncio.run(run.execute())
+    except KeyboardInterrupt:
+        raise Interrupted(run.finish(interrupted=True)) from None
+
+
+async def check_links_async(
+    links: list[str] | None = None,
+    *,
+    config: Config | dict[str, Any] | str | Path | None = None,
+    browser: bool | None = None,
+    **overrides: Any,
+) -> Report:
+    """`check_links` for callers with their own event loop."""
+    run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    return await run.execute()

@@ -1,0 +1,50 @@
+"""Is this a URL tagaudit can load or follow? One answer for every command and the library.
+
+`url_problem(url)` says why not (or None); `check_url(raw)` is the strict form for targets the
+user typed: it accepts `shop.example/x` as `https://shop.example/x` and raises UsageError
+(exit 2, one line) otherwise. Imports only tagaudit.errors.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from tagaudit.errors import UsageError
+
+SCHEMES = ("http", "https")
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be loaded or followed, or None when it can."""
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 (raises ValueError on a bad port)
+    except ValueError as problem:
+        return f"malformed URL ({problem})"
+    if not parts.scheme:
+        return "no scheme (write https://…)"
+    if parts.scheme.lower() not in SCHEMES:
+        return f"unsupported scheme {parts.scheme!r} (only http and https)"
+    if not parts.hostname:
+        return "no host"
+    if any(ch.isspace() for ch in parts.netloc):
+        return "spaces in the host"
+    return None
+
+
+def check_url(raw: str, assume_https: bool = True) -> str:
+    """A usable absolute http(s) URL from what the user typed, or UsageError saying why not.
+
+    With `assume_https`, a bare `shop.example/path` means `https://shop.example/path`.
+    """
+    url = raw.strip()
+    if assume_https and url and "://" not in url and not url.startswith("/"):
+        url = "https://" + url
+    problem = url_problem(url)
+    if problem is None and " " in url:
+        problem = "spaces in the URL"
+    if problem is not None and problem.startswith("unsupported scheme"):
+        raise UsageError(f"unsupported URL scheme in {raw!r} (use http or https)")
+    if problem is not None:
+        raise UsageError(f"malformed URL {raw!r}: {problem}")
+    return url

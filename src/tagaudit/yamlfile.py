@@ -1,0 +1,137 @@
+"""YAML that remembers where things stood: every error names the file, line and field.
+
+Owns reading the user's YAML files (tagaudit.yaml, rule files): mappings and sequences that
+keep the line of each key and item (`MarkedDict`, `MarkedList`), duplicate keys refused,
+YAML 1.2 booleans (so `on:` stays a key), and `Where`, the cursor that turns a bad value into
+a ConfigError with file, line and dotted field path. Imports only tagaudit.errors.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tagaudit.errors import ConfigError
+
+
+class MarkedDict(dict):
+    """A YAML mapping that remembers where it and each of its keys stood (1-based lines)."""
+
+    line: int | None = None
+    key_lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int | None:
+        return getattr(self, "key_lines", {}).get(key, self.line)
+
+
+class MarkedList(list):
+    """A YAML sequence that remembers its line and the line of each item."""
+
+    line: int | None = None
+    item_lines: list[int]
+
+    def line_of(self, index: int) -> int | None:
+        lines = getattr(self, "item_lines", [])
+        return lines[index] if index < len(lines) else self.line
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: Any, line: int) -> None:
+        super().__init__(key)
+        self.key, self.line = key, line
+
+
+class _MarkedLoader(yaml.SafeLoader):
+    """SafeLoader building MarkedDict / MarkedList, refusing duplicate keys."""
+
+
+def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> MarkedDict:
+    loader.flatten_mapping(node)
+    result = MarkedDict()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _MarkedLoader, node: yaml.SequenceNode) -> MarkedList:
+    result = MarkedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+# YAML 1.1 reads `on`, `off`, `yes`, `no` as booleans; `on:` is our page-scope key, so only
+# `true` / `false` are booleans here (as in YAML 1.2).
+_MarkedLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_MarkedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_MarkedLoader.add_constructor("tag:yaml.org,2002:seq", _construct_sequence)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file into Marked containers; any problem is a ConfigError with a line."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as problem:
+        raise ConfigError(f"cannot read file: {problem.strerror}", path=str(path)) from None
+    try:
+        return yaml.load(text, Loader=_MarkedLoader)  # a SafeLoader subclass
+    except _DuplicateKey as dup:
+        raise ConfigError(
+            "key appears twice", path=str(path), line=dup.line, field=str(dup.key)
+        ) from None
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else None
+        reason = getattr(problem, "problem", None) or "not valid YAML"
+        raise ConfigError(f"not valid YAML ({reason})", path=str(path), line=line) from None
+
+
+class Where:
+    """A mapping read from a file, with the dotted field path that led to it, for errors."""
+
+    def __init__(self, path: Path | str | None, data: Any, prefix: str = "") -> None:
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def name(self, key: Any) -> str:
+        if isinstance(key, int):
+            return f"{self.prefix}[{key}]"
+        return f"{self.prefix}.{key}" if self.prefix else str(key)
+
+    def line(self, key: Any = None) -> int | None:
+        if key is not None and isinstance(self.data, (MarkedDict, MarkedList)):
+            return self.data.line_of(key)
+        return getattr(self.data, "line", None)
+
+    def fail(self, key: Any, message: str) -> None:
+        flag = getattr(self.data, "flag_names", {}).get(key)
+        if flag is not None:  # the value came from the command line, not the file
+            raise ConfigError(message, field=flag)
+        field_name = self.name(key) if key is not None else self.prefix or None
+        path = str(self.path) if self.path is not None else None
+        raise ConfigError(message, path=path, line=self.line(key), field=field_name)
+
+    def child(self, key: Any, index: int | None = None) -> Where:
+        value = self.data[key]
+        name = self.name(key)
+        if index is not None:
+            item = value[index]
+            where = Where(self.path, item, f"{name}[{index}]")
+            if not isinstance(item, MarkedDict):
+                Where(self.path, value, name).fail(index, "each entry must be a mapping")
+            return where
+        return Where(self.path, value, name)
