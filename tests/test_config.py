@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tagaudit.config import Expectation, Ignore, load_config
+from tagaudit.config import apply_flags, config_from_mapping, load_config
 from tagaudit.errors import ConfigError
+from tagaudit.rules.options import Expectation, Ignore
 
 FULL = """\
 pages: [https://shop.test/, https://shop.test/cart]
@@ -153,3 +154,95 @@ def test_unknown_consent_scenario_names_file_line_and_field(tmp_path: Path) -> N
     with pytest.raises(ConfigError) as problem:
         load_config(path)
     assert problem.value.one_line().startswith(f"{path}:2: consent: scenarios are none")
+
+
+# Typed sections: browser:, links:, providers: are read and checked like the rest.
+SECTIONS = """\
+crawl: {concurrency: 2, isolation: context, quiet_ms: 300}
+browser: {path: /opt/chrome, locale: de-DE, timezone: Europe/Berlin, args: [--lang=de]}
+links:
+  targets: [links.csv]
+  max_hops: 4
+  transport: httpx
+  sources: {social: [mastodon]}
+providers:
+  - id: acme_collector
+    name: Acme
+    endpoints: [{kind: hit, hosts: [t.shop.test], paths: ['^/e$']}]
+"""
+
+
+def test_typed_sections(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text(SECTIONS)
+    config = load_config(path)
+    assert (config.crawl.concurrency, config.crawl.isolation, config.crawl.quiet_ms) == (
+        2,
+        "context",
+        300,
+    )
+    assert (config.browser.path, config.browser.locale, config.browser.args) == (
+        "/opt/chrome",
+        "de-DE",
+        ["--lang=de"],
+    )
+    assert config.links.targets == ["links.csv"]
+    assert (config.links.settings.max_hops, config.links.settings.transport) == (4, "httpx")
+    assert config.links.sources == {"social": ["mastodon"]}
+    assert [p["id"] for p in config.providers] == ["acme_collector"]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "field"),
+    [
+        ("browser: {colour: red}\n", 1, "browser.colour"),
+        ("browser: [chromium]\n", 1, "browser"),
+        ("links:\n  max_hops: 0\n", 2, "links.max_hops"),
+        ("links:\n  transport: curl\n", 2, "links.transport"),
+        ("links:\n  sources: {radio: [x]}\n", 2, "links.sources.radio"),
+        ("crawl:\n  concurrency: 0\n", 2, "crawl.concurrency"),
+        ("crawl:\n  max_pages: 0\n", 2, "crawl.max_pages"),
+        ("crawl:\n  isolation: fresh\n", 2, "crawl.isolation"),
+        ("crawl:\n  quiet_ms: true\n", 2, "crawl.quiet_ms"),
+        ("providers: [acme]\n", 1, "providers[0]"),
+    ],
+)
+def test_bad_sections_name_file_line_field(
+    tmp_path: Path, text: str, line: int, field: str
+) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert (caught.value.path, caught.value.line, caught.value.field) == (str(path), line, field)
+
+
+def test_flags_override_the_file_and_are_checked_like_its_keys(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text(SECTIONS)
+    config = load_config(path)
+    flags = {"crawl.concurrency": 6, "crawl.quiet_ms": None, "browser.path": "/usr/bin/x"}
+    merged = apply_flags(config, flags, {"crawl.concurrency": "--concurrency"})
+    assert (merged.crawl.concurrency, merged.crawl.quiet_ms) == (6, 300)  # None: not given
+    assert (merged.browser.path, merged.browser.locale) == ("/usr/bin/x", "de-DE")
+    assert config.crawl.concurrency == 2  # the file's config is left as it was
+    with pytest.raises(ConfigError) as caught:
+        apply_flags(config, {"crawl.concurrency": 0}, {"crawl.concurrency": "--concurrency"})
+    assert caught.value.one_line() == "--concurrency: must be at least 1, not 0"
+
+
+def test_rule_files_from_flags_add_to_the_files_of_the_config(tmp_path: Path) -> None:
+    path = tmp_path / "tagaudit.yaml"
+    path.write_text("rules: [ours.yaml]\n")
+    merged = apply_flags(load_config(path), {"rules": ["extra.yaml"]})
+    assert merged.rule_files == [tmp_path / "ours.yaml", Path("extra.yaml").resolve()]
+
+
+def test_a_mapping_is_a_config_too() -> None:
+    config = config_from_mapping({"crawl": {"depth": 2}, "consent": ["none", "reject"]})
+    assert (config.crawl.depth, config.consent) == (2, ["none", "reject"])
+    with pytest.raises(ConfigError) as caught:
+        config_from_mapping({"crawl": {"depth": -1}})
+    assert caught.value.field == "crawl.depth"
+    merged = apply_flags(config, {"crawl.depth": 0})
+    assert (merged.crawl.depth, merged.consent) == (0, ["none", "reject"])

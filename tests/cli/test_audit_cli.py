@@ -39,6 +39,10 @@ def site() -> Iterator[SiteServer]:
         (["audit", "https://example.com/", "--isolation", "none"], "--isolation"),
         (["audit", "https://example.com/", "--bogus"], "No such option"),
         (["audit", "-c", "/nonexistent/tagaudit.yaml"], "cannot read"),
+        # Flags are checked like the config keys they override, and named as typed.
+        (["audit", "https://example.com/", "--max-pages", "0"], "--max-pages: must be at least 1"),
+        (["audit", "https://example.com/", "--concurrency", "0"], "--concurrency: must be at"),
+        (["audit", "https://example.com/", "--page-timeout", "0"], "--page-timeout: must be"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
