@@ -77,19 +77,30 @@ def finding_place(finding: Finding, report: Report) -> str:
 
 def is_delivered(page: PageVisit, hit: TagHit) -> bool:
     """Did the hit's request get through (or was it answered locally)?"""
-    index = hit.request_index
-    if index is None or not 0 <= index < len(page.requests):
-        return True
-    request = page.requests[index]
-    if request.answered_locally:
-        return True
-    return not request.failure and not (request.status is not None and request.status >= 400)
+    request = page.request_of(hit)
+    return request is None or request.delivery_problem() is None
 
 
-def tag_key(hit: TagHit) -> str:
-    """Matrix column of a hit: `provider:account` (account without an Ads conversion label)."""
+def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
+    """Matrix column of a hit: `provider:account` (account without an Ads conversion label).
+
+    A hit whose account is unknown (a blocked request shows its URL, not its body) joins
+    its provider's column when the run saw exactly one account of that provider
+    (`only_account`, from `single_accounts`).
+    """
     account = (hit.account or "").split("/", 1)[0]
+    account = account or (only_account or {}).get(hit.provider, "")
     return f"{hit.provider}:{account}" if account else hit.provider
+
+
+def single_accounts(report: Report) -> dict[str, str]:
+    """provider → its account, for providers with exactly one account in the run."""
+    accounts: dict[str, set[str]] = defaultdict(set)
+    for page in report.pages:
+        for hit in page.hits:
+            if hit.account:
+                accounts[hit.provider].add(hit.account.split("/", 1)[0])
+    return {provider: next(iter(seen)) for provider, seen in accounts.items() if len(seen) == 1}
 
 
 @dataclass
@@ -113,10 +124,11 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
     """(column tags, rows of (page, {tag: Cell})) over every page of the report."""
     columns: set[str] = set()
     rows = []
+    only_account = single_accounts(report)
     for page in report.pages:
         cells: dict[str, Cell] = defaultdict(Cell)
         for hit in page.hits:
-            key = tag_key(hit)
+            key = tag_key(hit, only_account)
             columns.add(key)
             cell = cells[key]
             if not is_delivered(page, hit):
