@@ -9,8 +9,9 @@ import time
 import httpx
 import pytest
 
-from tagaudit.links.follower import Follower, retry_after
+from tagaudit.links.follower import Follower
 from tagaudit.links.outcome import classify_error
+from tagaudit.links.pacing import retry_after
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.transport import redirect_method
 from tagaudit.model import LinkResult
