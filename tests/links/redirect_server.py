@@ -6,6 +6,7 @@ keeping is written out in the routes so every test reads what the server does.
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from collections import Counter
@@ -19,6 +20,10 @@ PAGE = b"<!doctype html><title>ok</title><p>landing</p>"
 CAMPAIGN = "utm_source=Google&utm_medium=cpc&utm_campaign=spring%20sale&gclid=abc"
 PAUSE = 0.3  # seconds /pause takes to answer
 RING = 100  # /ring/0 → /ring/1 → … → /ring/99 → /ring/0
+
+
+def _in_an_hour() -> str:
+    return email.utils.formatdate(time.time() + 3600, usegmt=True)
 
 
 def _to(location: str, status: int = 301) -> Answer:
@@ -119,6 +124,12 @@ class RouteServer:
             "/limited": self._limited,
             "/always429": lambda q: (429, {"Retry-After": "0"}, b""),
             "/pause": self._pause,
+            "/busy": lambda q: (429, {"Retry-After": "3600"}, b""),
+            "/busy-date": lambda q: (429, {"Retry-After": _in_an_hour()}, b""),
+            "/later": lambda q: (429, {"Retry-After": "1"}, b""),
+            "/down": lambda q: (503, {"Retry-After": "3600"}, b"<p>maintenance"),
+            "/down-briefly": self._down_briefly,
+            "/down-still": lambda q: (503, {"Retry-After": "0.05"}, b"<p>maintenance"),
             "/wall": lambda q: (403, {"cf-mitigated": "challenge", **HTML}, b"<p>Just a moment"),
             "/li": lambda q: (999, {}, b""),
             "/meta": _meta,
@@ -154,6 +165,11 @@ class RouteServer:
         time.sleep(PAUSE)
         with self.lock:
             self.pausing -= 1
+        return 200, HTML, PAGE
+
+    def _down_briefly(self, query: str) -> Answer:
+        if self.hits[f"/down-briefly?{query}"] <= 1:
+            return 503, {"Retry-After": "0.05"}, b"<p>maintenance"
         return 200, HTML, PAGE
 
     def _slow(self, query: str) -> Answer:

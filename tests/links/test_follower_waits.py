@@ -1,7 +1,8 @@
 """Every wait of the follower is bounded, and a link's timeout is spent only on its own work.
 
-Real sockets on 127.0.0.1 throughout: the route server (slow answers, a ring of 100
-redirects), sockets that trickle or stay silent, and a chain of redirects through 50 hosts.
+Real sockets on 127.0.0.1 throughout: the route server (slow answers, 429/503 with
+Retry-After, a ring of 100 redirects), sockets that trickle or stay silent, and a chain of
+redirects through 50 hosts.
 """
 
 from __future__ import annotations
@@ -63,6 +64,55 @@ def test_a_link_that_never_gets_its_turn_ends_with_the_run(routes):
     assert cut[-1].error == (
         "not started (waiting for its turn) when the run's time limit (1 s) ran out"
     )
+
+
+# ------------------------------------------------------------------ Retry-After
+@pytest.mark.parametrize("path", ["/busy", "/busy-date"])
+def test_429_asking_for_more_than_the_cap_is_rate_limited_at_once(routes, path):
+    """Measured before: waited the cap, retried, waited, and timed out as `broken`."""
+    settings = LinkSettings(timeout=1.0, retry_wait_cap=0.6, retries=2, backoff=0.01)
+    url = routes.url(f"{path}?n=1")
+    result, took = timed(settings, url)
+    assert (result.verdict, result.reason) == ("unverifiable", "rate-limited")
+    assert result.error in (
+        "HTTP 429; asked to wait 3600 s (Retry-After), over the 0.6 s cap",
+        "HTTP 429; asked to wait 3599 s (Retry-After), over the 0.6 s cap",  # a date, a second on
+    )
+    assert routes.hits[f"{path}?n=1"] == 1 and took < 0.6
+
+
+def test_503_announcing_a_long_downtime_is_unavailable_not_broken(routes):
+    settings = LinkSettings(timeout=1.0, retry_wait_cap=0.6, retries=2, backoff=0.01)
+    result, _ = timed(settings, routes.url("/down?n=1"))
+    assert (result.verdict, result.reason) == ("unverifiable", "unavailable")
+    assert result.error == "HTTP 503; asked to wait 3600 s (Retry-After), over the 0.6 s cap"
+    assert routes.hits["/down?n=1"] == 1
+
+
+def test_503_with_a_short_retry_after_is_retried_then_lands(routes):
+    settings = LinkSettings(timeout=2.0, retry_wait_cap=0.5)
+    result, _ = timed(settings, routes.url("/down-briefly?n=1"))
+    assert (result.verdict, result.final_status) == ("ok", 200)
+    assert routes.hits["/down-briefly?n=1"] == 2
+
+
+def test_503_still_down_after_the_retries_is_unavailable(routes):
+    settings = LinkSettings(timeout=2.0, retry_wait_cap=0.5, retries=2)
+    result, _ = timed(settings, routes.url("/down-still?n=1"))
+    assert (result.verdict, result.reason) == ("unverifiable", "unavailable")
+    assert result.error == "HTTP 503; still after 3 tries"
+    assert routes.hits["/down-still?n=1"] == 3
+
+
+def test_a_wait_that_does_not_fit_the_links_time_is_not_started(routes):
+    """Retry-After 1 s is under the cap but over the 0.5 s the link has: stop, don't time out."""
+    settings = LinkSettings(timeout=0.5, retry_wait_cap=2.0, retries=2)
+    result, took = timed(settings, routes.url("/later?n=1"))
+    assert (result.verdict, result.reason) == ("unverifiable", "rate-limited")
+    assert result.error is not None
+    assert result.error.startswith("HTTP 429; asked to wait 1 s, over the 0.")
+    assert result.error.endswith(" s left of the timeout")
+    assert routes.hits["/later?n=1"] == 1 and took < 0.5
 
 
 # ------------------------------------------------------------------ waits below HTTP

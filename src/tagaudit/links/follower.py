@@ -134,7 +134,7 @@ class Follower:
                 jar.set_cookie_header(request)
             left = clock.left
             try:
-                response, body = await self._send(request, clock)
+                response, body, advice = await self._send(request, clock)
             except (asyncio.TimeoutError, TimeoutError):  # this link's clock ran out
                 _fail(result, "broken", "timeout", f"no answer within {clock.total:g} s")
                 return
@@ -144,7 +144,7 @@ class Follower:
                 return
             finally:
                 hop.elapsed = round(left - clock.left, 4)  # its own time, not the queue's
-            next_raw, next_request = self._next_hop(hop, request, response, body, result)
+            next_raw, next_request = self._next_hop(hop, request, response, body, advice, result)
             if "set-cookie" in response.headers:
                 jar = jar or httpx.Cookies()
                 jar.extract_cookies(response)
@@ -160,6 +160,7 @@ class Follower:
         request: httpx.Request,
         response: httpx.Response,
         body: bytes,
+        advice: str | None,
         result: LinkResult,
     ) -> tuple[str | None, httpx.Request | None]:
         """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
@@ -180,9 +181,10 @@ class Follower:
         if is_bot_wall(status, fields, body[:65536]):
             _fail(result, "unverifiable", "bot-wall", f"bot wall (status {status})")
             return None, None
-        verdict, reason = verdict_for_status(status)
+        verdict, reason = verdict_for_status(status, "retry-after" in fields)
         if verdict != "ok":
-            _fail(result, verdict, reason, f"HTTP {status}")
+            text = f"HTTP {status}; {advice}" if advice else f"HTTP {status}"
+            _fail(result, verdict, reason, text)
             return None, None
         target = meta.refresh_target(fields, body)
         if target is None:
@@ -215,11 +217,14 @@ class Follower:
         visited.add(key)
         return True
 
-    async def _send(self, request: httpx.Request, clock: LinkClock) -> tuple[httpx.Response, bytes]:
-        """The answer and its body (when the verdict needs it); 429/5xx retried with backoff.
+    async def _send(
+        self, request: httpx.Request, clock: LinkClock
+    ) -> tuple[httpx.Response, bytes, str | None]:
+        """The answer, its body (when the verdict needs it) and why it was not retried.
 
         The wait for a turn at the host is off the link's clock (the run's deadline bounds
-        it); sending, the answer and backoff sleeps are on it (links.pacing).
+        it); sending, the answer and backoff sleeps are on it. 429/5xx are retried while the
+        wait fits (links.pacing.retry_wait).
         """
         if self._transport is None:
             self._transport = make_transport(self.settings)
@@ -232,10 +237,11 @@ class Follower:
             async with gate:
                 response, body = await clock.spend(self._exchange(request))
             if response.status_code not in RETRY_STATUSES:
-                return response, body
-            wait = retry_wait(response.headers.get("retry-after"), attempt, self.settings)
+                return response, body, None
+            advised = response.headers.get("retry-after")
+            wait, advice = retry_wait(advised, attempt, self.settings, clock.left)
             if wait is None:
-                return response, body
+                return response, body, advice
             await clock.spend(asyncio.sleep(wait))
             attempt += 1
 

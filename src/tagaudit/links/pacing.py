@@ -9,8 +9,9 @@ Owns three decisions:
   40 healthy links to one host came out "broken/timeout").
 - **The run's deadline** (`run_limit`): what bounds the waits that are off every clock, so a
   link that never gets its turn still ends, as `unverifiable` / `run-timeout`.
-- **How long to wait before a retry** of a 429/5xx answer (`retry_wait`): the server's
-  `Retry-After` (RFC 9110 10.2.3) or our backoff, capped at `retry_wait_cap`.
+- **Whether to retry** a 429/5xx answer (`retry_wait`): only when the advised wait
+  (`Retry-After`, RFC 9110 10.2.3) or the backoff fits under `retry_wait_cap` and in what is
+  left of the link's clock; otherwise the answer stands, with the reason in `advice`.
 
 Imports nothing from tagaudit but the settings.
 """
@@ -79,14 +80,26 @@ def run_limit(settings: LinkSettings, links: int) -> float:
 
 
 def retry_wait(
-    headers_retry_after: str | None, attempt: int, settings: LinkSettings
-) -> float | None:
-    """Seconds to wait before retrying a 429/5xx answer, or None when the tries are used up."""
-    if attempt >= settings.retries:
-        return None
+    headers_retry_after: str | None, attempt: int, settings: LinkSettings, left: float
+) -> tuple[float | None, str | None]:
+    """Seconds to wait before retrying a 429/5xx answer, or None and why not (the advice).
+
+    The server's advice wins over our backoff; advice beyond `retry_wait_cap` is not
+    shortened (a retry before the server's time would only be refused again): the answer
+    stands and says how long the server asked for.
+    """
     advised = retry_after(headers_retry_after)
+    if advised is not None and advised > settings.retry_wait_cap:
+        cap = seconds(settings.retry_wait_cap)
+        return None, f"asked to wait {seconds(advised)} s (Retry-After), over the {cap} s cap"
+    if attempt >= settings.retries:
+        return None, f"still after {attempt + 1} tries" if attempt else None
     wait = advised if advised is not None else settings.backoff * 2**attempt
-    return min(wait, settings.retry_wait_cap)
+    wait = min(wait, settings.retry_wait_cap)
+    if wait >= left:
+        what = "asked to wait" if advised is not None else "a retry needs"
+        return None, f"{what} {seconds(wait)} s, over the {seconds(left)} s left of the timeout"
+    return wait, None
 
 
 def retry_after(value: str | None) -> float | None:

@@ -30,6 +30,7 @@ class LinkSettings:
     timeout: float = 15.0
     retries: int = 2
     backoff: float = 0.5
+    # A Retry-After longer than this is not waited for: the 429/503 stands (unverifiable).
     retry_wait_cap: float = 10.0
     max_body: int = 64 * 1024  # enough for <head> (meta refresh) and challenge pages
     method: str = "GET"
