@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 from bad_servers import HostChain, SlowSockets, unaccepted_socket
-from redirect_server import PAUSE
+from redirect_server import PAUSE, RING
 
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
@@ -140,6 +140,18 @@ def test_a_server_that_never_accepts_costs_one_timeout():
         sock.close()
     assert (result.verdict, result.reason) == ("broken", "timeout")
     assert took < 0.5 + SLACK
+
+
+def test_a_ring_of_100_redirects_is_one_loop_named_in_one_line(routes):
+    settings = LinkSettings(timeout=5.0, max_hops=RING + 10)
+    result, took = timed(settings, routes.url("/ring/0"))
+    assert (result.verdict, result.reason) == ("broken", "loop")
+    assert len(result.hops) == RING and len(result.landing["cycle"]) == RING + 1
+    assert result.error == (
+        f"redirect loop of {RING} hops: /ring/0 → /ring/1 → /ring/2 → … → /ring/{RING - 1}"
+        " → /ring/0"
+    )
+    assert took < 5.0
 
 
 def test_a_ring_longer_than_the_hop_cap_stops_at_the_cap(routes):

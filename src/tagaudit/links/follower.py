@@ -44,6 +44,7 @@ from tagaudit.model import Hop, LinkResult
 
 # Answers whose body is read: meta refresh (200), challenge pages (403/429/503), odd codes.
 BODY_STATUSES = frozenset({200, 403, 429, 503})
+LOOP_SHOWN = 8  # hops of a redirect loop named in its error (all are in landing["cycle"])
 
 
 class Follower:
@@ -206,8 +207,7 @@ class Follower:
             urls = [h.url.split("#", 1)[0] for h in result.hops]
             cycle = [*urls[urls.index(key) :], key]
             result.landing["cycle"] = cycle
-            text = "redirect loop: " + " → ".join(_short(u) for u in cycle)
-            _fail(result, "broken", "loop", text)
+            _fail(result, "broken", "loop", _loop_text(cycle))
             return False
         if len(result.hops) >= self.settings.max_hops + 1:
             result.hops[-1].location = result.hops[-1].location or next_raw
@@ -295,6 +295,15 @@ def _inherit_fragment(url: str, previous: str) -> str:
 
 def _fail(result: LinkResult, verdict: str, reason: str | None, text: str) -> None:
     result.verdict, result.reason, result.error = verdict, reason, text
+
+
+def _loop_text(cycle: list[str]) -> str:
+    """The cycle in one line; a long one (100 hops) keeps its ends and says how long it is."""
+    names = [_short(u) for u in cycle]
+    if len(names) <= LOOP_SHOWN:
+        return "redirect loop: " + " → ".join(names)
+    shown = [*names[:3], "…", *names[-2:]]
+    return f"redirect loop of {len(names) - 1} hops: " + " → ".join(shown)
 
 
 def _short(url: str) -> str:
