@@ -67,12 +67,6 @@ class LinkRun:
         self.ruleset = load_rules(config.rule_options())  # a bad rule file fails now
         read = read_inputs([*inputs, *config.links.targets])
         self.targets: list[LinkTarget] = read.targets
-        if not self.targets:
-            problems = "; ".join(read.problems[:3])
-            raise UsageError(
-                "no usable links: give URLs, a .txt list or a .csv with a URL column"
-                + (f" ({problems})" if problems else "")
-            )
         self.settings = config.links.settings
         self.done: dict[str, LinkResult] = {}
         self.report = Report(tool_version=__version__, started=now_iso())
@@ -82,7 +76,12 @@ class LinkRun:
             input_problems=list(read.problems),
             transport=self.settings.transport,
         )
-        self.mode = self._browser_mode(browser)
+        self.mode = self._browser_mode(browser) if self.targets else "off"
+
+    def require_targets(self) -> None:
+        """UsageError (exit 2) when no input gave a usable link (the problems say why)."""
+        if not self.targets:
+            raise UsageError("no usable links: give URLs, a .txt list or a .csv with a URL column")
 
     def _browser_mode(self, wanted: bool | None) -> str:
         """`on`, `off` or `auto`, with a note when auto falls back to HTTP only."""
@@ -164,9 +163,11 @@ def check_links(
     keyword overrides: max_hops, concurrency, per_host, timeout, retries, transport,
     extra_params, chain_budget, browser_path, rules. A follower worker that dies leaves the
     finished links in the Report with `config.run_error` set; Ctrl-C raises `Interrupted`
-    with the partial Report.
+    with the partial Report. Inputs that are not usable links are listed in
+    `report.config.input_problems`; none usable at all is a UsageError.
     """
     run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    run.require_targets()
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:
@@ -182,4 +183,5 @@ async def check_links_async(
 ) -> Report:
     """`check_links` for callers with their own event loop."""
     run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    run.require_targets()
     return await run.execute()

@@ -12,10 +12,16 @@ from urllib.parse import urlsplit
 from tagaudit.errors import UsageError
 
 SCHEMES = ("http", "https")
+# Inside a URL these mean a cell or line was split or joined by mistake (urlsplit would
+# silently drop them); a plain space is left to the UTM hygiene rule (browsers encode it),
+# and so is any other Unicode space.
+BREAKS = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029")
 
 
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be loaded or followed, or None when it can."""
+    if any(ch in BREAKS for ch in url.strip()):
+        return "a line break or tab inside the URL"
     try:
         parts = urlsplit(url.strip())
         parts.port  # noqa: B018 (raises ValueError on a bad port)

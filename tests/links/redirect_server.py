@@ -6,6 +6,7 @@ keeping is written out in the routes so every test reads what the server does.
 
 from __future__ import annotations
 
+import email.utils
 import threading
 import time
 from collections import Counter
@@ -17,6 +18,12 @@ Answer = tuple[int, dict[str, str], bytes]
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 PAGE = b"<!doctype html><title>ok</title><p>landing</p>"
 CAMPAIGN = "utm_source=Google&utm_medium=cpc&utm_campaign=spring%20sale&gclid=abc"
+PAUSE = 0.3  # seconds /pause takes to answer
+RING = 100  # /ring/0 → /ring/1 → … → /ring/99 → /ring/0
+
+
+def _in_an_hour() -> str:
+    return email.utils.formatdate(time.time() + 3600, usegmt=True)
 
 
 def _to(location: str, status: int = 301) -> Answer:
@@ -78,6 +85,7 @@ class RouteServer:
 
     def __init__(self) -> None:
         self.hits: Counter[str] = Counter()
+        self.pausing, self.pause_peak, self.lock = 0, 0, threading.Lock()
         self.routes: dict[str, Callable[[str], Answer]] = self._routes()
         handler = type("Handler", (_Handler,), {"server_ref": self})
         self.httpd = _QuietServer(("127.0.0.1", 0), handler)
@@ -115,6 +123,13 @@ class RouteServer:
             "/slower": lambda q: (time.sleep(3.0), (200, HTML, PAGE))[1],
             "/limited": self._limited,
             "/always429": lambda q: (429, {"Retry-After": "0"}, b""),
+            "/pause": self._pause,
+            "/busy": lambda q: (429, {"Retry-After": "3600"}, b""),
+            "/busy-date": lambda q: (429, {"Retry-After": _in_an_hour()}, b""),
+            "/later": lambda q: (429, {"Retry-After": "1"}, b""),
+            "/down": lambda q: (503, {"Retry-After": "3600"}, b"<p>maintenance"),
+            "/down-briefly": self._down_briefly,
+            "/down-still": lambda q: (503, {"Retry-After": "0.05"}, b"<p>maintenance"),
             "/wall": lambda q: (403, {"cf-mitigated": "challenge", **HTML}, b"<p>Just a moment"),
             "/li": lambda q: (999, {}, b""),
             "/meta": _meta,
@@ -138,7 +153,24 @@ class RouteServer:
             routes[f"/s/{code}"] = lambda q, c=code: _to(f"/landing{_q(q)}", c)
         for n in range(1, 16):
             routes[f"/chain/{n}"] = _chain(n)
+        for n in range(RING):
+            routes[f"/ring/{n}"] = lambda q, n=n: _to(f"/ring/{(n + 1) % RING}", 302)
         return routes
+
+    def _pause(self, query: str) -> Answer:
+        """PAUSE seconds of work, counting how many are at it at once (`pause_peak`)."""
+        with self.lock:
+            self.pausing += 1
+            self.pause_peak = max(self.pause_peak, self.pausing)
+        time.sleep(PAUSE)
+        with self.lock:
+            self.pausing -= 1
+        return 200, HTML, PAGE
+
+    def _down_briefly(self, query: str) -> Answer:
+        if self.hits[f"/down-briefly?{query}"] <= 1:
+            return 503, {"Retry-After": "0.05"}, b"<p>maintenance"
+        return 200, HTML, PAGE
 
     def _slow(self, query: str) -> Answer:
         time.sleep(1.0)

@@ -152,3 +152,16 @@ def test_rule_args_in_tagaudit_yaml_are_checked_with_file_line_and_field(tmp_pat
 def test_negative_chain_budget_is_a_usage_error(capsys):
     assert main(["links", "https://shop.example/", *FAST, "--chain-budget", "-1"]) == 2
     assert "--chain-budget: max_hops: must be 0 or more" in capsys.readouterr().err
+
+
+def test_a_binary_or_missing_list_is_one_line_each_and_exit_2(tmp_path, capsys):
+    """Someone passed the browser instead of the list: one line, not one per line of it."""
+    binary = tmp_path / "chromium"
+    binary.write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 64)
+    missing = tmp_path / "links.csv"
+    assert main(["links", str(binary), str(missing), *FAST]) == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"tagaudit: {binary} is not a text file of URLs",
+        f"tagaudit: {missing}: no such file",
+        "tagaudit: no usable links: give URLs, a .txt list or a .csv with a URL column",
+    ]

@@ -9,8 +9,9 @@ import time
 import httpx
 import pytest
 
-from tagaudit.links.follower import Follower, retry_after
+from tagaudit.links.follower import Follower
 from tagaudit.links.outcome import classify_error
+from tagaudit.links.pacing import retry_after
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.transport import redirect_method
 from tagaudit.model import LinkResult
@@ -81,19 +82,33 @@ def test_per_host_limit_caps_requests_in_flight():
     assert peak["a"] == 3
 
 
-def test_retry_after_is_honoured_but_capped():
+def test_retry_after_is_honoured_when_it_fits_the_cap():
     calls: list[float] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(time.monotonic())
         if len(calls) == 1:
-            return httpx.Response(429, headers={"Retry-After": "3600"})
+            return httpx.Response(429, headers={"Retry-After": "0.2"})
         return httpx.Response(200)
+
+    settings = LinkSettings(retry_wait_cap=0.5, backoff=0.01)
+    result = run_with(handler, ["https://a.example/"], settings)["https://a.example/"]
+    assert result.verdict == "ok"
+    assert 0.19 <= calls[1] - calls[0] < 1.0
+
+
+def test_retry_after_beyond_the_cap_is_not_shortened_into_a_retry():
+    calls: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(time.monotonic())
+        return httpx.Response(429, headers={"Retry-After": "3600"})
 
     settings = LinkSettings(retry_wait_cap=0.1, backoff=0.01)
     result = run_with(handler, ["https://a.example/"], settings)["https://a.example/"]
-    assert result.verdict == "ok"
-    assert 0.09 <= calls[1] - calls[0] < 1.0
+    assert (result.verdict, result.reason) == ("unverifiable", "rate-limited")
+    assert result.error == "HTTP 429; asked to wait 3600 s (Retry-After), over the 0.1 s cap"
+    assert len(calls) == 1
 
 
 def test_303_turns_into_get_and_the_ledger_follows_the_raw_location():

@@ -110,6 +110,7 @@ def links(
     run = LinkRun(list(inputs or []), config, browser)
     for problem in run.report.config.input_problems:
         print(f"tagaudit: {problem}", file=sys.stderr)
+    run.require_targets()
     report = _execute(run)
     print_links(report, options)
     raise typer.Exit(finish(report, options))

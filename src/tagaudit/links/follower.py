@@ -1,11 +1,13 @@
 """The hop-by-hop follower: httpx requests, redirects never automatic, one LinkResult a link.
 
 Owns the HTTP side of the link checker: a global concurrency limit (links in flight), a
-per-host limit (requests in flight per host), retries with backoff on 429/5xx honouring
-`Retry-After` (capped), per-link timeouts, deduplication of identical URLs, a cookie jar per
-link, and meta refresh / `Refresh:` header hops parsed from 200 answers. Loops are found with
-a visited set and reported with their cycle. Each hop's URL is kept as the server wrote it
+per-host limit (requests in flight per host, held until the answer's body is read), retries
+on 429/5xx honouring `Retry-After`, deduplication of identical URLs, a cookie jar per link,
+and meta refresh / `Refresh:` header hops parsed from 200 answers. Loops are found with a
+visited set and reported with their cycle. Each hop's URL is kept as the server wrote it
 (joined with the previous hop when relative), so the parameter ledger sees encoding changes.
+Every wait is bounded (links.pacing): a link's `timeout` is spent only by its own requests
+and backoff sleeps, not by its wait for a turn at a host; the run's deadline bounds that.
 
 Requests go straight to an httpx transport (links.transport), not through AsyncClient.send:
 measured on 1000 links x 3 redirects, the client spent a quarter of the CPU on work the
@@ -19,9 +21,7 @@ Imports httpx, never Playwright; browser hops come in through `links.navigator`.
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import time
-from collections.abc import Awaitable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -34,12 +34,17 @@ from tagaudit.links.outcome import (
     is_bot_wall,
     verdict_for_status,
 )
+from tagaudit.links.pacing import LinkClock, retry_wait, run_limit, seconds, within
 from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import follow_sharded, shard_count
 from tagaudit.links.transport import RequestMaker, make_transport, redirect_method
 from tagaudit.model import Hop, LinkResult
+
+# Answers whose body is read: meta refresh (200), challenge pages (403/429/503), odd codes.
+BODY_STATUSES = frozenset({200, 403, 429, 503})
+LOOP_SHOWN = 8  # hops of a redirect loop named in its error (all are in landing["cycle"])
 
 
 class Follower:
@@ -80,30 +85,40 @@ class Follower:
         shards = shard_count(self.settings, len(distinct)) if self._owns_transport else 1
         if shards > 1:
             return await follow_sharded(distinct, self.settings, shards, self._done)
-        results = await asyncio.gather(*(self._limited(url) for url in distinct))
+        limit = run_limit(self.settings, len(distinct))
+        deadline = time.monotonic() + limit
+        results = await asyncio.gather(*(self._limited(url, deadline, limit) for url in distinct))
         return dict(zip(distinct, results, strict=True))
 
-    async def _limited(self, url: str) -> LinkResult:
+    async def _limited(self, url: str, deadline: float, limit: float) -> LinkResult:
         assert self._links is not None
         async with self._links:
-            result = await self.follow(url)
+            result = await self._follow(url, deadline, limit)
         self._done[url] = result
         return result
 
     async def follow(self, url: str) -> LinkResult:
         """Follow one link to its end; problems become the result's verdict, never raise."""
+        limit = run_limit(self.settings, 1)
+        return await self._follow(url, time.monotonic() + limit, limit)
+
+    async def _follow(self, url: str, deadline: float, limit: float) -> LinkResult:
+        """One link, on its own clock, cut short (unverifiable) at the run's `deadline`."""
         result = LinkResult(url=url)
+        clock = LinkClock(self.settings.timeout)
         try:
-            await _within(self._walk(result), self.settings.timeout)
+            await within(self._walk(result, clock), deadline - time.monotonic())
         except (asyncio.TimeoutError, TimeoutError):
-            _fail(result, "broken", "timeout", f"no answer within {self.settings.timeout:g} s")
+            state = "unfinished" if clock.started else "not started (waiting for its turn)"
+            text = f"{state} when the run's time limit ({seconds(limit)} s) ran out"
+            _fail(result, "unverifiable", "run-timeout", text)
         result.ledger = build_ledger(result.hops, self.settings.extra_params)
         if result.hops:
             result.final_url = result.hops[-1].url
             result.final_status = result.hops[-1].status
         return result
 
-    async def _walk(self, result: LinkResult) -> None:
+    async def _walk(self, result: LinkResult, clock: LinkClock) -> None:
         jar: httpx.Cookies | None = None  # created on the first Set-Cookie (most links: none)
         raw_url = result.url
         visited = {raw_url.split("#", 1)[0]}
@@ -118,19 +133,19 @@ class Follower:
             result.hops.append(hop)
             if jar is not None:
                 jar.set_cookie_header(request)
-            started = time.perf_counter()
+            left = clock.left
             try:
-                response = await self._send(request)
-                try:
-                    next_raw, next_request = await self._next_hop(hop, request, response, result)
-                finally:
-                    await response.aclose()
+                response, body, advice = await self._send(request, clock)
+            except (asyncio.TimeoutError, TimeoutError):  # this link's clock ran out
+                _fail(result, "broken", "timeout", f"no answer within {clock.total:g} s")
+                return
             except Exception as problem:  # any transport error is this link's verdict
                 reason, text = classify_error(problem)
                 _fail(result, "broken", reason, text)
                 return
             finally:
-                hop.elapsed = round(time.perf_counter() - started, 4)
+                hop.elapsed = round(left - clock.left, 4)  # its own time, not the queue's
+            next_raw, next_request = self._next_hop(hop, request, response, body, advice, result)
             if "set-cookie" in response.headers:
                 jar = jar or httpx.Cookies()
                 jar.extract_cookies(response)
@@ -140,8 +155,14 @@ class Follower:
                 return
             raw_url, request = next_raw, next_request
 
-    async def _next_hop(
-        self, hop: Hop, request: httpx.Request, response: httpx.Response, result: LinkResult
+    def _next_hop(
+        self,
+        hop: Hop,
+        request: httpx.Request,
+        response: httpx.Response,
+        body: bytes,
+        advice: str | None,
+        result: LinkResult,
     ) -> tuple[str | None, httpx.Request | None]:
         """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
         raw_url = hop.url
@@ -158,15 +179,13 @@ class Follower:
             except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as problem:
                 _fail(result, "broken", "invalid-location", f"invalid Location: {problem}")
                 return None, None
-        body = b""
-        if status in (200, 403, 503, 429) or status >= 900:
-            body = await _read_some(response, self.settings.max_body)
         if is_bot_wall(status, fields, body[:65536]):
             _fail(result, "unverifiable", "bot-wall", f"bot wall (status {status})")
             return None, None
-        verdict, reason = verdict_for_status(status)
+        verdict, reason = verdict_for_status(status, "retry-after" in fields)
         if verdict != "ok":
-            _fail(result, verdict, reason, f"HTTP {status}")
+            text = f"HTTP {status}; {advice}" if advice else f"HTTP {status}"
+            _fail(result, verdict, reason, text)
             return None, None
         target = meta.refresh_target(fields, body)
         if target is None:
@@ -188,8 +207,7 @@ class Follower:
             urls = [h.url.split("#", 1)[0] for h in result.hops]
             cycle = [*urls[urls.index(key) :], key]
             result.landing["cycle"] = cycle
-            text = "redirect loop: " + " → ".join(_short(u) for u in cycle)
-            _fail(result, "broken", "loop", text)
+            _fail(result, "broken", "loop", _loop_text(cycle))
             return False
         if len(result.hops) >= self.settings.max_hops + 1:
             result.hops[-1].location = result.hops[-1].location or next_raw
@@ -199,49 +217,46 @@ class Follower:
         visited.add(key)
         return True
 
-    async def _send(self, request: httpx.Request) -> httpx.Response:
-        """Send with the per-host limit; retry 429/5xx with backoff and Retry-After."""
+    async def _send(
+        self, request: httpx.Request, clock: LinkClock
+    ) -> tuple[httpx.Response, bytes, str | None]:
+        """The answer, its body (when the verdict needs it) and why it was not retried.
+
+        The wait for a turn at the host is off the link's clock (the run's deadline bounds
+        it); sending, the answer and backoff sleeps are on it. 429/5xx are retried while the
+        wait fits (links.pacing.retry_wait).
+        """
         if self._transport is None:
             self._transport = make_transport(self.settings)
         host = request.url.host
-        gate = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
-        for attempt in range(self.settings.retries + 1):
+        gate = self._hosts.get(host) or self._hosts.setdefault(
+            host, asyncio.Semaphore(self.settings.per_host)
+        )
+        attempt = 0
+        while True:
             async with gate:
-                response = await self._transport.handle_async_request(request)
-            response.request = request
-            if response.status_code not in RETRY_STATUSES or attempt == self.settings.retries:
-                return response
+                response, body = await clock.spend(self._exchange(request))
+            if response.status_code not in RETRY_STATUSES:
+                return response, body, None
+            advised = response.headers.get("retry-after")
+            wait, advice = retry_wait(advised, attempt, self.settings, clock.left)
+            if wait is None:
+                return response, body, advice
+            await clock.spend(asyncio.sleep(wait))
+            attempt += 1
+
+    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
+        """Send `request`; read as much of the body as a verdict needs; close the answer."""
+        assert self._transport is not None
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            status = response.status_code
+            if status in BODY_STATUSES or status >= 900:
+                return response, await _read_some(response, self.settings.max_body)
+            return response, b""
+        finally:
             await response.aclose()
-            await asyncio.sleep(self._wait(response, attempt))
-        raise AssertionError("unreachable")  # pragma: no cover
-
-    def _wait(self, response: httpx.Response, attempt: int) -> float:
-        advised = retry_after(response.headers.get("retry-after"))
-        wait = advised if advised is not None else self.settings.backoff * 2**attempt
-        return max(0.0, min(wait, self.settings.retry_wait_cap))
-
-
-async def _within(work: Awaitable[None], seconds: float) -> None:
-    """`asyncio.timeout` (no extra task per link) where Python has it, else `wait_for`."""
-    if hasattr(asyncio, "timeout"):
-        async with asyncio.timeout(seconds):
-            await work
-    else:  # Python 3.10
-        await asyncio.wait_for(work, seconds)
-
-
-def retry_after(value: str | None) -> float | None:
-    """`Retry-After` in seconds: a number, or an HTTP date (RFC 9110 10.2.3)."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.replace(".", "", 1).isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 async def _read_some(response: httpx.Response, limit: int) -> bytes:
@@ -280,6 +295,15 @@ def _inherit_fragment(url: str, previous: str) -> str:
 
 def _fail(result: LinkResult, verdict: str, reason: str | None, text: str) -> None:
     result.verdict, result.reason, result.error = verdict, reason, text
+
+
+def _loop_text(cycle: list[str]) -> str:
+    """The cycle in one line; a long one (100 hops) keeps its ends and says how long it is."""
+    names = [_short(u) for u in cycle]
+    if len(names) <= LOOP_SHOWN:
+        return "redirect loop: " + " → ".join(names)
+    shown = [*names[:3], "…", *names[-2:]]
+    return f"redirect loop of {len(names) - 1} hops: " + " → ".join(shown)
 
 
 def _short(url: str) -> str:

@@ -1,22 +1,37 @@
 """Reading campaign links from the command line: URLs, .txt lists and .csv exports.
 
 Owns turning arguments into `LinkTarget`s and one readable line per bad input (malformed
-URL, unsupported scheme, empty file, CSV without a URL column). Bad items are values in
-`InputProblems`, never exceptions: the rest is still checked. Imports only the standard library.
+URL, unsupported scheme, a line break inside a URL, empty or missing file, CSV without a URL
+column). A file that is no list of URLs at all (a binary, a script: someone passed the
+Chromium executable) is one line too, not a line per line of it. Bad items are values in
+`InputProblems`, never exceptions: the rest is still checked. Problems in a file name the
+line they start on (`ads.csv:7: …`), the line a spreadsheet or editor shows.
+
+CSV as spreadsheets write it: the delimiter (`,`, `;` as European Excel writes it, or tab)
+is read from the header line or Excel's `sep=` line; cells may span lines when quoted; a
+UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped. Imports only tagaudit.urls (which
+URLs can be followed) and the standard library.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
+import io
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from tagaudit.urls import url_problem
 
 URL_COLUMNS = ("url", "final url", "final_url", "link", "landing page", "destination url")
 EXPECT_COLUMNS = ("expected_landing", "expected landing", "expected", "landing")
 CHANNEL_COLUMNS = ("expected_channel", "expected channel", "channel")
 MUST_ARRIVE_COLUMNS = ("must_arrive", "must arrive", "required_params", "required params")
-SCHEMES = ("http", "https")
+DELIMITERS = (",", ";", "\t")  # ties go to the first
+SNIFF_BYTES = 1024  # how much of a file decides whether it is text
+SHOWN = 5  # a file with no link and more problems than this is not a list of URLs
 
 
 @dataclass
@@ -36,24 +51,6 @@ class InputProblems:
 
     targets: list[LinkTarget] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be followed, or None when it can."""
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 (raises ValueError on a bad port)
-    except ValueError as problem:
-        return f"malformed URL ({problem})"
-    if not parts.scheme:
-        return "no scheme (write https://…)"
-    if parts.scheme.lower() not in SCHEMES:
-        return f"unsupported scheme {parts.scheme!r} (only http and https)"
-    if not parts.hostname:
-        return "no host"
-    if any(ch.isspace() for ch in parts.netloc):
-        return "spaces in the host"
-    return None
 
 
 def read_inputs(items: list[str]) -> InputProblems:
@@ -77,18 +74,71 @@ def _add(out: InputProblems, target: LinkTarget) -> None:
 
 
 def _read_file(path: Path, out: InputProblems) -> None:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as problem:
-        out.problems.append(f"{path}: cannot read ({getattr(problem, 'strerror', problem)})")
+    text = _text_of(path, out)
+    if text is None:
         return
-    before = len(out.targets) + len(out.problems)
+    found = InputProblems()
     if path.suffix.lower() == ".csv":
-        _read_csv(path, text, out)
+        _read_csv(path, text, found)
     else:
-        _read_txt(path, text, out)
-    if len(out.targets) + len(out.problems) == before:
+        _read_txt(path, text, found)
+    if not found.targets and not found.problems:
         out.problems.append(f"{path}: no links in this file")
+    elif not found.targets and len(found.problems) > SHOWN:
+        first = found.problems[0].removeprefix(f"{path}:")
+        out.problems.append(
+            f"{path} is not a list of URLs ({len(found.problems)} lines, none a link; line {first})"
+        )
+    else:
+        out.targets.extend(found.targets)
+        out.problems.extend(found.problems)
+
+
+def _text_of(path: Path, out: InputProblems) -> str | None:
+    """The file's text, or None and one line in `out` that says why not."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(SNIFF_BYTES)
+            if is_binary(head):  # the rest (say, 200 MB of a browser) is never read
+                out.problems.append(f"{path} is not a text file of URLs")
+                return None
+            data = head + stream.read()
+    except FileNotFoundError:
+        out.problems.append(f"{path}: no such file")
+        return None
+    except OSError as problem:
+        out.problems.append(f"{path}: cannot read ({problem.strerror or problem})")
+        return None
+    try:
+        return data.decode(_encoding(head))
+    except UnicodeDecodeError as problem:
+        line = data[: problem.start].count(b"\n") + 1
+        out.problems.append(
+            f"{path}:{line}: not UTF-8 text; save it as UTF-8 (in Excel: CSV UTF-8)"
+        )
+        return None
+
+
+def _encoding(head: bytes) -> str:
+    """UTF-16 after its byte order mark (Excel's "Unicode Text"), else UTF-8 (BOM or not)."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def is_binary(head: bytes) -> bool:
+    """The start of a file that is no text: NUL bytes (UTF-16 text aside), or other control
+    bytes in bytes that are not UTF-8. (Text in a legacy encoding, Excel's Windows-1252 CSV,
+    has neither.)"""
+    if _encoding(head) == "utf-16":
+        return False
+    if b"\x00" in head:
+        return True
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut at the end is fine
+    except UnicodeDecodeError:
+        return any(byte < 32 and byte not in b"\t\n\r\f" for byte in head)
+    return False
 
 
 def _read_txt(path: Path, text: str, out: InputProblems) -> None:
@@ -107,33 +157,73 @@ def _column(header: list[str], names: tuple[str, ...]) -> int | None:
 
 
 def _read_csv(path: Path, text: str, out: InputProblems) -> None:
-    rows = list(csv.reader(text.splitlines()))
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    """Rows under a header with a URL column; each named by the line it starts on."""
+    try:
+        _read_rows(path, _rows(text), out)
+    except csv.Error as problem:  # a cell over the csv module's size limit, say
+        out.problems.append(f"{path}: not CSV that can be read ({problem})")
+
+
+def _read_rows(path: Path, rows: Iterator[tuple[int, list[str]]], out: InputProblems) -> None:
+    line, header = next(rows, (1, []))
+    if not header:
         return
-    url_at = _column(rows[0], URL_COLUMNS)
+    url_at = _column(header, URL_COLUMNS)
     if url_at is None:
         out.problems.append(
-            f"{path}:1: no URL column (name one of: {', '.join(URL_COLUMNS)}); "
-            f"header was {', '.join(rows[0])}"
+            f"{path}:{line}: no URL column (name one of: {', '.join(URL_COLUMNS)}); "
+            f"header was {', '.join(header)}"
         )
         return
-    expect_at = _column(rows[0], EXPECT_COLUMNS)
-    arrive_at = _column(rows[0], MUST_ARRIVE_COLUMNS)
-    channel_at = _column(rows[0], CHANNEL_COLUMNS)
-    for number, row in enumerate(rows[1:], start=2):
-        cell = row[url_at].strip() if url_at < len(row) else ""
-        if not cell:
-            out.problems.append(f"{path}:{number}: empty URL cell")
-            continue
-        target = LinkTarget(url=cell, source=f"{path}:{number}")
-        if expect_at is not None and expect_at < len(row) and row[expect_at].strip():
-            target.expected_landing = row[expect_at].strip()
-        if arrive_at is not None and arrive_at < len(row):
-            target.must_arrive = _names(row[arrive_at])
-        if channel_at is not None and channel_at < len(row) and row[channel_at].strip():
-            target.expected_channel = row[channel_at].strip()
-        _add(out, target)
+    columns = [_column(header, names) for names in (EXPECT_COLUMNS, MUST_ARRIVE_COLUMNS)]
+    columns.append(_column(header, CHANNEL_COLUMNS))
+    for line, row in rows:
+        _add_row(out, f"{path}:{line}", row, url_at, *columns)
+
+
+def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line the row starts on, cells) of each non-blank row, in the file's own delimiter."""
+    skip, hint = 0, re.match(r"\s*sep=(.)[ \t]*(?:\r\n|\r|\n)", text)
+    if hint:  # Excel's own hint line: `sep=;`
+        skip, delimiter = len(hint.group(0).splitlines()), hint.group(1)
+        text = text[hint.end() :]
+    else:
+        delimiter = _delimiter(next((ln for ln in text.splitlines() if ln.strip()), ""))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = skip + 1
+    for row in reader:
+        line, start = start, skip + reader.line_num + 1
+        if any(cell.strip() for cell in row):
+            yield line, row
+
+
+def _delimiter(header: str) -> str:
+    """`,` `;` or tab: whichever the header line holds most outside quotes (`,` if none)."""
+    outside = re.sub(r'"[^"]*"', "", header)
+    return max(DELIMITERS, key=outside.count) if any(d in outside for d in DELIMITERS) else ","
+
+
+def _add_row(
+    out: InputProblems,
+    source: str,
+    row: list[str],
+    url_at: int,
+    expect_at: int | None,
+    arrive_at: int | None,
+    channel_at: int | None,
+) -> None:
+    cell = row[url_at].strip() if url_at < len(row) else ""
+    if not cell:
+        out.problems.append(f"{source}: empty URL cell")
+        return
+    target = LinkTarget(url=cell, source=source)
+    if expect_at is not None and expect_at < len(row) and row[expect_at].strip():
+        target.expected_landing = row[expect_at].strip()
+    if arrive_at is not None and arrive_at < len(row):
+        target.must_arrive = _names(row[arrive_at])
+    if channel_at is not None and channel_at < len(row) and row[channel_at].strip():
+        target.expected_channel = row[channel_at].strip()
+    _add(out, target)
 
 
 def _names(cell: str) -> list[str]:

@@ -54,12 +54,20 @@ def is_bot_wall(status: int, headers: Mapping[str, str], body_start: bytes = b""
     return any(marker in lowered for marker in BOT_WALL_BODY_MARKERS)
 
 
-def verdict_for_status(status: int) -> tuple[str, str | None]:
-    """The verdict of a final (non-redirect) answer and its reason code."""
+def verdict_for_status(status: int, retry_after: bool = False) -> tuple[str, str | None]:
+    """The verdict of a final (non-redirect) answer and its reason code.
+
+    429 is about us (RFC 6585 4: too many requests from this client): `rate-limited`. A 503
+    with `Retry-After` is the server announcing it is down for a while, for everyone (RFC
+    9110 15.6.4): `unavailable`. Neither says whether the link works, so both are
+    unverifiable; a 503 without advice is a server error like any 5xx.
+    """
     if 200 <= status < 300:
         return "ok", None
     if status == 429:
         return "unverifiable", "rate-limited"
+    if status == 503 and retry_after:
+        return "unverifiable", "unavailable"
     if 300 <= status < 400:
         return "broken", "redirect-without-location"
     return "broken", "http-status"

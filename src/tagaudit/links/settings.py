@@ -25,9 +25,12 @@ class LinkSettings:
     max_hops: int = 10
     concurrency: int = 64
     per_host: int = 16
+    # Seconds a link may spend on its own requests and backoff sleeps; waiting for a turn at
+    # a host (per_host) does not count (links.pacing).
     timeout: float = 15.0
     retries: int = 2
     backoff: float = 0.5
+    # A Retry-After longer than this is not waited for: the 429/503 stands (unverifiable).
     retry_wait_cap: float = 10.0
     max_body: int = 64 * 1024  # enough for <head> (meta refresh) and challenge pages
     method: str = "GET"
@@ -40,3 +43,7 @@ class LinkSettings:
     # are split over up to `processes` worker processes (0 = one per core; 1 = never).
     processes: int = 0
     shard_min: int = 200
+    # Seconds the whole follow may take; None: worked out from the number of links so that
+    # links keeping to `timeout` never reach it (links.pacing.run_limit). Links it cuts short
+    # are `unverifiable` / `run-timeout`.
+    run_timeout: float | None = None

@@ -38,5 +38,6 @@ class LinkResult:
     expected: dict[str, Any] = field(default_factory=dict)
     landing: dict[str, Any] = field(default_factory=dict)
     # Why the verdict is not ok, as a stable code: `http-status`, `loop`, `too-many-hops`,
-    # `timeout`, `dns`, `tls`, `connect`, `bot-wall`, `rate-limited`, `invalid-location` …
+    # `timeout`, `dns`, `tls`, `connect`, `bot-wall`, `rate-limited`, `unavailable` (a 503
+    # announcing downtime), `run-timeout` (the run's limit cut it short), `invalid-location` …
     reason: str | None = None
