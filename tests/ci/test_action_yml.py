@@ -1,4 +1,4 @@
-"""action.yml and the example workflow: checked by actionlint (from
+"""action.yml, the example workflow and the README's CI workflows: checked by actionlint (from
 PyPI, in the test extra) and, for what actionlint does not read (action metadata), here.
 
 actionlint lints workflows, not action.yml. So the composite steps are also linted inside a
@@ -20,6 +20,7 @@ import yaml
 from action_script import ACTION, REPO, load_script
 
 EXAMPLE = REPO / "examples" / "github" / "tracking.yml"
+README_DRAFT = REPO / "docs" / "ci-readme-draft.md"
 EXPRESSION = re.compile(r"\$\{\{(.*?)\}\}", re.S)
 AUDIT_STEP = "audit"
 
@@ -188,3 +189,20 @@ def test_the_example_workflow_lints_as_is_and_against_this_action(tmp_path: Path
     lint_clean(tmp_path / "local", {"tracking.yml": text.replace(remote[0], "./")})
     workflow = yaml.safe_load(text)
     assert {"push", "pull_request", "schedule"} <= set(workflow[True])  # YAML reads `on` as True
+
+
+def readme_workflows() -> list[str]:
+    """The workflow blocks of the CI section: in the draft while it exists, else in README."""
+    source = README_DRAFT if README_DRAFT.is_file() else REPO / "README.md"
+    blocks = re.findall(r"```yaml\n(.*?)```", source.read_text(encoding="utf-8"), re.S)
+    return [block for block in blocks if re.search(r"^jobs:", block, re.M)]
+
+
+def test_the_readme_ci_workflows_lint(tmp_path: Path) -> None:
+    workflows = readme_workflows()
+    assert len(workflows) >= 2  # one with the Action, one with plain commands
+    texts = {}
+    for i, text in enumerate(workflows):
+        local = re.sub(r"uses: [\w-]+/tagaudit@v\d+", "uses: ./", text)
+        texts[f"readme{i}.yml"] = local
+    lint_clean(tmp_path, texts)
