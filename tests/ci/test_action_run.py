@@ -219,3 +219,13 @@ def test_site_wide_findings_are_located_at_the_config(script: ModuleType) -> Non
 def test_multi_line_outputs_use_githubs_delimiter_form(script: ModuleType, tmp_path: Path) -> None:
     script.write_outputs(str(tmp_path / "github_output"), {"a": "1", "b": "two\nlines", "c": ""})
     assert read_outputs(tmp_path) == {"a": "1", "b": "two\nlines", "c": ""}
+
+
+def test_a_summary_too_big_for_github_is_cut_at_a_line(script: ModuleType) -> None:
+    text = "".join(f"| row {i} | ü |\n" for i in range(1000))
+    assert script.fit_summary(text, limit=len(text.encode())) == text
+    cut = script.fit_summary(text, limit=2000)
+    assert len(cut.encode()) <= 2000
+    kept, note = cut.split("\n\n_The summary is cut here")
+    assert text.startswith(kept + "\n") and kept.endswith("|")
+    assert "tagaudit.md" in note

@@ -184,7 +184,7 @@ def test_the_example_workflow_lints_as_is_and_against_this_action(tmp_path: Path
     text = EXAMPLE.read_text(encoding="utf-8")
     done = actionlint(tmp_path, EXAMPLE)
     assert done.returncode == 0, done.stdout
-    remote = re.findall(r"uses: ([\w-]+/tagaudit@v\d+)", text)
+    remote = re.findall(r"uses: ([\w-]+/tagaudit@[\w.-]+)", text)
     assert len(remote) == 1
     lint_clean(tmp_path / "local", {"tracking.yml": text.replace(remote[0], "./")})
     workflow = yaml.safe_load(text)
@@ -203,6 +203,6 @@ def test_the_readme_ci_workflows_lint(tmp_path: Path) -> None:
     assert len(workflows) >= 2  # one with the Action, one with plain commands
     texts = {}
     for i, text in enumerate(workflows):
-        local = re.sub(r"uses: [\w-]+/tagaudit@v\d+", "uses: ./", text)
+        local = re.sub(r"uses: [\w-]+/tagaudit@[\w.-]+", "uses: ./", text)
         texts[f"readme{i}.yml"] = local
     lint_clean(tmp_path, texts)
