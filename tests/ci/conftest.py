@@ -1,0 +1,8 @@
+"""Tests of the GitHub Action and of installing tagaudit: helpers live in action_script.py."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
