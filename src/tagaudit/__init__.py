@@ -44,6 +44,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from tagaudit.api import decode, evaluate, load_rules
     from tagaudit.config import Config, load_config
+    from tagaudit.journeys.python import step
     from tagaudit.runner import Interrupted, Progress, audit, audit_async
     from tagaudit.runner_links import check_links, check_links_async
 
@@ -59,6 +60,7 @@ _LAZY = {
     "load_rules": "tagaudit.api",
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
+    "step": "tagaudit.journeys.python",
 }
 
 __all__ = [
@@ -92,6 +94,7 @@ __all__ = [
     "evaluate",
     "load_config",
     "load_rules",
+    "step",
 ]
 
 

@@ -45,12 +45,13 @@ A complete tagaudit.yaml (every key optional):
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tagaudit import config_rules
 from tagaudit.errors import ConfigError, UsageError
+from tagaudit.journeys.spec import Journey, read_journeys
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
 from tagaudit.rules.options import Expectation, Ignore, RuleOptions
@@ -71,9 +72,8 @@ TOP_LEVEL_KEYS = (
     "links",
     "browser",
     "providers",
+    "journeys",
 )
-# Keys a user may reasonably write that this version cannot honour: refused, never ignored.
-NOT_YET_SUPPORTED = {"journeys": "scripted journeys are not supported yet; list the pages"}
 ISOLATION_MODES = ("reuse", "context")
 LINK_SOURCE_CATEGORIES = ("search", "social", "shopping", "video")
 
@@ -142,13 +142,21 @@ class Config:
     args: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
+    # Conversion journeys (tagaudit.journeys.spec): steps from a landing to a confirmation.
+    journeys: list[Journey] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
     def rule_options(self) -> RuleOptions:
         """The rules half of the config, for tagaudit.rules.load_rules."""
+        steps = [
+            replace(exp, journey=journey.name, step=step.name)
+            for journey in self.journeys
+            for step in journey.steps
+            for exp in step.expect
+        ]
         return RuleOptions(
             files=list(self.rule_files),
-            expect=list(self.expect),
+            expect=[*self.expect, *steps],
             disable=list(self.disable),
             severity=dict(self.severity),
             args=self.raw.get("args") or dict(self.args),  # marked: errors name lines
@@ -267,8 +275,6 @@ def _set(data: MarkedDict, path: tuple[str, ...], value: Any, label: str) -> Non
 def _build_config(path: Path | None, data: MarkedDict) -> Config:
     where = Where(path, data)
     for key in data:
-        if key in NOT_YET_SUPPORTED:
-            where.fail(key, NOT_YET_SUPPORTED[key])
         if key not in TOP_LEVEL_KEYS:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
     config = Config(path=path, raw=data)
@@ -287,6 +293,7 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     config.args = config_rules.rule_args(where)
     config.ignore = [config_rules.ignore(w) for w in config_rules.entries(where, "ignore")]
     config.fail_on = config_rules.choice(where, "fail_on", FAIL_ON_LEVELS)
+    config.journeys = read_journeys(where, base)
     return config
 
 

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
@@ -34,6 +35,9 @@ from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.errors import UsageError
+from tagaudit.journeys.clickid import follow_click_ids
+from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
+from tagaudit.journeys.spec import check_journey_urls, select_journeys
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply, load_rules
@@ -41,6 +45,7 @@ from tagaudit.urls import check_url
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
+JOB_LABELS = {"visit": "{}", "scenarios": "{} (consent scenarios)", "journey": "journey {}"}
 # Keyword arguments of `audit()` → the config fields they override (config.apply_flags).
 AUDIT_FIELDS = {
     "concurrency": "crawl.concurrency",
@@ -131,6 +136,18 @@ def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings
     return section
 
 
+def base_url_of(config: Config, targets: list[str]) -> str | None:
+    """What relative paths (journeys' `start:` and `goto:`) are joined to: the config's
+    `base_url` when it has one, else the site of the first page audited."""
+    configured = getattr(config, "base_url", None)
+    if configured:
+        return str(configured)
+    if not targets:
+        return None
+    parts = urlsplit(targets[0])
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 def page_settings(config: Config) -> PageSettings:
     """The one set of page timeouts and waits every loader of the run shares."""
     crawl = config.crawl
@@ -151,12 +168,17 @@ class AuditRun:
         config: Config,
         consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
+        journeys: list[str] | None = None,
     ) -> None:
         self.config = config
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
         self.targets = [check_url(u) for u in (targets or config.pages)]
-        if not self.targets:
-            raise UsageError("no pages to audit: give URLs or a config with `pages:`")
+        self.journeys = select_journeys(config.journeys, journeys)
+        if not self.targets and not self.journeys:
+            raise UsageError("no pages to audit: give URLs, or `pages:` or `journeys:` in a config")
+        self.base_url = base_url_of(config, self.targets)
+        check_journey_urls(self.journeys, self.base_url, config)
+        self.journey_outcomes: dict[str, JourneyOutcome] = {}
         self.catalog = build_catalog(config)
         self.consent = consent or ConsentSettings()
         self.scenarios = config.consent  # None: decide per page from its banner
@@ -170,6 +192,8 @@ class AuditRun:
         self.browser_version = ""
         self.on_progress = on_progress
         self.report = Report(tool_version=__version__, started=now_iso())
+        for journey in self.journeys:  # long jobs first: they overlap with the crawl
+            self.jobs.append(("journey", journey.name, 0))
         self.plain_visits = self.scenarios is None or config.crawl.depth > 0
         if not self.plain_visits:
             # Explicit scenarios on the given pages only: no plain visit is needed.
@@ -209,16 +233,22 @@ class AuditRun:
             try:
                 if kind == "visit":
                     await self._visit(visitor, url, depth)
+                elif kind == "journey":
+                    await self._journey(engine, url)
                 else:
                     await self._play(engine, url)
             except Exception as problem:  # one broken page must not sink the run
                 reason = f"capture failed: {type(problem).__name__}: {problem}"
-                self.visits[url] = PageVisit(url=url, error=reason)
+                if kind == "journey":
+                    self.journey_outcomes[url].result.status = "failed"
+                    self.journey_outcomes[url].result.error = reason
+                else:
+                    self.visits[url] = PageVisit(url=url, error=reason)
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
                 self.in_flight -= 1
                 self.done += 1
-                self._progress(url if kind == "visit" else f"{url} (consent scenarios)")
+                self._progress(JOB_LABELS[kind].format(url))
 
     async def _visit(self, visitor: Visitor, url: str, depth: int) -> None:
         links: list[str] = []
@@ -247,6 +277,12 @@ class AuditRun:
             return True
         return bool(visit.consent.banner and visit.consent.banner.visible)
 
+    async def _journey(self, engine: PageEngine, name: str) -> None:
+        journey = next(j for j in self.journeys if j.name == name)
+        outcome = self.journey_outcomes[name] = new_outcome(journey, self.base_url)
+        await play(engine, journey, self.base_url, self.consent, outcome)
+        outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
+
     async def _play(self, engine: PageEngine, url: str) -> None:
         chosen = list(self.scenarios or SCENARIOS)
         self.scenario_visits[url] = await run_scenarios(engine, url, chosen, self.consent)
@@ -254,7 +290,7 @@ class AuditRun:
     def _progress(self, label: str) -> None:
         if self.on_progress is not None:
             visits = len(self.frontier.rank) if self.plain_visits else 0
-            total = visits + self.scenario_jobs
+            total = visits + self.scenario_jobs + len(self.journeys)
             self.on_progress(Progress(self.done, max(total, self.done), label))
 
     def pages(self) -> list[PageVisit]:
@@ -264,6 +300,9 @@ class AuditRun:
         pages: list[PageVisit] = []
         for url in urls:
             pages.extend(self.scenario_visits.get(url) or [self.visits[url]])
+        for journey in self.journeys:
+            if journey.name in self.journey_outcomes:
+                pages.extend(self.journey_outcomes[journey.name].visits)
         return pages
 
     def finish(self, interrupted: bool = False) -> Report:
@@ -271,11 +310,17 @@ class AuditRun:
         report = self.report
         report.interrupted = interrupted
         report.pages = self.pages()
+        report.journeys = [
+            self.journey_outcomes[j.name].result
+            for j in self.journeys
+            if j.name in self.journey_outcomes
+        ]
         report.finished = now_iso()
         ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
         report.config = RunInfo(
             command="audit",
             targets=list(self.targets),
+            base_url=self.base_url,
             concurrency=self.config.crawl.concurrency,
             consent=self.scenarios,
             browser=self.browser_version or None,
@@ -296,11 +341,12 @@ async def audit_async(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    journeys: list[str] | None = None,
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    run = AuditRun(targets, resolved, consent_settings, on_progress, journeys)
     try:
         return await run.execute()
     except asyncio.CancelledError:
@@ -314,6 +360,7 @@ def audit(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    journeys: list[str] | None = None,
     **overrides: Any,
 ) -> Report:
     """Load pages in headless Chromium, decode every tag they fire, apply the rules.
@@ -322,12 +369,13 @@ def audit(
     a mapping with its keys, or a Config (tagaudit.load_config). Keyword overrides win over
     the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
-    scenarios), rules (extra rule files).
+    scenarios), rules (extra rule files). The config's `journeys:` run too (`journeys`: the
+    names of those to run; None runs all).
     Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
     carrying the partial Report, on Ctrl-C.
     """
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    run = AuditRun(targets, resolved, consent_settings, on_progress, journeys)
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:

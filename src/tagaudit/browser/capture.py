@@ -62,7 +62,11 @@ class Recorder:
 
     def __init__(self, context: BrowserContext, page: Page) -> None:
         self.context, self.page = context, page
+        # Labels every request recorded from now on carries: the consent phase, the journey
+        # step, the single-page-app view (tagaudit.browser.views).
         self.phase: str | None = None
+        self.step: str | None = None
+        self.view: str | None = None
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
@@ -73,7 +77,11 @@ class Recorder:
         self._patience = 3.0
 
     async def start(self) -> Recorder:
-        """Attach listeners (idempotent per recorder) and the CSP init script."""
+        """Attach the listeners (idempotent per recorder)."""
+        return self.listen()
+
+    def listen(self) -> Recorder:
+        """Attach the listeners: plain calls, so Playwright's sync API can use it too."""
         if not self._listening:
             self.context.on("request", self._on_request)
             self.context.on("response", self._on_response)
@@ -99,6 +107,9 @@ class Recorder:
                 record.answered_locally = True
 
     def _on_request(self, pw_request: PwRequest) -> None:
+        navigation = pw_request.is_navigation_request() and _in_main_frame(pw_request, self.page)
+        if navigation:
+            self.view = None  # a new document: no single-page-app view yet
         now = time.monotonic()
         self.last_activity = now
         self._in_flight.add(pw_request)
@@ -113,6 +124,9 @@ class Recorder:
             redirected_from=pw_request.redirected_from.url if pw_request.redirected_from else None,
             initiator=pw_request.headers.get("referer"),
             phase=self.phase,
+            step=self.step,
+            view=self.view,
+            navigation=navigation,
         )
         self.requests.append(record)
 
@@ -230,6 +244,8 @@ class Recorder:
                         frame_url=violation.get("document"),
                         failure="csp",
                         phase=self.phase,
+                        step=self.step,
+                        view=self.view,
                     )
                 )
 
@@ -240,6 +256,13 @@ def _post_data(request: PwRequest) -> str | None:
     except (UnicodeDecodeError, PlaywrightError):
         buffer = request.post_data_buffer
         return buffer.decode("latin-1") if buffer else None
+
+
+def _in_main_frame(request: PwRequest, page: Page) -> bool:
+    try:
+        return request.frame == page.main_frame
+    except PlaywrightError:
+        return False  # service worker requests have no frame
 
 
 def _frame_url(request: PwRequest) -> str | None:

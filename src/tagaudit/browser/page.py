@@ -31,6 +31,7 @@ from tagaudit.browser.capture import Recorder
 from tagaudit.browser.leaving import simulate_leave
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings
+from tagaudit.browser.views import ViewTracker
 from tagaudit.model import Hop, PageVisit
 from tagaudit.providers import decode_requests
 
@@ -59,16 +60,23 @@ class PageEngine:
         self.settings = settings or PageSettings()
 
     async def open_tab(
-        self, context: BrowserContext | None = None, prepare: Prepare | None = None
+        self,
+        context: BrowserContext | None = None,
+        prepare: Prepare | None = None,
+        base_url: str | None = None,
     ) -> Tab:
         """A page in `context` (a fresh one, closed with the tab, when None), recording.
 
         `prepare(context)` runs before the page opens (init scripts, bindings: a consent
-        engine, the read-back probe).
+        engine, the read-back probe); `base_url` lets the page's `goto("/path")` work.
         """
         owns = context is None
-        context = context or await self.session.new_context()
+        options = {"base_url": base_url} if base_url else {}
+        context = context or await self.session.new_context(**options)
+        views = ViewTracker(lambda url: None)
         try:
+            if owns:
+                await views.install(context)
             if prepare is not None:
                 await prepare(context)
             page = await context.new_page()
@@ -76,19 +84,31 @@ class PageEngine:
             if owns:
                 await quietly(context.close())
             raise
-        return await Tab(self, context, page, owns_context=owns).start()
+        tab = Tab(self, context, page, owns_context=owns, views=views)
+        return await tab.start()
 
 
 class Tab:
     """One page of one context, recording everything it does (see the module docstring)."""
 
     def __init__(
-        self, engine: PageEngine, context: BrowserContext, page: Page, owns_context: bool
+        self,
+        engine: PageEngine,
+        context: BrowserContext,
+        page: Page,
+        owns_context: bool,
+        views: ViewTracker | None = None,
     ) -> None:
         self.engine, self.context, self.page = engine, context, page
         self.settings = engine.settings
         self.owns_context = owns_context
         self.recorder = Recorder(context, page)
+        # Single-page-app views: each new one labels the requests recorded after it.
+        self.views = views or ViewTracker(lambda url: None)
+        self.views._on_view = self._new_view
+
+    def _new_view(self, url: str) -> None:
+        self.recorder.view = url
 
     async def start(self) -> Tab:
         await self.recorder.start()

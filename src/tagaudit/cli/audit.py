@@ -57,6 +57,7 @@ def run_audit(
     config: Any,
     options: ReportOptions,
     demo: bool = False,
+    journeys: list[str] | None = None,
     **overrides: Any,
 ) -> int:
     """Run the core with a progress bar; an interrupt still writes what finished."""
@@ -67,7 +68,7 @@ def run_audit(
     # Screenshots only when an HTML report will show them (they make JSON reports big).
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
     with terminal.progress(quiet=options.quiet) as show:
-        run = AuditRun(targets, settings, consent, on_progress=show)
+        run = AuditRun(targets, settings, consent, on_progress=show, journeys=journeys)
         report = _execute(run)
     report.config.demo = demo or None
     return finish(report, options)
@@ -109,6 +110,10 @@ def audit(
     browser_endpoint: Annotated[
         str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
     ] = None,
+    journey: Annotated[
+        list[str] | None,
+        typer.Option(help="Run only this journey of the config (repeatable). Default: all."),
+    ] = None,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -137,6 +142,7 @@ def audit(
         browser=browser,
         browser_endpoint=browser_endpoint,
         deliver_hits=deliver_hits or None,
+        journeys=journey or None,
     )
     raise typer.Exit(code)
 

@@ -6,6 +6,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     vocabulary.py  severities, categories, hit kinds, scenarios, phases, identifier cookies
     capture.py     Request, TagHit, Cookie, Hop, PageVisit: what a page load captured
     consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
+    journeys.py    JourneyResult, StepResult, ClickIdPath: journeys and click-id chains
     links.py       ParamChange, LinkResult: what following a campaign link found
     report.py      Finding, RuleInfo, RunInfo, Report
     serial.py      to_dict / from_dict
@@ -15,6 +16,14 @@ from __future__ import annotations
 
 from tagaudit.model.capture import Cookie, Hop, PageVisit, Request, TagHit
 from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
+from tagaudit.model.journeys import (
+    CHAIN_STAGES,
+    STEP_STATES,
+    ChainLink,
+    ClickIdPath,
+    JourneyResult,
+    StepResult,
+)
 from tagaudit.model.links import LinkResult, ParamChange
 from tagaudit.model.report import (
     Finding,
@@ -29,6 +38,7 @@ from tagaudit.model.report import (
 from tagaudit.model.serial import from_dict, to_dict
 from tagaudit.model.vocabulary import (
     CATEGORIES,
+    CLICK_IDS,
     FAIL_ON_LEVELS,
     GOOGLE_PROVIDERS,
     HIT_KINDS,
@@ -44,6 +54,8 @@ from tagaudit.model.vocabulary import (
 
 __all__ = [
     "CATEGORIES",
+    "CHAIN_STAGES",
+    "CLICK_IDS",
     "FAIL_ON_LEVELS",
     "GOOGLE_PROVIDERS",
     "HIT_KINDS",
@@ -53,12 +65,16 @@ __all__ = [
     "SCENARIOS",
     "SCHEMA_VERSION",
     "SEVERITIES",
+    "STEP_STATES",
     "Banner",
+    "ChainLink",
+    "ClickIdPath",
     "ConsentMatrix",
     "ConsentRecord",
     "Cookie",
     "Finding",
     "Hop",
+    "JourneyResult",
     "LinkResult",
     "MatrixRow",
     "PageVisit",
@@ -68,6 +84,7 @@ __all__ = [
     "RuleInfo",
     "RunInfo",
     "Severity",
+    "StepResult",
     "TagHit",
     "fails",
     "fingerprint",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from tagaudit.rules import (
     checks_consent,
     checks_consent_mode,
+    checks_journeys,
     checks_links,
     checks_pages,
     checks_params,
@@ -26,4 +27,5 @@ CHECK_KINDS: Kinds = Kinds.joined(
     checks_links.KINDS,
     checks_consent.KINDS,
     checks_consent_mode.KINDS,
+    checks_journeys.KINDS,
 )
