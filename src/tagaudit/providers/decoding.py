@@ -50,8 +50,12 @@ _FIELD = re.compile(r"\{([^{}]+)\}")
 def decode_request(request: Request, catalog: Catalog | None = None) -> list[TagHit]:
     """Every TagHit one request carries (none for unknown requests and pings).
 
-    `url` and `method` come from the request; the caller sets `request_index`.
+    `url` and `method` come from the request; the caller sets `request_index`. A CORS
+    preflight (`OPTIONS`) carries no data: it is never a hit (RudderStack's XHR with an
+    `Authorization` header is preflighted; measured in fixtures/sdk-site).
     """
+    if (request.method or "GET").upper() == "OPTIONS":
+        return []
     try:
         match = (catalog or default_catalog()).match(request.url)
     except (ValueError, TypeError, AttributeError):
