@@ -10,7 +10,7 @@ How the queued events are flushed (measured, fixtures/sdk-site/MEASUREMENTS.md):
 load-time requests have gone quiet, the page is left by a real navigation. Whatever an SDK
 sends while unloading (a batch still queued) bypasses
 `context.route()`; it is caught by the loopback sink (fixtures/sdk-site/sink.py), which
-Chromium reaches through a PAC script for the vendor hosts only. So nothing leaves the
+Chromium reaches through a PAC script for every non-loopback host. So nothing leaves the
 machine: vendor requests are answered either by the route or by the sink, both on 127.0.0.1.
 """
 
@@ -149,36 +149,62 @@ class Recorder:
         route.fulfill(status=status, body=text, content_type=ctype, headers=cors)
 
 
-def _visit(sdk_site: Any, chromium_path: str, sdk: str) -> list[Request]:
-    from playwright.sync_api import sync_playwright
+class Lab:
+    """One headless Chromium behind the loopback sink, shared by the module's tests."""
 
-    sink = _load("sink").Sink(_answer)
+    def __init__(self, chromium_path: str) -> None:
+        from playwright.sync_api import sync_playwright
+
+        self.sink = _load("sink").Sink(_answer)
+        self._pw = sync_playwright().start()
+        # Every non-loopback host goes to the sink, not only the vendors': Chromium itself
+        # calls Google at start-up (MEASUREMENTS.md), and a test never reaches the network.
+        args = [*LAUNCH_ARGS, *self.sink.launch_args(None)]
+        self.browser = self._pw.chromium.launch(executable_path=chromium_path, args=args)
+        self.keeper = self.browser.new_page()  # waiting on it pumps Playwright's events
+        agent = self.keeper.evaluate("navigator.userAgent")
+        self.agent = agent.replace("HeadlessChrome", "Chrome")
+
+    def close(self) -> None:
+        self.browser.close()
+        self._pw.stop()
+        self.sink.close()
+
+
+@pytest.fixture(scope="module")
+def lab(chromium_path: str) -> Iterator[Lab]:
+    shared = Lab(chromium_path)
+    yield shared
+    shared.close()
+
+
+# How long each page must stay quiet before it is left: longer than the SDK's flush timer
+# for what it does not flush on leaving (Amplitude 1 s, Mixpanel's /engage 5 s), measured.
+QUIET = {"mixpanel": 6.5, "posthog": 4.5, "amplitude": 3.5}
+
+
+def _visit(lab: Lab, site: Any, sdk: str) -> list[Request]:
     recorder = Recorder()
-    args = [*LAUNCH_ARGS, *sink.launch_args(VENDOR_HOSTS)]
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=args)
-        try:
-            keeper = browser.new_page()
-            agent = keeper.evaluate("navigator.userAgent").replace("HeadlessChrome", "Chrome")
-            context = browser.new_context(user_agent=agent)
-            context.route("**/*", recorder.on_route)
-            page = context.new_page()
-            page.goto(sdk_site.url(f"/{sdk}/"))
-            page.wait_for_function("window.fixtureReady === true")
-            _wait_quiet(keeper, recorder)
-            page.goto(sdk_site.url("/"))  # a real leave: the SDK's unload flush goes to the sink
-            keeper.wait_for_timeout(1500)
-        finally:
-            browser.close()
-            sink.close()
-    for sunk in sink.requests:
-        recorder.add(sunk.url, sunk.method, sunk.headers, sunk.body)
+    lab.sink.requests.clear()
+    context = lab.browser.new_context(user_agent=lab.agent)
+    try:
+        context.route("**/*", recorder.on_route)
+        page = context.new_page()
+        page.goto(site.url(f"/{sdk}/"))
+        page.wait_for_function("window.fixtureReady === true")
+        _wait_quiet(lab.keeper, recorder, QUIET.get(sdk, 2.5))
+        page.goto(site.url("/"))  # a real leave: the SDK's unload flush goes to the sink
+        lab.keeper.wait_for_timeout(1500)
+    finally:
+        context.close()
+    for sunk in list(lab.sink.requests):
+        if _is_vendor(sunk.url):
+            recorder.add(sunk.url, sunk.method, sunk.headers, sunk.body)
     return recorder.requests
 
 
-def _wait_quiet(keeper: Any, recorder: Recorder, quiet: float = 6.0, limit: float = 25) -> None:
-    """Until no vendor request for `quiet` seconds, or `limit`: longer than the slowest
-    flush timer (Mixpanel, 5 s), whose /engage queue is not flushed on unload (measured)."""
+def _wait_quiet(keeper: Any, recorder: Recorder, quiet: float, limit: float = 25) -> None:
+    """Until no vendor request for `quiet` seconds, or `limit` seconds in all."""
     start = time.monotonic()
     recorder.last = start
     while time.monotonic() - start < limit and time.monotonic() - recorder.last < quiet:
@@ -195,8 +221,8 @@ def _decoded(requests: list[Request]) -> list[TagHit]:
 
 
 @pytest.mark.parametrize("sdk", sorted(EXPECTED))
-def test_every_event_the_sdk_sends_is_decoded(sdk_site: Any, chromium_path: str, sdk: str) -> None:
-    requests = _visit(sdk_site, chromium_path, sdk)
+def test_every_event_the_sdk_sends_is_decoded(sdk_site: Any, lab: Lab, sdk: str) -> None:
+    requests = _visit(lab, sdk_site, sdk)
     hits = [h for h in _decoded(requests) if h.kind == "hit"]
     decoded = {(h.provider, h.account, h.event) for h in hits}
     assert decoded == EXPECTED[sdk], f"{sdk} sent {sorted(map(str, decoded))}"
