@@ -33,8 +33,9 @@ import yaml
 
 from tagaudit.errors import ConfigError
 
-ENDPOINT_KINDS = ("hit", "ping", "library", "config")
-COLLECTION_KINDS = frozenset({"hit", "ping"})
+ENDPOINT_KINDS = ("hit", "aux", "ping", "library", "config")
+# Answered locally, never delivered: hits, their side requests (aux), and pings.
+COLLECTION_KINDS = frozenset({"hit", "aux", "ping"})
 SHARED_NAMES = ("value", "currency", "transaction_id", "event_id", "items", "page_url")
 DECODERS = (
     "generic",
@@ -46,6 +47,8 @@ DECODERS = (
     "criteo",
     "matomo",
     "adobe_analytics",
+    "cdp",
+    "snowplow",
 )
 _PROVIDER_KEYS = {
     "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",
