@@ -10,7 +10,6 @@ from tagaudit.cli import main
 from tagaudit.config import load_config
 from tagaudit.errors import ConfigError
 
-
 CHECKOUT = """\
 journeys:
   - name: checkout
@@ -136,7 +135,7 @@ def test_a_journey_is_read_with_its_steps_actions_and_expectations(tmp_path: Pat
             "journeys[0].steps[1].name",
             "named twice",
         ),
-    ],  # fmt: skip
+    ],
 )
 def test_a_malformed_journey_names_file_line_and_field(
     tmp_path: Path, text: str, line: int, field: str, words: str
