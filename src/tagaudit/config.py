@@ -10,7 +10,7 @@ link checker's settings (plain data).
 A complete tagaudit.yaml (every key optional):
 
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
-    crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 800, page_timeout: 30,
+    crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 400, page_timeout: 30,
             max_wait_ms: 5000, isolation: reuse}
     consent: [none, accept, reject]
     deliver_hits: false
@@ -88,7 +88,7 @@ class CrawlSettings:
 
     concurrency: int = 4
     page_timeout: float = 30.0
-    quiet_ms: int = 800
+    quiet_ms: int = 400
     max_wait_ms: int = 5000
     max_pages: int = 200
     depth: int = 0

@@ -68,12 +68,20 @@ def _portable_path(pattern: str) -> str:
 
 
 def local_answer(request: Any, catalog: Catalog | None = None) -> dict[str, Any] | None:
-    """How to answer `request` here (fulfil arguments), or None to let it through."""
+    """How to answer `request` here (fulfil arguments), or None to let it through.
+
+    As the vendor would (the catalog's `answer:`) where an SDK reads the answer: PostHog
+    re-sends on a 204, Amplitude on a body without `code`. Else a GIF for images, 204.
+    """
+    catalog = catalog or default_catalog()
     if not is_collection_endpoint(request.url, catalog):
         return None
     ANSWERED.add(request)
     origin = request.headers.get("origin")
     headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
+    match = catalog.match(request.url)
+    if match is not None and match.endpoint.answer:
+        return {**dict(match.endpoint.answer), "headers": headers}
     if request.resource_type == "image":
         return {
             "status": 200,

@@ -14,7 +14,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
 
 from __future__ import annotations
 
-from tagaudit.model.capture import Cookie, Hop, PageVisit, Request, TagHit
+from tagaudit.model.capture import Cookie, HeldEvents, Hop, PageVisit, Request, TagHit
 from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
 from tagaudit.model.journeys import (
     CHAIN_STAGES,
@@ -73,6 +73,7 @@ __all__ = [
     "ConsentRecord",
     "Cookie",
     "Finding",
+    "HeldEvents",
     "Hop",
     "JourneyResult",
     "LinkResult",

@@ -45,6 +45,9 @@ class Request:
     view: str | None = None
     # A navigation of the main frame (the page's own document, or a hop of its redirects).
     navigation: bool = False
+    # The provider whose hit this looks like, on a host the catalog does not know (a
+    # first-party proxy?): tagaudit could neither answer nor decode it.
+    lookalike: str | None = None
     # The body as sent: its size in bytes and sha256 (post_data is the decoded text, after
     # undoing gzip/deflate/br or base64), and what was undone to read it.
     body_size: int | None = None
@@ -137,6 +140,17 @@ class Hop:
 
 
 @dataclass
+class HeldEvents:
+    """Events a vendor's SDK still held when the visitor left (its queue in localStorage):
+    `events` of them; the SDK sent them `sent_after_ms` later on its own timer (None: not
+    within the audit's wait). A visitor who leaves sooner loses them."""
+
+    provider: str
+    events: int
+    sent_after_ms: float | None = None
+
+
+@dataclass
 class PageVisit:
     """Everything captured while one target page was loaded in one scenario.
 
@@ -163,6 +177,8 @@ class PageVisit:
     timings: dict[str, float] = field(default_factory=dict)
     # Consent: the banner a plain visit saw, or everything a consent scenario saw and did.
     consent: ConsentRecord = field(default_factory=ConsentRecord)
+    # Events batching SDKs still held when the page was left (they did not send them then).
+    held_events: list[HeldEvents] = field(default_factory=list)
     error: str | None = None
 
     def request_of(self, hit: TagHit) -> Request | None:

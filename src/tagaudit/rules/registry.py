@@ -8,6 +8,7 @@ side effect: STYLE.md).
 from __future__ import annotations
 
 from tagaudit.rules import (
+    checks_capture,
     checks_consent,
     checks_consent_mode,
     checks_journeys,
@@ -28,4 +29,5 @@ CHECK_KINDS: Kinds = Kinds.joined(
     checks_consent.KINDS,
     checks_consent_mode.KINDS,
     checks_journeys.KINDS,
+    checks_capture.KINDS,
 )
