@@ -16,6 +16,7 @@ from typing import Any
 
 from tagaudit.errors import ConfigError
 from tagaudit.model import SEVERITIES, Finding, Report
+from tagaudit.rules.causes import one_per_cause
 from tagaudit.rules.expectations import compile_expectations
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.loader import builtin_rule_files, check_args, read_rule_file
@@ -126,17 +127,18 @@ def evaluate(report: Report, ruleset: RuleSet, errors: list[str] | None = None) 
 
     A check that crashes must not cost the whole report: with `errors` given, its failure is
     noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
-    raises.
+    raises. Findings of several rules about one root cause on one page are merged into one
+    (tagaudit.rules.causes).
     """
-    findings: list[Finding] = []
+    found: list[tuple[str, Finding]] = []
     for rule in ruleset.enabled():
         try:
-            findings.extend(ruleset.kinds[rule.check].func(rule, report))
+            found.extend((rule.check, f) for f in ruleset.kinds[rule.check].func(rule, report))
         except Exception as problem:
             if errors is None:
                 raise
             errors.append(f"rule {rule.id} (check {rule.check}) failed: {problem!r}")
-    return sort_findings(findings)
+    return sort_findings(one_per_cause(found))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

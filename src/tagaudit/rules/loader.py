@@ -75,7 +75,9 @@ def parse_rule(where: Where, kinds: dict[str, CheckKind]) -> Rule:
         if key not in RULE_KEYS:
             where.fail(key, f"unknown key (known: {', '.join(RULE_KEYS)})")
     for key in REQUIRED_KEYS:
-        if not isinstance(data.get(key), str) or not data[key].strip():
+        # An info rule with nothing to fix says so with `help: ""` (reports show no fix).
+        empty_ok = key == "help" and data.get("severity") == "info"
+        if not isinstance(data.get(key), str) or not (data[key].strip() or empty_ok):
             where.fail(key if key in data else None, f"`{key}` is required (a string)")
     _check_choice(where, "id", None)
     _check_choice(where, "category", CATEGORIES)

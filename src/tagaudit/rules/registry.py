@@ -10,6 +10,7 @@ from __future__ import annotations
 from tagaudit.rules import (
     checks_consent,
     checks_consent_mode,
+    checks_delivery,
     checks_links,
     checks_pages,
     checks_params,
@@ -20,6 +21,7 @@ from tagaudit.rules.kinds import Kinds
 
 CHECK_KINDS: Kinds = Kinds.joined(
     checks_tags.KINDS,
+    checks_delivery.KINDS,
     checks_params.KINDS,
     checks_pii.KINDS,
     checks_pages.KINDS,
