@@ -98,7 +98,7 @@ def test_cli_with_the_browser(routes, chromium_path, tmp_path):
     from tagaudit.cli import main
 
     out = tmp_path / "r.json"
-    args = ["links", routes.url(f"/js?{CAMPAIGN}"), "--browser", "--browser-path", chromium_path]
+    args = ["links", routes.url(f"/js?{CAMPAIGN}"), "--browser", chromium_path]
     assert main([*args, "--json", str(out), "--quiet"]) == 0
     data = json.loads(out.read_text())
     assert data["config"]["browser"] is True
