@@ -7,7 +7,8 @@ a crawl discovers pages and consent scenarios are queued, so `done` never passes
 On a terminal: a transient rich bar (label, bar, done/total, elapsed clock). Off a terminal
 (CI logs, pipes) nothing redraws, so a line goes to stderr every `every_seconds` (and after
 every `every_units` finished units), with a heartbeat when nothing finished for a while: a
-consent run that takes 30 s is never silent. Quiet (-q) prints nothing. Labels are page data:
+consent run that takes 30 s is never silent; a last line says how much ran in how long.
+Quiet (-q) prints nothing. Labels are page data:
 they are printed as text (never rich markup) with their secrets masked.
 """
 
@@ -21,7 +22,6 @@ from typing import Any, TextIO
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
 
 from tagaudit.report.masking import for_people
 
@@ -98,12 +98,17 @@ class _Lines:
                 if time.monotonic() - self.last_line >= self.every_seconds:
                     self._line("still working")
 
+    def finish(self) -> None:
+        """The last line: how much was done and how long it took (when anything ran)."""
+        with self.lock:
+            if self.done and self.printed_at != self.done:
+                self._line("done")
+
     def _line(self, what: str) -> None:
         elapsed = round(time.monotonic() - self.started)
         total = f"{self.done}/{self.total}" if self.total else f"{self.done}"
         last = f", last: {_label(self.label, 80)}" if self.label and what == "done" else ""
-        text = Text(f"tagaudit: {total} {what} ({elapsed} s){last}")
-        self.out.write(text.plain + "\n")
+        self.out.write(f"tagaudit: {total} {what} ({elapsed} s){last}\n")
         self.out.flush()
         self.last_line = time.monotonic()
         self.printed_at = self.done
@@ -116,6 +121,7 @@ def _lines(out: TextIO, every_seconds: float, every_units: int) -> Iterator[Prog
     beat.start()
     try:
         yield lines.show
+        lines.finish()
     finally:
         lines.stop.set()
         beat.join(timeout=2)
