@@ -65,17 +65,6 @@ def test_bad_fail_on_is_a_usage_error() -> None:
         ReportOptions(fail_on="sometimes")
 
 
-def test_progress_is_silent_off_a_terminal() -> None:
-    from tagaudit.runner import Progress
-
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=False)
-    with terminal.progress(console=console) as show:
-        for done, url in enumerate(("https://a/", "https://b/", "https://c/"), start=1):
-            show(Progress(done, 3, url))
-    assert out.getvalue() == ""
-
-
 def test_progress_draws_on_a_terminal_unless_quiet() -> None:
     from tagaudit.runner import Progress
 

@@ -164,8 +164,10 @@ class FindingGroup:
         return f"{self.finding.url} [{', '.join(self.scenarios)}]"
 
 
-def finding_groups(findings: list[Finding]) -> list[FindingGroup]:
-    """Findings with the same rule, page and message in several scenarios, grouped once."""
+def finding_groups(findings: list[Finding], by_place: bool = False) -> list[FindingGroup]:
+    """Findings with the same rule, page and message in several scenarios, grouped once;
+    `by_place` orders them by page, then scenario (none, accept, reject), keeping the order
+    of the findings within one place."""
     groups: dict[tuple[str, str, str, str | None], FindingGroup] = {}
     for finding in findings:
         key = (finding.rule_id, finding.url, finding.message, finding.suppressed)
@@ -176,7 +178,11 @@ def finding_groups(findings: list[Finding]) -> list[FindingGroup]:
         if scenario and scenario not in group.scenarios:
             group.scenarios.append(scenario)
         group.members.append(finding)
-    return list(groups.values())
+    found = list(groups.values())
+    if by_place:
+        rank = {name: i for i, name in enumerate(SCENARIOS)}
+        found.sort(key=lambda g: (g.finding.url, rank.get(next(iter(g.scenarios), ""), -1)))
+    return found
 
 
 def link_verdict(link: LinkResult, report: Report) -> tuple[str, str]:

@@ -34,12 +34,7 @@ def matrix_section(report: Report, anchors: dict[int, str]) -> str:
     columns, rows = tag_matrix(report)
     if not columns:
         return ""
-    head = "".join(
-        '<th class="col">'
-        + "<br>".join(f"<span>{esc(p)}</span>" for p in c.split(":", 1))
-        + "</th>"
-        for c in columns
-    )
+    head = "".join(f'<th class="col">{_column_head(c)}</th>' for c in columns)
     body = []
     for page, cells in rows:
         tds = []
@@ -51,7 +46,8 @@ def matrix_section(report: Report, anchors: dict[int, str]) -> str:
                 f'<td class="cell {cell.css()}" title="{esc(title)}"><span class="sym">'
                 f'{esc(symbol)}</span><span class="word"> {esc(word)}</span></td>'
             )
-        label = f'<a href="#{anchors.get(id(page), "")}">{esc(short_label(page, report))}</a>'
+        text = short_label(page, report) + page_suffix(page)
+        label = f'<a href="#{anchors.get(id(page), "")}">{esc(text)}</a>'
         body.append(f"<tr><th>{label}</th>{''.join(tds)}</tr>")
     legend = "".join(
         f'<span class="cell {css}">{esc(sample)}</span> {esc(words)} '
@@ -65,6 +61,13 @@ def matrix_section(report: Report, anchors: dict[int, str]) -> str:
         f'<div class="scroll"><table class="{shape}"><tr><th>page</th>{head}</tr>'
         f"{''.join(body)}</table></div></section>"
     )
+
+
+def page_suffix(page: PageVisit) -> str:
+    """` (HTTP 404)` or ` (failed)` after a page that did not load: its row is empty."""
+    if page.error:
+        return " (failed)"
+    return f" (HTTP {page.status})" if page.status is not None and page.status >= 400 else ""
 
 
 def _column_head(column: str) -> str:

@@ -109,7 +109,7 @@ def _severity_section(report: Report, console: Console, severity: str, verbose: 
 
 def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
     place = None
-    for group in finding_groups(findings):
+    for group in finding_groups(findings, by_place=True):
         finding = group.finding
         here = for_people(group.place(report))
         if here != place:

@@ -76,7 +76,9 @@ def _explained(error: str, page: PageVisit) -> bool:
     if status:
         code = int(status.group(1))
         return page.status == code or any(r.status == code for r in failed)
-    urls = [u.rstrip(".,;") for u in _QUOTED_URL.findall(error)]
-    return bool(urls and failed) and all(
-        any(r.url.startswith(u) or u.startswith(r.url) for r in failed) for u in urls
-    )
+    # The refused URL comes first; the policy quoted after it lists the allowed hosts.
+    first = _QUOTED_URL.search(error)
+    if first is None:
+        return False
+    url = first.group().rstrip(".,;")
+    return any(r.url.startswith(url) or url.startswith(r.url) for r in failed)
