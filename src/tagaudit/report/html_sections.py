@@ -14,7 +14,7 @@ from typing import Any
 from tagaudit.model import Finding, LinkResult, PageVisit, ParamChange, Report, TagHit
 from tagaudit.report.common import link_verdict, page_label, rule_catalog, short_label, shown_params
 from tagaudit.report.masking import for_people
-from tagaudit.report.matrix import STATES, tag_matrix
+from tagaudit.report.matrix import SAMPLES, STATES, tag_matrix
 
 PageSection = Callable[[PageVisit, Report], str]
 KEY_PARAMS = ("transaction_id", "value", "currency", "event_id")
@@ -81,9 +81,7 @@ WIDE_MATRIX = 5
 
 
 def _legend() -> list[tuple[str, str, str]]:
-    samples = {"fired": "3", "loaded": "○ no hit", "csp": "⊘ CSP", "failed": "✗ 404"}
-    samples |= {"consent": "◐ consent", "absent": "—"}
-    return [(samples[state], words, css) for state, (words, _, css) in STATES.items()]
+    return [(SAMPLES[state], words, css) for state, (words, _, css) in STATES.items()]
 
 
 def pages_section(report: Report, anchors: dict[int, str]) -> str:

@@ -77,10 +77,16 @@ class Cell:
         return STATES[self.state][0]
 
 
-LEGEND = (
-    "N: hits sent · ○ no hit: loaded, nothing sent · ⊘ CSP: blocked by CSP · "
-    "✗ failed (status) · ◐ consent: held by consent · —: absent"
-)
+# A sample cell of each state, for the legends (terminal, HTML, Markdown: the same words).
+SAMPLES = {
+    "fired": "3",
+    "loaded": "○ no hit",
+    "csp": "⊘ CSP",
+    "failed": "✗ 404",
+    "consent": "◐ consent",
+    "absent": "—",
+}
+LEGEND = " · ".join(f"{SAMPLES[state]}: {words}" for state, (words, _, _) in STATES.items())
 
 
 def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
