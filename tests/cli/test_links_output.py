@@ -66,7 +66,11 @@ def test_browser_takes_the_path_of_the_browser(
     assert json.loads(out.read_text(encoding="utf-8"))["config"]["browser"] is True
 
 
-def test_browser_without_a_path_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["links", "https://shop.test/", "--browser", "--json", "x.json"]) == 2
+def test_browser_without_a_path_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "r.json"
+    assert main(["links", "https://shop.test/", "--browser", "--json", str(out)]) == 2
+    assert not out.exists()
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--browser needs the path" in err
