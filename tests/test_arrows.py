@@ -46,7 +46,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "sitesrv.py": (),
     "yamlfile.py": BASE,
     "urls.py": BASE,
-    "providers": (*BASE, "tagaudit.providers"),
+    # The user's provider files are read with the shared YAML reader (alias bombs refused).
+    "providers": (*BASE, "tagaudit.providers", "tagaudit.yamlfile"),
     "har.py": (*BASE, "tagaudit.providers"),
     "crawl": (*BASE, "tagaudit.crawl"),
     "links": (*BASE, "tagaudit.links", "tagaudit.urls"),

@@ -183,6 +183,8 @@ class AuditRun:
         self.base_url = base_url_of(config, self.targets)
         check_journey_urls(self.journeys, self.base_url, config)
         self.journey_outcomes: dict[str, JourneyOutcome] = {}
+        self.session: BrowserSession | None = None
+        self.run_error: str | None = None  # the run itself failed (the browser died)
         self.catalog = build_catalog(config)
         self.consent = consent or ConsentSettings()
         self.scenarios = config.consent  # None: decide per page from its banner
@@ -205,9 +207,15 @@ class AuditRun:
                 self._queue_scenarios(item[0], item[1])
 
     async def execute(self) -> Report:
-        """Run every job in one browser; returns the finished Report (rules applied)."""
+        """Run every job in one browser; returns the finished Report (rules applied).
+
+        If the browser dies mid-run (crashed, killed), the jobs it took down are not
+        reported as page errors: the run stops, keeps what finished, and says so in
+        `config.run_error` (exit 3).
+        """
         settings = session_settings(self.config, self.catalog)
         async with BrowserSession(settings) as session:
+            self.session = session
             self.browser_version = session.version
             engine = PageEngine(session, page_settings(self.config))
             visitors = [Visitor(engine) for _ in range(self.config.crawl.concurrency)]
@@ -220,6 +228,8 @@ class AuditRun:
 
     async def _next_job(self) -> tuple[str, str, int] | None:
         while True:
+            if self.run_error:
+                return None
             if self.jobs:
                 self.in_flight += 1
                 return self.jobs.popleft()
@@ -251,9 +261,25 @@ class AuditRun:
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
                 self.in_flight -= 1
-                if kind != "scenarios":  # each consent scenario counts itself (_play)
+                # Each consent scenario counts itself (_play).
+                if not self._browser_lost(kind, url) and kind != "scenarios":
                     self.done += 1
                     self._progress(JOB_LABELS[kind].format(url), JOB_KINDS[kind])
+
+    def _browser_lost(self, kind: str, url: str) -> bool:
+        """Did the browser die under this job? Then its result is the browser's, not the
+        page's: dropped, and the run stops with `run_error` (see `execute`)."""
+        lost = self.session.lost if self.session is not None else None
+        if not lost:
+            return False
+        if kind == "journey":
+            self.journey_outcomes.pop(url, None)
+        else:
+            self.visits.pop(url, None)
+            self.scenario_visits.pop(url, None)
+        if not self.run_error:
+            self.run_error = f"{lost} after {self.done} finished job(s)"
+        return True
 
     async def _visit(self, visitor: Visitor, url: str, depth: int) -> None:
         links: list[str] = []
@@ -290,19 +316,22 @@ class AuditRun:
 
     async def _play(self, engine: PageEngine, url: str) -> None:
         """The page's scenarios side by side (consent.scenarios.run_scenarios does the
-        same), each counted in the progress as it finishes."""
+        same), each counted in the progress and kept as it finishes: an interrupted run
+        reports the scenarios that finished."""
         chosen = list(self.scenarios or SCENARIOS)
+        order = {name: i for i, name in enumerate(SCENARIOS)}
 
-        async def play(scenario: str) -> PageVisit:
+        async def play(scenario: str) -> None:
             try:
-                return await run_scenario(engine, url, scenario, self.consent)
+                visit = await run_scenario(engine, url, scenario, self.consent)
+                kept = self.scenario_visits.setdefault(url, [])
+                kept.append(visit)
+                kept.sort(key=lambda v: order.get(v.scenario, 99))
             finally:
                 self.done += 1
                 self._progress(f"{url} [{scenario}]", "scenario")
 
-        visits = await asyncio.gather(*(play(s) for s in chosen))
-        order = {name: i for i, name in enumerate(SCENARIOS)}
-        self.scenario_visits[url] = sorted(visits, key=lambda v: order.get(v.scenario, 99))
+        await asyncio.gather(*(play(s) for s in chosen))
 
     def _progress(self, label: str, kind: str = "page") -> None:
         if self.on_progress is not None:
@@ -343,6 +372,7 @@ class AuditRun:
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
             consent_matrix=consent_matrices(report.pages),
+            run_error=self.run_error,
         )
         apply(report, self.ruleset)
         return report

@@ -107,8 +107,8 @@ class LinkRun:
     async def execute(self) -> Report:
         """Follow every link (and load the landings in the browser when on); the Report.
 
-        A follower worker that dies leaves the finished links in the Report, with
-        `config.run_error` set (exit 3).
+        A follower worker that dies, or the browser dying while landings are looked at,
+        leaves the finished links in the Report, with `config.run_error` set (exit 3).
         """
         try:
             return await self._follow()
@@ -135,6 +135,8 @@ class LinkRun:
             await follow_links(self.targets, self.settings, navigator, done=self.done)
         finally:
             await session.__aexit__(None, None, None)
+        if session.lost:
+            return self.finish(run_error=f"{session.lost} while loading the landing pages")
         return self.finish()
 
     def finish(self, interrupted: bool = False, run_error: str | None = None) -> Report:

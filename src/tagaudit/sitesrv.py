@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import sys
 import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -99,6 +100,13 @@ class _Server(ThreadingHTTPServer):
     # The default backlog of 5 drops connects when a browser opens six at once and several
     # pages load together: each dropped SYN costs a 1 s retransmit, which is not the site.
     request_queue_size = 128
+
+    def handle_error(self, request, client_address) -> None:  # type: ignore[no-untyped-def]
+        """A browser that drops a connection (a page closed mid-load) is not a server error."""
+        problem = sys.exc_info()[1]
+        if isinstance(problem, (ConnectionResetError, BrokenPipeError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class SiteServer:

@@ -4,6 +4,10 @@ Owns reading the user's YAML files (tagaudit.yaml, rule files): mappings and seq
 keep the line of each key and item (`MarkedDict`, `MarkedList`), duplicate keys refused,
 YAML 1.2 booleans (so `on:` stays a key), and `Where`, the cursor that turns a bad value into
 a ConfigError with file, line and dotted field path. Imports only tagaudit.errors.
+
+An alias bomb (anchors whose aliases nest: ten aliases of ten aliases of …) is a few lines
+that expand to billions of values; it is refused before anything is built (`load_bounded`),
+as is nesting deeper than Python's stack.
 """
 
 from __future__ import annotations
@@ -38,6 +42,11 @@ class MarkedList(list):
     def line_of(self, index: int) -> int | None:
         lines = getattr(self, "item_lines", [])
         return lines[index] if index < len(lines) else self.line
+
+
+# Values a document may expand to once its aliases are followed: a tagaudit.yaml with a few
+# hundred pages and rules has some thousands.
+MAX_EXPANDED_VALUES = 100_000
 
 
 class _DuplicateKey(Exception):
@@ -91,7 +100,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as problem:
         raise ConfigError(f"cannot read file: {problem.strerror}", path=str(path)) from None
     try:
-        return yaml.load(text, Loader=_MarkedLoader)  # a SafeLoader subclass
+        return load_bounded(text, _MarkedLoader, str(path))
     except _DuplicateKey as dup:
         raise ConfigError(
             "key appears twice", path=str(path), line=dup.line, field=str(dup.key)
@@ -101,6 +110,65 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark is not None else None
         reason = getattr(problem, "problem", None) or "not valid YAML"
         raise ConfigError(f"not valid YAML ({reason})", path=str(path), line=line) from None
+
+
+def load_bounded(text: str, loader_class: type[yaml.SafeLoader], source: str | None) -> Any:
+    """`yaml.load(text, loader_class)`, refusing an alias bomb or a nesting deeper than the
+    stack with a ConfigError (file and line) instead of hanging or a traceback."""
+    loader = loader_class(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _check_expansion(node, source)
+        return loader.construct_document(node)
+    except RecursionError:
+        raise ConfigError("not valid YAML (nested too deeply)", path=source) from None
+    finally:
+        loader.dispose()
+
+
+def _check_expansion(root: yaml.Node, source: str | None) -> None:
+    """Count the values `root` stands for with every alias followed, without following
+    them (each node's count is kept: an alias reuses its anchor's); a node that contains
+    itself is refused too."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+    stack: list[tuple[yaml.Node, bool]] = [(root, False)]
+    while stack:
+        node, children_done = stack.pop()
+        if id(node) in sizes:
+            continue
+        children = _children(node)
+        if children_done or not children:
+            open_nodes.discard(id(node))
+            size = 1 + sum(sizes[id(child)] for child in children)
+            if size > MAX_EXPANDED_VALUES:
+                raise _refused(
+                    f"aliases that expand to more than {MAX_EXPANDED_VALUES:,} values "
+                    "(an alias bomb?)",
+                    node,
+                    source,
+                )
+            sizes[id(node)] = size
+            continue
+        if id(node) in open_nodes:
+            raise _refused("an alias inside its own anchor", node, source)
+        open_nodes.add(id(node))
+        stack.append((node, True))
+        stack.extend((child, False) for child in children if id(child) not in sizes)
+
+
+def _refused(what: str, node: yaml.Node, source: str | None) -> ConfigError:
+    return ConfigError(f"refusing YAML with {what}", path=source, line=node.start_mark.line + 1)
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
 
 
 def nearest(word: str, choices: Iterable[str]) -> str | None:

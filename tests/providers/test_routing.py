@@ -6,9 +6,12 @@ import time
 
 import pytest
 
+from tagaudit.browser.hits import interception_pattern
 from tagaudit.providers import default_catalog, is_collection_endpoint, load_catalog
 
 COLLECTION = [
+    # Google Ads remarketing (td/rul, often an iframe): answered locally like the hit it follows
+    "https://td.doubleclick.net/td/rul/987654321?random=1&cv=11&fst=1",
     "https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=page_view",
     "https://region1.google-analytics.com/g/collect?v=2&tid=G-1",
     "https://analytics.google.com/g/collect?v=2&tid=G-1",
@@ -65,6 +68,8 @@ NOT_COLLECTION = [
 @pytest.mark.parametrize("url", COLLECTION)
 def test_collection_endpoints(url: str) -> None:
     assert is_collection_endpoint(url) is True
+    # and the browser pauses it, so the route can answer it here (browser/hits.py)
+    assert interception_pattern().search(url), url
 
 
 @pytest.mark.parametrize("url", NOT_COLLECTION)

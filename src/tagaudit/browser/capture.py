@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import Any
 
 from playwright.async_api import BrowserContext, ConsoleMessage, Page, Response
@@ -158,7 +159,11 @@ class Recorder:
         self.console_errors.append(f"uncaught: {str(error)[:500]}")
 
     async def settle(
-        self, quiet_ms: int = 800, max_wait_ms: int = 5000, catch_up: bool = True
+        self,
+        quiet_ms: int = 800,
+        max_wait_ms: int = 5000,
+        catch_up: bool = True,
+        give_up: Callable[[], object] | None = None,
     ) -> None:
         """After load: wait until no request started or ended for `quiet_ms`, bounded.
 
@@ -167,13 +172,14 @@ class Recorder:
         can also mean a page that has not had its turn (a long task on its main thread, a
         starved renderer on a loaded CI machine): with `catch_up`, quiet only counts once the
         page has run its overdue timers (`_catch_up`) and nothing new started meanwhile.
+        `give_up()` true ends the wait at once (a page in a refresh loop is never quiet).
         """
         deadline = time.monotonic() + max_wait_ms / 1000
         quiet = quiet_ms / 1000
         caught_up_at: float | None = None  # last_activity when the page last caught up
         while True:
             now = time.monotonic()
-            if now >= deadline:
+            if now >= deadline or (give_up is not None and give_up()):
                 return
             idle_for = now - self.last_activity
             if idle_for >= quiet and not self._pending_hits():

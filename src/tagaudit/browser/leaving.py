@@ -16,8 +16,11 @@ Two parts fix that:
   so the hide is played in the page, and what SDKs do not send then is measured
   (browser/queues.py).
 - `mute_script()` is an init script that, once a *trusted* (real) unload has begun, turns
-  `sendBeacon` and keepalive `fetch` calls to tracking endpoints into no-ops: the real
-  unload that follows cannot leak duplicates of what was already recorded.
+  `sendBeacon`, `fetch`, `XMLHttpRequest` and image requests (`img.src`, `setAttribute`)
+  to tracking endpoints into no-ops: the real unload that follows (a journey's click to the
+  next page) cannot deliver a hit past the routes, nor a duplicate of what was recorded.
+  A first-party GA4 `Image` sent on `pagehide` during a real navigation reached the site's
+  server before images were muted too (tests/hostile: leave-image).
 """
 
 from __future__ import annotations
@@ -36,6 +39,9 @@ MUTE_TEMPLATE = """
   const onLeave = (event) => {
     if (!event.isTrusted) return;
     if (event.type !== 'visibilitychange' || document.visibilityState === 'hidden') leaving = true;
+    // A beforeunload may not be followed by an unload (a download, a 204, a cancelled
+    // navigation): a page still running its timers a moment later did not leave.
+    if (event.type === 'beforeunload') setTimeout(() => { leaving = false; }, 1000);
   };
   addEventListener('beforeunload', onLeave, true);
   addEventListener('pagehide', onLeave, true);
@@ -57,6 +63,29 @@ MUTE_TEMPLATE = """
       return realFetch(input, init);
     };
   }
+  const xhrOpen = XMLHttpRequest.prototype.open;
+  const xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
+    this.__tagauditMuted = muted(url);
+    return xhrOpen.call(this, method, url, ...rest);
+  };
+  XMLHttpRequest.prototype.send = function (body) {
+    if (this.__tagauditMuted) return;
+    return xhrSend.call(this, body);
+  };
+  const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
+  if (src && src.set) {
+    Object.defineProperty(HTMLImageElement.prototype, 'src', {
+      configurable: true, enumerable: src.enumerable, get: src.get,
+      set(value) { if (!muted(value)) src.set.call(this, value); },
+    });
+  }
+  const setAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    const image = this instanceof HTMLImageElement && String(name).toLowerCase() === 'src';
+    if (image && muted(value)) return;
+    return setAttribute.call(this, name, value);
+  };
 })();
 """
 

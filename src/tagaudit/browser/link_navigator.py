@@ -6,6 +6,11 @@ answered locally (nothing leaves the machine, unload beacons included), requests
 are recorded and decoded with the run's catalog. What is particular to links lives here:
 main-frame navigations become hops (`http` when Chromium followed a redirect, `meta` when
 the page carried a refresh tag, `js` otherwise).
+
+Every wait is bounded: a landing that redirects itself without end (JavaScript) stops being
+watched after `MAX_NAVIGATIONS` navigations, and a whole visit gives up after its timeout
+plus the settle time, keeping what it saw (tests/hostile: before, a JavaScript loop once
+held a run for ten minutes and 9,190 navigations).
 """
 
 from __future__ import annotations
@@ -19,8 +24,12 @@ from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PwRequest
 
-from tagaudit.browser.page import PageEngine
+from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab
+from tagaudit.browser.session import BrowserLost
 from tagaudit.model import Hop, PageVisit
+
+# Main-frame navigations watched per landing: far past any honest redirect chain.
+MAX_NAVIGATIONS = 50
 
 # Runs first in every document: report a <meta http-equiv=refresh> as soon as it is parsed.
 REFRESH_SPY = """
@@ -40,7 +49,13 @@ class PlaywrightLinkNavigator:
         self.engine = engine
 
     async def visit(self, url: str, *, timeout: float = 15.0, settle: float = 1.0) -> PageVisit:
-        """Load `url`, wait until navigations settle, and report hops, hits and cookies."""
+        """Load `url`, wait until navigations settle, and report hops, hits and cookies.
+
+        Raises BrowserLost when the run's browser is gone (the run stops, DESIGN.md exit 3).
+        """
+        lost = self.engine.session.lost
+        if lost:
+            raise BrowserLost(lost)
         navigations = Navigations()
 
         async def prepare(context: BrowserContext) -> None:
@@ -48,24 +63,57 @@ class PlaywrightLinkNavigator:
             await context.add_init_script(REFRESH_SPY)
 
         tab = await self.engine.open_tab(prepare=prepare)
+        # A landing's client-side redirects are hops to report, up to our own bound.
+        tab.loop_limit = MAX_NAVIGATIONS
+        limit = timeout + settle + HARD_LIMIT_GRACE + 5.0  # the load, the settle, the reads
         try:
             navigations.watch(tab.page)
-            loaded = await tab.load(url, timeout=timeout)
-            error = loaded.error
-            if error is None:
-                await navigations.settle(settle, timeout)
-                settings = self.engine.settings
-                await tab.settle(settings.landing_quiet_ms, settings.landing_max_wait_ms)
-            visit = await tab.snapshot(patience=3.0 if error is None else 0.5)
+            try:
+                visit = await asyncio.wait_for(
+                    self._look(tab, navigations, url, timeout, settle), limit
+                )
+            except asyncio.TimeoutError:
+                visit = await tab.salvage(url, limit, "the link's --timeout and settle time")
+                visit.error = navigations.overflow() or visit.error
             tab.stop_recording()
-            visit.url, visit.error = url, error
-            visit.hops = await navigations.hops()
+            visit.hops = await _bounded(navigations.hops(), [])
             visit.final_url = tab.page.url if tab.page.url != "about:blank" else None
             visit.status = visit.hops[-1].status if visit.hops else None
             tab.decode(visit)
         finally:
+            navigations.stop()
             await tab.close()
+        if self.engine.session.lost:
+            raise BrowserLost(self.engine.session.lost)
         return visit
+
+    async def _look(
+        self, tab: Tab, navigations: Navigations, url: str, timeout: float, settle: float
+    ) -> PageVisit:
+        loading = asyncio.ensure_future(tab.load(url, timeout=timeout))
+        looping = asyncio.ensure_future(navigations.until_overflow())
+        await asyncio.wait({loading, looping}, return_when=asyncio.FIRST_COMPLETED)
+        looping.cancel()
+        if not loading.done():  # a loop never reaches `load`: no need to wait for the timeout
+            loading.cancel()
+            await asyncio.wait({loading})  # let it finish cancelling, without raising here
+        loaded = None if loading.cancelled() else loading.result()
+        error = navigations.overflow() or (loaded.error if loaded else None)
+        if error is None:
+            await navigations.settle(settle, timeout)
+            settings = self.engine.settings
+            await tab.settle(settings.landing_quiet_ms, settings.landing_max_wait_ms)
+            error = navigations.overflow()
+        visit = await tab.snapshot(patience=3.0 if error is None else 0.5)
+        visit.url, visit.error = url, error
+        return visit
+
+
+async def _bounded(awaitable: Any, fallback: Any, seconds: float = 10.0) -> Any:
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except (asyncio.TimeoutError, PlaywrightError):
+        return fallback
 
 
 class Navigations:
@@ -74,6 +122,7 @@ class Navigations:
     def __init__(self) -> None:
         self.page: Page | None = None
         self.navigations: list[PwRequest] = []
+        self.seen = 0  # navigations seen, kept or not
         self.last_navigation = time.monotonic()
         # Documents that carried a meta refresh, reported by REFRESH_SPY as the parser
         # inserts the tag (a response body may be gone once the page has moved on).
@@ -90,8 +139,23 @@ class Navigations:
     def _on_request(self, request: PwRequest) -> None:
         assert self.page is not None
         if request.is_navigation_request() and request.frame == self.page.main_frame:
-            self.navigations.append(request)
+            self.seen += 1
+            if len(self.navigations) < MAX_NAVIGATIONS:
+                self.navigations.append(request)
             self.last_navigation = time.monotonic()
+
+    async def until_overflow(self) -> None:
+        while not self.overflow():
+            await asyncio.sleep(0.05)
+
+    def overflow(self) -> str | None:
+        """Why the landing is not watched any further: it would not stop navigating."""
+        if self.seen <= MAX_NAVIGATIONS:
+            return None
+        return (
+            f"the page kept navigating by itself ({self.seen} navigations, the first "
+            f"{MAX_NAVIGATIONS} kept): a client-side redirect loop"
+        )
 
     def saw_refresh(self, source: Any, url: str) -> None:
         self.refreshing.add(url.split("#", 1)[0])
@@ -100,7 +164,7 @@ class Navigations:
         """Wait until no main-frame navigation started for `quiet` seconds (or timeout)."""
         assert self.page is not None
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while time.monotonic() < deadline and not self.overflow():
             # A page that announced a meta refresh gets longer to act on it (slow machines).
             pending = self.page.url.split("#", 1)[0] in self.refreshing
             if time.monotonic() - self.last_navigation >= (max(quiet, 3.0) if pending else quiet):

@@ -38,6 +38,13 @@ from tagaudit.model import HeldEvents, Hop, PageVisit
 from tagaudit.providers import decode_requests
 
 Prepare = Callable[[BrowserContext], Awaitable[None]]
+# Documents a page may load by itself in one visit (meta refresh, `location`), HTTP redirect
+# hops not counted, before it counts as a refresh or redirect loop.
+NAVIGATION_LOOP = 8
+# Seconds past `--page-timeout` for giving up on a target: its own goto timeout fires first,
+# with the browser's reason, when only the load was slow.
+HARD_LIMIT_GRACE = 1.0
+CLOSE_TIMEOUT = 10.0  # seconds for closing a page or context that misbehaved
 
 
 @dataclass
@@ -81,7 +88,7 @@ class PageEngine:
                 await views.install(context)
             if prepare is not None:
                 await prepare(context)
-            page = await context.new_page()
+            page = await self.session.guarded(context.new_page())
         except BaseException:
             if owns:
                 await quietly(context.close())
@@ -104,6 +111,11 @@ class Tab:
         self.engine, self.context, self.page = engine, context, page
         self.settings = engine.settings
         self.owns_context = owns_context
+        # A tab that crashed or was given up on (`salvage`) must not load the next target.
+        self.crashed = False
+        self.broken = False
+        self.loop_limit = NAVIGATION_LOOP  # a link landing allows more (link_navigator.py)
+        page.on("crash", self._on_crash)
         self.recorder = Recorder(context, page)
         # Single-page-app views: each new one labels the requests recorded after it.
         self.views = views or ViewTracker(lambda url: None)
@@ -111,6 +123,44 @@ class Tab:
 
     def _new_view(self, url: str) -> None:
         self.recorder.view = url
+
+    def _on_crash(self, page: Page) -> None:
+        self.crashed = self.broken = True
+
+    def self_navigations(self) -> int:
+        """Documents the page loaded by itself after the first (HTTP redirects not counted)."""
+        documents = [r for r in self.recorder.requests if r.navigation and not r.redirected_from]
+        return max(0, len(documents) - 1)
+
+    def misbehaviour(self) -> str | None:
+        """Why this page cannot be audited as loaded (it crashed, or it will not stop
+        navigating: a refresh or redirect loop), said after "the page"; None if it behaved."""
+        if self.crashed:
+            return "crashed (its renderer ran out of memory or was killed)"
+        loads = self.self_navigations()
+        if loads >= self.loop_limit:
+            return (
+                f"kept navigating by itself ({loads} documents after the first): "
+                "a refresh or redirect loop"
+            )
+        return None
+
+    async def salvage(self, url: str, limit: float, what: str = "--page-timeout") -> PageVisit:
+        """What was recorded of a target given up on after `limit` seconds, with no in-page
+        reads but one short probe (its main thread may never answer again); the tab is
+        broken from now on."""
+        self.broken = True
+        visit = PageVisit(url=url, final_url=self.page.url)
+        visit.requests = list(self.recorder.requests)
+        visit.console_errors = list(self.recorder.console_errors)
+        document = next((r for r in visit.requests if r.navigation and r.status), None)
+        visit.status = document.status if document else None
+        late = f"did not finish within {limit:g} s ({what})"
+        if document is not None and not self.crashed:
+            answered = await quietly(asyncio.wait_for(self.page.evaluate("1"), 0.5))
+            late = f"stopped responding: it {late}" if answered is None else f"{late}"
+        visit.error = self.misbehaviour() or late
+        return visit
 
     async def start(self) -> Tab:
         await self.recorder.start()
@@ -138,13 +188,32 @@ class Tab:
     ) -> Loaded:
         timeout = self.settings.page_timeout if timeout is None else timeout
         loaded = Loaded(began=time.monotonic())
+        # Playwright's own timeout, and ours a little later in case the driver hangs; a page
+        # that crashes or navigates in a loop never reaches `load`: stop waiting at once.
+        going = asyncio.ensure_future(asyncio.wait_for(go(timeout * 1000), timeout + 5))
+        watching = asyncio.ensure_future(self._until_misbehaving())
         try:
-            # Playwright's own timeout, and ours a little later in case the driver hangs.
-            loaded.response = await asyncio.wait_for(go(timeout * 1000), timeout + 5)
-        except (PlaywrightError, asyncio.TimeoutError) as problem:
+            await asyncio.wait({going, watching}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            watching.cancel()
+            if not going.done():
+                going.cancel()
+                await asyncio.wait({going})
+        problem = going.exception() if not going.cancelled() else None
+        if going.cancelled():
+            loaded.error = self.misbehaviour()
+        elif isinstance(problem, (PlaywrightError, asyncio.TimeoutError)):
             loaded.error = first_line(problem) or f"page did not load within {timeout:g} s"
+        elif problem is not None:
+            raise problem
+        else:
+            loaded.response = going.result()
         loaded.loaded = time.monotonic()
         return loaded
+
+    async def _until_misbehaving(self) -> None:
+        while self.misbehaviour() is None:
+            await asyncio.sleep(0.05)
 
     async def settle(
         self, quiet_ms: int | None = None, max_wait_ms: int | None = None, catch_up: bool = True
@@ -152,7 +221,7 @@ class Tab:
         """Wait for late beacons: the settings' quiet period unless told otherwise."""
         quiet = self.settings.quiet_ms if quiet_ms is None else quiet_ms
         limit = self.settings.max_wait_ms if max_wait_ms is None else max_wait_ms
-        await self.recorder.settle(quiet, limit, catch_up=catch_up)
+        await self.recorder.settle(quiet, limit, catch_up=catch_up, give_up=self.misbehaviour)
 
     async def snapshot(self, patience: float = 3.0) -> PageVisit:
         """Everything recorded so far, with cookies, dataLayer and CSP blocks read now."""
@@ -247,9 +316,17 @@ class Tab:
         self.recorder = await Recorder(self.context, self.page).start()
 
     async def close(self) -> None:
-        """Stop recording and close the page (and its context, when the tab opened it)."""
+        """Stop recording and close the page (and its context, when the tab opened it).
+
+        Bounded: a page whose main thread never yields could hold a polite close forever,
+        so a broken tab is closed without running its unload handlers.
+        """
         self.recorder.stop()
-        await quietly(self.context.close() if self.owns_context else self.page.close())
+        # The page first: closing the context around a page that navigates in a loop
+        # sometimes waited the whole timeout (tests/hostile: js-redirect-loop).
+        await quietly(asyncio.wait_for(self.page.close(run_before_unload=False), CLOSE_TIMEOUT))
+        if self.owns_context:
+            await quietly(asyncio.wait_for(self.context.close(), CLOSE_TIMEOUT))
 
 
 async def redirect_hops(response: Response | None) -> list[Hop]:

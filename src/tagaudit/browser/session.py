@@ -8,8 +8,10 @@ endpoint (`http://…`).
 
 from __future__ import annotations
 
+import asyncio
 import re
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
@@ -28,6 +30,19 @@ LAUNCH_ARGS = (
     "--disable-features=Translate,OptimizationHints,MediaRouter",
     "--no-sandbox",
 )
+# Playwright turns Chromium's IPC flooding protection off by default. With it off, a page
+# calling history.pushState without end floods the browser process itself: every other page
+# of the run, even a new CDP session, waits minutes (tests/hostile: pushstate-flood). With
+# it on, as in every visitor's Chrome, the flood is throttled inside the page.
+IGNORED_DEFAULT_ARGS = ("--disable-ipc-flooding-protection",)
+# Seconds for opening a context or a page: instant on a live browser, but Playwright's
+# `new_page` never answers when the browser dies at that moment (tests/hostile).
+OPEN_TIMEOUT = 30.0
+T = TypeVar("T")
+
+
+class BrowserLost(RuntimeError):
+    """The run's browser went away (crashed, killed) or stopped answering."""
 
 
 class BrowserSession:
@@ -40,6 +55,10 @@ class BrowserSession:
         self._pw_manager: Any = None
         self._pw: Playwright | None = None
         self._pattern: re.Pattern[str] | None = None
+        # Set when the browser went away on its own (crashed, killed): not by `__aexit__`.
+        self.lost: str | None = None
+        self._closing = False
+        self._lost_event: asyncio.Event | None = None
 
     async def __aenter__(self) -> BrowserSession:
         self._pw_manager = async_playwright()
@@ -50,9 +69,36 @@ class BrowserSession:
             await self._pw_manager.__aexit__(None, None, None)
             raise
         self.version = self.browser.version
+        self._lost_event = asyncio.Event()
+        self.browser.on("disconnected", self._on_disconnected)
         return self
 
+    def _on_disconnected(self, browser: Browser) -> None:
+        if not self._closing:
+            self.lost = "the browser closed unexpectedly (it crashed or was killed)"
+            if self._lost_event is not None:
+                self._lost_event.set()
+
+    async def guarded(self, work: Awaitable[T], timeout: float = OPEN_TIMEOUT) -> T:
+        """`await work`, unless the browser dies first or it takes `timeout` s: then
+        BrowserLost (a call the dead browser will never answer must not hold the run)."""
+        if self.lost:
+            raise BrowserLost(self.lost)
+        task = asyncio.ensure_future(work)
+        assert self._lost_event is not None, "use BrowserSession as an async context manager"
+        lost = asyncio.ensure_future(self._lost_event.wait())
+        try:
+            await asyncio.wait({task, lost}, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            lost.cancel()
+            if not task.done():
+                task.cancel()
+        if task.done() and not task.cancelled():
+            return task.result()
+        raise BrowserLost(self.lost or f"the browser did not answer within {timeout:g} s")
+
     async def __aexit__(self, *exc: object) -> None:
+        self._closing = True
         try:
             if self.browser is not None:
                 await self.browser.close()
@@ -73,6 +119,7 @@ class BrowserSession:
                 executable_path=path,
                 headless=self.settings.headless,
                 args=[*LAUNCH_ARGS, *self.settings.extra_args],
+                ignore_default_args=list(IGNORED_DEFAULT_ARGS),
             )
         except PlaywrightError as problem:
             first = str(problem).strip().splitlines()[0] if str(problem).strip() else "error"
@@ -92,7 +139,7 @@ class BrowserSession:
         }
         if settings.timezone:
             defaults["timezone_id"] = settings.timezone
-        context = await self.browser.new_context(**{**defaults, **options})
+        context = await self.guarded(self.browser.new_context(**{**defaults, **options}))
         await context.add_init_script(CSP_LISTENER)
         if not settings.deliver_hits:
             if self._pattern is None:

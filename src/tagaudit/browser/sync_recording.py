@@ -18,7 +18,7 @@ from tagaudit.browser.capture import CSP_LISTENER, READ_MAIN_FRAME, Recorder, _c
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import interception_pattern, local_answer
 from tagaudit.browser.leaving import mute_script
-from tagaudit.browser.session import LAUNCH_ARGS
+from tagaudit.browser.session import IGNORED_DEFAULT_ARGS, LAUNCH_ARGS
 from tagaudit.browser.settings import DEFAULT_USER_AGENT
 from tagaudit.browser.views import BINDING, VIEW_HOOK
 from tagaudit.model import PageVisit, TagHit
@@ -34,7 +34,11 @@ def launch_browser(browser_path: str | None = None) -> tuple[Any, Any]:
     playwright = sync_playwright().start()
     try:
         path = find_browser(browser_path).path
-        browser = playwright.chromium.launch(executable_path=path, args=list(LAUNCH_ARGS))
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=list(LAUNCH_ARGS),
+            ignore_default_args=list(IGNORED_DEFAULT_ARGS),
+        )
     except BaseException:
         playwright.stop()
         raise

@@ -5,7 +5,10 @@ GA4's enhanced measurement sends a page_view on such history changes, and SPA ch
 their conversion on a view that never reloads the document; so every request recorded after a
 view change carries that view's URL (`Request.view`), and a journey splits its steps there.
 The hook wraps `History.prototype` (so a tag manager that wraps `history.pushState` later
-still goes through it) and reports through a binding, only when the URL actually changed.
+still goes through it) and reports through a binding, only when the URL actually changed,
+and at most `MAX_VIEWS` times per document: every binding call crosses the driver's one pipe,
+and a page that floods history (thousands of pushState a second) would otherwise queue up
+calls that delay every other page of the run for minutes (tests/hostile: pushstate-flood).
 """
 
 from __future__ import annotations
@@ -18,15 +21,18 @@ if TYPE_CHECKING:
     from playwright.async_api import BrowserContext
 
 BINDING = "__tagauditView"  # the name VIEW_HOOK calls
+MAX_VIEWS = 100  # views reported per document; a real single-page app has a handful
 VIEW_HOOK = """
 (() => {
   if (window.top !== window || window.__tagauditViews) return;
   window.__tagauditViews = true;
   let last = location.href;
+  let reported = 0;
   const report = (kind) => {
     const now = location.href;
     if (now === last) return;
     last = now;
+    if (++reported > MAX_VIEWS) return;
     try { window.__tagauditView(now, kind); } catch (e) {}
   };
   for (const name of ['pushState', 'replaceState']) {
@@ -40,7 +46,7 @@ VIEW_HOOK = """
   addEventListener('popstate', () => report('popstate'));
   addEventListener('hashchange', () => report('hashchange'));
 })();
-"""
+""".replace("MAX_VIEWS", str(MAX_VIEWS))
 
 
 @dataclass

@@ -8,17 +8,23 @@ benchmark shows is several times cheaper. `context` mode is kept for comparison.
 
 A `Visitor` loads a target through the page engine (browser/page.py); the caller may look at
 the live page before it is left (`inspect`: read its links, detect a consent banner).
+
+`--page-timeout` is a hard limit per target, whatever the page does: a main thread that never
+yields, sixty busy frames, a history flood. Past it the target keeps what was recorded and
+says why it was given up on, and a tab that crashed, looped or was given up on is closed so
+the next target starts in a new one (tests/hostile).
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from urllib.parse import urlsplit
 
 from playwright.async_api import CDPSession
 
-from tagaudit.browser.page import PageEngine, Tab, quietly
+from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab, quietly
 from tagaudit.model import PageVisit
 
 # Called with the tab and its visit after the page settled, before it is left.
@@ -40,19 +46,36 @@ class Visitor:
             self._tab = self._cdp = None
 
     async def visit(self, url: str, inspect: Inspect | None = None) -> PageVisit:
-        """Load `url` and capture it, leaving included; hits decoded with the run's catalog."""
-        tab = await self._fresh_tab()
+        """Load `url` and capture it, leaving included; hits decoded with the run's catalog.
+
+        Within the hard limit (module docstring); a page that crashed or loops is an error.
+        """
+        tab = await self.engine.session.guarded(self._fresh_tab())
+        limit = self.engine.settings.page_timeout + HARD_LIMIT_GRACE
+        began = time.monotonic()
         try:
-            visit = await tab.visit(url)
-            if inspect is not None and visit.error is None:
-                await inspect(tab, visit)
-            await tab.leave(visit)
+            visit = await asyncio.wait_for(self._capture(tab, url, inspect), limit)
+        except asyncio.TimeoutError:
+            visit = await tab.salvage(url, self.engine.settings.page_timeout)
+            visit.timings = {"total_ms": round((time.monotonic() - began) * 1000, 1)}
         finally:
             tab.stop_recording()
             self._origins.update(
                 _origin(r.url) for r in tab.recorder.requests if r.resource_type == "document"
             )
+        problem = tab.misbehaviour()
+        if problem:
+            visit.error = problem
+        if tab.broken or problem:
+            await self.close()  # the next target gets a new tab
         return tab.decode(visit)
+
+    async def _capture(self, tab: Tab, url: str, inspect: Inspect | None) -> PageVisit:
+        visit = await tab.visit(url)
+        if inspect is not None and visit.error is None and not tab.misbehaviour():
+            await inspect(tab, visit)
+        await tab.leave(visit)
+        return visit
 
     async def _fresh_tab(self) -> Tab:
         if self.engine.settings.isolation == "context" or self._tab is None:

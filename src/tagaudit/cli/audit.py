@@ -40,7 +40,10 @@ if TYPE_CHECKING:
 
 
 def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+    # Delivered again as SIGINT: inside asyncio.run its handler cancels the run's main task,
+    # which then stops as on Ctrl-C. Raising KeyboardInterrupt here instead could land in a
+    # garbage collector callback, where Python ignores it and the run goes on.
+    signal.raise_signal(signal.SIGINT)
 
 
 @contextmanager

@@ -70,12 +70,30 @@ async def run_scenario(
         tab = await engine.open_tab(prepare=prepare)
     except PlaywrightError as problem:
         return _failed(url, scenario, problem)
+    limit = scenario_limit(engine.settings.page_timeout, settings)
     try:
-        return await _play(ScenarioRun(url, scenario, settings, consent_engine, tab))
+        run = ScenarioRun(url, scenario, settings, consent_engine, tab)
+        visit = await asyncio.wait_for(_play(run), limit)
+    except asyncio.TimeoutError:
+        visit = tab.decode(await tab.salvage(url, limit, SCENARIO_LIMIT))
+        visit.scenario = scenario
     except PlaywrightError as problem:
-        return _failed(url, scenario, problem)
+        visit = _failed(url, scenario, problem)
     finally:
         await tab.close()
+    problem = tab.misbehaviour()
+    if problem:
+        visit.error = problem
+    return visit
+
+
+SCENARIO_LIMIT = "a scenario's limit: 2 × --page-timeout + the banner's waits"
+
+
+def scenario_limit(page_timeout: float, settings: ConsentSettings) -> float:
+    """The hard limit of one scenario (s): two loads (the page and its reload), finding the
+    banner and acting on it, whatever the page does (tagaudit.browser.visitor)."""
+    return 2 * page_timeout + settings.detect_timeout + settings.action_timeout
 
 
 def _failed(url: str, scenario: str, problem: Exception) -> PageVisit:

@@ -28,8 +28,15 @@ def _without_fragment(url: str | None) -> str:
     return (url or "").split("#", 1)[0]
 
 
-def merge_visit(result: LinkResult, visit: PageVisit, extra: Iterable[str] = ()) -> None:
-    """Fold what the browser saw into `result` (hops, landing, analytics continuity)."""
+def merge_visit(
+    result: LinkResult, visit: PageVisit, extra: Iterable[str] = (), max_hops: int = 10
+) -> None:
+    """Fold what the browser saw into `result` (hops, landing, analytics continuity).
+
+    Client-side redirects count against `max_hops` like HTTP ones: a landing page that
+    redirects itself without end (JavaScript, meta refresh) is a broken link, not an `ok`
+    one with a browser error.
+    """
     extra = tuple(extra)
     http_final = result.final_url
     if visit.error and not visit.hops:
@@ -37,6 +44,7 @@ def merge_visit(result: LinkResult, visit: PageVisit, extra: Iterable[str] = ())
         return
     _trust_http_meta(result, visit)
     _extend_with_client_hops(result, visit)
+    _judge_client_hops(result, max_hops)
     landed = visit.final_url or (visit.hops[-1].url if visit.hops else None)
     result.landing = {
         "browser_final_url": landed,
@@ -76,6 +84,25 @@ def _extend_with_client_hops(result: LinkResult, visit: PageVisit) -> None:
     result.hops.extend(extra_hops)
     result.final_url = extra_hops[-1].url
     result.final_status = extra_hops[-1].status
+
+
+def _judge_client_hops(result: LinkResult, max_hops: int) -> None:
+    if result.verdict != "ok" or len(result.hops) <= max_hops + 1:
+        return
+    urls = [_without_fragment(h.url) for h in result.hops]
+    repeated = next((u for i, u in enumerate(urls) if u in urls[:i]), None)
+    if repeated is not None:
+        cycle = urls[urls.index(repeated) :]
+        result.landing["cycle"] = cycle
+        result.verdict, result.reason = "broken", "loop"
+        result.error = f"client-side redirect loop of {len(cycle) - 1} hops in the browser"
+        return
+    result.verdict, result.reason = "broken", "too-many-hops"
+    via = sorted({h.via for h in result.hops if h.via in ("js", "meta")})
+    result.error = (
+        f"more than {max_hops} redirects ({len(result.hops) - 1} in the browser, "
+        f"{'/'.join(via) or 'client-side'}): the landing page keeps redirecting itself"
+    )
 
 
 def analytics_continuity(

@@ -86,7 +86,7 @@ async def _look(results: list[LinkResult], settings: LinkSettings, nav: LinkNavi
             except Exception as problem:  # one crashed visit must not sink the run
                 result.landing = {"browser_error": f"{type(problem).__name__}: {problem}"}
                 return
-        merge_visit(result, visit, settings.extra_params)
+        merge_visit(result, visit, settings.extra_params, settings.max_hops)
 
     await asyncio.gather(*(one(r) for r in results if wants_browser(r)))
 

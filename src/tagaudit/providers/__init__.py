@@ -1,7 +1,8 @@
 """Providers: the vendor catalog (data) and the decoders that turn requests into TagHits.
 
 Pure: no browser, no httpx, no I/O beyond reading the packaged catalog.yaml (and a user's
-provider file when asked). Imports only tagaudit.model and tagaudit.errors.
+provider file when asked). Imports only tagaudit.model, tagaudit.errors and tagaudit.yamlfile
+(the shared reader of user YAML).
 
     catalog.yaml     the built-in catalog (schema at its top); users extend it as data
     catalog.py       schema validation → Provider / Endpoint (ConfigError on bad entries)

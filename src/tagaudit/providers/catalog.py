@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from tagaudit.errors import ConfigError
+from tagaudit.yamlfile import load_bounded
 
 ENDPOINT_KINDS = ("hit", "aux", "ping", "library", "config")
 # Answered locally, never delivered: hits, their side requests (aux), and pings.
@@ -148,7 +149,7 @@ _LineLoader.add_constructor(
 def load_yaml(text: str, source: str | None = None) -> Any:
     """YAML text → data whose mappings carry `.line`; syntax errors become ConfigError."""
     try:
-        return yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+        return load_bounded(text, _LineLoader, source)  # a SafeLoader subclass
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         line = mark.line + 1 if mark else None

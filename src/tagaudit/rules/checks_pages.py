@@ -28,8 +28,10 @@ def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
     min_status = rule.args.get("min_status", 400)
     for page in rule.pages(report):
         if page.error:
+            loaded = page.status is not None and page.status < min_status
+            what = f"loaded (HTTP {page.status}) but {page.error}" if loaded else None
             yield rule.finding(
-                f"the page did not load: {page.error}",
+                f"the page {what}" if what else f"the page did not load: {page.error}",
                 page.url,
                 page=page,
                 evidence={"error": page.error, "status": page.status},

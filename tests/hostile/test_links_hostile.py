@@ -1,0 +1,74 @@
+"""`tagaudit links` with the browser, against a landing that redirects itself without end and
+a browser that is killed mid-run: every wait is bounded, and the run ends with a verdict.
+
+Before: a JavaScript redirect loop hung 1 run in 4 (once ten minutes, 9,190 navigations)
+and was `ok` at best; a killed browser left the run waiting for ever, or exit 0 with every
+landing a TargetClosedError.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hostile_kit import kill_browser_of
+
+from tagaudit.browser.link_navigator import MAX_NAVIGATIONS
+from tagaudit.sitesrv import SiteServer
+
+pytestmark = pytest.mark.e2e
+
+
+def _links(chromium_path: str, out: Path, urls: list[str]) -> list[str]:
+    command = [sys.executable, "-m", "tagaudit", "links", *urls, "--browser", chromium_path]
+    return [*command, "--json", str(out), "-q"]
+
+
+def test_a_javascript_redirect_loop_is_a_broken_link_found_quickly(
+    hostile_site: SiteServer, chromium_path: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "links.json"
+    urls = [hostile_site.url(f"/go/loop?utm_source=news&n={n}") for n in range(4)]
+    began = time.monotonic()
+    done = subprocess.run(
+        _links(chromium_path, out, urls), capture_output=True, text=True, timeout=120
+    )
+    took = time.monotonic() - began
+    assert done.returncode == 1, done.stderr
+    links = json.loads(out.read_text(encoding="utf-8"))["links"]
+    assert [link["verdict"] for link in links] == ["broken"] * len(urls)
+    for link in links:
+        assert link["reason"] == "too-many-hops"
+        assert "kept navigating by itself" in link["landing"]["browser_error"]
+        assert len(link["hops"]) <= MAX_NAVIGATIONS + 1
+    # Not the link's 15 s --timeout per landing: the loop is seen in its first 50 navigations.
+    assert took < 45, took
+
+
+def test_a_killed_browser_ends_the_links_run_with_exit_3(
+    hostile_site: SiteServer, chromium_path: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "links.json"
+    urls = [hostile_site.url(f"/go/healthy?utm_source=news&n={n}") for n in range(30)]
+    hostile_site.served.clear()
+    process = subprocess.Popen(
+        _links(chromium_path, out, urls), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while sum(p.startswith("/healthy/") for p in hostile_site.served) < 40:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.02)  # httpx fetched all 30; the browser is loading landings
+        assert kill_browser_of(process.pid) > 0
+        _, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 3, err
+    assert "the browser closed unexpectedly" in err and "Traceback" not in err
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert "the browser closed unexpectedly" in report["config"]["run_error"]
+    assert len(report["links"]) == len(urls)  # every link's HTTP result is kept
