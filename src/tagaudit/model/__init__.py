@@ -23,7 +23,9 @@ from tagaudit.model.report import (
     RunInfo,
     fails,
     fingerprint,
+    index_ranges,
     normalise_url,
+    parse_ranges,
     severity_rank,
 )
 from tagaudit.model.serial import from_dict, to_dict
@@ -72,8 +74,10 @@ __all__ = [
     "fails",
     "fingerprint",
     "from_dict",
+    "index_ranges",
     "is_identifier_cookie",
     "normalise_url",
+    "parse_ranges",
     "severity_rank",
     "to_dict",
 ]

@@ -26,6 +26,15 @@ class RuleInfo:
     help: str = ""
     description: str = ""
     check: str = ""
+    # Where the rule was declared (`rules/tags.yaml:3`, or the tagaudit.yaml line of an
+    # `expect:`): SARIF locates results there when no config line declared their page.
+    source: str = ""
+    # What it applied to in this run, as index ranges into Report.pages / Report.links
+    # (`0-3,7`; "" for nothing): JUnit lists a rule only where it applied. None when not
+    # recorded (a report from an older version). `seconds`: its evaluation time.
+    pages: str | None = None
+    links: str | None = None
+    seconds: float | None = None
 
 
 @dataclass
@@ -57,6 +66,11 @@ class RunInfo:
     consent_matrix: list[ConsentMatrix] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     run_error: str | None = None
+    # Where each target was declared, `url → "tagaudit.yaml:4"` (a `pages:` entry, the
+    # `crawl.sitemap` line that listed it): SARIF locates a page's results there.
+    declared: dict[str, str] = field(default_factory=dict)
+    # The tagaudit.yaml of the run, as given (a merge checks that its shards used the same).
+    config_file: str | None = None
 
 
 @dataclass
@@ -158,3 +172,28 @@ def fails(finding: Finding, fail_on: str) -> bool:
     if finding.suppressed or fail_on == "never":
         return False
     return severity_rank(finding.severity) <= severity_rank(fail_on)
+
+
+def index_ranges(indices: list[int]) -> str:
+    """`[0, 1, 2, 3, 7]` → `"0-3,7"`: a compact record of which pages or links a rule read."""
+    parts: list[str] = []
+    run: list[int] = []
+    for index in sorted(set(indices)):
+        if run and index == run[-1] + 1:
+            run.append(index)
+            continue
+        if run:
+            parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [index]
+    if run:
+        parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ",".join(parts)
+
+
+def parse_ranges(text: str) -> set[int]:
+    """The indices `index_ranges` wrote (`"0-3,7"` → {0, 1, 2, 3, 7}); "" → empty."""
+    indices: set[int] = set()
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        indices.update(range(int(first), int(last or first) + 1))
+    return indices

@@ -160,4 +160,5 @@ class Rule:
             help=self.help,
             description=self.description,
             check=self.check,
+            source=self.source,
         )
