@@ -52,7 +52,15 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "rules": (*BASE, "tagaudit.rules", "tagaudit.yamlfile", *LINKS_PURE, *CONSENT_PURE),
     "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
     "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
-    "config.py": (*BASE, "tagaudit.config_rules", "tagaudit.yamlfile", *CONFIG_TYPES),
+    "config.py": (
+        *BASE,
+        "tagaudit.config_rules",
+        "tagaudit.config_site",
+        "tagaudit.yamlfile",
+        *CONFIG_TYPES,
+    ),
+    # The site half of the config: base_url (resolved with tagaudit.urls), declared pages.
+    "config_site.py": (*BASE, "tagaudit.yamlfile", "tagaudit.urls"),
     "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
     "runner.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),

@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tagaudit import config_rules
+from tagaudit import config_rules, config_site
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
@@ -71,6 +71,7 @@ TOP_LEVEL_KEYS = (
     "links",
     "browser",
     "providers",
+    "base_url",
 )
 # Keys a user may reasonably write that this version cannot honour: refused, never ignored.
 NOT_YET_SUPPORTED = {"journeys": "scripted journeys are not supported yet; list the pages"}
@@ -143,6 +144,10 @@ class Config:
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
+    # The site (config_site.py): its address, and the file line of each `pages:` entry
+    # (url → "tagaudit.yaml:4").
+    base_url: str | None = None
+    declared: dict[str, str] = field(default_factory=dict)
 
     def rule_options(self) -> RuleOptions:
         """The rules half of the config, for tagaudit.rules.load_rules."""
@@ -273,6 +278,8 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
     config = Config(path=path, raw=data)
     config.pages = config_rules.string_list(where, "pages")
+    config.base_url, _credentials = config_site.base_url(where)
+    config.declared = config_site.declared_pages(where, config.base_url)
     config.crawl = _crawl_settings(where)
     config.consent = _scenarios(where)
     config.deliver_hits = _flag(where, "deliver_hits")

@@ -37,7 +37,7 @@ from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply, load_rules
-from tagaudit.urls import check_url
+from tagaudit.urls import resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
@@ -56,6 +56,7 @@ AUDIT_FIELDS = {
     "deliver_hits": "deliver_hits",
     "consent": "consent",
     "rules": "rules",
+    "base_url": "base_url",
 }
 
 
@@ -154,9 +155,7 @@ class AuditRun:
     ) -> None:
         self.config = config
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
-        self.targets = [check_url(u) for u in (targets or config.pages)]
-        if not self.targets:
-            raise UsageError("no pages to audit: give URLs or a config with `pages:`")
+        self.targets = plan_targets(targets, config)
         self.catalog = build_catalog(config)
         self.consent = consent or ConsentSettings()
         self.scenarios = config.consent  # None: decide per page from its banner
@@ -281,9 +280,21 @@ class AuditRun:
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
             consent_matrix=consent_matrices(report.pages),
+            base_url=self.config.base_url,
+            declared=self.config.declared,
+            config_file=str(self.config.path) if self.config.path else None,
         )
         apply(report, self.ruleset)
         return report
+
+
+def plan_targets(targets: list[str] | None, config: Config) -> list[str]:
+    """The pages to start from: the given ones, else the config's `pages:`, else the base URL;
+    paths are joined to the base URL (tagaudit.urls.resolve_target)."""
+    raw = targets or config.pages or ([config.base_url] if config.base_url else [])
+    if not raw:
+        raise UsageError("no pages to audit: give URLs or a config with `pages:` or `base_url`")
+    return list(dict.fromkeys(resolve_target(u, config.base_url) for u in raw))
 
 
 async def _read_links(tab: Tab) -> list[str]:

@@ -19,6 +19,7 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    BaseUrlOpt,
     ConfigOpt,
     FailOnOpt,
     HtmlOpt,
@@ -109,6 +110,7 @@ def audit(
     browser_endpoint: Annotated[
         str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
     ] = None,
+    base_url: BaseUrlOpt = None,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -137,6 +139,7 @@ def audit(
         browser=browser,
         browser_endpoint=browser_endpoint,
         deliver_hits=deliver_hits or None,
+        base_url=base_url,
     )
     raise typer.Exit(code)
 

@@ -30,6 +30,10 @@ FailOnOpt = Annotated[
     str | None,
     typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info|never."),
 ]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(help="The site's address: pages given as paths (/checkout/) are joined to it."),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
 
