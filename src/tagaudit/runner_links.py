@@ -145,6 +145,9 @@ class LinkRun:
         report.config.browser = report.config.browser or False
         report.links = per_target(self.targets, self.done)
         report.finished = now_iso()
+        # where each link was listed (`links.csv:17`), for SARIF locations
+        report.config.declared = {t.url: t.source for t in self.targets if ":" in t.source}
+        report.config.config_file = str(self.config.path) if self.config.path else None
         with sources_added(self.config.links.sources):
             apply(report, self.ruleset)
         return report
