@@ -34,7 +34,7 @@ from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.errors import UsageError
-from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo
+from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply, load_rules
 from tagaudit.urls import resolve_target
@@ -283,6 +283,7 @@ class AuditRun:
             base_url=self.config.base_url,
             declared=self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
+            run_error=None if interrupted else no_page_loaded(report.pages),
         )
         apply(report, self.ruleset)
         return report

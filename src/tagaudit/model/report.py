@@ -123,10 +123,13 @@ class Report:
         return from_dict(cls, data)
 
     def exit_code(self, fail_on: str = "error") -> int:
-        """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes).
+        """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes);
+        3 when the run itself failed (`config.run_error`: no page could be loaded …).
 
-        Suppressed findings never count; `never` always gives 0.
+        Suppressed findings never count; `never` gives 0 (unless the run failed).
         """
+        if self.config.run_error:
+            return 3
         return 1 if any(fails(f, fail_on) for f in self.findings) else 0
 
     def counted_findings(self) -> list[Finding]:
@@ -145,6 +148,21 @@ class Report:
             "suppressed": len(self.findings) - len(counted),
         }
         return self.summary
+
+
+def no_page_loaded(pages: list[PageVisit]) -> str | None:
+    """Why the run itself failed when not one page loaded, or None.
+
+    Every page failing to load (DNS, refused, timeouts, or a 5xx answer on all of them) is
+    a site that is down, not a tracking finding: the run failed (exit 3, DESIGN.md).
+    """
+    failed = [p for p in pages if p.error or (p.status or 0) >= 500]
+    if not pages or len(failed) < len(pages):
+        return None
+    first = failed[0]
+    reason = first.error or f"HTTP {first.status} at {first.url}"
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    return f"no page could be loaded, the site looks down: {reason}{more}"
 
 
 def normalise_url(url: str, keep_query: bool = False) -> str:
