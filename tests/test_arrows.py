@@ -35,8 +35,15 @@ CORE = (
     "tagaudit.urls",
     "tagaudit.runner",
 )
-# The typed settings the config builds for other parts (plain data, no I/O).
-CONFIG_TYPES = ("tagaudit.rules.options", "tagaudit.links.settings")
+# The typed settings the config builds for other parts (plain data, no I/O): the rules'
+# options, the link checker's settings, the browser's site access (headers, cookies, device)
+# and the crawl's plan (sitemaps, robots.txt, include/exclude, sampling).
+CONFIG_TYPES = (
+    "tagaudit.rules.options",
+    "tagaudit.links.settings",
+    "tagaudit.browser.settings",
+    "tagaudit.crawl.plan",
+)
 LINKS_CORE = ("tagaudit.runner_links",)
 ALLOWED: dict[str, tuple[str, ...]] = {
     "model": ("tagaudit.model",),
@@ -59,8 +66,14 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.yamlfile",
         *CONFIG_TYPES,
     ),
-    # The site half of the config: base_url (resolved with tagaudit.urls), declared pages.
-    "config_site.py": (*BASE, "tagaudit.yamlfile", "tagaudit.urls"),
+    # The site half of the config: base_url (resolved with tagaudit.urls), access, crawl plan.
+    "config_site.py": (
+        *BASE,
+        "tagaudit.config_rules",
+        "tagaudit.yamlfile",
+        "tagaudit.urls",
+        *CONFIG_TYPES,
+    ),
     "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
     "runner.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),

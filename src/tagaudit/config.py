@@ -9,13 +9,18 @@ link checker's settings (plain data).
 
 A complete tagaudit.yaml (every key optional):
 
+    base_url: https://staging.shop.example  # then pages (and expectations) may be paths
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
     crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 800, page_timeout: 30,
             max_wait_ms: 5000, isolation: reuse}
     consent: [none, accept, reject]
     deliver_hits: false
     browser: {path: /usr/bin/chromium, endpoint: null, locale: en-US, timezone: Europe/Paris,
-              user_agent: "…", args: [--proxy-server=http://proxy.internal:3128]}
+              user_agent: "…", args: [--proxy-server=http://proxy.internal:3128],
+              # staging access (config_site.py): secrets as ${ENV_VARS}, sent to the site only
+              headers: {X-Token: "${TOKEN}"}, cookies: [{name: preview, value: "1"}],
+              basic_auth: {username: preview, password: "${STAGING_PASSWORD}"},
+              storage_state: auth.json, device: iPhone 13, viewport: 390x844}
     providers:                            # first-party endpoints, as data (`tagaudit providers`)
       - id: acme_collector
         name: Acme first-party collector
@@ -50,6 +55,7 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit import config_rules, config_site
+from tagaudit.browser.settings import SiteAccess
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
@@ -144,9 +150,10 @@ class Config:
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
-    # The site (config_site.py): its address, and the file line of each `pages:` entry
-    # (url → "tagaudit.yaml:4").
+    # The site (config_site.py): its address, how to get in, and the file line of each
+    # `pages:` entry (url → "tagaudit.yaml:4").
     base_url: str | None = None
+    access: SiteAccess = field(default_factory=SiteAccess)
     declared: dict[str, str] = field(default_factory=dict)
 
     def rule_options(self) -> RuleOptions:
@@ -278,7 +285,9 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
     config = Config(path=path, raw=data)
     config.pages = config_rules.string_list(where, "pages")
-    config.base_url, _credentials = config_site.base_url(where)
+    config.base_url, credentials = config_site.base_url(where)
+    base = path.parent if path is not None else Path.cwd()
+    config.access = config_site.access(_section(where, "browser"), base, credentials)
     config.declared = config_site.declared_pages(where, config.base_url)
     config.crawl = _crawl_settings(where)
     config.consent = _scenarios(where)
@@ -286,7 +295,6 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     config.browser = _browser(where)
     config.links = _links(where)
     config.providers = [entry.data for entry in config_rules.entries(where, "providers")]
-    base = path.parent if path is not None else Path.cwd()
     config.rule_files = [base / p for p in config_rules.string_list(where, "rules")]
     config.expect = [config_rules.expectation(w) for w in config_rules.entries(where, "expect")]
     config.disable = config_rules.string_list(where, "disable")
@@ -376,7 +384,7 @@ def _browser(where: Where) -> BrowserSection:
     section = BrowserSection()
     inner = _section(where, "browser")
     if inner is not None:
-        _typed_fields(inner, section)
+        _typed_fields(inner, section, skip=config_site.ACCESS_KEYS)
     return section
 
 

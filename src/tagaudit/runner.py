@@ -15,6 +15,7 @@ progress goes to an optional callback.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 from collections import deque
 from collections.abc import Callable
@@ -25,7 +26,7 @@ from typing import Any
 from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
-from tagaudit.browser.settings import PageSettings, SessionSettings
+from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
 from tagaudit.browser.visitor import Visitor
 from tagaudit.config import Config, apply_flags, config_from_mapping, load_config
 from tagaudit.consent.builtin import detect_banner
@@ -37,7 +38,7 @@ from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply, load_rules
-from tagaudit.urls import resolve_target
+from tagaudit.urls import origin_of, resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
@@ -57,6 +58,14 @@ AUDIT_FIELDS = {
     "consent": "consent",
     "rules": "rules",
     "base_url": "base_url",
+    "device": "browser.device",
+    "viewport": "browser.viewport",
+    "storage_state": "browser.storage_state",
+    "headers": "browser.headers",
+    "cookies": "browser.cookies",
+    "user_agent": "browser.user_agent",
+    "locale": "browser.locale",
+    "timezone": "browser.timezone",
 }
 
 
@@ -117,8 +126,11 @@ def build_catalog(config: Config) -> Catalog | None:
     return load_catalog(config.providers, source=str(config.path) if config.path else None)
 
 
-def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings:
-    """The browser half of the config (`browser:`, `deliver_hits`) as session settings."""
+def session_settings(
+    config: Config, catalog: Catalog | None, targets: list[str] | None = None
+) -> SessionSettings:
+    """The browser half of the config (`browser:`, `deliver_hits`) as session settings; the
+    site's access goes to the origins of the base URL and of `targets`."""
     section = SessionSettings(
         browser_path=config.browser.path,
         endpoint=config.browser.endpoint,
@@ -129,7 +141,18 @@ def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings
     )
     section.locale = config.browser.locale or section.locale
     section.user_agent = config.browser.user_agent or section.user_agent
+    section.user_agent_set = bool(config.browser.user_agent)
+    section.access = site_access(config, targets or [])
     return section
+
+
+def site_access(config: Config, targets: list[str]) -> SiteAccess:
+    """The config's access, bound to the site: the base URL's origin first, then the pages'."""
+    access = dataclasses.replace(config.access)
+    places = [u for u in (config.base_url, *targets) if u]
+    access.origins = list(dict.fromkeys(origin_of(u) for u in places))
+    access.cookie_url = places[0] if places else None
+    return access
 
 
 def page_settings(config: Config) -> PageSettings:
@@ -177,7 +200,7 @@ class AuditRun:
 
     async def execute(self) -> Report:
         """Run every job in one browser; returns the finished Report (rules applied)."""
-        settings = session_settings(self.config, self.catalog)
+        settings = session_settings(self.config, self.catalog, self.targets)
         async with BrowserSession(settings) as session:
             self.browser_version = session.version
             engine = PageEngine(session, page_settings(self.config))

@@ -77,3 +77,10 @@ def resolve_target(raw: str, base_url: str | None) -> str:
             "or --base-url"
         )
     return check_url(urljoin(base_url, raw.strip()))
+
+
+def origin_of(url: str) -> str:
+    """`https://shop.example:8443/a?b` → `https://shop.example:8443` (scheme and host
+    lower-cased, as browsers compare origins)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"

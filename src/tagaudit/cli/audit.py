@@ -111,6 +111,13 @@ def audit(
         str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
     ] = None,
     base_url: BaseUrlOpt = None,
+    device: Annotated[
+        str | None, typer.Option(help="Emulate a Playwright device, e.g. 'iPhone 13'.")
+    ] = None,
+    storage_state: Annotated[
+        Path | None,
+        typer.Option(help="Playwright storage-state file: audit as that logged-in user."),
+    ] = None,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -140,6 +147,8 @@ def audit(
         browser_endpoint=browser_endpoint,
         deliver_hits=deliver_hits or None,
         base_url=base_url,
+        device=device,
+        storage_state=str(storage_state.resolve()) if storage_state else None,
     )
     raise typer.Exit(code)
 

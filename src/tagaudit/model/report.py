@@ -150,6 +150,9 @@ class Report:
         return self.summary
 
 
+AUTH_FAILURE = "ERR_INVALID_AUTH_CREDENTIALS"
+
+
 def no_page_loaded(pages: list[PageVisit]) -> str | None:
     """Why the run itself failed when not one page loaded, or None.
 
@@ -162,6 +165,10 @@ def no_page_loaded(pages: list[PageVisit]) -> str | None:
     first = failed[0]
     reason = first.error or f"HTTP {first.status} at {first.url}"
     more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    if all(AUTH_FAILURE in (p.error or "") for p in failed):
+        # Chromium's answer to a basic-auth challenge it has no (right) credentials for
+        why = "the site asks for a login (set browser.basic_auth, or check its password)"
+        return f"no page could be loaded, {why}: {reason}{more}"
     return f"no page could be loaded, the site looks down: {reason}{more}"
 
 
