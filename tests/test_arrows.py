@@ -53,10 +53,19 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "urls.py": BASE,
     "providers": (*BASE, "tagaudit.providers"),
     "har.py": (*BASE, "tagaudit.providers"),
-    "crawl": (*BASE, "tagaudit.crawl"),
+    "crawl": (*BASE, "tagaudit.crawl", "tagaudit.patterns"),
+    # The URL pattern language of rule scopes, ignores and the crawl's include/exclude.
+    "patterns.py": (),
     "links": (*BASE, "tagaudit.links", "tagaudit.urls"),
     "report": (*BASE, "tagaudit.report"),
-    "rules": (*BASE, "tagaudit.rules", "tagaudit.yamlfile", *LINKS_PURE, *CONSENT_PURE),
+    "rules": (
+        *BASE,
+        "tagaudit.rules",
+        "tagaudit.yamlfile",
+        "tagaudit.patterns",
+        *LINKS_PURE,
+        *CONSENT_PURE,
+    ),
     "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
     "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
     "config.py": (
