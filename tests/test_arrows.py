@@ -34,6 +34,7 @@ CORE = (
     "tagaudit.config",
     "tagaudit.urls",
     "tagaudit.runner",
+    "tagaudit.site_plan",
 )
 # The typed settings the config builds for other parts (plain data, no I/O): the rules'
 # options, the link checker's settings, the browser's site access (headers, cookies, device)
@@ -87,6 +88,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "runner.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),
     "api.py": ("tagaudit", *BASE, *CORE),
+    # Before an audit: base URL check, robots.txt, sitemaps (through the browser), selection.
+    "site_plan.py": ("tagaudit", *BASE, *CORE),
     "__init__.py": (*BASE, "tagaudit.api", "tagaudit.config", "tagaudit.runner", *LINKS_CORE),
     "__main__.py": ("tagaudit.cli",),
     # The commands: options → the core → reporters; the inspection commands (decode,

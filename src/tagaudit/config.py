@@ -12,7 +12,11 @@ A complete tagaudit.yaml (every key optional):
     base_url: https://staging.shop.example  # then pages (and expectations) may be paths
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
     crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 800, page_timeout: 30,
-            max_wait_ms: 5000, isolation: reuse}
+            max_wait_ms: 5000, isolation: reuse,
+            # discovered pages (config_site.py): sitemaps (true: robots.txt's, /sitemap.xml),
+            # robots.txt, URL patterns as in rule scopes, at most N pages per URL template
+            sitemap: true, robots: true, include: ["/**"], exclude: ["/admin/**"],
+            per_template: 5, templates: ["/p/*"]}
     consent: [none, accept, reject]
     deliver_hits: false
     browser: {path: /usr/bin/chromium, endpoint: null, locale: en-US, timezone: Europe/Paris,
@@ -56,6 +60,7 @@ from typing import Any
 
 from tagaudit import config_rules, config_site
 from tagaudit.browser.settings import SiteAccess
+from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
@@ -150,10 +155,11 @@ class Config:
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
     raw: dict[str, Any] = field(default_factory=dict)
-    # The site (config_site.py): its address, how to get in, and the file line of each
-    # `pages:` entry (url → "tagaudit.yaml:4").
+    # The site (config_site.py): its address, how to get in, which discovered pages to keep,
+    # and the file line of each `pages:` entry (url → "tagaudit.yaml:4").
     base_url: str | None = None
     access: SiteAccess = field(default_factory=SiteAccess)
+    crawl_plan: CrawlPlan = field(default_factory=CrawlPlan)
     declared: dict[str, str] = field(default_factory=dict)
 
     def rule_options(self) -> RuleOptions:
@@ -288,6 +294,7 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     config.base_url, credentials = config_site.base_url(where)
     base = path.parent if path is not None else Path.cwd()
     config.access = config_site.access(_section(where, "browser"), base, credentials)
+    config.crawl_plan = config_site.plan(_section(where, "crawl"))
     config.declared = config_site.declared_pages(where, config.base_url)
     config.crawl = _crawl_settings(where)
     config.consent = _scenarios(where)
@@ -369,7 +376,7 @@ def _crawl_settings(where: Where) -> CrawlSettings:
     inner = _section(where, "crawl")
     if inner is None:
         return settings
-    _typed_fields(inner, settings)
+    _typed_fields(inner, settings, skip=config_site.PLAN_KEYS)
     for key, least in CRAWL_MINIMUMS.items():
         if getattr(settings, key) < least:
             inner.fail(key, f"must be at least {least}, not {getattr(settings, key)!r}")

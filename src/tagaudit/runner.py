@@ -34,10 +34,12 @@ from tagaudit.consent.engine import ConsentSettings, describe_engine
 from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.crawl.frontier import Frontier
+from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply, load_rules
+from tagaudit.site_plan import PlannedTargets, plan_site
 from tagaudit.urls import origin_of, resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
@@ -175,8 +177,10 @@ class AuditRun:
         config: Config,
         consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
+        shard: Shard | None = None,
     ) -> None:
         self.config = config
+        self.shard = shard
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
         self.targets = plan_targets(targets, config)
         self.catalog = build_catalog(config)
@@ -193,6 +197,14 @@ class AuditRun:
         self.on_progress = on_progress
         self.report = Report(tool_version=__version__, started=now_iso())
         self.plain_visits = self.scenarios is None or config.crawl.depth > 0
+        self.planned: PlannedTargets | None = None
+
+    def _start(self, planned: PlannedTargets) -> None:
+        """The planned targets (site_plan.py: sitemaps, filters, shard) become the frontier."""
+        self.planned = planned
+        admit = planned.selector.admit if planned.selector is not None else None
+        crawl = self.config.crawl
+        self.frontier = Frontier(planned.targets, crawl.max_pages, crawl.depth, admit)
         if not self.plain_visits:
             # Explicit scenarios on the given pages only: no plain visit is needed.
             while (item := self.frontier.take()) is not None:
@@ -202,6 +214,7 @@ class AuditRun:
         """Run every job in one browser; returns the finished Report (rules applied)."""
         settings = session_settings(self.config, self.catalog, self.targets)
         async with BrowserSession(settings) as session:
+            self._start(await plan_site(session, self.config, self.targets, self.shard))
             self.browser_version = session.version
             engine = PageEngine(session, page_settings(self.config))
             visitors = [Visitor(engine) for _ in range(self.config.crawl.concurrency)]
@@ -295,18 +308,23 @@ class AuditRun:
         report.pages = self.pages()
         report.finished = now_iso()
         ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
+        planned = self.planned
         report.config = RunInfo(
             command="audit",
-            targets=list(self.targets),
+            targets=list(planned.targets if planned else self.targets),
             concurrency=self.config.crawl.concurrency,
             consent=self.scenarios,
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
             consent_matrix=consent_matrices(report.pages),
             base_url=self.config.base_url,
-            declared=self.config.declared,
+            declared=planned.declared if planned else self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
             run_error=None if interrupted else no_page_loaded(report.pages),
+            notes=list(planned.notes) if planned else [],
+            shard=str(self.shard) if self.shard else None,
+            planned=planned.planned if planned and self.shard else None,
+            plan_id=planned.plan_id if planned and self.shard else None,
         )
         apply(report, self.ruleset)
         return report
@@ -331,11 +349,12 @@ async def audit_async(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    shard: str | None = None,
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    run = AuditRun(targets, resolved, consent_settings, on_progress, parse_shard(shard, "shard"))
     try:
         return await run.execute()
     except asyncio.CancelledError:
@@ -349,6 +368,7 @@ def audit(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    shard: str | None = None,
     **overrides: Any,
 ) -> Report:
     """Load pages in headless Chromium, decode every tag they fire, apply the rules.
@@ -358,11 +378,12 @@ def audit(
     the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
     scenarios), rules (extra rule files).
-    Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
-    carrying the partial Report, on Ctrl-C.
+    `shard="2/4"` audits the second quarter of the planned pages (tagaudit.merge joins the
+    shards' reports). Raises TagauditError for bad input (exit code on the exception) and
+    `Interrupted`, carrying the partial Report, on Ctrl-C.
     """
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress)
+    run = AuditRun(targets, resolved, consent_settings, on_progress, parse_shard(shard, "shard"))
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:

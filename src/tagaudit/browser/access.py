@@ -74,6 +74,12 @@ class Access:
         if self.cookies or self.stored_cookies:
             await context.add_cookies([*self.stored_cookies, *self.cookies])
 
+    def headers_for(self, url: str) -> dict[str, str]:
+        """The site's extra headers when `url` is on one of its origins, else none."""
+        if self.pattern is not None and self.pattern.match(url):
+            return dict(self.site.headers)
+        return {}
+
     async def _add_headers(self, route: Route, request: Request) -> None:
         headers = {**await request.all_headers(), **self.site.headers}
         headers.pop("cookie", None)  # the browser sends its own cookie jar's

@@ -30,6 +30,7 @@ from tagaudit.cli.common import (
     ReportOptions,
     RulesOpt,
     SarifOpt,
+    ShardOpt,
     VerboseOpt,
     finish,
 )
@@ -58,9 +59,11 @@ def run_audit(
     config: Any,
     options: ReportOptions,
     demo: bool = False,
+    shard: str | None = None,
     **overrides: Any,
 ) -> int:
     """Run the core with a progress bar; an interrupt still writes what finished."""
+    from tagaudit.crawl.shards import parse_shard
     from tagaudit.report import terminal
     from tagaudit.runner import AUDIT_FIELDS, AuditRun, ConsentSettings, resolve_config
 
@@ -68,7 +71,7 @@ def run_audit(
     # Screenshots only when an HTML report will show them (they make JSON reports big).
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
     with terminal.progress(quiet=options.quiet) as show:
-        run = AuditRun(targets, settings, consent, on_progress=show)
+        run = AuditRun(targets, settings, consent, on_progress=show, shard=parse_shard(shard))
         report = _execute(run)
     report.config.demo = demo or None
     return finish(report, options)
@@ -118,6 +121,7 @@ def audit(
         Path | None,
         typer.Option(help="Playwright storage-state file: audit as that logged-in user."),
     ] = None,
+    shard: ShardOpt = None,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -149,6 +153,7 @@ def audit(
         base_url=base_url,
         device=device,
         storage_state=str(storage_state.resolve()) if storage_state else None,
+        shard=shard,
     )
     raise typer.Exit(code)
 

@@ -34,6 +34,10 @@ BaseUrlOpt = Annotated[
     str | None,
     typer.Option(help="The site's address: pages given as paths (/checkout/) are joined to it."),
 ]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(help="Run shard I of N (e.g. 2/4) of the planned targets; join with merge."),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
 

@@ -71,6 +71,11 @@ class RunInfo:
     declared: dict[str, str] = field(default_factory=dict)
     # The tagaudit.yaml of the run, as given (a merge checks that its shards used the same).
     config_file: str | None = None
+    # `--shard I/N`: which shard this was, how many targets the whole plan had, and the
+    # plan's fingerprint (a merge checks its shards planned the same list).
+    shard: str | None = None
+    planned: int | None = None
+    plan_id: str | None = None
 
 
 @dataclass
