@@ -35,6 +35,8 @@ CORE = (
     "tagaudit.urls",
     "tagaudit.runner",
     "tagaudit.site_plan",
+    "tagaudit.baseline",
+    "tagaudit.report.read",
 )
 # The typed settings the config builds for other parts (plain data, no I/O): the rules'
 # options, the link checker's settings, the browser's site access (headers, cookies, device)
@@ -88,9 +90,20 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "runner.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),
     "api.py": ("tagaudit", *BASE, *CORE),
+    # Joining shard reports: the core's rule and baseline steps again, on the whole.
+    "merge.py": ("tagaudit", *BASE, *CORE),
+    # Comparing with a baseline report: pure, on the model (templates from the crawl).
+    "baseline.py": (*BASE, "tagaudit.crawl"),
     # Before an audit: base URL check, robots.txt, sitemaps (through the browser), selection.
     "site_plan.py": ("tagaudit", *BASE, *CORE),
-    "__init__.py": (*BASE, "tagaudit.api", "tagaudit.config", "tagaudit.runner", *LINKS_CORE),
+    "__init__.py": (
+        *BASE,
+        "tagaudit.api",
+        "tagaudit.config",
+        "tagaudit.runner",
+        "tagaudit.merge",
+        *LINKS_CORE,
+    ),
     "__main__.py": ("tagaudit.cli",),
     # The commands: options → the core → reporters; the inspection commands (decode,
     # providers, rules, doctor) read the part they show.
@@ -100,6 +113,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.cli",
         "tagaudit.runner",
         "tagaudit.runner_links",
+        "tagaudit.merge",
         "tagaudit.api",
         "tagaudit.config",
         "tagaudit.report",

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit import __version__
+from tagaudit.baseline import compare as compare_baseline
+from tagaudit.baseline import mark as mark_baseline
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
@@ -38,6 +40,7 @@ from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.providers import Catalog, load_catalog
+from tagaudit.report.read import read_report
 from tagaudit.rules.engine import RuleSet, apply, load_rules
 from tagaudit.site_plan import PlannedTargets, plan_site
 from tagaudit.urls import origin_of, resolve_target
@@ -178,9 +181,11 @@ class AuditRun:
         consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
         shard: Shard | None = None,
+        baseline: Report | str | Path | None = None,
     ) -> None:
         self.config = config
         self.shard = shard
+        self.baseline = load_baseline(baseline)  # a bad file fails now, before the browser
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
         self.targets = plan_targets(targets, config)
         self.catalog = build_catalog(config)
@@ -326,8 +331,28 @@ class AuditRun:
             planned=planned.planned if planned and self.shard else None,
             plan_id=planned.plan_id if planned and self.shard else None,
         )
-        apply(report, self.ruleset)
+        apply_with_baseline(report, self.ruleset, self.baseline)
         return report
+
+
+def load_baseline(baseline: Report | str | Path | None) -> tuple[Report, str] | None:
+    """The baseline report and where it came from (a path is read: bad ones are exit 2)."""
+    if baseline is None:
+        return None
+    if isinstance(baseline, Report):
+        return baseline, "baseline"
+    return read_report(baseline, "baseline"), str(baseline)
+
+
+def apply_with_baseline(
+    report: Report, ruleset: RuleSet, baseline: tuple[Report, str] | None
+) -> None:
+    """The rules on `report`, with the baseline's tag changes first and marks after."""
+    if baseline is not None:
+        report.baseline = compare_baseline(baseline[0], report, baseline[1])
+    apply(report, ruleset)
+    if baseline is not None:
+        mark_baseline(report, baseline[0], baseline[1])
 
 
 def plan_targets(targets: list[str] | None, config: Config) -> list[str]:
@@ -350,11 +375,13 @@ async def audit_async(
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
     shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress, parse_shard(shard, "shard"))
+    shard_spec = parse_shard(shard, "shard")
+    run = AuditRun(targets, resolved, consent_settings, on_progress, shard_spec, baseline)
     try:
         return await run.execute()
     except asyncio.CancelledError:
@@ -369,6 +396,7 @@ def audit(
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
     shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """Load pages in headless Chromium, decode every tag they fire, apply the rules.
@@ -377,13 +405,17 @@ def audit(
     a mapping with its keys, or a Config (tagaudit.load_config). Keyword overrides win over
     the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
-    scenarios), rules (extra rule files).
+    scenarios), rules (extra rule files), base_url, device, viewport, storage_state,
+    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys).
     `shard="2/4"` audits the second quarter of the planned pages (tagaudit.merge joins the
-    shards' reports). Raises TagauditError for bad input (exit code on the exception) and
-    `Interrupted`, carrying the partial Report, on Ctrl-C.
+    shards' reports); `baseline` (a JSON report's path, or a Report) marks each finding
+    `new` or `unchanged` and records fixed findings and tag changes in `report.baseline`.
+    Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
+    carrying the partial Report, on Ctrl-C.
     """
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress, parse_shard(shard, "shard"))
+    shard_spec = parse_shard(shard, "shard")
+    run = AuditRun(targets, resolved, consent_settings, on_progress, shard_spec, baseline)
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:

@@ -19,8 +19,10 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    BaselineOpt,
     BaseUrlOpt,
     ConfigOpt,
+    FailOnNewOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -60,6 +62,7 @@ def run_audit(
     options: ReportOptions,
     demo: bool = False,
     shard: str | None = None,
+    baseline: Path | None = None,
     **overrides: Any,
 ) -> int:
     """Run the core with a progress bar; an interrupt still writes what finished."""
@@ -71,7 +74,9 @@ def run_audit(
     # Screenshots only when an HTML report will show them (they make JSON reports big).
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
     with terminal.progress(quiet=options.quiet) as show:
-        run = AuditRun(targets, settings, consent, on_progress=show, shard=parse_shard(shard))
+        run = AuditRun(
+            targets, settings, consent, show, parse_shard(shard), options.compare_with(baseline)
+        )
         report = _execute(run)
     report.config.demo = demo or None
     return finish(report, options)
@@ -122,6 +127,8 @@ def audit(
         typer.Option(help="Playwright storage-state file: audit as that logged-in user."),
     ] = None,
     shard: ShardOpt = None,
+    baseline: BaselineOpt = None,
+    fail_on_new: FailOnNewOpt = False,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -135,6 +142,7 @@ def audit(
     config = load_config(config_path)
     fail_on = fail_on or config.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    options.fail_on_new = fail_on_new
     code = run_audit(
         urls,
         config,
@@ -154,6 +162,7 @@ def audit(
         device=device,
         storage_state=str(storage_state.resolve()) if storage_state else None,
         shard=shard,
+        baseline=baseline,
     )
     raise typer.Exit(code)
 

@@ -38,6 +38,13 @@ ShardOpt = Annotated[
     str | None,
     typer.Option(help="Run shard I of N (e.g. 2/4) of the planned targets; join with merge."),
 ]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(help="An earlier JSON report: mark findings new/unchanged/fixed, diff tags."),
+]
+FailOnNewOpt = Annotated[
+    bool, typer.Option(help="Exit 1 only on findings the baseline did not have (--baseline).")
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
 
@@ -54,12 +61,19 @@ class ReportOptions:
     fail_on: str = "error"
     quiet: bool = False
     verbose: bool = False
+    fail_on_new: bool = False
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_ON_LEVELS:
             raise UsageError(
                 f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {self.fail_on!r}"
             )
+
+    def compare_with(self, baseline: Path | None) -> Path | None:
+        """The baseline to compare with; --fail-on-new without one is a usage error."""
+        if self.fail_on_new and baseline is None:
+            raise UsageError("--fail-on-new needs --baseline PREVIOUS.json")
+        return baseline
 
 
 def write_reports(report: Report, options: ReportOptions) -> list[Path]:
@@ -97,4 +111,4 @@ def finish(report: Report, options: ReportOptions) -> int:
         return 3
     if report.interrupted:
         return 130
-    return report.exit_code(options.fail_on)
+    return report.exit_code(options.fail_on, new_only=options.fail_on_new)

@@ -16,7 +16,9 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    BaselineOpt,
     ConfigOpt,
+    FailOnNewOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -26,6 +28,7 @@ from tagaudit.cli.common import (
     ReportOptions,
     RulesOpt,
     SarifOpt,
+    ShardOpt,
     VerboseOpt,
     finish,
 )
@@ -78,6 +81,9 @@ def links(
         list[str] | None, typer.Option("--param", help="Extra tracking parameter (repeatable).")
     ] = None,
     transport: Annotated[str | None, typer.Option(help="aiohttp (default) or httpx.")] = None,
+    shard: ShardOpt = None,
+    baseline: BaselineOpt = None,
+    fail_on_new: FailOnNewOpt = False,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -88,12 +94,14 @@ def links(
     verbose: VerboseOpt = False,
 ) -> None:
     """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene."""
+    from tagaudit.crawl.shards import parse_shard
     from tagaudit.runner import resolve_config
     from tagaudit.runner_links import LINK_FIELDS, LinkRun
 
     file = load_config(config_path)
     fail_on = fail_on or file.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    options.fail_on_new = fail_on_new
     overrides = {
         "max_hops": max_hops,
         "concurrency": concurrency,
@@ -107,7 +115,8 @@ def links(
         "rules": [str(p) for p in rule_files or []] or None,
     }
     config = resolve_config(file, overrides, LINK_FIELDS, as_flags=True)
-    run = LinkRun(list(inputs or []), config, browser)
+    compared = options.compare_with(baseline)
+    run = LinkRun(list(inputs or []), config, browser, parse_shard(shard), compared)
     for problem in run.report.config.input_problems:
         print(f"tagaudit: {problem}", file=sys.stderr)
     run.require_targets()

@@ -7,7 +7,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     capture.py     Request, TagHit, Cookie, Hop, PageVisit: what a page load captured
     consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
     links.py       ParamChange, LinkResult: what following a campaign link found
-    report.py      Finding, RuleInfo, RunInfo, Report
+    report.py      Finding, RuleInfo, RunInfo, Report, BaselineDiff and TagChange (--baseline)
     serial.py      to_dict / from_dict
 """
 
@@ -17,10 +17,12 @@ from tagaudit.model.capture import Cookie, Hop, PageVisit, Request, TagHit
 from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
 from tagaudit.model.links import LinkResult, ParamChange
 from tagaudit.model.report import (
+    BaselineDiff,
     Finding,
     Report,
     RuleInfo,
     RunInfo,
+    TagChange,
     fails,
     fingerprint,
     index_ranges,
@@ -57,6 +59,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEVERITIES",
     "Banner",
+    "BaselineDiff",
     "ConsentMatrix",
     "ConsentRecord",
     "Cookie",
@@ -71,6 +74,7 @@ __all__ = [
     "RuleInfo",
     "RunInfo",
     "Severity",
+    "TagChange",
     "TagHit",
     "fails",
     "fingerprint",

@@ -93,11 +93,46 @@ class Finding:
     help: str = ""
     fingerprint: str = ""
     suppressed: str | None = None
+    # With --baseline: `new`, `unchanged` (same fingerprint in the baseline) or `fixed` (only
+    # in Report.baseline.fixed); None without a baseline. HTML/Markdown show it as a column.
+    baseline: str | None = None
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
             keep_query = self.category in LINK_CATEGORIES
             self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
+
+
+@dataclass
+class TagChange:
+    """With --baseline: what changed in the tag inventory of one page (or URL template) and
+    scenario since the baseline.
+
+    Items are `provider account` for a tag that loaded or sent anything (`ga4 G-ABC123`)
+    and `provider account: event` for an event it sent (`ga4 G-ABC123: purchase`):
+
+        TagChange(url="https://shop.example/checkout/thank-you/", lost=["ga4 G-1: purchase"])
+    """
+
+    OMIT_EMPTY: ClassVar[bool] = True
+
+    url: str
+    scenario: str = "none"
+    template: bool = False  # `url` names a URL template (`https://shop.example/product/*`)
+    lost: list[str] = field(default_factory=list)
+    gained: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BaselineDiff:
+    """What `--baseline source` found beyond marking findings new or unchanged: the earlier
+    findings that are gone (`fixed`, on pages and links this run checked again), the tag
+    inventory changes, and how many earlier findings were on targets not checked this time."""
+
+    source: str = ""
+    fixed: list[Finding] = field(default_factory=list)
+    tags: list[TagChange] = field(default_factory=list)
+    not_rechecked: int = 0
 
 
 @dataclass
@@ -114,6 +149,7 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
     schema: str = SCHEMA_VERSION
+    baseline: BaselineDiff | None = None  # --baseline: fixed findings, tag changes
 
     def to_dict(self) -> dict[str, Any]:
         from tagaudit.model.serial import to_dict
@@ -127,15 +163,17 @@ class Report:
 
         return from_dict(cls, data)
 
-    def exit_code(self, fail_on: str = "error") -> int:
+    def exit_code(self, fail_on: str = "error", new_only: bool = False) -> int:
         """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes);
         3 when the run itself failed (`config.run_error`: no page could be loaded …).
 
-        Suppressed findings never count; `never` gives 0 (unless the run failed).
+        Suppressed findings never count; `never` gives 0 (unless the run failed). With
+        `new_only` (`--fail-on-new`) only findings the baseline did not have count.
         """
         if self.config.run_error:
             return 3
-        return 1 if any(fails(f, fail_on) for f in self.findings) else 0
+        counted = (f for f in self.findings if not new_only or f.baseline == "new")
+        return 1 if any(fails(f, fail_on) for f in counted) else 0
 
     def counted_findings(self) -> list[Finding]:
         """Findings that count for the exit code (not suppressed)."""

@@ -164,7 +164,7 @@ def _invocation(report: Report, left_out: int) -> dict[str, Any]:
 
 
 def _run_properties(report: Report) -> dict[str, Any]:
-    baseline = getattr(report, "baseline", None)
+    baseline = report.baseline
     if baseline is None:
         return {}
     return {"baseline": {"source": baseline.source, "fixed": len(baseline.fixed)}}
@@ -212,7 +212,7 @@ def _result(finding: Finding, index: dict[str, int], places: Places) -> dict[str
         result["locations"][0]["logicalLocations"] = [
             {"name": finding.url, "fullyQualifiedName": finding.url, "kind": "resource"}
         ]
-    state = BASELINE_STATES.get(getattr(finding, "baseline", None) or "")
+    state = BASELINE_STATES.get(finding.baseline or "")
     if state:
         result["baselineState"] = state
     if finding.suppressed:

@@ -11,7 +11,7 @@ never need the rules' scopes. Imports only tagaudit.model and tagaudit.rules.
 from __future__ import annotations
 
 from tagaudit.model import Report, RuleInfo, index_ranges
-from tagaudit.rules import checks_consent, checks_consent_mode, checks_links
+from tagaudit.rules import checks_baseline, checks_consent, checks_consent_mode, checks_links
 from tagaudit.rules.kinds import is_loaded
 from tagaudit.rules.rule import Rule
 
@@ -19,6 +19,8 @@ from tagaudit.rules.rule import Rule
 # kind reads plain page visits (a user's own kinds included).
 LINK_KINDS = frozenset(checks_links.KINDS)
 SCENARIO_KINDS = frozenset(checks_consent.KINDS) | frozenset(checks_consent_mode.KINDS)
+# Kinds that read the comparison with a baseline: nothing to apply to without one.
+BASELINE_KINDS = frozenset(checks_baseline.KINDS)
 # A page that did not load (an error, or HTTP 4xx/5xx) is read only by rules of this
 # category (page-load-error): the others skip it (rules.kinds.is_loaded).
 LOAD_CATEGORY = "page-error"
@@ -26,7 +28,7 @@ LOAD_CATEGORY = "page-error"
 
 def applied_pages(rule: Rule, report: Report) -> list[int]:
     """Indices of the pages `rule` looked at (none for link kinds)."""
-    if rule.check in LINK_KINDS:
+    if rule.check in LINK_KINDS or (rule.check in BASELINE_KINDS and report.baseline is None):
         return []
     wants_scenarios = rule.check in SCENARIO_KINDS
     indices = []

@@ -8,6 +8,7 @@ side effect: STYLE.md).
 from __future__ import annotations
 
 from tagaudit.rules import (
+    checks_baseline,
     checks_consent,
     checks_consent_mode,
     checks_links,
@@ -26,4 +27,5 @@ CHECK_KINDS: Kinds = Kinds.joined(
     checks_links.KINDS,
     checks_consent.KINDS,
     checks_consent_mode.KINDS,
+    checks_baseline.KINDS,
 )
