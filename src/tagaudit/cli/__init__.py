@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Command modules register themselves on `app` when imported.
-from tagaudit.cli import audit, decode, links, misc, rules_cmd  # noqa: E402, F401
+from tagaudit.cli import audit, decode, links, merge, misc, rules_cmd  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:
