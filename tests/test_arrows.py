@@ -34,6 +34,7 @@ CORE = (
     "tagaudit.config",
     "tagaudit.urls",
     "tagaudit.runner",
+    "tagaudit.runs",
     "tagaudit.site_plan",
     "tagaudit.baseline",
     "tagaudit.report.read",
@@ -88,6 +89,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
     "runner.py": ("tagaudit", *BASE, *CORE),
+    # What every run shares that needs no browser (links over HTTP and merge start light).
+    "runs.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),
     "api.py": ("tagaudit", *BASE, *CORE),
     # Joining shard reports: the core's rule and baseline steps again, on the whole.
@@ -113,6 +116,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.cli",
         "tagaudit.runner",
         "tagaudit.runner_links",
+        "tagaudit.runs",
         "tagaudit.merge",
         "tagaudit.api",
         "tagaudit.config",

@@ -32,7 +32,7 @@ from tagaudit.links.channels import sources_added
 from tagaudit.model import LinkResult, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.report.read import read_report
 from tagaudit.rules.engine import RuleSet, load_rules
-from tagaudit.runner import apply_with_baseline, load_baseline, now_iso, resolve_config
+from tagaudit.runs import apply_with_baseline, load_baseline, now_iso, resolve_config
 
 MERGE_FIELDS = {"rules": "rules"}
 

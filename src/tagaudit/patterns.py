@@ -54,4 +54,10 @@ def url_matches(pattern: str, url: str) -> bool:
 
 
 def any_matches(patterns: list[str], url: str) -> bool:
+    """Does `url` match one of `patterns`? (Every rule's default scope, `**`, is answered
+    without looking at the URL: 19 link rules × 1,000 links ask it twice each.)"""
+    if not patterns:
+        return False
+    if "**" in patterns:
+        return True
     return any(url_matches(p, url) for p in patterns)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import datetime as dt
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,13 +23,11 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit import __version__
-from tagaudit.baseline import compare as compare_baseline
-from tagaudit.baseline import mark as mark_baseline
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
 from tagaudit.browser.visitor import Visitor
-from tagaudit.config import Config, apply_flags, config_from_mapping, load_config
+from tagaudit.config import Config
 from tagaudit.consent.builtin import detect_banner
 from tagaudit.consent.engine import ConsentSettings, describe_engine
 from tagaudit.consent.matrix import consent_matrices
@@ -39,9 +36,16 @@ from tagaudit.crawl.frontier import Frontier
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
-from tagaudit.providers import Catalog, load_catalog
-from tagaudit.report.read import read_report
-from tagaudit.rules.engine import RuleSet, apply, load_rules
+from tagaudit.providers import Catalog
+from tagaudit.rules.engine import RuleSet, load_rules
+from tagaudit.runs import (  # the run helpers that need no browser (links and merge share them)
+    Interrupted,
+    apply_with_baseline,
+    build_catalog,
+    load_baseline,
+    now_iso,
+    resolve_config,
+)
 from tagaudit.site_plan import PlannedTargets, plan_site
 from tagaudit.urls import origin_of, resolve_target
 
@@ -85,50 +89,6 @@ class Progress:
 
 
 ProgressCallback = Callable[[Progress], None]
-
-
-class Interrupted(KeyboardInterrupt):
-    """The run was interrupted (Ctrl-C, SIGTERM); `report` holds everything that finished."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__("interrupted")
-        self.report = report
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def resolve_config(
-    config: Config | dict[str, Any] | str | Path | None,
-    overrides: dict[str, Any],
-    fields: dict[str, Any],
-    as_flags: bool = False,
-) -> Config:
-    """The config file (or Config) with keyword overrides applied by config.apply_flags.
-
-    A bad value is reported under its keyword (`concurrency`), or with `as_flags` under the
-    command-line flag of the same name (`--concurrency`).
-    """
-    unknown = sorted(set(overrides) - set(fields))
-    if unknown:
-        raise UsageError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(fields))})")
-    if isinstance(config, dict):
-        base = config_from_mapping(config)
-    else:
-        base = config if isinstance(config, Config) else load_config(config)
-    flags = {fields[name]: value for name, value in overrides.items()}
-    names = {
-        fields[name]: "--" + name.replace("_", "-") if as_flags else name for name in overrides
-    }
-    return apply_flags(base, flags, names)
-
-
-def build_catalog(config: Config) -> Catalog | None:
-    """The built-in catalog with the user's `providers:` (None when there are none)."""
-    if not config.providers:
-        return None
-    return load_catalog(config.providers, source=str(config.path) if config.path else None)
 
 
 def session_settings(
@@ -333,26 +293,6 @@ class AuditRun:
         )
         apply_with_baseline(report, self.ruleset, self.baseline)
         return report
-
-
-def load_baseline(baseline: Report | str | Path | None) -> tuple[Report, str] | None:
-    """The baseline report and where it came from (a path is read: bad ones are exit 2)."""
-    if baseline is None:
-        return None
-    if isinstance(baseline, Report):
-        return baseline, "baseline"
-    return read_report(baseline, "baseline"), str(baseline)
-
-
-def apply_with_baseline(
-    report: Report, ruleset: RuleSet, baseline: tuple[Report, str] | None
-) -> None:
-    """The rules on `report`, with the baseline's tag changes first and marks after."""
-    if baseline is not None:
-        report.baseline = compare_baseline(baseline[0], report, baseline[1])
-    apply(report, ruleset)
-    if baseline is not None:
-        mark_baseline(report, baseline[0], baseline[1])
 
 
 def plan_targets(targets: list[str] | None, config: Config) -> list[str]:

@@ -20,10 +20,6 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit import __version__
-from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
-from tagaudit.browser.page import PageEngine
-from tagaudit.browser.session import BrowserSession
 from tagaudit.config import Config
 from tagaudit.crawl.shards import Shard, parse_shard, plan_id
 from tagaudit.errors import EnvironmentProblem, UsageError
@@ -34,15 +30,13 @@ from tagaudit.links.runner import per_target
 from tagaudit.links.shards import WorkerFailed
 from tagaudit.model import LinkResult, Report, RunInfo
 from tagaudit.rules.engine import load_rules
-from tagaudit.runner import (
+from tagaudit.runs import (
     Interrupted,
     apply_with_baseline,
     build_catalog,
     load_baseline,
     now_iso,
-    page_settings,
     resolve_config,
-    session_settings,
 )
 
 AUTO_BROWSER_LIMIT = 100
@@ -112,6 +106,8 @@ class LinkRun:
                 "(--browser to load every landing in Chromium)"
             )
             return "off"
+        from tagaudit.browser.discovery import find_browser
+
         try:
             find_browser(self.config.browser.path)
         except EnvironmentProblem:
@@ -137,6 +133,13 @@ class LinkRun:
         if self.mode == "off":
             await follow_links(self.targets, self.settings, done=self.done)
             return self.finish()
+        # The browser side is imported only when a browser is wanted: Playwright and the
+        # page engine cost a link check over HTTP a third of its own CPU to import.
+        from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+        from tagaudit.browser.page import PageEngine
+        from tagaudit.browser.session import BrowserSession
+        from tagaudit.runner import page_settings, session_settings
+
         settings = session_settings(self.config, build_catalog(self.config))
         session = BrowserSession(settings)
         try:

@@ -95,8 +95,8 @@ def links(
 ) -> None:
     """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene."""
     from tagaudit.crawl.shards import parse_shard
-    from tagaudit.runner import resolve_config
     from tagaudit.runner_links import LINK_FIELDS, LinkRun
+    from tagaudit.runs import resolve_config
 
     file = load_config(config_path)
     fail_on = fail_on or file.fail_on or "error"
