@@ -12,7 +12,9 @@ keys that choose targets (`crawl.sitemap`, `robots`, `include`, `exclude`, `per_
     crawl: {sitemap: true, robots: true, exclude: ["/admin/**"], per_template: 5}
 
 Secrets come from the environment: `${NAME}` in a header, cookie or credential is replaced
-by that variable (missing or empty: an error naming it; `$$` is a plain `$`). Credentials in
+by that variable (`$$` is a plain `$`). One that is missing or empty is an error naming it
+when a browser is about to use the access (SiteAccess.unresolved), not when the file is read:
+`tagaudit merge` and `tagaudit rules` need no staging secrets. Credentials in
 the base URL (`https://user:pass@host`) become basic auth and leave the URL. Split from
 config.py, which calls these readers. Imports tagaudit.errors, tagaudit.yamlfile,
 tagaudit.config_rules and the plain settings types of the browser and the crawl.
@@ -30,6 +32,7 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from tagaudit import config_rules
 from tagaudit.browser.settings import SiteAccess
 from tagaudit.crawl.plan import AUTO, CrawlPlan
+from tagaudit.errors import ConfigError
 from tagaudit.urls import resolve_target, url_problem
 from tagaudit.yamlfile import MarkedList, Where
 
@@ -71,13 +74,14 @@ def access(inner: Where | None, base: Path, url_credentials: dict[str, str] | No
     if inner is None:
         return result
     data = inner.data
+    missing = result.unresolved
     if "headers" in data:
-        result.headers = _headers(inner)
-    result.cookies = [_cookie(entry) for entry in config_rules.entries(inner, "cookies")]
+        result.headers = _headers(inner, missing)
+    result.cookies = [_cookie(e, missing) for e in config_rules.entries(inner, "cookies")]
     if "basic_auth" in data:
         if url_credentials is not None:
             inner.fail("basic_auth", "credentials are also in base_url: keep one of the two")
-        result.basic_auth = _basic_auth(inner)
+        result.basic_auth = _basic_auth(inner, missing)
     if data.get("storage_state") is not None:
         result.storage_state, result.local_storage = _storage_state(inner, base)
     if data.get("device") is not None:
@@ -132,8 +136,13 @@ def declared_pages(pages_where: Where, base: str | None) -> dict[str, str]:
     return declared
 
 
-def expand_env(where: Where, key: Any, value: Any) -> str:
-    """`value` with `${NAME}` replaced by environment variables (missing or empty: an error)."""
+def expand_env(where: Where, key: Any, value: Any, missing: list[str] | None = None) -> str:
+    """`value` with `${NAME}` replaced by environment variables.
+
+    A variable that is not set (or empty) is a ConfigError naming it, file and line; with
+    `missing` given, that one line is added there instead, so a config can be read where its
+    secrets are not needed (`tagaudit merge`, `tagaudit rules`) and refused where they are.
+    """
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         where.fail(key, f"must be a string, not {value!r}")
 
@@ -144,7 +153,12 @@ def expand_env(where: Where, key: Any, value: Any) -> str:
         found = os.environ.get(name)
         if not found:
             state = "is empty" if name in os.environ else "is not set"
-            where.fail(key, f"environment variable {name} {state}")
+            try:
+                where.fail(key, f"environment variable {name} {state}")
+            except ConfigError as problem:
+                if missing is None:
+                    raise
+                missing.append(str(problem))
         return found or ""
 
     return ENV_REFERENCE.sub(replace, str(value))
@@ -157,7 +171,7 @@ def _text(inner: Where, key: str) -> str:
     return value.strip()
 
 
-def _headers(inner: Where) -> dict[str, str]:
+def _headers(inner: Where, missing: list[str]) -> dict[str, str]:
     section = inner.data.get("headers")
     if not isinstance(section, dict):
         inner.fail("headers", "must be a mapping of header names to values")
@@ -168,20 +182,20 @@ def _headers(inner: Where) -> dict[str, str]:
             headers.fail(name, f"{name!r} is not an HTTP header name")
         if name.lower() in ("host", "content-length", "cookie"):
             headers.fail(name, f"{name} cannot be set here (use `cookies:` for cookies)")
-        text = expand_env(headers, name, value)
+        text = expand_env(headers, name, value, missing)
         if "\n" in text or "\r" in text:
             headers.fail(name, "a header value must be one line")
         result[name] = text
     return result
 
 
-def _cookie(entry: Where) -> dict[str, Any]:
+def _cookie(entry: Where, missing: list[str]) -> dict[str, Any]:
     data = entry.data
     for key in data:
         if key not in COOKIE_KEYS:
             entry.fail(key, f"unknown cookie field (known: {', '.join(COOKIE_KEYS)})")
     cookie: dict[str, Any] = {"name": _text(entry, "name")}
-    cookie["value"] = expand_env(entry, "value", data.get("value", ""))
+    cookie["value"] = expand_env(entry, "value", data.get("value", ""), missing)
     for key in ("domain", "path", "url"):
         if data.get(key) is not None:
             cookie[key] = _text(entry, key)
@@ -199,7 +213,7 @@ def _cookie(entry: Where) -> dict[str, Any]:
     return cookie
 
 
-def _basic_auth(inner: Where) -> dict[str, str]:
+def _basic_auth(inner: Where, missing: list[str]) -> dict[str, str]:
     section = inner.data.get("basic_auth")
     if not isinstance(section, dict):
         inner.fail("basic_auth", 'must be {username: "${USER_VAR}", password: "${PASSWORD_VAR}"}')
@@ -211,7 +225,7 @@ def _basic_auth(inner: Where) -> dict[str, str]:
         auth.fail(None, "needs both username and password")
     if "${" not in str(section["password"]):
         auth.fail("password", 'take it from the environment, e.g. "${STAGING_PASSWORD}"')
-    return {key: expand_env(auth, key, section[key]) for key in ("username", "password")}
+    return {key: expand_env(auth, key, section[key], missing) for key in ("username", "password")}
 
 
 def _storage_state(inner: Where, base: Path) -> tuple[str, bool]:

@@ -112,7 +112,13 @@ def session_settings(
 
 
 def site_access(config: Config, targets: list[str]) -> SiteAccess:
-    """The config's access, bound to the site: the base URL's origin first, then the pages'."""
+    """The config's access, bound to the site: the base URL's origin first, then the pages'.
+
+    A secret the environment lacks (`${STAGING_PASSWORD}` not set) is refused here, before
+    any browser starts: one line naming the variable, the file and the line (exit 2).
+    """
+    if config.access.unresolved:
+        raise UsageError(config.access.unresolved[0])
     access = dataclasses.replace(config.access)
     places = [u for u in (config.base_url, *targets) if u]
     access.origins = list(dict.fromkeys(origin_of(u) for u in places))

@@ -173,3 +173,27 @@ def test_an_unknown_device_names_the_close_ones(
     (err,) = capsys.readouterr().err.strip().splitlines()
     wanted = "unknown Playwright device 'iphone 13' (did you mean 'iPhone 13'?)"
     assert err == f"tagaudit: browser.device: {wanted}"
+
+
+def test_secrets_are_needed_only_where_a_browser_uses_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A merge job reads the shards' config without the staging secrets; an audit refuses."""
+    from tagaudit.model import Report
+    from tagaudit.report import json_report
+
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text(
+        "base_url: http://127.0.0.1:9/\nbrowser:\n  headers: {X-Token: '${NOT_SET_HERE}'}\n",
+        encoding="utf-8",
+    )
+    shard = tmp_path / "shard.json"
+    shard.write_text(json_report.render(Report(tool_version="0")), encoding="utf-8")
+    assert main(["merge", str(shard), "-c", str(config), "-q"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "-c", str(config)]) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert err == (
+        f"tagaudit: {config}:3: browser.headers.X-Token: environment variable NOT_SET_HERE "
+        "is not set"
+    )

@@ -51,6 +51,9 @@ class SiteAccess:
     # The storage state holds localStorage: a wiped tab cannot get it back, so every page
     # starts in a new context instead (visitor.py).
     local_storage: bool = False
+    # `${VARS}` that were not set when the config was read: one line each (file, line, field),
+    # refused when a browser is about to use this access (runner.site_access).
+    unresolved: list[str] = field(default_factory=list)
 
     def is_open(self) -> bool:
         """No headers, cookies, credentials or stored session: nothing to restore or scope."""
