@@ -10,6 +10,8 @@ relative), then checks the same links with, each in its own process:
 
   tagaudit          tagaudit.links Follower (httpx API, aiohttp transport) + ledger
   tagaudit-httpx    the same, on httpx's default (httpcore) transport
+  tagaudit-1p       the follower in one process (no worker processes), straight to aiohttp
+  tagaudit-1p-wrapped  the same through httpx-aiohttp's transport (httpx objects every hop)
   tagaudit-cli      the whole command: `tagaudit links FILE --no-browser -q --json OUT`
                     (follow + ledger + every link rule + the JSON report on disk)
   bare-httpx        a bare `httpx.AsyncClient(follow_redirects=True)` loop, same concurrency
@@ -76,13 +78,24 @@ def serve(port_file: str, hops: int) -> None:
 
 
 # ---------------------------------------------------------------- the Python clients
-async def run_tagaudit(urls: list[str], concurrency: int, transport: str) -> dict:
+async def run_tagaudit(
+    urls: list[str], concurrency: int, transport: str, one_process: bool = False
+) -> dict:
+    """The follower. `one_process` keeps it in this process, and with `transport`
+    "httpx-aiohttp" it sends through httpx-aiohttp's transport (httpx request and response
+    objects every hop: how the follower sent before links.exchange)."""
     from tagaudit.links.follower import Follower
     from tagaudit.links.params import first_loss
     from tagaudit.links.settings import LinkSettings
+    from tagaudit.links.transport import make_transport
 
-    settings = LinkSettings(concurrency=concurrency, transport=transport)  # per_host: default 16
-    async with Follower(settings) as follower:
+    wrapped = transport == "httpx-aiohttp"
+    settings = LinkSettings(
+        concurrency=concurrency,  # per_host: default 16
+        transport="aiohttp" if wrapped else transport,
+        processes=1 if one_process else 0,
+    )
+    async with Follower(settings, make_transport(settings) if wrapped else None) as follower:
         results = await follower.follow_all(urls)
     stripped = sum(1 for r in results.values() if first_loss(r.ledger))
     return {
@@ -113,8 +126,10 @@ def client(kind: str, url_file: str, concurrency: int) -> None:
     if kind == "bare-httpx":
         out = asyncio.run(run_bare_httpx(urls, concurrency))
     else:
-        transport = "httpx" if kind == "tagaudit-httpx" else "aiohttp"
-        out = asyncio.run(run_tagaudit(urls, concurrency, transport))
+        transport = {"tagaudit-httpx": "httpx", "tagaudit-1p-wrapped": "httpx-aiohttp"}
+        one_process = kind.startswith("tagaudit-1p")
+        chosen = transport.get(kind, "aiohttp")
+        out = asyncio.run(run_tagaudit(urls, concurrency, chosen, one_process))
     out["inner_seconds"] = time.perf_counter() - started
     print(json.dumps(out))
 
@@ -183,7 +198,13 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
     me = [PYTHON, __file__, "--client"]
     runs = [
         (kind, [*me, kind, str(url_file), "--concurrency", str(args.concurrency)])
-        for kind in ("tagaudit", "tagaudit-httpx", "bare-httpx")
+        for kind in (
+            "tagaudit",
+            "tagaudit-httpx",
+            "tagaudit-1p",
+            "tagaudit-1p-wrapped",
+            "bare-httpx",
+        )
     ]
     cli = [PYTHON, "-m", "tagaudit", "links", str(url_file), "--no-browser", "-q"]
     flags = ["--concurrency", str(args.concurrency), "--json", str(url_file.parent / "out.json")]
@@ -197,6 +218,9 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
         flags = ["--concurrency", "100", "--format", "json"]
         runs.append(("linkinator", ["node", linkinator, str(page), *flags]))
     return runs
+
+
+OTHERS = ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee")
 
 
 def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> None:
@@ -216,12 +240,12 @@ def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> N
             f"{requests / r['wall']:>8.0f}{r['peak_mb']:>9.0f}{ratio:>11.2f}x  {extra}"
         )
     by = {r["name"]: r for r in results}
-    for mine in ("tagaudit", "tagaudit-cli"):
-        for other in ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee"):
-            if mine in by and other in by:
-                wall = by[mine]["wall"] / by[other]["wall"]
-                cpu = by[mine]["cpu"] / by[other]["cpu"]
-                print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
+    pairs = [(m, o) for m in ("tagaudit", "tagaudit-cli") for o in OTHERS]
+    for mine, other in [*pairs, ("tagaudit-1p", "tagaudit-1p-wrapped")]:
+        if mine in by and other in by:
+            wall = by[mine]["wall"] / by[other]["wall"]
+            cpu = by[mine]["cpu"] / by[other]["cpu"]
+            print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
     print("wall = process start to exit, fastest of the repeats; cpu = user+sys of that process")
 
 
