@@ -66,6 +66,11 @@ def merge(
     merged.interrupted = any(r.interrupted for r in loaded)
     merged.config = _run_info(loaded, names, order, shards, merged, settings)
     merged.config.notes += rule_notes
+    shown = ", ".join(str(shards[i]) for i in sorted(shards, key=lambda i: shards[i].index))
+    merged.config.notes.append(
+        f"merge: {len(loaded)} reports{f' (shards {shown})' if shown else ''}, "
+        f"{len(merged.pages)} pages, {len(merged.links)} links"
+    )
     with sources_added(settings.links.sources):
         apply_with_baseline(merged, ruleset, load_baseline(baseline))
     return merged
@@ -163,7 +168,8 @@ def _run_info(
     )
     for report in reports:
         info.declared.update(report.config.declared)
-    info.notes = _joined(r.config.notes for r in reports) + _shard_notes(reports, shards)
+    notes = _joined(r.config.notes for r in reports)
+    info.notes = [n for n in notes if not n.startswith("shard ")] + _shard_notes(reports, shards)
     info.run_error = _run_error(reports, names, shards) or no_page_loaded(merged.pages)
     return info
 

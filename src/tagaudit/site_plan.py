@@ -83,6 +83,7 @@ async def plan_site(
     planned, identity = len(targets), plan_id(targets)
     if shard is not None:
         targets = shard.take(targets)
+        notes.append(f"shard {shard}: {len(targets)} of the {planned} planned pages")
     return PlannedTargets(targets, planned, identity, declared, notes, selector)
 
 

@@ -153,3 +153,12 @@ def test_what_cannot_be_merged_is_one_line_and_exit_2_with_nothing_written(
 
 def test_nothing_to_merge_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["merge"]) == 2
+
+
+def test_people_are_told_what_was_merged_and_compared(tmp_path: Path) -> None:
+    shards = _shards()
+    merged = merge(shards, baseline=merge(_shards()))
+    assert "merge: 2 reports (shards 1/2, 2/2), 4 pages, 0 links" in merged.config.notes
+    assert any(
+        n.startswith("baseline baseline: 0 new, 1 unchanged, 0 fixed") for n in merged.config.notes
+    )
