@@ -4,7 +4,8 @@ One table, checked with `ast` over every module of src/tagaudit, `cli` included:
 names the tagaudit modules it may import (a name allows the module and everything under it).
 Pure parts that other layers read (the rules read the link checker's ledger and the consent
 vocabulary) are named module by module, so the HTTP and browser sides stay out of reach.
-Only browser/ and consent's page actions touch Playwright; only links/ imports HTTP clients.
+Only browser/ and the page actions of consent/ and journeys/ touch Playwright; only links/
+imports HTTP clients.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ LINKS_PURE = tuple(
 CONSENT_PURE = ("tagaudit.consent.classify", "tagaudit.consent.matrix")
 CORE = (
     "tagaudit.browser",
+    "tagaudit.journeys",
     "tagaudit.crawl",
     "tagaudit.consent",
     "tagaudit.links",
@@ -45,6 +47,7 @@ CORE = (
 CONFIG_TYPES = (
     "tagaudit.rules.options",
     "tagaudit.links.settings",
+    "tagaudit.journeys.spec",
     "tagaudit.browser.settings",
     "tagaudit.crawl.plan",
 )
@@ -72,6 +75,18 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     ),
     "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
     "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
+    # Journeys play on the page engine and choose on banners with the consent engine; their
+    # format is read with the config's readers (spec.py stays free of Playwright).
+    "journeys": (
+        *BASE,
+        "tagaudit.journeys",
+        "tagaudit.browser",
+        "tagaudit.consent",
+        "tagaudit.providers",
+        "tagaudit.config_rules",
+        "tagaudit.yamlfile",
+        "tagaudit.rules.options",
+    ),
     "config.py": (
         *BASE,
         "tagaudit.config_rules",
@@ -104,10 +119,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.api",
         "tagaudit.config",
         "tagaudit.runner",
+        "tagaudit.journeys.python",
         "tagaudit.merge",
         *LINKS_CORE,
     ),
     "__main__.py": ("tagaudit.cli",),
+    # Users' end-to-end suites: the sync recording (browser/) and the rules (through api.py).
+    "pytest_plugin.py": (*BASE, "tagaudit.api", "tagaudit.browser.sync_recording"),
     # The commands: options → the core → reporters; the inspection commands (decode,
     # providers, rules, doctor) read the part they show.
     "cli": (
@@ -130,8 +148,12 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.consent.engine",
     ),
 }
-PLAYWRIGHT_OK = ("browser", "consent")
-CONSENT_PURE_FILES = ("classify.py", "matrix.py", "catalog.py", "__init__.py")
+PLAYWRIGHT_OK = ("browser", "consent", "journeys")
+# What the config, the rules and the reporters read of these parts: no Playwright in them.
+PURE_FILES = {
+    "consent": ("classify.py", "matrix.py", "catalog.py", "__init__.py"),
+    "journeys": ("spec.py", "clickid.py", "__init__.py"),
+}
 
 
 def imports_of(path: Path) -> set[str]:
@@ -171,13 +193,13 @@ def test_tagaudit_imports_point_down(path: Path) -> None:
             assert allows(allowed, name), f"{path.relative_to(SRC)} imports {name}"
 
 
-def test_only_the_browser_and_consent_actions_import_playwright() -> None:
+def test_only_the_browser_and_the_page_actions_import_playwright() -> None:
     for path in all_modules():
         if not any(n.startswith("playwright") for n in imports_of(path)):
             continue
-        assert part_of(path) in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
-        if part_of(path) == "consent":
-            assert path.name not in CONSENT_PURE_FILES, f"consent/{path.name} imports Playwright"
+        part = part_of(path)
+        assert part in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
+        assert path.name not in PURE_FILES.get(part, ()), f"{part}/{path.name} imports Playwright"
 
 
 def test_only_links_imports_an_http_client() -> None:

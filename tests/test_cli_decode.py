@@ -178,7 +178,7 @@ def test_bad_provider_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_providers_table_lists_every_provider(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["providers"]) == 0
     out = capsys.readouterr().out
-    assert "24 providers" in out
+    assert "27 providers" in out
     for provider_id in ("ga4", "google_ads", "meta_pixel", "tiktok", "criteo", "quora"):
         assert f"│ {provider_id} " in out
     assert "*.google-analytics.com" in out and "[v~^2$ tid~^G-]" in out

@@ -46,6 +46,7 @@ __version__ = "0.1.0"
 if TYPE_CHECKING:
     from tagaudit.api import decode, evaluate, load_rules
     from tagaudit.config import Config, load_config
+    from tagaudit.journeys.python import step
     from tagaudit.merge import merge
     from tagaudit.runner import Interrupted, Progress, audit, audit_async
     from tagaudit.runner_links import check_links, check_links_async
@@ -63,6 +64,7 @@ _LAZY = {
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
     "merge": "tagaudit.merge",
+    "step": "tagaudit.journeys.python",
 }
 
 __all__ = [
@@ -97,6 +99,7 @@ __all__ = [
     "load_config",
     "load_rules",
     "merge",
+    "step",
 ]
 
 

@@ -11,7 +11,7 @@ A complete tagaudit.yaml (every key optional):
 
     base_url: https://staging.shop.example  # then pages (and expectations) may be paths
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
-    crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 800, page_timeout: 30,
+    crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 400, page_timeout: 30,
             max_wait_ms: 5000, isolation: reuse,
             # discovered pages (config_site.py): sitemaps (true: robots.txt's, /sitemap.xml),
             # robots.txt, URL patterns as in rule scopes, at most N pages per URL template
@@ -54,7 +54,7 @@ A complete tagaudit.yaml (every key optional):
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,7 @@ from tagaudit import config_rules, config_site
 from tagaudit.browser.settings import SiteAccess
 from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.errors import ConfigError, UsageError
+from tagaudit.journeys.spec import Journey, read_journeys
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
 from tagaudit.rules.options import Expectation, Ignore, RuleOptions
@@ -82,10 +83,9 @@ TOP_LEVEL_KEYS = (
     "links",
     "browser",
     "providers",
+    "journeys",
     "base_url",
 )
-# Keys a user may reasonably write that this version cannot honour: refused, never ignored.
-NOT_YET_SUPPORTED = {"journeys": "scripted journeys are not supported yet; list the pages"}
 ISOLATION_MODES = ("reuse", "context")
 LINK_SOURCE_CATEGORIES = ("search", "social", "shopping", "video")
 
@@ -100,7 +100,7 @@ class CrawlSettings:
 
     concurrency: int = 4
     page_timeout: float = 30.0
-    quiet_ms: int = 800
+    quiet_ms: int = 400
     max_wait_ms: int = 5000
     max_pages: int = 200
     depth: int = 0
@@ -154,6 +154,8 @@ class Config:
     args: dict[str, dict[str, Any]] = field(default_factory=dict)
     ignore: list[Ignore] = field(default_factory=list)
     fail_on: str | None = None
+    # Conversion journeys (tagaudit.journeys.spec): steps from a landing to a confirmation.
+    journeys: list[Journey] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
     # The site (config_site.py): its address, how to get in, which discovered pages to keep,
     # and the file line of each `pages:` entry (url → "tagaudit.yaml:4").
@@ -164,9 +166,15 @@ class Config:
 
     def rule_options(self) -> RuleOptions:
         """The rules half of the config, for tagaudit.rules.load_rules."""
+        steps = [
+            replace(exp, journey=journey.name, step=step.name)
+            for journey in self.journeys
+            for step in journey.steps
+            for exp in step.expect
+        ]
         return RuleOptions(
             files=list(self.rule_files),
-            expect=list(self.expect),
+            expect=[*self.expect, *steps],
             disable=list(self.disable),
             severity=dict(self.severity),
             args=self.raw.get("args") or dict(self.args),  # marked: errors name lines
@@ -285,8 +293,6 @@ def _set(data: MarkedDict, path: tuple[str, ...], value: Any, label: str) -> Non
 def _build_config(path: Path | None, data: MarkedDict) -> Config:
     where = Where(path, data)
     for key in data:
-        if key in NOT_YET_SUPPORTED:
-            where.fail(key, NOT_YET_SUPPORTED[key])
         if key not in TOP_LEVEL_KEYS:
             where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
     config = Config(path=path, raw=data)
@@ -309,6 +315,7 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     config.args = config_rules.rule_args(where)
     config.ignore = [config_rules.ignore(w) for w in config_rules.entries(where, "ignore")]
     config.fail_on = config_rules.choice(where, "fail_on", FAIL_ON_LEVELS)
+    config.journeys = read_journeys(where, base)
     return config
 
 

@@ -2,8 +2,11 @@
 
 This module owns turning `log.entries[]` into `tagaudit.model.Request` values, POST bodies
 included, so `tagaudit decode --har FILE` can reuse the providers without a browser. It
-imports only the model and the error tree. An unreadable or malformed file raises UsageError
-(exit 2, one line); an odd entry inside a good file is skipped, not fatal.
+imports only the model, the error tree and the providers' pure body reader (`read_body`, which
+undoes gzip/deflate/br and base64 and keeps the raw size and sha256 — PostHog and Amplitude
+gzip their bodies in the browser). A `postData` whose `encoding` is "base64" (how exporters
+store binary bodies) is base64-decoded to its bytes first. An unreadable or malformed file
+raises UsageError (exit 2, one line); an odd entry inside a good file is skipped, not fatal.
 
 Worked example — a devtools entry::
 
@@ -21,6 +24,8 @@ headers={"content-type": "text/plain"}, status=204, timestamp=1712345678.0)`.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 from datetime import datetime
 from pathlib import Path
@@ -29,6 +34,7 @@ from urllib.parse import urlencode
 
 from tagaudit.errors import UsageError
 from tagaudit.model import Request
+from tagaudit.providers.body import Body, read_body
 
 
 def read_har(path: str | Path) -> list[Request]:
@@ -71,30 +77,45 @@ def entry_to_request(entry: Any) -> Request | None:
         return None
     response = entry.get("response") if isinstance(entry.get("response"), dict) else {}
     status = response.get("status")
+    headers = _headers(request.get("headers"))
+    body = post_body(request.get("postData"), headers, url)
     return Request(
         url=url,
         method=str(request.get("method") or "GET").upper(),
         resource_type=str(entry.get("_resourceType") or "other"),
-        post_data=post_body(request.get("postData")),
-        headers=_headers(request.get("headers")),
+        **(body.request_fields() if body else {}),
+        headers=headers,
         timestamp=_timestamp(entry.get("startedDateTime")),
         status=status if isinstance(status, int) and status > 0 else None,
         failure=_failure(response, status),
     )
 
 
-def post_body(post_data: Any) -> str | None:
-    """`postData.text`, or its `params` re-encoded as a form body when text is absent."""
+def post_body(post_data: Any, headers: dict[str, str] | None = None, url: str = "") -> Body | None:
+    """`postData.text` (base64-decoded when `encoding` says so), or its `params` re-encoded as
+    a form body when text is absent, read by `read_body`."""
     if not isinstance(post_data, dict):
         return None
     text = post_data.get("text")
     if isinstance(text, str):
-        return text
+        return read_body(_text_bytes(text, post_data.get("encoding")), headers or {}, url)
     params = post_data.get("params")
     if isinstance(params, list):
         pairs = [(p.get("name", ""), p.get("value", "")) for p in params if isinstance(p, dict)]
-        return urlencode(pairs)
+        return read_body(urlencode(pairs).encode(), headers or {}, url)
     return None
+
+
+def _text_bytes(text: str, encoding: Any) -> bytes:
+    """The bytes a HAR `postData.text` stands for."""
+    if encoding == "base64":
+        try:
+            return base64.b64decode(text, validate=False)
+        except (binascii.Error, ValueError):
+            pass
+    if text[:2] == "\x1f\x8b" and all(ord(c) < 256 for c in text):
+        return text.encode("latin-1")  # binary kept one byte per character
+    return text.encode("utf-8", errors="surrogatepass")
 
 
 def _headers(raw: Any) -> dict[str, str]:

@@ -29,7 +29,14 @@ from tagaudit.consent.matrix import consent_matrices
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.links.channels import sources_added
-from tagaudit.model import LinkResult, PageVisit, Report, RunInfo, no_page_loaded
+from tagaudit.model import (
+    JourneyResult,
+    LinkResult,
+    PageVisit,
+    Report,
+    RunInfo,
+    no_page_loaded,
+)
 from tagaudit.report.read import read_report
 from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.runs import apply_with_baseline, load_baseline, now_iso, resolve_config
@@ -57,6 +64,7 @@ def merge(
     merged = Report(tool_version=__version__)
     merged.pages = _unique_pages(loaded[i].pages for i in order)
     merged.links = _unique_links(loaded[i].links for i in order)
+    merged.journeys = _unique_journeys(loaded[i].journeys for i in order)
     # the rules run again on the whole: only findings no rule makes (a run's own) carry over
     merged.findings = [
         f for i in order for f in loaded[i].findings if ruleset.get(f.rule_id) is None
@@ -123,11 +131,19 @@ def _unique_pages(groups: Any) -> list[PageVisit]:
     pages, seen = [], set()
     for group in groups:
         for page in group:
-            key = (page.url, page.scenario)
+            key = (page.url, page.scenario, page.journey, page.step, page.view)
             if key not in seen:
                 seen.add(key)
                 pages.append(page)
     return pages
+
+
+def _unique_journeys(groups: Any) -> list[JourneyResult]:
+    journeys: dict[str, JourneyResult] = {}
+    for group in groups:
+        for journey in group:
+            journeys.setdefault(journey.name, journey)
+    return list(journeys.values())
 
 
 def _unique_links(groups: Any) -> list[LinkResult]:

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
@@ -35,6 +36,9 @@ from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
+from tagaudit.journeys.clickid import follow_click_ids
+from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
+from tagaudit.journeys.spec import check_journey_urls, select_journeys
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.providers import Catalog
 from tagaudit.rules.engine import RuleSet, load_rules
@@ -51,6 +55,7 @@ from tagaudit.urls import origin_of, resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
+JOB_LABELS = {"visit": "{}", "scenarios": "{} (consent scenarios)", "journey": "journey {}"}
 # Keyword arguments of `audit()` → the config fields they override (config.apply_flags).
 AUDIT_FIELDS = {
     "concurrency": "crawl.concurrency",
@@ -126,6 +131,18 @@ def site_access(config: Config, targets: list[str]) -> SiteAccess:
     return access
 
 
+def base_url_of(config: Config, targets: list[str]) -> str | None:
+    """What relative paths (journeys' `start:` and `goto:`) are joined to: the config's
+    `base_url` when it has one, else the site of the first page audited."""
+    configured = getattr(config, "base_url", None)
+    if configured:
+        return str(configured)
+    if not targets:
+        return None
+    parts = urlsplit(targets[0])
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
 def page_settings(config: Config) -> PageSettings:
     """The one set of page timeouts and waits every loader of the run shares."""
     crawl = config.crawl
@@ -146,6 +163,7 @@ class AuditRun:
         config: Config,
         consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
+        journeys: list[str] | None = None,
         shard: Shard | None = None,
         baseline: Report | str | Path | None = None,
     ) -> None:
@@ -153,7 +171,13 @@ class AuditRun:
         self.shard = shard
         self.baseline = load_baseline(baseline)  # a bad file fails now, before the browser
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
-        self.targets = plan_targets(targets, config)
+        self.journeys = select_journeys(config.journeys, journeys)
+        self.targets = plan_targets(targets, config, with_journeys=bool(self.journeys))
+        if shard is not None:  # journeys are shared out like pages: every N-th, in config order
+            self.journeys = shard.take(self.journeys)
+        self.base_url = base_url_of(config, self.targets)
+        check_journey_urls(self.journeys, self.base_url, config)
+        self.journey_outcomes: dict[str, JourneyOutcome] = {}
         self.catalog = build_catalog(config)
         self.consent = consent or ConsentSettings()
         self.scenarios = config.consent  # None: decide per page from its banner
@@ -167,6 +191,8 @@ class AuditRun:
         self.browser_version = ""
         self.on_progress = on_progress
         self.report = Report(tool_version=__version__, started=now_iso())
+        for journey in self.journeys:  # long jobs first: they overlap with the crawl
+            self.jobs.append(("journey", journey.name, 0))
         self.plain_visits = self.scenarios is None or config.crawl.depth > 0
         self.planned: PlannedTargets | None = None
 
@@ -215,16 +241,22 @@ class AuditRun:
             try:
                 if kind == "visit":
                     await self._visit(visitor, url, depth)
+                elif kind == "journey":
+                    await self._journey(engine, url)
                 else:
                     await self._play(engine, url)
             except Exception as problem:  # one broken page must not sink the run
                 reason = f"capture failed: {type(problem).__name__}: {problem}"
-                self.visits[url] = PageVisit(url=url, error=reason)
+                if kind == "journey":
+                    self.journey_outcomes[url].result.status = "failed"
+                    self.journey_outcomes[url].result.error = reason
+                else:
+                    self.visits[url] = PageVisit(url=url, error=reason)
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
                 self.in_flight -= 1
                 self.done += 1
-                self._progress(url if kind == "visit" else f"{url} (consent scenarios)")
+                self._progress(JOB_LABELS[kind].format(url))
 
     async def _visit(self, visitor: Visitor, url: str, depth: int) -> None:
         links: list[str] = []
@@ -253,6 +285,12 @@ class AuditRun:
             return True
         return bool(visit.consent.banner and visit.consent.banner.visible)
 
+    async def _journey(self, engine: PageEngine, name: str) -> None:
+        journey = next(j for j in self.journeys if j.name == name)
+        outcome = self.journey_outcomes[name] = new_outcome(journey, self.base_url)
+        await play(engine, journey, self.base_url, self.consent, outcome)
+        outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
+
     async def _play(self, engine: PageEngine, url: str) -> None:
         chosen = list(self.scenarios or SCENARIOS)
         self.scenario_visits[url] = await run_scenarios(engine, url, chosen, self.consent)
@@ -260,7 +298,7 @@ class AuditRun:
     def _progress(self, label: str) -> None:
         if self.on_progress is not None:
             visits = len(self.frontier.rank) if self.plain_visits else 0
-            total = visits + self.scenario_jobs
+            total = visits + self.scenario_jobs + len(self.journeys)
             self.on_progress(Progress(self.done, max(total, self.done), label))
 
     def pages(self) -> list[PageVisit]:
@@ -270,6 +308,9 @@ class AuditRun:
         pages: list[PageVisit] = []
         for url in urls:
             pages.extend(self.scenario_visits.get(url) or [self.visits[url]])
+        for journey in self.journeys:
+            if journey.name in self.journey_outcomes:
+                pages.extend(self.journey_outcomes[journey.name].visits)
         return pages
 
     def finish(self, interrupted: bool = False) -> Report:
@@ -277,18 +318,23 @@ class AuditRun:
         report = self.report
         report.interrupted = interrupted
         report.pages = self.pages()
+        report.journeys = [
+            self.journey_outcomes[j.name].result
+            for j in self.journeys
+            if j.name in self.journey_outcomes
+        ]
         report.finished = now_iso()
         ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
         planned = self.planned
         report.config = RunInfo(
             command="audit",
             targets=list(planned.targets if planned else self.targets),
+            base_url=self.base_url,
             concurrency=self.config.crawl.concurrency,
             consent=self.scenarios,
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
             consent_matrix=consent_matrices(report.pages),
-            base_url=self.config.base_url,
             declared=planned.declared if planned else self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
             run_error=None if interrupted else no_page_loaded(report.pages),
@@ -301,13 +347,19 @@ class AuditRun:
         return report
 
 
-def plan_targets(targets: list[str] | None, config: Config) -> list[str]:
-    """The pages to start from: the given ones, else the config's `pages:`, else the base URL;
-    paths are joined to the base URL (tagaudit.urls.resolve_target)."""
-    raw = targets or config.pages or ([config.base_url] if config.base_url else [])
-    if not raw:
-        raise UsageError("no pages to audit: give URLs or a config with `pages:` or `base_url`")
-    return list(dict.fromkeys(resolve_target(u, config.base_url) for u in raw))
+def plan_targets(
+    targets: list[str] | None, config: Config, with_journeys: bool = False
+) -> list[str]:
+    """The pages to start from: the given ones, else the config's `pages:`, else (when no
+    journey runs) the base URL; paths are joined to the base URL (urls.resolve_target)."""
+    raw = targets or config.pages
+    if not raw and config.base_url and not with_journeys:
+        raw = [config.base_url]
+    if not raw and not with_journeys:
+        raise UsageError(
+            "no pages to audit: give URLs, or `pages:`, `journeys:` or `base_url` in a config"
+        )
+    return list(dict.fromkeys(resolve_target(u, config.base_url) for u in raw or []))
 
 
 async def _read_links(tab: Tab) -> list[str]:
@@ -320,14 +372,22 @@ async def audit_async(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    journeys: list[str] | None = None,
     shard: str | None = None,
     baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    shard_spec = parse_shard(shard, "shard")
-    run = AuditRun(targets, resolved, consent_settings, on_progress, shard_spec, baseline)
+    run = AuditRun(
+        targets,
+        resolved,
+        consent_settings,
+        on_progress,
+        journeys,
+        shard=parse_shard(shard, "shard"),
+        baseline=baseline,
+    )
     try:
         return await run.execute()
     except asyncio.CancelledError:
@@ -341,6 +401,7 @@ def audit(
     config: Config | dict[str, Any] | str | Path | None = None,
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
+    journeys: list[str] | None = None,
     shard: str | None = None,
     baseline: Report | str | Path | None = None,
     **overrides: Any,
@@ -352,7 +413,8 @@ def audit(
     the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
     scenarios), rules (extra rule files), base_url, device, viewport, storage_state,
-    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys).
+    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys). The
+    config's `journeys:` run too (`journeys`: the names of those to run; None runs all).
     `shard="2/4"` audits the second quarter of the planned pages (tagaudit.merge joins the
     shards' reports); `baseline` (a JSON report's path, or a Report) marks each finding
     `new` or `unchanged` and records fixed findings and tag changes in `report.baseline`.
@@ -360,8 +422,15 @@ def audit(
     carrying the partial Report, on Ctrl-C.
     """
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    shard_spec = parse_shard(shard, "shard")
-    run = AuditRun(targets, resolved, consent_settings, on_progress, shard_spec, baseline)
+    run = AuditRun(
+        targets,
+        resolved,
+        consent_settings,
+        on_progress,
+        journeys,
+        shard=parse_shard(shard, "shard"),
+        baseline=baseline,
+    )
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:

@@ -55,6 +55,8 @@ async def plan_site(
         )
     notes: list[str] = []
     plan = config.crawl_plan
+    if not explicit and not config.base_url:  # journeys only: no site to read or to plan
+        return PlannedTargets([], 0, plan_id([]), dict(config.declared), notes)
     site = origin_of(config.base_url or explicit[0])
     hosts = {urlsplit(u).netloc.lower() for u in [site, *explicit]}
     fetcher = SiteFetcher(session, config.crawl.page_timeout)

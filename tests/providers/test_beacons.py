@@ -8,6 +8,7 @@ least three decoding samples, and there are negatives that must not decode.
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,12 @@ import pytest
 import yaml
 
 from tagaudit.model import Request, TagHit, to_dict
-from tagaudit.providers import decode_request, default_catalog, is_collection_endpoint
+from tagaudit.providers import (
+    decode_request,
+    default_catalog,
+    is_collection_endpoint,
+    read_body,
+)
 
 BEACONS = Path(__file__).resolve().parents[2] / "fixtures" / "beacons"
 EXACT_FIELDS = ("provider", "kind", "account", "event")
@@ -35,13 +41,15 @@ CASES = _load_cases()
 
 
 def _request(spec: dict[str, Any]) -> Request:
-    headers = {"Content-Type": spec["content_type"]} if spec.get("content_type") else {}
-    return Request(
-        url=spec["url"],
-        method=spec.get("method", "GET"),
-        post_data=spec.get("post_data"),
-        headers=headers,
-    )
+    """A case's request; `body_base64` is the body exactly as sent (gzip …), read by read_body."""
+    headers = dict(spec.get("headers") or {})
+    if spec.get("content_type"):
+        headers["Content-Type"] = spec["content_type"]
+    fields: dict[str, Any] = {"post_data": spec.get("post_data")}
+    if spec.get("body_base64"):
+        raw = base64.b64decode(spec["body_base64"])
+        fields = read_body(raw, headers, spec["url"]).request_fields()
+    return Request(url=spec["url"], method=spec.get("method", "GET"), headers=headers, **fields)
 
 
 def _subset_problems(expected: Any, actual: Any, where: str) -> list[str]:
@@ -88,7 +96,7 @@ def test_beacon_decodes_to_exactly_its_hits(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", [c for _, c in CASES], ids=[i for i, _ in CASES])
 def test_beacon_collection_verdict(case: dict[str, Any]) -> None:
-    default = any(h.get("kind", "hit") == "hit" for h in case.get("hits") or [])
+    default = any(h.get("kind", "hit") in ("hit", "aux") for h in case.get("hits") or [])
     expected = case.get("collection", default)
     assert is_collection_endpoint(case["request"]["url"]) is expected
 

@@ -13,7 +13,7 @@ DESIGN_IDS = {
     "ga4", "gtm", "google_ads", "floodlight", "universal_analytics", "meta_pixel", "tiktok",
     "linkedin", "microsoft_uet", "pinterest", "x_ads", "snapchat", "reddit", "adobe_analytics",
     "segment", "matomo", "plausible", "posthog", "hotjar", "clarity", "amplitude", "mixpanel",
-    "criteo", "quora",
+    "criteo", "quora", "snowplow", "rudderstack", "piwik_pro",
 }  # fmt: skip
 
 

@@ -102,3 +102,9 @@ def test_every_catalog_decoder_name_has_code() -> None:
     from tagaudit.providers.decoding import DECODERS
 
     assert set(NAMES) == set(DECODERS)
+
+
+def test_cors_preflight_is_never_a_hit() -> None:
+    url = "https://tagauditfixture.dataplane.rudderstack.com/v1/track"
+    assert decode_request(Request(url, "OPTIONS")) == []
+    assert decode_request(Request(url, "POST", post_data='{"event":"x","type":"track"}'))

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 
 from tagaudit.model import Request, TagHit
-from tagaudit.providers import decode_request, merge_fanout
+from tagaudit.providers import decode_request, link_aux, merge_fanout
 
 BEACONS = Path(__file__).resolve().parents[2] / "fixtures" / "beacons"
 
@@ -27,18 +27,20 @@ def test_conversion_and_its_first_party_copy_fold_into_one_hit() -> None:
     assert merged[0].consent["gcs"]["raw"] == "G111"
 
 
-def test_remarketing_transports_fold_but_stay_apart_from_the_conversion() -> None:
+def test_remarketing_user_list_is_aux_linked_to_its_page_view_not_folded() -> None:
     hits = (
         _ads_case("remarketing page view")
         + _ads_case("purchase conversion")
         + _ads_case("remarketing user-list")
         + _ads_case("the same conversion")
     )
-    merged = merge_fanout(hits)
-    assert [(h.event, h.params["transports"]) for h in merged] == [
-        ("gtag.config", ["viewthroughconversion", "1p-user-list"]),
-        ("purchase", ["conversion", "1p-conversion"]),
+    merged = link_aux(merge_fanout(hits))
+    assert [(h.kind, h.event, h.params.get("transports")) for h in merged] == [
+        ("hit", "gtag.config", ["viewthroughconversion"]),
+        ("hit", "purchase", ["conversion", "1p-conversion"]),
+        ("aux", "gtag.config", None),
     ]
+    assert merged[2].follows == 0  # the config hit it was sent for, not the purchase between
 
 
 def test_two_real_conversions_stay_two() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from tagaudit.cli import main
 from tagaudit.errors import UsageError
 from tagaudit.har import parse_har, read_har
 from tagaudit.providers import decode_request
@@ -69,3 +71,34 @@ def test_odd_entries_are_skipped_not_fatal() -> None:
     requests = parse_har(text)
     assert [r.url for r in requests] == ["https://a.test/"]
     assert requests[0].method == "GET" and requests[0].status is None
+
+
+SDK_HAR = HAR.with_name("sdk-gzip.har")
+
+
+def test_gzip_bodies_kept_as_base64_are_read_and_decoded() -> None:
+    posthog, amplitude, mangled = read_har(SDK_HAR)
+    assert (posthog.body_encoding, amplitude.body_encoding) == ("gzip", "gzip")
+    assert posthog.post_data.startswith('{"api_key":"phc_') and posthog.body_size == 880
+    assert posthog.body_sha256 and len(posthog.body_sha256) == 64
+    events = [h.event for h in decode_request(amplitude)]
+    assert events == [
+        "$identify",
+        "session_start",
+        "[Amplitude] Page Viewed",
+        "Purchase",
+        "$identify",
+    ]
+    assert [h.event for h in decode_request(posthog)] == ["$pageview"]
+    (unread,) = decode_request(mangled)  # a text export already replaced the gzip bytes
+    assert unread.params["_undecoded"] == ["body", "account", "event"]
+
+
+def test_decode_cli_reads_a_har_with_gzip_bodies(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decode", "--har", str(SDK_HAR), "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["provider"], r["event"]) for r in rows][:2] == [
+        ("posthog", "$pageview"),
+        ("amplitude", "$identify"),
+    ]
+    assert len(rows) == 7

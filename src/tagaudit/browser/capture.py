@@ -21,6 +21,7 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.hits import ANSWERED
 from tagaudit.model import Cookie, PageVisit, Request, is_identifier_cookie
+from tagaudit.providers import read_body
 
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 
@@ -62,7 +63,11 @@ class Recorder:
 
     def __init__(self, context: BrowserContext, page: Page) -> None:
         self.context, self.page = context, page
+        # Labels every request recorded from now on carries: the consent phase, the journey
+        # step, the single-page-app view (tagaudit.browser.views).
         self.phase: str | None = None
+        self.step: str | None = None
+        self.view: str | None = None
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
@@ -73,7 +78,11 @@ class Recorder:
         self._patience = 3.0
 
     async def start(self) -> Recorder:
-        """Attach listeners (idempotent per recorder) and the CSP init script."""
+        """Attach the listeners (idempotent per recorder)."""
+        return self.listen()
+
+    def listen(self) -> Recorder:
+        """Attach the listeners: plain calls, so Playwright's sync API can use it too."""
         if not self._listening:
             self.context.on("request", self._on_request)
             self.context.on("response", self._on_response)
@@ -99,20 +108,30 @@ class Recorder:
                 record.answered_locally = True
 
     def _on_request(self, pw_request: PwRequest) -> None:
+        navigation = pw_request.is_navigation_request() and _in_main_frame(pw_request, self.page)
+        if navigation:
+            self.view = None  # a new document: no single-page-app view yet
         now = time.monotonic()
         self.last_activity = now
         self._in_flight.add(pw_request)
+        headers = dict(pw_request.headers)
+        # The bytes as sent (gzip, base64 undone by read_body): `post_data` would turn a
+        # binary body into U+FFFD replacement characters.
+        body = read_body(_post_data_buffer(pw_request), headers, pw_request.url)
         self._by_pw[pw_request] = record = Request(
             url=pw_request.url,
             method=pw_request.method,
             resource_type=pw_request.resource_type,
-            post_data=_post_data(pw_request),
-            headers=dict(pw_request.headers),
+            headers=headers,
+            **body.request_fields(),
             frame_url=_frame_url(pw_request),
             timestamp=round(now - self.started, 4),
             redirected_from=pw_request.redirected_from.url if pw_request.redirected_from else None,
             initiator=pw_request.headers.get("referer"),
             phase=self.phase,
+            step=self.step,
+            view=self.view,
+            navigation=navigation,
         )
         self.requests.append(record)
 
@@ -230,16 +249,50 @@ class Recorder:
                         frame_url=violation.get("document"),
                         failure="csp",
                         phase=self.phase,
+                        step=self.step,
+                        view=self.view,
                     )
                 )
 
 
-def _post_data(request: PwRequest) -> str | None:
+# Request headers whose values are secrets: a session cookie, a bearer token. Kept as a
+# mark that they were sent (the cookie names, the auth scheme), never their values.
+SECRET_HEADERS = ("cookie", "authorization", "proxy-authorization")
+
+
+def keep_headers(visit: PageVisit) -> None:
+    """Headers stay only on the requests tags sent (a write key may be in them), without
+    secrets: cookie values and credentials are never written into a report."""
+    tracking = {h.request_index for h in visit.hits}
+    for index, request in enumerate(visit.requests):
+        if index not in tracking:
+            request.headers = {}
+            continue
+        request.headers = {k: _masked(k, v) for k, v in request.headers.items()}
+
+
+def _masked(name: str, value: str) -> str:
+    name = name.lower()
+    if name == "cookie":
+        return "; ".join(f"{part.split('=', 1)[0].strip()}=…" for part in value.split(";"))
+    if name in SECRET_HEADERS:
+        scheme = value.split(" ", 1)[0] if " " in value else ""
+        return f"{scheme} …".strip()
+    return value
+
+
+def _post_data_buffer(request: PwRequest) -> bytes | None:
     try:
-        return request.post_data
-    except (UnicodeDecodeError, PlaywrightError):
-        buffer = request.post_data_buffer
-        return buffer.decode("latin-1") if buffer else None
+        return request.post_data_buffer
+    except PlaywrightError:
+        return None
+
+
+def _in_main_frame(request: PwRequest, page: Page) -> bool:
+    try:
+        return request.frame == page.main_frame
+    except PlaywrightError:
+        return False  # service worker requests have no frame
 
 
 def _frame_url(request: PwRequest) -> str | None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import re
 import weakref
+from typing import Any
 
 from playwright.async_api import BrowserContext, Route
 
@@ -66,21 +67,38 @@ def _portable_path(pattern: str) -> str:
     return body[:-1] + "(?=[?#]|$)" if body.endswith("$") else body
 
 
-async def answer_hit(route: Route, catalog: Catalog | None = None) -> None:
-    """Fulfil a collection hit locally; let anything else through untouched."""
-    request = route.request
+def local_answer(request: Any, catalog: Catalog | None = None) -> dict[str, Any] | None:
+    """How to answer `request` here (fulfil arguments), or None to let it through.
+
+    As the vendor would (the catalog's `answer:`) where an SDK reads the answer: PostHog
+    re-sends on a 204, Amplitude on a body without `code`. Else a GIF for images, 204.
+    """
+    catalog = catalog or default_catalog()
     if not is_collection_endpoint(request.url, catalog):
-        await route.fallback()
-        return
+        return None
     ANSWERED.add(request)
     origin = request.headers.get("origin")
     headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
+    match = catalog.match(request.url)
+    if match is not None and match.endpoint.answer:
+        return {**dict(match.endpoint.answer), "headers": headers}
     if request.resource_type == "image":
-        await route.fulfill(
-            status=200, body=ONE_PIXEL_GIF, content_type="image/gif", headers=headers
-        )
+        return {
+            "status": 200,
+            "body": ONE_PIXEL_GIF,
+            "content_type": "image/gif",
+            "headers": headers,
+        }
+    return {"status": 204, "body": b"", "headers": headers}
+
+
+async def answer_hit(route: Route, catalog: Catalog | None = None) -> None:
+    """Fulfil a collection hit locally; let anything else through untouched."""
+    answer = local_answer(route.request, catalog)
+    if answer is None:
+        await route.fallback()
     else:
-        await route.fulfill(status=204, body=b"", headers=headers)
+        await route.fulfill(**answer)
 
 
 async def install_hit_route(

@@ -7,8 +7,14 @@ audit unseen and be delivered to the vendor.
 
 Two parts fix that:
 - `simulate_leave()` plays the visitor leaving while the page is still alive: it reports the
-  document hidden and dispatches `visibilitychange` and `pagehide`, so those beacons go out
-  through the routes (answered locally) and are recorded with the page.
+  document hidden and dispatches `visibilitychange` (bubbling to window, as the browser's
+  does) and `pagehide`, so those beacons go out through the routes (answered locally) and
+  are recorded with the page. Measured on the vendors' own SDKs (fixtures/sdk-site/
+  MEASUREMENTS.md): no CDP command makes a headless page really hidden (Chromium 156 has
+  none; lifecycle freezing, focus emulation and tab switches fire no visibilitychange), and
+  the beacons a real navigation away triggers bypass Playwright's routes and request events;
+  so the hide is played in the page, and what SDKs do not send then is measured
+  (browser/queues.py).
 - `mute_script()` is an init script that, once a *trusted* (real) unload has begun, turns
   `sendBeacon` and keepalive `fetch` calls to tracking endpoints into no-ops: the real
   unload that follows cannot leak duplicates of what was already recorded.
@@ -61,7 +67,9 @@ SIMULATE_LEAVE = """
     Object.defineProperty(document, 'visibilityState', hidden);
     Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
   } catch (e) {}
-  document.dispatchEvent(new Event('visibilitychange'));
+  // As the browser fires it (HTML: bubbles), so listeners on window hear it too: Mixpanel
+  // flushes its queue on a visibilitychange heard on window (fixtures/sdk-site/MEASUREMENTS.md).
+  document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));
   window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}));
 }
 """

@@ -41,7 +41,7 @@ class PlaywrightLinkNavigator:
 
     async def visit(self, url: str, *, timeout: float = 15.0, settle: float = 1.0) -> PageVisit:
         """Load `url`, wait until navigations settle, and report hops, hits and cookies."""
-        navigations = _Navigations()
+        navigations = Navigations()
 
         async def prepare(context: BrowserContext) -> None:
             await context.expose_binding("__tagauditRefresh", navigations.saw_refresh)
@@ -68,7 +68,7 @@ class PlaywrightLinkNavigator:
         return visit
 
 
-class _Navigations:
+class Navigations:
     """Collects one page's main-frame navigations (the hops a browser sees)."""
 
     def __init__(self) -> None:
@@ -82,6 +82,10 @@ class _Navigations:
     def watch(self, page: Page) -> None:
         self.page = page
         page.on("request", self._on_request)
+
+    def stop(self) -> None:
+        if self.page is not None:
+            self.page.remove_listener("request", self._on_request)
 
     def _on_request(self, request: PwRequest) -> None:
         assert self.page is not None

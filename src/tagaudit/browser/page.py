@@ -21,17 +21,20 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from playwright.async_api import BrowserContext, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.capture import Recorder
+from tagaudit.browser.capture import Recorder, keep_headers
 from tagaudit.browser.leaving import simulate_leave
+from tagaudit.browser.queues import drained, queue_patterns, queued
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings
-from tagaudit.model import Hop, PageVisit
+from tagaudit.browser.views import ViewTracker
+from tagaudit.model import HeldEvents, Hop, PageVisit
 from tagaudit.providers import decode_requests
 
 Prepare = Callable[[BrowserContext], Awaitable[None]]
@@ -59,16 +62,23 @@ class PageEngine:
         self.settings = settings or PageSettings()
 
     async def open_tab(
-        self, context: BrowserContext | None = None, prepare: Prepare | None = None
+        self,
+        context: BrowserContext | None = None,
+        prepare: Prepare | None = None,
+        base_url: str | None = None,
     ) -> Tab:
         """A page in `context` (a fresh one, closed with the tab, when None), recording.
 
         `prepare(context)` runs before the page opens (init scripts, bindings: a consent
-        engine, the read-back probe).
+        engine, the read-back probe); `base_url` lets the page's `goto("/path")` work.
         """
         owns = context is None
-        context = context or await self.session.new_context()
+        options = {"base_url": base_url} if base_url else {}
+        context = context or await self.session.new_context(**options)
+        views = ViewTracker(lambda url: None)
         try:
+            if owns:
+                await views.install(context)
             if prepare is not None:
                 await prepare(context)
             page = await context.new_page()
@@ -76,19 +86,31 @@ class PageEngine:
             if owns:
                 await quietly(context.close())
             raise
-        return await Tab(self, context, page, owns_context=owns).start()
+        tab = Tab(self, context, page, owns_context=owns, views=views)
+        return await tab.start()
 
 
 class Tab:
     """One page of one context, recording everything it does (see the module docstring)."""
 
     def __init__(
-        self, engine: PageEngine, context: BrowserContext, page: Page, owns_context: bool
+        self,
+        engine: PageEngine,
+        context: BrowserContext,
+        page: Page,
+        owns_context: bool,
+        views: ViewTracker | None = None,
     ) -> None:
         self.engine, self.context, self.page = engine, context, page
         self.settings = engine.settings
         self.owns_context = owns_context
         self.recorder = Recorder(context, page)
+        # Single-page-app views: each new one labels the requests recorded after it.
+        self.views = views or ViewTracker(lambda url: None)
+        self.views._on_view = self._new_view
+
+    def _new_view(self, url: str) -> None:
+        self.recorder.view = url
 
     async def start(self) -> Tab:
         await self.recorder.start()
@@ -154,25 +176,66 @@ class Tab:
     async def leave(self, visit: PageVisit) -> None:
         """Play the visitor leaving while still recording, then go to about:blank.
 
-        Page-hide beacons (GA4's user_engagement, many unload pings) belong to this target
-        (browser/leaving.py). A short quiet period lets their requests show up, and `settle`
-        also waits until those in flight are answered: navigating away first would abort
-        them. Requests recorded meanwhile join `visit.requests`.
+        Page-hide beacons (GA4's user_engagement, the queues SDKs flush when the page is
+        hidden) belong to this target (browser/leaving.py). A short quiet period lets their
+        requests show up, and `settle` also waits until those in flight are answered:
+        navigating away first would abort them. An SDK that still holds events after the
+        page was hidden would lose them for a real visitor: that goes into
+        `visit.held_events`, and the audit waits (bounded) for the SDK's own timer so the
+        capture has them anyway. Requests recorded meanwhile join `visit.requests`.
         """
         seen = len(self.recorder.requests)
         if visit.error is None:
             await simulate_leave(self.page)
             self.recorder.touch()
-            settings = self.settings
-            await self.recorder.settle(
-                settings.leave_quiet_ms, settings.leave_max_wait_ms, catch_up=False
-            )
-        await quietly(self.page.goto("about:blank", timeout=5000))
+            await self._settle_leave()
+            await self._wait_for_held_events(visit, seen)
+        # `commit`: the old document is gone (its unload ran, tracking beacons muted) once the
+        # blank one commits; waiting for about:blank's own load adds ~0.1 s a page.
+        await quietly(self.page.goto("about:blank", wait_until="commit", timeout=5000))
         visit.requests.extend(self.recorder.requests[seen:])
 
+    async def _settle_leave(self) -> None:
+        settings = self.settings
+        await self.recorder.settle(
+            settings.leave_quiet_ms, settings.leave_max_wait_ms, catch_up=False
+        )
+
+    async def _wait_for_held_events(self, visit: PageVisit, since: int) -> None:
+        """Events SDKs still hold after the hide: those they did not just send.
+
+        An SDK may keep in its queue what it sent by beacon until its timer confirms it
+        (Mixpanel), so what the hide sent (hits recorded since `since`) is not held.
+        """
+        catalog = self.engine.session.settings.catalog
+        patterns = queue_patterns(catalog)
+        queue = await queued(self.page, patterns)
+        if not queue:
+            return
+        sent = Counter(
+            h.provider
+            for h in decode_requests(self.recorder.requests[since:], catalog)
+            if h.kind == "hit"
+        )
+        held = {p: n - sent[p] for p, n in queue.items() if n > sent[p]}
+        if not held:
+            return
+        deadline = time.monotonic() + self.settings.max_wait_ms / 1000
+        waited, still = await drained(self.page, patterns, deadline)
+        visit.held_events = [
+            HeldEvents(provider, count, None if provider in still else round(waited * 1000))
+            for provider, count in held.items()
+        ]
+        self.recorder.touch()
+        await self._settle_leave()
+
     def decode(self, visit: PageVisit) -> PageVisit:
-        """Decode the visit's requests into hits with the run's catalog; returns the visit."""
+        """Decode the visit's requests into hits with the run's catalog; returns the visit.
+
+        Then request headers stay only where tags sent them, secrets masked (keep_headers).
+        """
         visit.hits = decode_requests(visit.requests, self.engine.session.settings.catalog)
+        keep_headers(visit)
         return visit
 
     def stop_recording(self) -> None:

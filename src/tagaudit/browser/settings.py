@@ -92,7 +92,7 @@ class PageSettings:
     """
 
     page_timeout: float = 30.0
-    quiet_ms: int = 800
+    quiet_ms: int = 400
     max_wait_ms: int = 5000
     leave_quiet_ms: int = 30
     leave_max_wait_ms: int = 300

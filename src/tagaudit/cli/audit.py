@@ -61,6 +61,7 @@ def run_audit(
     config: Any,
     options: ReportOptions,
     demo: bool = False,
+    journeys: list[str] | None = None,
     shard: str | None = None,
     baseline: Path | None = None,
     **overrides: Any,
@@ -75,7 +76,13 @@ def run_audit(
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
     with terminal.progress(quiet=options.quiet) as show:
         run = AuditRun(
-            targets, settings, consent, show, parse_shard(shard), options.compare_with(baseline)
+            targets,
+            settings,
+            consent,
+            on_progress=show,
+            journeys=journeys,
+            shard=parse_shard(shard),
+            baseline=options.compare_with(baseline),
         )
         report = _execute(run)
     report.config.demo = demo or None
@@ -118,6 +125,10 @@ def audit(
     browser_endpoint: Annotated[
         str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
     ] = None,
+    journey: Annotated[
+        list[str] | None,
+        typer.Option(help="Run only this journey of the config (repeatable). Default: all."),
+    ] = None,
     base_url: BaseUrlOpt = None,
     device: Annotated[
         str | None, typer.Option(help="Emulate a Playwright device, e.g. 'iPhone 13'.")
@@ -158,6 +169,7 @@ def audit(
         browser=browser,
         browser_endpoint=browser_endpoint,
         deliver_hits=deliver_hits or None,
+        journeys=journey or None,
         base_url=base_url,
         device=device,
         storage_state=str(storage_state.resolve()) if storage_state else None,

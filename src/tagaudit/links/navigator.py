@@ -15,25 +15,7 @@ from collections.abc import Iterable
 from typing import Protocol
 
 from tagaudit.links.params import build_ledger, tracking_params
-from tagaudit.model import LinkResult, PageVisit, to_dict
-
-# Cookies the vendors' tags store click ids in (first-party conversion linkers):
-# Google `_gcl_aw` (gclid), `_gcl_dc` (dclid), `_gcl_gb` (gbraid/wbraid), per Google's
-# "About the conversion linker" help page; Meta `_fbc` (fbclid, developers.facebook.com
-# "fbp and fbc parameters"); Microsoft UET `_uetmsclkid`; LinkedIn `li_fat_id`;
-# Pinterest `_epik`; X `_twclid`; TikTok `ttclid` (community reports).
-CLICK_ID_COOKIES: dict[str, tuple[str, ...]] = {
-    "gclid": ("_gcl_aw",),
-    "dclid": ("_gcl_dc",),
-    "gbraid": ("_gcl_gb", "_gcl_ag"),
-    "wbraid": ("_gcl_gb", "_gcl_ag"),
-    "fbclid": ("_fbc",),
-    "msclkid": ("_uetmsclkid",),
-    "li_fat_id": ("li_fat_id",),
-    "epik": ("_epik",),
-    "twclid": ("_twclid",),
-    "ttclid": ("ttclid",),
-}
+from tagaudit.model import CLICK_IDS, LinkResult, PageVisit, to_dict
 
 
 class LinkNavigator(Protocol):
@@ -109,7 +91,8 @@ def analytics_continuity(
         in_hits.update(tracking_params(page_url, extra))
     cookie_names = sorted({c.name for c in visit.cookies})
     stored = {
-        name: [c for c in CLICK_ID_COOKIES.get(name, ()) if c in cookie_names] for name in sent
+        name: [c for c in CLICK_IDS.get(name, {}).get("cookies", ()) if c in cookie_names]
+        for name in sent
     }
     return {
         "arrived": sorted(n for n in sent if n in arrived),

@@ -6,6 +6,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     vocabulary.py  severities, categories, hit kinds, scenarios, phases, identifier cookies
     capture.py     Request, TagHit, Cookie, Hop, PageVisit: what a page load captured
     consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
+    journeys.py    JourneyResult, StepResult, ClickIdPath: journeys and click-id chains
     links.py       ParamChange, LinkResult: what following a campaign link found
     report.py      Finding, RuleInfo, RunInfo, Report, BaselineDiff and TagChange (--baseline)
     serial.py      to_dict / from_dict
@@ -13,8 +14,16 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
 
 from __future__ import annotations
 
-from tagaudit.model.capture import Cookie, Hop, PageVisit, Request, TagHit
+from tagaudit.model.capture import Cookie, HeldEvents, Hop, PageVisit, Request, TagHit
 from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
+from tagaudit.model.journeys import (
+    CHAIN_STAGES,
+    STEP_STATES,
+    ChainLink,
+    ClickIdPath,
+    JourneyResult,
+    StepResult,
+)
 from tagaudit.model.links import LinkResult, ParamChange
 from tagaudit.model.report import (
     BaselineDiff,
@@ -34,6 +43,7 @@ from tagaudit.model.report import (
 from tagaudit.model.serial import from_dict, to_dict
 from tagaudit.model.vocabulary import (
     CATEGORIES,
+    CLICK_IDS,
     FAIL_ON_LEVELS,
     GOOGLE_PROVIDERS,
     HIT_KINDS,
@@ -49,6 +59,8 @@ from tagaudit.model.vocabulary import (
 
 __all__ = [
     "CATEGORIES",
+    "CHAIN_STAGES",
+    "CLICK_IDS",
     "FAIL_ON_LEVELS",
     "GOOGLE_PROVIDERS",
     "HIT_KINDS",
@@ -58,13 +70,18 @@ __all__ = [
     "SCENARIOS",
     "SCHEMA_VERSION",
     "SEVERITIES",
+    "STEP_STATES",
     "Banner",
     "BaselineDiff",
+    "ChainLink",
+    "ClickIdPath",
     "ConsentMatrix",
     "ConsentRecord",
     "Cookie",
     "Finding",
+    "HeldEvents",
     "Hop",
+    "JourneyResult",
     "LinkResult",
     "MatrixRow",
     "PageVisit",
@@ -74,6 +91,7 @@ __all__ = [
     "RuleInfo",
     "RunInfo",
     "Severity",
+    "StepResult",
     "TagChange",
     "TagHit",
     "fails",

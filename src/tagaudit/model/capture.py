@@ -39,6 +39,15 @@ class Request:
     initiator: str | None = None
     answered_locally: bool = False
     phase: str | None = None
+    # In a journey: the step it was sent in; in a single-page app: the view (URL after a
+    # history.pushState / replaceState / hash change) it was sent from.
+    step: str | None = None
+    view: str | None = None
+    # A navigation of the main frame (the page's own document, or a hop of its redirects).
+    navigation: bool = False
+    # The provider whose hit this looks like, on a host the catalog does not know (a
+    # first-party proxy?): tagaudit could neither answer nor decode it.
+    lookalike: str | None = None
     # The body as sent: its size in bytes and sha256 (post_data is the decoded text, after
     # undoing gzip/deflate/br or base64), and what was undone to read it.
     body_size: int | None = None
@@ -87,6 +96,8 @@ class TagHit:
     method: str = "GET"
     request_index: int | None = None
     phase: str | None = None
+    step: str | None = None  # the journey step (and SPA view) its request was sent in
+    view: str | None = None
     # For `aux` hits: the index (in the same PageVisit.hits) of the hit this request follows.
     follows: int | None = None
     # Why its request did not reach the vendor, when it did not (Request.delivery_problem):
@@ -111,6 +122,7 @@ class Cookie:
     same_site: str | None = None
     value: str | None = None
     phase: str | None = None
+    step: str | None = None  # in a journey: the step in which it was first seen
 
 
 @dataclass
@@ -128,13 +140,33 @@ class Hop:
 
 
 @dataclass
+class HeldEvents:
+    """Events a vendor's SDK still held when the visitor left (its queue in localStorage):
+    `events` of them; the SDK sent them `sent_after_ms` later on its own timer (None: not
+    within the audit's wait). A visitor who leaves sooner loses them."""
+
+    provider: str
+    events: int
+    sent_after_ms: float | None = None
+
+
+@dataclass
 class PageVisit:
-    """Everything captured while one target page was loaded in one scenario."""
+    """Everything captured while one target page was loaded in one scenario.
+
+    In a journey, one PageVisit per step: `journey` and `step` name it, `url` is the page
+    the step loaded (or was on), `final_url` where it ended. Single-page-app views (history
+    changes) within a visit are on its requests and hits (`view`: the view's URL); `view`
+    here is set when a visit stands for one view alone.
+    """
 
     url: str
     final_url: str | None = None
     status: int | None = None
     scenario: str = "none"
+    journey: str | None = None
+    step: str | None = None
+    view: str | None = None
     hops: list[Hop] = field(default_factory=list)
     requests: list[Request] = field(default_factory=list)
     hits: list[TagHit] = field(default_factory=list)
@@ -145,6 +177,8 @@ class PageVisit:
     timings: dict[str, float] = field(default_factory=dict)
     # Consent: the banner a plain visit saw, or everything a consent scenario saw and did.
     consent: ConsentRecord = field(default_factory=ConsentRecord)
+    # Events batching SDKs still held when the page was left (they did not send them then).
+    held_events: list[HeldEvents] = field(default_factory=list)
     error: str | None = None
 
     def request_of(self, hit: TagHit) -> Request | None:

@@ -12,6 +12,7 @@ from typing import Any, ClassVar
 
 from tagaudit.model.capture import PageVisit
 from tagaudit.model.consent import ConsentMatrix
+from tagaudit.model.journeys import JourneyResult
 from tagaudit.model.links import LinkResult
 from tagaudit.model.vocabulary import LINK_CATEGORIES, SCHEMA_VERSION, SEVERITIES
 
@@ -145,6 +146,7 @@ class Report:
     config: RunInfo = field(default_factory=RunInfo)
     pages: list[PageVisit] = field(default_factory=list)
     links: list[LinkResult] = field(default_factory=list)
+    journeys: list[JourneyResult] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
@@ -186,6 +188,7 @@ class Report:
             "pages": len(self.pages),
             "page_errors": sum(1 for p in self.pages if p.error),
             "links": len(self.links),
+            "journeys": len(self.journeys),
             "hits": sum(len(p.hits) for p in self.pages),
             "findings": {sev: sum(1 for f in counted if f.severity == sev) for sev in SEVERITIES},
             "suppressed": len(self.findings) - len(counted),

@@ -57,6 +57,55 @@ IDENTIFIER_COOKIES = re.compile(
 )
 
 
+# Click ids an ad platform adds to the landing URL, the first-party cookie its tag stores it
+# in (its "conversion linker"), and the parameters of its conversion hits that carry it back:
+# Google "About the conversion linker" (gclid → _gcl_aw, dclid → _gcl_dc, gbraid/wbraid →
+# _gcl_gb/_gcl_ag; Ads hits send the cookie as `gclaw`/`gclgb`), Meta "fbp and fbc parameters"
+# (fbclid → _fbc, sent as `fbc`), Microsoft UET (msclkid → _uetmsclkid), TikTok (ttclid →
+# ttclid cookie, sent as context.ad.callback), X (twclid → _twclid), LinkedIn (li_fat_id),
+# Pinterest (epik → _epik). Hosts of the vendors may differ; the names are stable.
+CLICK_IDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "gclid": {
+        "cookies": ("_gcl_aw",),
+        "providers": ("google_ads", "floodlight"),
+        "params": ("gclaw", "gclid", "gclgb"),
+    },
+    "gbraid": {
+        "cookies": ("_gcl_gb", "_gcl_ag"),
+        "providers": ("google_ads",),
+        "params": ("gclgb", "gbraid", "gclaw"),
+    },
+    "wbraid": {
+        "cookies": ("_gcl_gb", "_gcl_ag"),
+        "providers": ("google_ads",),
+        "params": ("gclgb", "wbraid", "gclaw"),
+    },
+    "dclid": {
+        "cookies": ("_gcl_dc",),
+        "providers": ("floodlight", "google_ads"),
+        "params": ("gcldc", "dclid"),
+    },
+    "fbclid": {"cookies": ("_fbc",), "providers": ("meta_pixel",), "params": ("fbc",)},
+    "msclkid": {
+        "cookies": ("_uetmsclkid",),
+        "providers": ("microsoft_uet",),
+        "params": ("msclkid",),
+    },
+    "ttclid": {
+        "cookies": ("ttclid",),
+        "providers": ("tiktok",),
+        "params": ("context.ad.callback", "ttclid", "callback"),
+    },
+    "twclid": {"cookies": ("_twclid",), "providers": ("x_ads",), "params": ("twclid",)},
+    "li_fat_id": {
+        "cookies": ("li_fat_id",),
+        "providers": ("linkedin",),
+        "params": ("li_fat_id", "liFatId"),
+    },
+    "epik": {"cookies": ("_epik",), "providers": ("pinterest",), "params": ("epik",)},
+}
+
+
 def is_identifier_cookie(name: str) -> bool:
     """Does this cookie identify the browser to a vendor (`_ga`, `_gcl_aw`, `_fbp` …)?"""
     return IDENTIFIER_COOKIES.match(name) is not None

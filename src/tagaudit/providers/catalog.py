@@ -33,8 +33,9 @@ import yaml
 
 from tagaudit.errors import ConfigError
 
-ENDPOINT_KINDS = ("hit", "ping", "library", "config")
-COLLECTION_KINDS = frozenset({"hit", "ping"})
+ENDPOINT_KINDS = ("hit", "aux", "ping", "library", "config")
+# Answered locally, never delivered: hits, their side requests (aux), and pings.
+COLLECTION_KINDS = frozenset({"hit", "aux", "ping"})
 SHARED_NAMES = ("value", "currency", "transaction_id", "event_id", "items", "page_url")
 DECODERS = (
     "generic",
@@ -46,12 +47,15 @@ DECODERS = (
     "criteo",
     "matomo",
     "adobe_analytics",
+    "cdp",
+    "snowplow",
 )
 _PROVIDER_KEYS = {
     "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",
-    "consent", "labels", "endpoints",
+    "consent", "labels", "endpoints", "queues", "unique_event_ids",
 }  # fmt: skip
-_ENDPOINT_KEYS = {"kind", "hosts", "paths", "require", "account", "event", "transport"}
+_ENDPOINT_KEYS = {"kind", "hosts", "paths", "require", "account", "event", "transport", "answer"}
+_ANSWER_KEYS = {"status", "body", "content_type"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
 BUILTIN_SOURCE = "tagaudit/providers/catalog.yaml"
 
@@ -77,6 +81,9 @@ class Endpoint:
     account: tuple[Pick, ...] | None = None
     event: tuple[Pick, ...] | None = None
     transport: str | None = None
+    # How the vendor answers (status, body, content_type): SDKs that read the answer
+    # (PostHog, Amplitude, Mixpanel) re-send on anything else, faking duplicate events.
+    answer: tuple[tuple[str, Any], ...] = ()
 
     @property
     def is_collection(self) -> bool:
@@ -99,6 +106,10 @@ class Provider:
     consent: tuple[str, ...] = ()
     labels: dict[str, str] = field(default_factory=dict)
     endpoints: tuple[Endpoint, ...] = ()
+    # localStorage keys (regexes) where the SDK keeps events it has not sent yet
+    queues: tuple[re.Pattern[str], ...] = ()
+    # Its event_id is made by the SDK, one per event: a repeat is a re-send, not a new event
+    unique_event_ids: bool = False
 
 
 class _Where:
@@ -229,7 +240,22 @@ def parse_endpoint(data: Any, provider_id: str, where: _Where) -> Endpoint:
         account=_picks(data["account"], where.at("account")) if "account" in data else None,
         event=_picks(data["event"], where.at("event")) if "event" in data else None,
         transport=str(data["transport"]) if data.get("transport") else None,
+        answer=_answer(data.get("answer"), where.at("answer")),
     )
+
+
+def _answer(data: Any, where: _Where) -> tuple[tuple[str, Any], ...]:
+    """`answer: {status: 200, body: '{"status":1}', content_type: application/json}`."""
+    if data is None:
+        return ()
+    _check_keys(data, _ANSWER_KEYS, where, "an answer")
+    status = data.get("status", 200)
+    if not isinstance(status, int) or not 200 <= status < 600:
+        raise where.at("status").fail("must be an HTTP status, like 200")
+    answer: dict[str, Any] = {"status": status, "body": str(data.get("body", ""))}
+    if data.get("content_type"):
+        answer["content_type"] = str(data["content_type"])
+    return tuple(answer.items())
 
 
 def _endpoints(data: Any, provider_id: str, where: _Where) -> tuple[Endpoint, ...]:
@@ -283,6 +309,13 @@ def parse_provider(data: Any, where: _Where, base: Provider | None = None) -> Pr
     for key in ("json_params", "records", "consent"):
         if key in data:
             fields[key] = _str_list(data[key], where.at(key))
+    if "queues" in data:
+        queues = _str_list(data["queues"], where.at("queues"))
+        fields["queues"] = tuple(_regex(q, where.at("queues")) for q in queues)
+    if "unique_event_ids" in data:
+        if not isinstance(data["unique_event_ids"], bool):
+            raise where.at("unique_event_ids").fail("must be true or false")
+        fields["unique_event_ids"] = data["unique_event_ids"]
     if base is None:
         return Provider(**fields)
     return Provider(**{**base.__dict__, **fields})

@@ -20,7 +20,8 @@ from collections.abc import Callable
 from typing import Any
 
 from tagaudit.model import Request, TagHit
-from tagaudit.providers import google, vendors
+from tagaudit.providers import cdp, google, snowplow, vendors
+from tagaudit.providers.body import looks_unread
 from tagaudit.providers.catalog import Pick, Provider
 from tagaudit.providers.consent_mode import decode_consent_params
 from tagaudit.providers.records import Record, Wire, generic_records
@@ -38,15 +39,23 @@ DECODERS: dict[str, Decoder] = {
     "criteo": vendors.criteo_records,
     "matomo": vendors.matomo_records,
     "adobe_analytics": vendors.adobe_analytics_records,
+    "cdp": cdp.cdp_records,
+    "snowplow": snowplow.snowplow_records,
 }
+DECODED_KINDS = ("hit", "aux")
+UNDECODED = "_undecoded"
 _FIELD = re.compile(r"\{([^{}]+)\}")
 
 
 def decode_request(request: Request, catalog: Catalog | None = None) -> list[TagHit]:
     """Every TagHit one request carries (none for unknown requests and pings).
 
-    `url` and `method` come from the request; the caller sets `request_index`.
+    `url` and `method` come from the request; the caller sets `request_index`. A CORS
+    preflight (`OPTIONS`) carries no data: it is never a hit (RudderStack's XHR with an
+    `Authorization` header is preflighted; measured in fixtures/sdk-site).
     """
+    if (request.method or "GET").upper() == "OPTIONS":
+        return []
     try:
         match = (catalog or default_catalog()).match(request.url)
     except (ValueError, TypeError, AttributeError):
@@ -54,18 +63,54 @@ def decode_request(request: Request, catalog: Catalog | None = None) -> list[Tag
     if match is None or match.endpoint.kind == "ping":
         return []
     wire = Wire(request, match)
-    if match.endpoint.kind != "hit":
+    if match.endpoint.kind not in DECODED_KINDS:
         return [_build_hit(wire, {**match.groups, **match.query})]
     try:
         records = DECODERS[match.provider.decoder](wire)
     except Exception:  # a vendor decoder tripping on odd input must not lose the hit
         records = [{**match.groups, **match.query}]
-    return [_build_hit(wire, record) for record in records]
+    if match.endpoint.kind == "aux":
+        records = records[:1]  # a side request is one thing, whatever it carries
+    hits = [_build_hit(wire, record) for record in records]
+    for hit in hits:
+        _mark_undecoded(wire, hit)
+    return hits
+
+
+def is_body_unread(request: Request) -> bool:
+    """True when the request sent a body that could not be read as text.
+
+    Said by the capture (`body_encoding` "unreadable…", or a body size with no text), or seen
+    in the text itself: a body passed through Playwright's `post_data` without `read_body`.
+    """
+    if (request.body_encoding or "").startswith("unreadable"):
+        return True
+    if request.body_size and request.post_data is None:
+        return True
+    return looks_unread(request.post_data)
+
+
+def _mark_undecoded(wire: Wire, hit: TagHit) -> None:
+    """Silent-failure signals for rules: `params["_undecoded"]` lists what could not be read.
+
+    "body" (a body was sent but is unreadable), "account", "event" (the provider defines how
+    to read it and nothing was found). Only for kind `hit`: side requests need neither.
+    """
+    if hit.kind != "hit":
+        return
+    provider, endpoint = wire.provider, wire.endpoint
+    missing = ["body"] if is_body_unread(wire.request) else []
+    if hit.account is None and (endpoint.account or provider.account):
+        missing.append("account")
+    if hit.event is None and (endpoint.event or provider.event):
+        missing.append("event")
+    if missing:
+        hit.params[UNDECODED] = missing
 
 
 def _build_hit(wire: Wire, record: Record) -> TagHit:
     provider, endpoint = wire.provider, wire.endpoint
-    is_hit = endpoint.kind == "hit"
+    is_hit = endpoint.kind in DECODED_KINDS
     account_picks = endpoint.account if endpoint.account is not None else provider.account
     event_picks = endpoint.event if endpoint.event is not None else provider.event
     params = flatten(record)

@@ -29,6 +29,7 @@ from tagaudit.report.common import (
 )
 from tagaudit.report.consent import html_section
 from tagaudit.report.html_style import STYLE
+from tagaudit.report.journeys import journeys_html
 
 PageSection = Callable[[PageVisit, Report], str]
 TITLES = {"error": "Errors: fix these first", "warning": "Warnings", "info": "For information"}
@@ -45,6 +46,7 @@ def render(report: Report) -> str:
             _summary(report),
             _findings(report),
             _matrix(report),
+            journeys_html(report),
             _pages(report),
             _links(report),
             _rules(report),

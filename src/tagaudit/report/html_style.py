@@ -48,4 +48,16 @@ ul.page-findings li.error b { color: var(--err); }
 ul.page-findings li.warning b { color: var(--warn); }
 ul.page-findings li.info b { color: var(--info); }
 details.page > summary { cursor: pointer; font-weight: 600; word-break: break-all; }
+.journey { background: #fff; border: 1px solid var(--line); border-radius: 6px;
+  margin: 8px 0; padding: 6px 12px; }
+ol.steps li.step-failed b, .journey .error { color: var(--err); }
+ol.steps li.step-skipped { color: var(--muted); }
+.journey code { word-break: break-all; }
+.chain .links { display: flex; flex-wrap: wrap; gap: 4px; align-items: stretch; }
+.chain .link { flex: 1 1 110px; border: 2px solid var(--line); border-radius: 6px;
+  padding: 4px 8px; display: flex; flex-direction: column; min-width: 0; }
+.chain .link small { color: var(--muted); overflow-wrap: anywhere; }
+.chain .link.ok { border-color: var(--ok); } .chain .link.broken { border-color: var(--err); }
+.chain .link.broken b { color: var(--err); }
+img.shot { max-width: 100%; border: 1px solid var(--line); margin-top: 4px; }
 """

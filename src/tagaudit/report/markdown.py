@@ -15,6 +15,8 @@ from tagaudit.report.common import (
 )
 from tagaudit.report.consent import TITLE as CONSENT_TITLE
 from tagaudit.report.consent import matrix_lines
+from tagaudit.report.journeys import TITLE as JOURNEYS_TITLE
+from tagaudit.report.journeys import journey_lines
 
 MAX_ROWS = 100
 ICONS = {"error": "❌ error", "warning": "⚠️ warning", "info": "ℹ️ info"}
@@ -43,6 +45,9 @@ def render(report: Report) -> str:
     consent = matrix_lines(report)
     if consent:
         lines += [f"### {CONSENT_TITLE}", "", "```", *consent, "```", ""]
+    journeys = journey_lines(report)
+    if journeys:
+        lines += [f"### {JOURNEYS_TITLE}", "", "```", *journeys, "```", ""]
     return "\n".join(lines).rstrip() + "\n"
 
 

@@ -30,6 +30,8 @@ from tagaudit.report.common import (
 )
 from tagaudit.report.consent import TITLE as CONSENT_TITLE
 from tagaudit.report.consent import matrix_lines
+from tagaudit.report.journeys import TITLE as JOURNEYS_TITLE
+from tagaudit.report.journeys import journey_lines
 
 STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARKS = {"error": "✗", "warning": "!", "info": "i"}
@@ -56,6 +58,7 @@ def render(
         if verbose or len(report.pages) <= INVENTORY_PAGES:
             _inventory(report, console)
         _consent(report, console)
+        _journeys(report, console)
         if verbose:
             _hits(report, console)
     for problem in report.config.rule_errors:
@@ -145,6 +148,14 @@ def _inventory(report: Report, console: Console) -> None:
             table.add_row(provider, kind, account, event, str(count))
         console.print()
         console.print(table)
+
+
+def _journeys(report: Report, console: Console) -> None:
+    lines = journey_lines(report)
+    if lines:
+        console.print(Text(f"\n{JOURNEYS_TITLE}", style="bold"))
+    for line in lines:
+        console.print(line, markup=False, highlight=False)
 
 
 def _consent(report: Report, console: Console) -> None:

@@ -103,13 +103,17 @@ def tag_absent(rule: Rule, report: Report) -> Iterator[Finding]:
     optional={"min_share": (int, float), "min_pages": int, "providers": list},
 )
 def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
-    """An account seen on most pages of a scenario is expected on all of them."""
+    """An account seen on most pages of a scenario is expected on all of them.
+
+    Journey steps are left out: the crawl defines the site, and a journey's steps (a cart
+    reached by clicking, a view of a single-page app) would count the same page twice.
+    """
     share_needed = float(rule.args.get("min_share", 0.6))
     pages_needed = int(rule.args.get("min_pages", 3))
     providers = as_list(rule.args.get("providers"))
     by_scenario: dict[str, list[PageVisit]] = defaultdict(list)
     for page in rule.pages(report):
-        if is_loaded(page):
+        if is_loaded(page) and page.journey is None:
             by_scenario[page.scenario].append(page)
     for pages in by_scenario.values():
         if len(pages) < pages_needed:

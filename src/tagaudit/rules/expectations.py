@@ -16,9 +16,14 @@ KNOWN_FORMATS = {"value": "number", "currency": "currency", "transaction_id": "n
 
 
 def compile_expectations(options: RuleOptions) -> list[Rule]:
+    """Site expectations are `expect-<n>`; a journey step's are `expect-<journey>-<step>-<n>`."""
     rules: list[Rule] = []
-    for number, expectation in enumerate(options.expect, start=1):
-        rule_id = expectation.id or f"expect-{number}"
+    numbers: dict[tuple[str | None, str | None], int] = {}
+    for expectation in options.expect:
+        where = (expectation.journey, expectation.step)
+        numbers[where] = number = numbers.get(where, 0) + 1
+        prefix = "expect" if expectation.journey is None else f"expect-{where[0]}-{where[1]}"
+        rule_id = expectation.id or f"{prefix}-{number}"
         rules.extend(_compile_one(expectation, rule_id, options.source))
     return rules
 
@@ -26,8 +31,11 @@ def compile_expectations(options: RuleOptions) -> list[Rule]:
 def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]:
     source = f"{path}:{exp.line}" if path else "tagaudit.yaml"
     scope = Scope(pages=list(exp.on), exclude=list(exp.not_on))
-    tag = " ".join(p for p in (exp.provider, exp.account, exp.event) if p)
     where = ", ".join(exp.on)
+    if exp.journey is not None:
+        scope.steps = [f"{exp.journey}/{exp.step}"]
+        where = f"step {exp.step} of journey {exp.journey}"
+    tag = " ".join(p for p in (exp.provider, exp.account, exp.event) if p)
     args = {"provider": exp.provider, "account": exp.account, "event": exp.event}
     args = {k: v for k, v in args.items() if v}
     if exp.absent:

@@ -32,7 +32,7 @@ RULE_KEYS = (
     "examples",
 )
 REQUIRED_KEYS = ("id", "title", "category", "severity", "check", "help")
-SCOPE_KEYS = ("pages", "exclude", "scenarios", "links")
+SCOPE_KEYS = ("pages", "exclude", "scenarios", "links", "steps")
 RULE_ID = re.compile(r"^[a-z0-9][a-z0-9.-]*$")
 
 
@@ -171,7 +171,7 @@ def _scope(where: Where) -> Scope:
     if scope is None:
         return Scope()
     if not isinstance(scope, dict):
-        where.fail("scope", "must be a mapping with pages / exclude / scenarios / links")
+        where.fail("scope", "must be a mapping with pages / exclude / scenarios / links / steps")
     inner = Where(where.path, scope, where.name("scope"))
     result = Scope()
     for key, value in scope.items():
@@ -180,7 +180,7 @@ def _scope(where: Where) -> Scope:
         values = [value] if isinstance(value, str) else value
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             inner.fail(key, "must be a pattern or a list of patterns")
-        for pattern in values if key != "scenarios" else []:
+        for pattern in values if key not in ("scenarios", "steps") else []:
             _check_pattern(inner, key, pattern)
         if key == "scenarios" and any(v not in SCENARIOS for v in values):
             inner.fail(key, f"scenarios are {', '.join(SCENARIOS)}")

@@ -29,6 +29,9 @@ class Expectation:
     severity: str | None = None
     id: str | None = None
     line: int | None = None
+    # Set for an expectation written under a journey step: it applies to that step's pages.
+    journey: str | None = None
+    step: str | None = None
 
 
 @dataclass

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from tagaudit.rules import (
     checks_baseline,
+    checks_capture,
     checks_consent,
     checks_consent_mode,
+    checks_journeys,
     checks_links,
     checks_pages,
     checks_params,
@@ -28,4 +30,6 @@ CHECK_KINDS: Kinds = Kinds.joined(
     checks_consent.KINDS,
     checks_consent_mode.KINDS,
     checks_baseline.KINDS,
+    checks_journeys.KINDS,
+    checks_capture.KINDS,
 )

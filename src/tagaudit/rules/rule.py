@@ -10,6 +10,7 @@ pattern language of tagaudit.patterns, shared with ignores and the crawl's inclu
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,12 +31,18 @@ __all__ = ["Rule", "Scope", "_compile", "any_matches", "url_matches"]
 
 @dataclass
 class Scope:
-    """Which pages, scenarios and links a rule looks at."""
+    """Which pages, scenarios, journey steps and links a rule looks at.
+
+    `steps` (globs over `journey/step`, e.g. `checkout/confirmation`, `*/confirmation`)
+    narrows a rule to journey steps; without it, journey steps are pages like any other
+    (matched by their URL).
+    """
 
     pages: list[str] = field(default_factory=lambda: ["**"])
     exclude: list[str] = field(default_factory=list)
     scenarios: list[str] | None = None
     links: list[str] = field(default_factory=lambda: ["**"])
+    steps: list[str] | None = None
 
     def covers_url(self, url: str) -> bool:
         return any_matches(self.pages, url) and not any_matches(self.exclude, url)
@@ -43,6 +50,9 @@ class Scope:
     def covers_page(self, page: PageVisit) -> bool:
         if self.scenarios is not None and page.scenario not in self.scenarios:
             return False
+        if self.steps is not None:
+            named = f"{page.journey}/{page.step}" if page.journey else None
+            return named is not None and any(fnmatch.fnmatchcase(named, p) for p in self.steps)
         return self.covers_url(page.url) or bool(
             page.final_url and page.final_url != page.url and self.covers_url(page.final_url)
         )

@@ -1,0 +1,179 @@
+"""Doing one journey action on a live page: Playwright locators, auto-waiting, one timeout.
+
+Owns turning an Action (journeys/spec.py) into Playwright calls, and a failure into one
+sentence a person can act on ("no button or link named 'Place order' appeared within 10 s").
+A `wait_for: {hit: ga4:purchase}` waits on the recording (the decoded hits), not the DOM.
+Relative `goto` paths are joined to the journey's base URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import time
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urljoin
+
+from playwright.async_api import Error as PlaywrightError
+from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeout
+
+from tagaudit.journeys.spec import Action
+
+# How long to wait, at most, for a hit while polling the recording.
+HIT_POLL_S = 0.05
+
+
+class StepFailed(Exception):
+    """An action could not be done; `str()` is the reason in words (no Playwright noise)."""
+
+
+def locate(page: Page, args: dict[str, Any]) -> Locator:
+    """The element an action targets: by role+name, label, placeholder, test id, CSS or text.
+
+    A plain text (`click: Add to cart`) means a button or link with that name, else any
+    element showing that text: what a visitor would call "the Add to cart button".
+    """
+    exact = bool(args.get("exact", False))
+    if "role" in args:
+        return page.get_by_role(args["role"], name=str(args["name"]), exact=exact).first
+    if "label" in args:
+        return page.get_by_label(str(args["label"]), exact=exact).first
+    if "placeholder" in args:
+        return page.get_by_placeholder(str(args["placeholder"]), exact=exact).first
+    if "test_id" in args:
+        return page.get_by_test_id(str(args["test_id"])).first
+    if "css" in args:
+        return page.locator(str(args["css"])).first
+    text = str(args["text"])
+    named = page.get_by_role("button", name=text, exact=exact).or_(
+        page.get_by_role("link", name=text, exact=exact)
+    )
+    return named.or_(page.get_by_text(text, exact=exact)).first
+
+
+def describe_target(args: dict[str, Any]) -> str:
+    """Words for the target: `the button named 'Place order'`, `the field labelled 'Email'`."""
+    if "role" in args:
+        return f"the {args['role']} named {args['name']!r}"
+    if "label" in args:
+        return f"the element labelled {args['label']!r}"
+    if "placeholder" in args:
+        return f"the field with placeholder {args['placeholder']!r}"
+    if "test_id" in args:
+        return f"the element with test id {args['test_id']!r}"
+    if "css" in args:
+        return f"the element matching {args['css']!r}"
+    return f"a button, link or text {args['text']!r}"
+
+
+class Performer:
+    """Does actions on one page; `hits()` gives the journey's decoded hits so far."""
+
+    def __init__(
+        self,
+        page: Page,
+        base_url: str | None,
+        hits: Callable[[], list[tuple[str, str | None]]],
+        screenshots: dict[str, str],
+    ) -> None:
+        self.page, self.base_url, self.hits, self.screenshots = page, base_url, hits, screenshots
+
+    async def do(self, action: Action, timeout: float) -> None:
+        """Perform `action` within `timeout` seconds, or raise StepFailed saying why."""
+        handler = getattr(self, f"_{action.kind}")
+        try:
+            await handler(action.args, timeout)
+        except (PlaywrightTimeout, asyncio.TimeoutError):
+            raise StepFailed(self._timed_out(action, timeout)) from None
+        except PlaywrightError as problem:
+            raise StepFailed(f"{action.describe()} failed: {_first_line(problem)}") from None
+
+    def _timed_out(self, action: Action, timeout: float) -> str:
+        if action.kind == "wait_for":
+            what = next(f"{k} {v!r}" for k, v in action.args.items() if k != "state")
+            return f"waited {timeout:g} s for {what}, it never came"
+        if action.kind == "goto":
+            return f"the page {action.args['url']} did not load within {timeout:g} s"
+        target = describe_target(action.args)
+        return f"{action.kind}: {target} did not appear (or was not usable) within {timeout:g} s"
+
+    def url(self, target: str) -> str:
+        return urljoin(self.base_url or self.page.url, target)
+
+    async def _goto(self, args: dict[str, Any], timeout: float) -> None:
+        await self.page.goto(self.url(args["url"]), wait_until="load", timeout=timeout * 1000)
+
+    async def _click(self, args: dict[str, Any], timeout: float) -> None:
+        await locate(self.page, args).click(timeout=timeout * 1000)
+
+    async def _fill(self, args: dict[str, Any], timeout: float) -> None:
+        await locate(self.page, args).fill(str(args["value"]), timeout=timeout * 1000)
+
+    async def _select(self, args: dict[str, Any], timeout: float) -> None:
+        target, value = locate(self.page, args), str(args["value"])
+        try:
+            await target.select_option(value=value, timeout=timeout * 1000)
+        except PlaywrightError:  # the option's visible label, not its value
+            await target.select_option(label=value, timeout=timeout * 1000)
+
+    async def _check(self, args: dict[str, Any], timeout: float) -> None:
+        await locate(self.page, args).check(timeout=timeout * 1000)
+
+    async def _press(self, args: dict[str, Any], timeout: float) -> None:
+        key = str(args["key"])
+        if len(args) > 1:
+            await locate(self.page, args).press(key, timeout=timeout * 1000)
+        else:
+            await self.page.keyboard.press(key)
+
+    async def _submit(self, args: dict[str, Any], timeout: float) -> None:
+        """Submit the target's form as a visitor would (validation and submit events run)."""
+        element = locate(self.page, args)
+        await element.wait_for(state="attached", timeout=timeout * 1000)
+        await element.evaluate(
+            "(el) => { const form = el.form || el.closest('form') || el;"
+            " if (form.requestSubmit) form.requestSubmit(); else form.submit(); }"
+        )
+
+    async def _wait_for(self, args: dict[str, Any], timeout: float) -> None:
+        if "url" in args:
+            await self.page.wait_for_url(
+                self.url(args["url"]) if args["url"].startswith("/") else args["url"],
+                timeout=timeout * 1000,
+            )
+        elif "selector" in args:
+            state = args.get("state", "visible")
+            await self.page.wait_for_selector(args["selector"], state=state, timeout=timeout * 1000)
+        else:
+            await self._wait_for_hit(str(args["hit"]), timeout)
+
+    async def _wait_for_hit(self, wanted: str, timeout: float) -> None:
+        provider, _, event = wanted.partition(":")
+        deadline = time.monotonic() + timeout
+        while (provider, event) not in self.hits():
+            if time.monotonic() > deadline:
+                raise PlaywrightTimeout(f"no {wanted} hit")
+            await asyncio.sleep(HIT_POLL_S)
+
+    async def _evaluate(self, args: dict[str, Any], timeout: float) -> None:
+        script = str(args["script"])
+        body = (
+            script
+            if script.lstrip().startswith(("(", "async", "function"))
+            else (f"() => {{ {script} }}")
+        )
+        await asyncio.wait_for(self.page.evaluate(body), timeout)
+
+    async def _screenshot(self, args: dict[str, Any], timeout: float) -> None:
+        data = await self.page.screenshot(type="jpeg", quality=60, timeout=timeout * 1000)
+        self.screenshots[str(args["name"])] = (
+            "data:image/jpeg;base64," + base64.b64encode(data).decode()
+        )
+
+
+def _first_line(problem: BaseException) -> str:
+    text = str(problem).strip()
+    line = text.splitlines()[0] if text else type(problem).__name__
+    return line.split(": ", 1)[1] if line.startswith(("Locator.", "Page.")) else line

@@ -1,0 +1,55 @@
+"""A request that looks like a vendor's hit, sent to a host the catalog does not know.
+
+First-party proxies and server-side containers move a vendor's collection onto the site's own
+host (`t.shop.example/tr/?id=…&ev=Purchase`): tagaudit then neither answers nor decodes it,
+and "why wasn't it tracked?" has nothing to go on. `lookalike` tries the collection endpoints
+of the catalog on such a request's path and query, as if its host were the vendor's, and
+names the provider when the vendor's decoder reads an account out of it (a path alone, such
+as `/collect`, is not enough). Pure: the model and the providers package.
+"""
+
+from __future__ import annotations
+
+from tagaudit.model import Request
+from tagaudit.providers.decoding import DECODED_KINDS, DECODERS, _build_hit
+from tagaudit.providers.records import Wire
+from tagaudit.providers.routing import Catalog, Match, _meets, _path_groups, default_catalog
+from tagaudit.providers.wire import parse_query, split_url
+
+# Requests a tag sends; documents, scripts, styles and fonts are never hits.
+BEACON_TYPES = ("ping", "fetch", "xhr", "image", "other")
+
+
+def lookalike(request: Request, catalog: Catalog | None = None) -> str | None:
+    """The provider whose collection hit `request` looks like, on an unknown host, or None."""
+    if request.resource_type not in BEACON_TYPES or request.method.upper() == "OPTIONS":
+        return None
+    catalog = catalog or default_catalog()
+    host, path, query_text = split_url(request.url)
+    if not host or catalog.match(request.url) is not None:
+        return None
+    query = parse_query(query_text)
+    for provider in catalog.providers.values():
+        for endpoint in provider.endpoints:
+            if endpoint.kind != "hit" or "*" in endpoint.hosts:
+                continue
+            groups = _path_groups(endpoint, path)
+            if groups is None or not _meets(endpoint, query):
+                continue
+            match = Match(provider, endpoint, host, path, query, groups)
+            if _reads_an_account(request, match):
+                return provider.id
+    return None
+
+
+def _reads_an_account(request: Request, match: Match) -> bool:
+    wire = Wire(request, match)
+    try:
+        records = (
+            DECODERS[match.provider.decoder](wire)
+            if match.endpoint.kind in (DECODED_KINDS)
+            else [{**match.groups, **match.query}]
+        )
+    except Exception:
+        return False
+    return any(_build_hit(wire, record).account for record in records)

@@ -1,0 +1,73 @@
+"""What the SDK fixture pages (fixtures/sdk-site) send, shared by the tests that drive them:
+the events each page's SDK sends with its defaults, how a vendor answers, and the site's
+server and sink modules (standalone files of the fixture, loaded by path)."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+SITE = Path(__file__).resolve().parents[2] / "fixtures" / "sdk-site"
+NODE_MODULES = SITE.parents[1] / "node_modules"
+POSTHOG = "phc_TagauditFixtureToken0123456789abcdefABCD"
+MIXPANEL = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
+AMPLITUDE = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+SEGMENT = "Tg4uD1tF1xtur3Wr1teKey0123456789"
+RUDDERSTACK = "2TagauditFixtureWriteKey01A"
+# Every event each page's SDK sends with its defaults (the page's own calls plus what the SDK
+# adds by itself), as decoded: (provider, account, event).
+EXPECTED: dict[str, set[tuple[str, str, str]]] = {
+    "posthog": {
+        ("posthog", POSTHOG, "$pageview"),
+        ("posthog", POSTHOG, "purchase"),
+        ("posthog", POSTHOG, "$identify"),
+    },
+    "mixpanel": {
+        ("mixpanel", MIXPANEL, "$mp_web_page_view"),
+        ("mixpanel", MIXPANEL, "Purchase"),
+        ("mixpanel", MIXPANEL, "$identify"),
+        ("mixpanel", MIXPANEL, "$set_once"),
+        ("mixpanel", MIXPANEL, "$set"),
+    },
+    "amplitude": {
+        ("amplitude", AMPLITUDE, "session_start"),
+        ("amplitude", AMPLITUDE, "[Amplitude] Page Viewed"),
+        ("amplitude", AMPLITUDE, "Purchase"),
+        ("amplitude", AMPLITUDE, "$identify"),
+    },
+    "segment": {
+        ("segment", SEGMENT, "page"),
+        ("segment", SEGMENT, "Order Completed"),
+        ("segment", SEGMENT, "identify"),
+    },
+    "rudderstack": {
+        ("rudderstack", RUDDERSTACK, "page"),
+        ("rudderstack", RUDDERSTACK, "Order Completed"),
+        ("rudderstack", RUDDERSTACK, "identify"),
+    },
+    "snowplow": {
+        ("snowplow", "tagaudit-fixture", "page_view"),
+        ("snowplow", "tagaudit-fixture", "order_completed"),
+        ("snowplow", "tagaudit-fixture", "purchase"),
+    },
+}
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"sdk_site_{name}", SITE / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _answer(url: str) -> tuple[int, str, str]:
+    """What the vendor would answer: Mixpanel and Amplitude read the body, not the status."""
+    if "mixpanel.com" in url:
+        return 200, '{"status":1,"error":null}', "application/json"
+    if "amplitude.com" in url:
+        return 200, '{"code":200,"events_ingested":1}', "application/json"
+    return 200, "{}", "application/json"
