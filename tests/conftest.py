@@ -7,6 +7,7 @@ are answered by tagaudit itself, so the suite passes offline.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -53,3 +54,32 @@ def demo_audit(
     report["exit_code"] = code
     report["folder"] = str(folder)
     return report
+
+
+@pytest.fixture(scope="session")
+def consent_cli_run(chromium_path: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One `tagaudit audit --consent none,accept,reject` of three consent fixture pages, run as
+    a user runs it (a subprocess: stdout and stderr are pipes, as in CI), shared by the tests
+    of its terminal, Markdown and HTML output: `stdout`, `stderr`, `exit_code`, `folder`
+    (report.json / .html / .md) and the served `urls`."""
+    import subprocess
+    import sys
+
+    sys.path.insert(0, str(REPO / "tests" / "consent"))
+    from fixture_server import ConsentSites
+
+    folder = tmp_path_factory.mktemp("consent")
+    with ConsentSites() as sites:
+        urls = [sites.url(p) for p in ("/onetrust/", "/didomi/", "/nobanner/")]
+        command = [sys.executable, "-m", "tagaudit", "audit", *urls, "--browser", chromium_path]
+        command += ["--consent", "none,accept,reject", "--json", str(folder / "report.json")]
+        command += ["--html", str(folder / "report.html"), "--markdown", str(folder / "report.md")]
+        env = {**os.environ, "COLUMNS": "100"}
+        done = subprocess.run(command, capture_output=True, text=True, timeout=240, env=env)
+    return {
+        "stdout": done.stdout,
+        "stderr": done.stderr,
+        "exit_code": done.returncode,
+        "folder": folder,
+        "urls": urls,
+    }

@@ -66,7 +66,7 @@ from tagaudit.journeys.spec import Journey, read_journeys
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
 from tagaudit.model import FAIL_ON_LEVELS, SCENARIOS
 from tagaudit.rules.options import Expectation, Ignore, RuleOptions
-from tagaudit.yamlfile import MarkedDict, MarkedList, Where, load_yaml
+from tagaudit.yamlfile import MarkedDict, MarkedList, Where, load_yaml, unknown_message
 
 TOP_LEVEL_KEYS = (
     "pages",
@@ -294,7 +294,7 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     where = Where(path, data)
     for key in data:
         if key not in TOP_LEVEL_KEYS:
-            where.fail(key, f"unknown setting (known: {', '.join(TOP_LEVEL_KEYS)})")
+            where.fail(key, unknown_message(key, TOP_LEVEL_KEYS))
     config = Config(path=path, raw=data)
     config.pages = config_rules.string_list(where, "pages")
     config.base_url, credentials = config_site.base_url(where)
@@ -353,7 +353,7 @@ def _typed_fields(inner: Where, target: Any, skip: tuple[str, ...] = ()) -> None
         if key in skip:
             continue
         if key not in types:
-            inner.fail(key, f"unknown setting (known: {', '.join([*skip, *types])})")
+            inner.fail(key, unknown_message(key, [*skip, *types]))
         setattr(target, key, _converted(inner, key, value, getattr(target, key)))
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tagaudit.rules.options import Expectation, Ignore
-from tagaudit.yamlfile import Where
+from tagaudit.yamlfile import Where, unknown_message
 
 SEVERITY_CHOICES = ("error", "warning", "info", "off")
 
@@ -89,7 +89,7 @@ def expectation(where: Where) -> Expectation:
     data = where.data
     for key in data:
         if key not in EXPECT_KEYS:
-            where.fail(key, f"unknown key (known: {', '.join(EXPECT_KEYS)})")
+            where.fail(key, unknown_message(key, EXPECT_KEYS, "key"))
     tag, event = data.get("tag"), data.get("event")
     if not tag and not event:
         where.fail(None, "needs `tag: provider[:account]` or `event: [provider:]event`")
@@ -165,7 +165,7 @@ def ignore(where: Where) -> Ignore:
     data = where.data
     for key in data:
         if key not in ("fingerprint", "rule", "on", "reason"):
-            where.fail(key, "unknown key (known: fingerprint, rule, on, reason)")
+            where.fail(key, unknown_message(key, ("fingerprint", "rule", "on", "reason"), "key"))
     if not data.get("reason"):
         where.fail(None, "needs a `reason` saying why this finding is accepted")
     if not data.get("fingerprint") and not data.get("rule"):

@@ -32,7 +32,7 @@ from tagaudit.config import Config
 from tagaudit.consent.builtin import detect_banner
 from tagaudit.consent.engine import ConsentSettings, describe_engine
 from tagaudit.consent.matrix import consent_matrices
-from tagaudit.consent.scenarios import run_scenarios
+from tagaudit.consent.scenarios import run_scenario
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
@@ -55,7 +55,9 @@ from tagaudit.urls import origin_of, resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
-JOB_LABELS = {"visit": "{}", "scenarios": "{} (consent scenarios)", "journey": "journey {}"}
+# How a finished job shows in the progress (consent scenarios report one by one: _play).
+JOB_LABELS = {"visit": "{}", "journey": "journey {}"}
+JOB_KINDS = {"visit": "page", "journey": "journey"}
 # Keyword arguments of `audit()` → the config fields they override (config.apply_flags).
 AUDIT_FIELDS = {
     "concurrency": "crawl.concurrency",
@@ -85,12 +87,14 @@ AUDIT_FIELDS = {
 
 @dataclass
 class Progress:
-    """How far a run is: `done` of `total` jobs known so far (the total grows as a crawl
-    discovers pages and banners), and what just finished."""
+    """How far a run is: `done` of `total` units known so far (the total grows as a crawl
+    discovers pages and banners), and what just finished. A unit is a page visit, one
+    consent scenario of a page or a journey (`kind`: `page` | `scenario` | `journey`)."""
 
     done: int
     total: int
     label: str
+    kind: str = "page"
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -187,7 +191,7 @@ class AuditRun:
         self.jobs: deque[tuple[str, str, int]] = deque()  # (kind, url, depth), front of the line
         self.in_flight = 0
         self.done = 0
-        self.scenario_jobs = 0  # queued so far: the progress total grows with them
+        self.scenario_jobs = 0  # scenarios queued so far: the progress total grows with them
         self.browser_version = ""
         self.on_progress = on_progress
         self.report = Report(tool_version=__version__, started=now_iso())
@@ -255,8 +259,9 @@ class AuditRun:
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
                 self.in_flight -= 1
-                self.done += 1
-                self._progress(JOB_LABELS[kind].format(url))
+                if kind != "scenarios":  # each consent scenario counts itself (_play)
+                    self.done += 1
+                    self._progress(JOB_LABELS[kind].format(url), JOB_KINDS[kind])
 
     async def _visit(self, visitor: Visitor, url: str, depth: int) -> None:
         links: list[str] = []
@@ -276,7 +281,7 @@ class AuditRun:
 
     def _queue_scenarios(self, url: str, depth: int) -> None:
         self.jobs.append(("scenarios", url, depth))
-        self.scenario_jobs += 1
+        self.scenario_jobs += len(self.scenarios or SCENARIOS)
 
     def _wants_scenarios(self, visit: PageVisit) -> bool:
         if visit.error:
@@ -292,14 +297,26 @@ class AuditRun:
         outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
 
     async def _play(self, engine: PageEngine, url: str) -> None:
+        """The page's scenarios side by side (consent.scenarios.run_scenarios does the
+        same), each counted in the progress as it finishes."""
         chosen = list(self.scenarios or SCENARIOS)
-        self.scenario_visits[url] = await run_scenarios(engine, url, chosen, self.consent)
 
-    def _progress(self, label: str) -> None:
+        async def play(scenario: str) -> PageVisit:
+            try:
+                return await run_scenario(engine, url, scenario, self.consent)
+            finally:
+                self.done += 1
+                self._progress(f"{url} [{scenario}]", "scenario")
+
+        visits = await asyncio.gather(*(play(s) for s in chosen))
+        order = {name: i for i, name in enumerate(SCENARIOS)}
+        self.scenario_visits[url] = sorted(visits, key=lambda v: order.get(v.scenario, 99))
+
+    def _progress(self, label: str, kind: str = "page") -> None:
         if self.on_progress is not None:
             visits = len(self.frontier.rank) if self.plain_visits else 0
             total = visits + self.scenario_jobs + len(self.journeys)
-            self.on_progress(Progress(self.done, max(total, self.done), label))
+            self.on_progress(Progress(self.done, max(total, self.done), label, kind))
 
     def pages(self) -> list[PageVisit]:
         """Finished visits in discovery order; scenario visits take their page's place."""

@@ -8,7 +8,9 @@ a ConfigError with file, line and dotted field path. Imports only tagaudit.error
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +101,20 @@ def load_yaml(path: Path) -> Any:
         line = mark.line + 1 if mark is not None else None
         reason = getattr(problem, "problem", None) or "not valid YAML"
         raise ConfigError(f"not valid YAML ({reason})", path=str(path), line=line) from None
+
+
+def nearest(word: str, choices: Iterable[str]) -> str | None:
+    """The valid name `word` was most likely meant to be (a typo), or None."""
+    found = difflib.get_close_matches(str(word).lower(), [str(c) for c in choices], n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_message(word: str, choices: Iterable[str], what: str = "setting") -> str:
+    """`unknown setting, did you mean 'max_pages'? (known: …)`: the nearest valid name first."""
+    choices = list(choices)
+    guess = nearest(word, choices)
+    hint = f", did you mean {guess!r}?" if guess else ""
+    return f"unknown {what}{hint} (known: {', '.join(choices)})"
 
 
 class Where:

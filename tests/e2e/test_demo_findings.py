@@ -89,7 +89,47 @@ def test_defect_details(audit: dict) -> None:
     )
     assert "jane.doe" not in json.dumps(pii)
     assert by_page["/old-offer/"]["message"] == "the page answered HTTP 404"
-    assert "16 of 17 pages" in by_page["/about/"]["message"]
+    about = by_page["/about/"]
+    assert about["rule_id"] == "tag-not-configured"
+    assert about["help"].startswith("Add gtag('config', 'G-DEMO12345')")
+    assert "16 of 17 pages" in about["evidence"]["also"][0]["message"]
+
+
+def test_one_root_cause_is_one_finding_with_its_own_fix(audit: dict) -> None:
+    """The page-level rules and the site-wide inference meet the same causes: each is one
+    finding, whose fix names the CSP directive and host, or the URL that answers 404."""
+    serious = _serious(audit)
+    keys = [(_path(f["url"]), f["location"].get("provider")) for f in serious]
+    assert len(keys) == len(set(keys))
+    webinar = {
+        f["location"]["provider"]: f for f in serious if _path(f["url"]) == "/landing/webinar/"
+    }
+    assert webinar["meta_pixel"]["help"].startswith(
+        "Add https://www.facebook.com to the img-src directive"
+    )
+    assert "https://analytics.tiktok.com to the connect-src" in webinar["tiktok"]["help"]
+    [blog] = [f for f in serious if _path(f["url"]) == "/blog/widget-care/"]
+    assert (blog["rule_id"], blog["severity"]) == ("tag-library-failed", "error")
+    assert "/assets/tags/insight.min.js answers HTTP 404" in blog["help"]
+
+
+@pytest.mark.parametrize(
+    ("path", "rule_id"),
+    [
+        ("/about/", "tag-not-configured"),
+        ("/landing/webinar/", "tag-blocked-by-csp"),
+        ("/blog/widget-care/", "tag-library-failed"),
+    ],
+)
+def test_the_broken_page_audited_alone_is_not_clean(
+    demo_site: SiteServer, chromium_path: str, tmp_path: Path, path: str, rule_id: str
+) -> None:
+    """`tagaudit audit <one broken page>`: the page's own capture says what is wrong."""
+    out = tmp_path / "one.json"
+    args = ["audit", demo_site.url(path), "--browser", chromium_path, "--json", str(out), "-q"]
+    assert main(args) == 1
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert rule_id in {f["rule_id"] for f in _serious(report)}
 
 
 def test_clean_pages_raise_no_error_or_warning(audit: dict, expected: dict) -> None:
@@ -130,7 +170,7 @@ def test_real_reports_are_valid(audit: dict) -> None:
     jsonschema.Draft4Validator(sarif_schema).validate(sarif)
     assert len(sarif["runs"][0]["results"]) == len(data["findings"])
     markdown = (folder / "report.markdown").read_text(encoding="utf-8")
-    assert markdown.startswith("## tagaudit: 4 errors, 4 warnings")
+    assert markdown.startswith("## tagaudit: 8 errors, 0 warnings")
     html = (folder / "report.html").read_text(encoding="utf-8")
     assert "<script" not in html and "jane.doe@example.com" not in html.split("Tag hits")[0]
 
@@ -164,7 +204,10 @@ def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -
     assert found == [
         ("expect-2", "/lead/thanks-pii/", "not-triggered"),
         ("expect-2", "/lead/thanks/", "not-triggered"),
-        ("expect-3", "/blog/widget-care/", "http-error"),
     ]
+    # expect-3 meets the 404 the page-level rule reports: one finding, the expectation in it.
+    [blog] = [f for f in report.findings if _path(f.url) == "/blog/widget-care/"]
+    assert (blog.rule_id, blog.evidence["why"]) == ("tag-library-failed", "http-error")
+    assert [a["rule"] for a in blog.evidence["also"]] == ["expect-3"]
     lead = next(f for f in report.findings if f.rule_id == "expect-2")
     assert "sent Lead, PageView but no Purchase was sent" in lead.message

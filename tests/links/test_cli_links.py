@@ -95,10 +95,12 @@ def test_auto_browser_that_cannot_start_falls_back_to_http(routes, tmp_path, cap
     fake.write_text("#!/bin/sh\nexit 1\n")
     fake.chmod(0o755)
     url = routes.url("/landing?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
-    args = ["links", url, "--browser-path", str(fake), "--timeout", "5"]
-    assert main(args) == 0
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text(f"browser: {{path: {fake}}}\n")
+    args = ["links", url, "--timeout", "5"]
+    assert main([*args, "-c", str(config)]) == 0
     assert "checking over HTTP only" in capsys.readouterr().err
-    assert main([*args, "--browser"]) == 3
+    assert main([*args, "--browser", str(fake)]) == 3  # named on the command line: insisted on
 
 
 def test_a_missing_rule_file_fails_before_any_link_is_followed(routes, tmp_path, capsys):

@@ -80,5 +80,5 @@ def test_terminal_verbose(sample_report: Report) -> None:
 
 def test_terminal_quiet(sample_report: Report) -> None:
     assert _terminal(sample_report, quiet=True) == (
-        "tagaudit: 6 errors, 1 warning, 0 info (1 suppressed)\n"
+        "tagaudit: 6 errors, 1 warning, 0 info (1 suppressed) — failed (--fail-on error)\n"
     )

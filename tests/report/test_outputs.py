@@ -65,17 +65,6 @@ def test_bad_fail_on_is_a_usage_error() -> None:
         ReportOptions(fail_on="sometimes")
 
 
-def test_progress_is_silent_off_a_terminal() -> None:
-    from tagaudit.runner import Progress
-
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=False)
-    with terminal.progress(console=console) as show:
-        for done, url in enumerate(("https://a/", "https://b/", "https://c/"), start=1):
-            show(Progress(done, 3, url))
-    assert out.getvalue() == ""
-
-
 def test_progress_draws_on_a_terminal_unless_quiet() -> None:
     from tagaudit.runner import Progress
 
@@ -133,3 +122,23 @@ def test_the_consent_matrix_is_rendered_from_the_report() -> None:
     assert page.count('<section class="consent">') == 1  # once per URL, not per scenario
     assert 'class="c-fires-before-consent"' in page and 'class="c-fires"' in page
     assert 'src="data:image/jpeg;base64,AAAA"' in page
+
+
+def test_information_with_nothing_to_fix_shows_no_fix() -> None:
+    """utm-channel says which GA4 channel a link lands in: no "How to fix" under it."""
+    from tagaudit.model import LinkResult
+    from tagaudit.report import html, markdown
+    from tagaudit.rules import load_rules
+
+    rule = load_rules().get("utm-channel")
+    assert rule is not None and rule.help == ""
+    link = LinkResult("https://shop.test/?utm_source=news&utm_medium=email")
+    finding = rule.finding("lands in Email", link.url)
+    report = Report(links=[link], findings=[finding])
+    report.summarize()
+    assert "How to fix" not in html.render(report)
+    out = io.StringIO()
+    terminal.render(report, Console(file=out, width=100), verbose=True)
+    assert "lands in Email" in out.getvalue() and "fix:" not in out.getvalue()
+    row = next(line for line in markdown.render(report).splitlines() if "lands in Email" in line)
+    assert row.endswith("| lands in Email |  |")

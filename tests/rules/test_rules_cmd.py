@@ -19,7 +19,7 @@ def test_list(capsys: pytest.CaptureFixture[str]) -> None:
 def test_explain(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "meta-purchase-params"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("meta-purchase-params: Meta Purchase carries value and currency\n")
+    assert out.startswith("meta-purchase-params: Meta Purchase without value or currency\n")
     assert "Bad example:\n  fbq('track', 'Purchase')" in out
     assert "How to fix: Call fbq(" in out
     assert "defined at " in out and "ecommerce.yaml:" in out
@@ -38,7 +38,7 @@ def test_config_expectations_and_disabled_rules_show(
     config.write_text("expect:\n  - tag: ga4:G-1\ndisable: [console-errors]\n")
     assert main(["rules", "-c", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "expect-1" in out and "ga4 G-1 fires on **" in out
+    assert "expect-1" in out and "ga4 G-1 not sent as expected on **" in out
     assert "console-errors                   off" in out
 
 

@@ -2,26 +2,54 @@
 
 Each command lives in its own module and registers itself on `app`. Errors become one line
 on stderr and the exit code their class carries (DESIGN.md: 0 ok, 1 findings, 2 bad input,
-3 run failed); `--debug` shows the traceback instead.
+3 run failed); anything else that goes wrong inside tagaudit is exit 3 with one line (CI must
+not read a crash as "tracking broken", which is exit 1); `--debug` (or TAGAUDIT_DEBUG=1) shows
+the traceback instead. Help is plain text that reads at 80 columns, with every default in it
+and type hints as words (PATH, N, LEVEL).
 """
 
 from __future__ import annotations
 
 import os
 import sys
+from typing import Annotated
 
 import typer
 from typer.exceptions import TyperException
 
+from tagaudit import __version__
 from tagaudit.errors import TagauditError
 
 app = typer.Typer(
     name="tagaudit",
-    help="Does your conversion tracking actually work? Tags, consent and campaign links.",
+    help="Does your conversion tracking actually work? Tags, consent and campaign links.\n\n"
+    "Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 bad input, "
+    "3 the run itself failed. --debug shows a traceback instead of one line.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"tagaudit {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_version, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """The options of `tagaudit` itself (the app's help text is its description)."""
+
 
 # Command modules register themselves on `app` when imported.
 from tagaudit.cli import audit, decode, links, merge, misc, rules_cmd  # noqa: E402, F401
@@ -47,15 +75,27 @@ def main(argv: list[str] | None = None) -> int:
             raise
         _say(f"tagaudit: {problem.one_line()}")
         code = problem.exit_code
+    except Exception as problem:  # a bug in tagaudit, not a tracking finding
+        if debug:
+            raise
+        _say(f"tagaudit: internal error: {_describe(problem)} (--debug shows the traceback)")
+        code = 3
     code = int(code or 0)
     if argv is None:
         sys.exit(code)
     return code
 
 
+def _describe(problem: BaseException) -> str:
+    text = " ".join(str(problem).split())
+    text = text if len(text) <= 300 else text[:299] + "…"
+    return f"{type(problem).__name__}: {text}" if text else type(problem).__name__
+
+
 def _sub(args: list[str]) -> str:
-    return f"{args[0]} " if args and not args[0].startswith("-") else ""
+    names = {command.name for command in app.registered_commands}
+    return f"{args[0]} " if args and args[0] in names else ""
 
 
 def _say(line: str) -> None:
-    print(line, file=sys.stderr)
+    print(line.encode("utf-8", "replace").decode("utf-8"), file=sys.stderr)

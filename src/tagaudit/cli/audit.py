@@ -21,6 +21,7 @@ from tagaudit.cli import app
 from tagaudit.cli.common import (
     BaselineOpt,
     BaseUrlOpt,
+    BrowserOpt,
     ConfigOpt,
     FailOnNewOpt,
     FailOnOpt,
@@ -36,7 +37,7 @@ from tagaudit.cli.common import (
     VerboseOpt,
     finish,
 )
-from tagaudit.config import load_config, parse_scenarios
+from tagaudit.config import CrawlSettings, load_config, parse_scenarios
 
 if TYPE_CHECKING:
     from tagaudit.model import Report
@@ -68,13 +69,13 @@ def run_audit(
 ) -> int:
     """Run the core with a progress bar; an interrupt still writes what finished."""
     from tagaudit.crawl.shards import parse_shard
-    from tagaudit.report import terminal
+    from tagaudit.report.progress import progress
     from tagaudit.runner import AUDIT_FIELDS, AuditRun, ConsentSettings, resolve_config
 
     settings = resolve_config(config, overrides, AUDIT_FIELDS, as_flags=True)
     # Screenshots only when an HTML report will show them (they make JSON reports big).
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
-    with terminal.progress(quiet=options.quiet) as show:
+    with progress(quiet=options.quiet) as show:
         run = AuditRun(
             targets,
             settings,
@@ -100,34 +101,79 @@ def _execute(run: Any) -> Report:
             return run.finish(interrupted=True)
 
 
-@app.command()
+_CRAWL = CrawlSettings()
+
+
+@app.command(short_help="Load pages in Chromium, decode every tag hit, check them.")
 def audit(
-    urls: Annotated[list[str] | None, typer.Argument(help="Pages to audit.")] = None,
+    urls: Annotated[list[str] | None, typer.Argument(metavar="URL", hidden=True)] = None,
     config_path: ConfigOpt = None,
     rule_files: RulesOpt = None,
     consent: Annotated[
-        str | None, typer.Option(help="Consent scenarios: none,accept,reject.")
+        str | None,
+        typer.Option(
+            metavar="LIST",
+            help="Consent scenarios to play, e.g. none,accept,reject (default: all three on "
+            "pages that show a consent banner).",
+        ),
     ] = None,
-    max_pages: Annotated[int | None, typer.Option(help="Stop after this many pages.")] = None,
-    depth: Annotated[int | None, typer.Option(help="Follow same-site links this deep.")] = None,
-    concurrency: Annotated[int | None, typer.Option(help="Pages loaded at once.")] = None,
+    max_pages: Annotated[
+        int | None,
+        typer.Option(metavar="N", help=f"Stop after N pages (default: {_CRAWL.max_pages})."),
+    ] = None,
+    depth: Annotated[
+        int | None,
+        typer.Option(
+            metavar="N", help=f"Follow same-site links N clicks deep (default: {_CRAWL.depth})."
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int | None,
+        typer.Option(metavar="N", help=f"Pages loaded at once (default: {_CRAWL.concurrency})."),
+    ] = None,
     deliver_hits: Annotated[
-        bool, typer.Option(help="Send tracking hits to the vendors instead of answering them.")
+        bool,
+        typer.Option(
+            "--deliver-hits",
+            help="Send tracking hits to the vendors (default: answer them locally).",
+        ),
     ] = False,
     quiet_ms: Annotated[
-        int | None, typer.Option(help="Quiet period after load that catches late beacons (ms).")
+        int | None,
+        typer.Option(
+            metavar="MS",
+            help="Quiet period after load that catches late beacons, in milliseconds "
+            f"(default: {_CRAWL.quiet_ms}).",
+        ),
     ] = None,
-    page_timeout: Annotated[float | None, typer.Option(help="Hard limit per page (s).")] = None,
+    page_timeout: Annotated[
+        float | None,
+        typer.Option(
+            metavar="SECONDS",
+            help=f"Hard limit per page (default: {_CRAWL.page_timeout:g}).",
+        ),
+    ] = None,
     isolation: Annotated[
-        str | None, typer.Option(help="reuse (wipe state between pages) or context (new one).")
+        str | None,
+        typer.Option(
+            metavar="MODE",
+            help="reuse (wipe state between pages) or context (a new one each time) "
+            f"(default: {_CRAWL.isolation}).",
+        ),
     ] = None,
-    browser: Annotated[str | None, typer.Option(help="Chromium/Chrome executable.")] = None,
+    browser: BrowserOpt = None,
     browser_endpoint: Annotated[
-        str | None, typer.Option(help="Remote browser: Playwright ws:// or CDP http:// URL.")
+        str | None,
+        typer.Option(
+            metavar="URL", help="A remote browser: a Playwright ws:// or a CDP http:// URL."
+        ),
     ] = None,
     journey: Annotated[
         list[str] | None,
-        typer.Option(help="Run only this journey of the config (repeatable). Default: all."),
+        typer.Option(
+            metavar="NAME",
+            help="Run only this journey of the config (repeatable; default: all).",
+        ),
     ] = None,
     base_url: BaseUrlOpt = None,
     device: Annotated[
@@ -149,11 +195,15 @@ def audit(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Load pages in headless Chromium, decode every tag they fire, and check them."""
+    """Load pages in headless Chromium, decode every tag they fire, and check them.
+
+    URL... are the pages to audit (default: the config's `pages:`).
+    """
     config = load_config(config_path)
     fail_on = fail_on or config.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     options.fail_on_new = fail_on_new
+    options.check_paths()
     code = run_audit(
         urls,
         config,

@@ -8,27 +8,48 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from tagaudit.errors import UsageError
 from tagaudit.model import FAIL_ON_LEVELS, Report
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="tagaudit.yaml to read.")]
-RulesOpt = Annotated[
-    list[Path] | None, typer.Option("--rules", help="Extra rule file (repeatable).")
+if TYPE_CHECKING:
+    from tagaudit.report import Written
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", metavar="PATH", help="The tagaudit.yaml to read.")
 ]
-JsonOpt = Annotated[Path | None, typer.Option("--json", help="Write the JSON report here.")]
-JunitOpt = Annotated[Path | None, typer.Option("--junit", help="Write JUnit XML here.")]
-HtmlOpt = Annotated[Path | None, typer.Option("--html", help="Write a self-contained HTML report.")]
-SarifOpt = Annotated[Path | None, typer.Option("--sarif", help="Write SARIF 2.1.0 here.")]
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", metavar="PATH", help="One more rule file (repeatable)."),
+]
+JsonOpt = Annotated[
+    Path | None, typer.Option("--json", metavar="PATH", help="Write the JSON report here.")
+]
+JunitOpt = Annotated[
+    Path | None, typer.Option("--junit", metavar="PATH", help="Write JUnit XML here.")
+]
+HtmlOpt = Annotated[
+    Path | None,
+    typer.Option("--html", metavar="PATH", help="Write a self-contained HTML report here."),
+]
+SarifOpt = Annotated[
+    Path | None, typer.Option("--sarif", metavar="PATH", help="Write SARIF 2.1.0 here.")
+]
 MarkdownOpt = Annotated[
-    Path | None, typer.Option("--markdown", help="Write a Markdown summary (CI step summaries).")
+    Path | None,
+    typer.Option("--markdown", metavar="PATH", help="Write a Markdown summary (CI step summary)."),
 ]
 FailOnOpt = Annotated[
     str | None,
-    typer.Option("--fail-on", help="Exit 1 on findings at or above: error|warning|info|never."),
+    typer.Option(
+        "--fail-on",
+        metavar="LEVEL",
+        help="Exit 1 on findings at or above LEVEL: error, warning, info or never "
+        "(default: the config's fail_on, else error).",
+    ),
 ]
 BaseUrlOpt = Annotated[
     str | None,
@@ -46,7 +67,18 @@ FailOnNewOpt = Annotated[
     bool, typer.Option(help="Exit 1 only on findings the baseline did not have (--baseline).")
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
-VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="Print every hit and finding.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Print every hit and finding, info included.")
+]
+BrowserOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--browser",
+        metavar="PATH",
+        help="The Chromium/Chrome executable (default: TAGAUDIT_BROWSER, Playwright's "
+        "Chromium, then a system Chromium or Chrome).",
+    ),
+]
 
 
 @dataclass
@@ -75,9 +107,19 @@ class ReportOptions:
             raise UsageError("--fail-on-new needs --baseline PREVIOUS.json")
         return baseline
 
+    def check_paths(self) -> None:
+        """A report path that cannot be written fails now (exit 2), not after the run."""
+        from tagaudit.report import check_path
 
-def write_reports(report: Report, options: ReportOptions) -> list[Path]:
-    """Write every requested report file; returns the paths written."""
+        for name in ("json", "junit", "html", "sarif", "markdown"):
+            path = getattr(self, name)
+            problem = check_path(Path(path)) if path is not None else None
+            if problem:
+                raise UsageError(f"--{name} {path}: {problem}")
+
+
+def write_reports(report: Report, options: ReportOptions) -> Written:
+    """Write every requested report file, each on its own (see tagaudit.report.write_all)."""
     from tagaudit.report import write_all
 
     return write_all(report, options)
@@ -93,15 +135,22 @@ def finish(report: Report, options: ReportOptions) -> int:
     """Terminal summary, report files, exit code: the end of `audit`, `links` and `demo`.
 
     Exit codes (DESIGN.md): 130 when interrupted, 3 when the run itself failed part-way
-    (`run_error`), else 1 when a counted finding is at or above `--fail-on`, else 0.
+    (`run_error`), 3 when a report could not be written (2 when its path is bad; the other
+    reports are still written), else 1 when a counted finding is at or above `--fail-on`,
+    else 0.
     """
     from tagaudit.report import terminal
 
+    terminal.render(report, verbose=options.verbose, quiet=options.quiet, fail_on=options.fail_on)
+    sys.stdout.flush()  # the summary ends with its newline before any note on stderr
     show_notes(report)
-    terminal.render(report, verbose=options.verbose, quiet=options.quiet)
-    for path in write_reports(report, options):
+    written = write_reports(report, options)
+    for path in written.paths:
         if not options.quiet:
             print(f"wrote {path}")
+    sys.stdout.flush()
+    for problem in written.problems:
+        print(f"tagaudit: {problem}", file=sys.stderr)
     if report.config.run_error:
         what = "links" if report.links else "pages"
         print(
@@ -111,4 +160,6 @@ def finish(report: Report, options: ReportOptions) -> int:
         return 3
     if report.interrupted:
         return 130
+    if written.problems:
+        return 2 if written.bad_path else 3
     return report.exit_code(options.fail_on, new_only=options.fail_on_new)

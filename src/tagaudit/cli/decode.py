@@ -26,17 +26,21 @@ if TYPE_CHECKING:
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE"}
 
-UrlsArg = Annotated[
-    list[str] | None, typer.Argument(help="Request URLs to decode (GET). None: read stdin.")
-]
+UrlsArg = Annotated[list[str] | None, typer.Argument(metavar="URL", hidden=True)]
 HarOpt = Annotated[
-    Path | None, typer.Option("--har", help="A HAR file exported from browser devtools.")
+    Path | None,
+    typer.Option("--har", metavar="PATH", help="A HAR file exported from browser devtools."),
 ]
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object per hit (JSONL).")]
 TableJsonFlag = Annotated[bool, typer.Option("--json", help="Print the catalog as JSON.")]
 ConfigOpt = Annotated[
     Path | None,
-    typer.Option("--config", "-c", help="YAML file whose `providers:` list extends the catalog."),
+    typer.Option(
+        "--config",
+        "-c",
+        metavar="PATH",
+        help="A YAML file whose `providers:` list extends the catalog.",
+    ),
 ]
 
 
@@ -135,7 +139,7 @@ def _explain_nothing(request: Request, catalog: Catalog) -> str:
     return f"nothing decoded from {request.url}"
 
 
-@app.command()
+@app.command(short_help="Explain tracking requests (URLs, stdin, a HAR file), no browser.")
 def decode(
     urls: UrlsArg = None,
     har: HarOpt = None,
@@ -144,6 +148,7 @@ def decode(
 ) -> None:
     """Decode tracking requests (URLs, stdin lines `[METHOD] URL [BODY]`, or a HAR file).
 
+    URL... are GET request URLs; with none (and no --har), requests are read from stdin.
     Stdin: one request per line; a BODY without a METHOD means POST, and `\\n` inside a body
     is a line break (GA4 batches one event per line). Exit 0 when at least one tag hit
     decoded, 1 when none did (like grep), 2 on bad input (malformed URL, unreadable HAR).
@@ -200,7 +205,7 @@ def _endpoint_text(endpoint: dict[str, Any]) -> str:
     )
 
 
-@app.command("providers")
+@app.command("providers", short_help="List the vendor catalog: ids, names, endpoints.")
 def providers_command(json_out: TableJsonFlag = False, config: ConfigOpt = None) -> None:
     """List the provider catalog: each provider's id, name and endpoints."""
     rows = provider_rows(_catalog(config))

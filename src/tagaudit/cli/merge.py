@@ -56,6 +56,7 @@ def merge(
     fail_on = fail_on or config.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
     options.fail_on_new = fail_on_new
+    options.check_paths()
     merged = merge_reports(
         list(reports),
         config=config,

@@ -13,9 +13,11 @@ from tagaudit.cli import app
 from tagaudit.errors import EnvironmentProblem
 
 
-@app.command()
+@app.command(short_help="Say which browser tagaudit would drive (exit 3: none).")
 def doctor(
-    browser: Annotated[str | None, typer.Option(help="Browser executable to check.")] = None,
+    browser: Annotated[
+        str | None, typer.Option(metavar="PATH", help="The browser executable to check.")
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only the exit code.")] = False,
 ) -> None:
     """Say which browser tagaudit would drive, its version, and why not if none."""
@@ -48,10 +50,14 @@ def demo_site_root() -> Path:
     raise EnvironmentProblem("the demo site is not bundled with this installation")
 
 
-@app.command()
+@app.command(short_help="Serve the bundled demo site on 127.0.0.1 and audit it.")
 def demo(
-    json_path: Annotated[Path | None, typer.Option("--json", help="Write the JSON report.")] = None,
-    html_path: Annotated[Path | None, typer.Option("--html", help="Write the HTML report.")] = None,
+    json_path: Annotated[
+        Path | None, typer.Option("--json", metavar="PATH", help="Write the JSON report here.")
+    ] = None,
+    html_path: Annotated[
+        Path | None, typer.Option("--html", metavar="PATH", help="Write the HTML report here.")
+    ] = None,
 ) -> None:
     """Serve the bundled demo site on 127.0.0.1 and audit every page of it."""
     from tagaudit.cli.audit import run_demo

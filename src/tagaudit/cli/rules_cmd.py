@@ -22,11 +22,12 @@ from tagaudit.errors import UsageError
 from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
+from tagaudit.yamlfile import nearest
 
 
-@app.command("rules")
+@app.command("rules", short_help="List the rules, or explain one: `tagaudit rules ID`.")
 def rules_command(
-    rule_id: Annotated[str | None, typer.Argument(help="Explain this rule.")] = None,
+    rule_id: Annotated[str | None, typer.Argument(metavar="ID", hidden=True)] = None,
     config_path: ConfigOpt = None,
     rule_files: RulesOpt = None,
     kinds: Annotated[bool, typer.Option("--kinds", help="List the check kinds.")] = False,
@@ -44,7 +45,9 @@ def rules_command(
         return
     rule = ruleset.get(rule_id)
     if rule is None:
-        raise UsageError(f"no rule {rule_id!r}", hint="`tagaudit rules` lists them")
+        guess = nearest(rule_id, [r.id for r in ruleset.rules])
+        hint = f"did you mean {guess!r}? " if guess else ""
+        raise UsageError(f"no rule {rule_id!r}", hint=f"{hint}`tagaudit rules` lists them")
     _explain(console, rule)
 
 

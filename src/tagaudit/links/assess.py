@@ -135,13 +135,31 @@ def verdict(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]
     return [make(message, evidence, {"hop": len(link.hops)})]
 
 
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+
+
 def landing_matches(pattern: str, url: str) -> bool:
-    """host/path pattern (globs allowed; `/path` alone matches any host) against a URL."""
+    """host/path pattern (globs allowed; `/path` alone matches any host) against a URL.
+
+    `shop.example/landing/spring/*` matches `https://shop.example/landing/spring/` (the `*`
+    may be empty) and `…/spring/offer`; a trailing slash never decides; a pattern naming a
+    port (`127.0.0.1:8000/landing/`) compares host and port (the scheme's default port when
+    the URL names none).
+    """
     parts = urlsplit(url if "://" in url else f"http://{url}")
-    pattern = pattern.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0]
-    target = parts.path if pattern.startswith("/") else f"{parts.hostname}{parts.path}"
-    target, pattern = target.rstrip("/") or "/", pattern.rstrip("/") or "/"
-    return fnmatch.fnmatchcase(target.lower(), pattern.lower())
+    pattern = pattern.split("://", 1)[-1].split("?", 1)[0].split("#", 1)[0].lower()
+    path = parts.path or "/"
+    if pattern.startswith("/"):
+        target = path
+    else:
+        host = (parts.hostname or "").lower()
+        if ":" in pattern.split("/", 1)[0]:
+            port = str(parts.port) if parts.port else _DEFAULT_PORTS.get(parts.scheme, "")
+            host = f"{host}:{port}"
+        target = f"{host}{path}"
+    targets = {target.lower(), target.lower().rstrip("/") or "/", target.lower() + "/"}
+    patterns = {pattern, pattern.rstrip("/") or "/"}
+    return any(fnmatch.fnmatchcase(t, p) for t in targets for p in patterns)
 
 
 def landing(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
@@ -178,14 +196,25 @@ def chain_length(link: LinkResult, args: dict[str, Any], make: Make) -> list[Fin
 
 
 def browser_differs(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
-    """httpx and the browser landed on different URLs."""
+    """The browser (JavaScript or meta redirects) lands elsewhere than an HTTP client, and
+    loses tracking parameters on the way. A JavaScript redirect that keeps every parameter
+    is how many sites route campaigns: nothing is wrong then, and nothing is reported."""
     info = link.landing
     if not info.get("differs"):
         return []
     http_final, browser_final = info.get("http_final_url"), info.get("browser_final_url")
-    message = f"HTTP client lands on {http_final}, the browser on {browser_final}"
+    sent = tracking_params(link.url)
+    arrived = dict(raw_pairs(urlsplit(browser_final or "").query))
+    lost = [name for name, value in sent.items() if arrived.get(name) != value]
+    if not lost:
+        return []
+    message = (
+        f"the browser lands on {browser_final} (the HTTP client on {http_final}) and loses "
+        f"{', '.join(lost)} on the way"
+    )
     hops = [Hop(**h) for h in info.get("browser_hops", [])]
-    evidence = {"http_final_url": http_final, "browser_final_url": browser_final}
+    evidence: dict[str, Any] = {"http_final_url": http_final, "browser_final_url": browser_final}
+    evidence["lost"] = lost
     evidence["browser_chain"] = [{"url": h.url, "status": h.status, "via": h.via} for h in hops]
     return [make(message, evidence, {})]
 

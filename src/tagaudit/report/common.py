@@ -1,18 +1,53 @@
-"""What every reporter reads the same way: the tag matrix, findings by page, rule catalog.
+"""What every reporter reads the same way: counts, places, findings grouped, the rule catalog.
 
 Owns the views of a finished Report that more than one format shows, so the terminal, HTML
-and Markdown agree cell for cell. Imports only tagaudit.model.
+and Markdown agree word for word: the verdict against `--fail-on`, the header counts (pages
+and visits apart), findings grouped across consent scenarios, the display verdict of a link.
+The tag matrix is tagaudit.report.matrix; what people never see is tagaudit.report.masking.
+Imports only tagaudit.model and the other report modules.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 
-from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, RuleInfo, TagHit
+from tagaudit.model import (
+    SCENARIOS,
+    SEVERITIES,
+    Finding,
+    LinkResult,
+    PageVisit,
+    Report,
+    RuleInfo,
+    TagHit,
+    fails,
+)
+from tagaudit.report.masking import for_people, mask_emails
+from tagaudit.report.matrix import Cell, tag_key, tag_matrix
 
 LEVEL_WORDS = {"error": "errors", "warning": "warnings", "info": "info"}
+__all__ = [
+    "LEVEL_WORDS",
+    "VERDICT_WORDS",
+    "Cell",
+    "FindingGroup",
+    "counts_line",
+    "finding_groups",
+    "finding_place",
+    "for_people",
+    "header_facts",
+    "link_verdict",
+    "mask_emails",
+    "page_label",
+    "rule_catalog",
+    "short_label",
+    "shown_params",
+    "tag_key",
+    "tag_matrix",
+    "verdict",
+    "verdict_short",
+]
 
 
 def rule_catalog(report: Report) -> dict[str, RuleInfo]:
@@ -39,6 +74,54 @@ def counts_line(report: Report) -> str:
     return ", ".join(parts) + tail
 
 
+def verdict(report: Report, fail_on: str = "error") -> tuple[str, str]:
+    """(`pass` | `fail` | `incomplete`, what decided it) of the run against `--fail-on`.
+
+    `fail, "8 errors at or above --fail-on error"` — the word is VERDICT_WORDS[state].
+    """
+    if report.config.run_error or report.interrupted:
+        return "incomplete", f"{report.config.run_error or 'interrupted'}; partial results"
+    if fail_on == "never":
+        return "pass", "--fail-on never"
+    failing = [f for f in report.findings if fails(f, fail_on)]
+    if failing:
+        words = Counter(f.severity for f in failing)
+        counted = ", ".join(
+            f"{words[s]} {LEVEL_WORDS[s] if words[s] != 1 else s}" for s in SEVERITIES if words[s]
+        )
+        return "fail", f"{counted} at or above --fail-on {fail_on}"
+    return "pass", f"nothing at or above --fail-on {fail_on}"
+
+
+VERDICT_WORDS = {"pass": "passed", "fail": "failed", "incomplete": "incomplete"}
+
+
+def verdict_short(report: Report, fail_on: str = "error") -> tuple[str, str]:
+    """(state, `failed (--fail-on error)`): the verdict after a counts line."""
+    state, why = verdict(report, fail_on)
+    if state == "incomplete":
+        return state, f"incomplete ({why})"
+    return state, f"{VERDICT_WORDS[state]} (--fail-on {fail_on})"
+
+
+def header_facts(report: Report) -> list[str]:
+    """`4 page(s), 10 visits (3 consent scenarios)`, hits, links, failures: what ran."""
+    summary = report.summary or report.summarize()
+    urls = {p.url for p in report.pages}
+    bits = []
+    if report.pages or not report.links:
+        bits.append(f"{len(urls)} page(s)")
+        if len(report.pages) != len(urls):
+            scenarios = [s for s in SCENARIOS if any(p.scenario == s for p in report.pages)]
+            bits[0] += f", {len(report.pages)} visits (scenarios {', '.join(scenarios)})"
+        bits.append(f"{summary.get('hits', 0)} tag hit(s)")
+    if summary.get("links"):
+        bits.append(f"{summary['links']} link(s)")
+    if summary.get("page_errors"):
+        bits.append(f"{summary['page_errors']} page(s) failed to load")
+    return bits
+
+
 def page_label(page: PageVisit, report: Report) -> str:
     """The page URL, with its scenario when the run had more than one."""
     scenarios = {p.scenario for p in report.pages}
@@ -46,7 +129,7 @@ def page_label(page: PageVisit, report: Report) -> str:
 
 
 def short_label(page: PageVisit, report: Report) -> str:
-    """`/checkout/` instead of the whole URL when every page is on one origin (matrix rows)."""
+    """`/checkout/ [reject]` instead of the whole URL when every page is on one origin."""
     origins = {_origin(p.url) for p in report.pages}
     label = page_label(page, report)
     if len(origins) == 1:
@@ -59,14 +142,6 @@ def _origin(url: str) -> str:
     return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
-def findings_by_page(report: Report) -> dict[str, list[Finding]]:
-    """Findings grouped by URL (+ scenario), in report order."""
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for finding in report.findings:
-        groups[finding_place(finding, report)].append(finding)
-    return dict(groups)
-
-
 def finding_place(finding: Finding, report: Report) -> str:
     scenarios = {p.scenario for p in report.pages}
     scenario = finding.location.get("scenario")
@@ -75,92 +150,69 @@ def finding_place(finding: Finding, report: Report) -> str:
     return finding.url or "(site)"
 
 
-def is_delivered(page: PageVisit, hit: TagHit) -> bool:
-    """Did the hit's request get through (or was it answered locally)?"""
-    request = page.request_of(hit)
-    return request is None or request.delivery_problem() is None
-
-
-def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
-    """Matrix column of a hit: `provider:account` (account without an Ads conversion label).
-
-    A hit whose account is unknown (a blocked request shows its URL, not its body) joins
-    its provider's column when the run saw exactly one account of that provider
-    (`only_account`, from `single_accounts`).
-    """
-    account = (hit.account or "").split("/", 1)[0]
-    account = account or (only_account or {}).get(hit.provider, "")
-    return f"{hit.provider}:{account}" if account else hit.provider
-
-
-def single_accounts(report: Report) -> dict[str, str]:
-    """provider → its account, for providers with exactly one account in the run."""
-    accounts: dict[str, set[str]] = defaultdict(set)
-    for page in report.pages:
-        for hit in page.hits:
-            if hit.account:
-                accounts[hit.provider].add(hit.account.split("/", 1)[0])
-    return {provider: next(iter(seen)) for provider, seen in accounts.items() if len(seen) == 1}
-
-
 @dataclass
-class Cell:
-    """One page × tag cell: hits sent, events seen, and whether only the library loaded."""
+class FindingGroup:
+    """One finding, and every consent scenario it was met in (the same rule and message)."""
 
-    hits: int = 0
-    events: list[str] = field(default_factory=list)
-    loaded: bool = False
-    failed: int = 0
+    finding: Finding
+    scenarios: list[str] = field(default_factory=list)
+    members: list[Finding] = field(default_factory=list)
 
-    def text(self) -> str:
-        if self.hits:
-            return str(self.hits)
-        if self.failed:
-            return "failed"
-        return "loaded" if self.loaded else ""
+    def place(self, report: Report) -> str:
+        if len(self.scenarios) <= 1:
+            return finding_place(self.finding, report)
+        return f"{self.finding.url} [{', '.join(self.scenarios)}]"
 
 
-def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[str, Cell]]]]:
-    """(column tags, rows of (page, {tag: Cell})) over every page of the report."""
-    columns: set[str] = set()
-    rows = []
-    only_account = single_accounts(report)
-    for page in report.pages:
-        cells: dict[str, Cell] = defaultdict(Cell)
-        for hit in page.hits:
-            key = tag_key(hit, only_account)
-            columns.add(key)
-            cell = cells[key]
-            if not is_delivered(page, hit):
-                cell.failed += 1
-            elif hit.kind == "hit":
-                cell.hits += 1
-                if hit.event and hit.event not in cell.events:
-                    cell.events.append(hit.event)
-            else:
-                cell.loaded = True
-        rows.append((page, dict(cells)))
-    return sorted(columns), rows
+def finding_groups(findings: list[Finding], by_place: bool = False) -> list[FindingGroup]:
+    """Findings with the same rule, page and message in several scenarios, grouped once;
+    `by_place` orders them by page, then scenario (none, accept, reject), keeping the order
+    of the findings within one place."""
+    groups: dict[tuple[str, str, str, str | None], FindingGroup] = {}
+    for finding in findings:
+        key = (finding.rule_id, finding.url, finding.message, finding.suppressed)
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = FindingGroup(finding)
+        scenario = finding.location.get("scenario")
+        if scenario and scenario not in group.scenarios:
+            group.scenarios.append(scenario)
+        group.members.append(finding)
+    found = list(groups.values())
+    if by_place:
+        rank = {name: i for i, name in enumerate(SCENARIOS)}
+        found.sort(key=lambda g: (g.finding.url, rank.get(next(iter(g.scenarios), ""), -1)))
+    return found
 
 
-# Email addresses, plain or URL-encoded, in values shown to people: reports get shared, so
-# the personal data a page leaked is masked there (the pii-in-hit finding names the field;
-# the JSON report keeps the raw request for machines).
-EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+def link_verdict(link: LinkResult, report: Report) -> tuple[str, str]:
+    """(word, CSS class) of a link as people see it: `ok` only when no error or warning.
 
-
-def mask_emails(text: str) -> str:
-    """`jane.doe@example.com` → `j***@example.com` (also inside URL-encoded values)."""
-    return EMAIL.sub(r"\1***\2\3", text)
+    The model's verdict says whether the link works (ok / broken / unverifiable); a link that
+    works but loses its utm_* and click ids is not `ok` to a marketer.
+    """
+    if link.verdict != "ok":
+        return link.verdict, link.verdict
+    own = [f for f in report.counted_findings() if f.url == link.url]
+    if any(f.severity == "error" and f.category == "stripped-params" for f in own):
+        return "params lost", "broken"
+    if any(f.severity == "error" for f in own):
+        return "problem", "broken"
+    if any(f.severity == "warning" for f in own):
+        return "warning", "warning"
+    return "ok", "ok"
 
 
 def shown_params(hit: TagHit, limit: int = 40) -> list[tuple[str, str]]:
     """A hit's decoded params as (name, text) pairs for people: long values shortened,
-    email addresses masked."""
+    secrets and email addresses masked."""
     pairs = []
-    for key, value in (hit.params or {}).items():
-        text = mask_emails(value if isinstance(value, str) else repr(value))
+    for key, value in list((hit.params or {}).items())[:limit]:
+        text = value if isinstance(value, str) else repr(value)
+        if len(text) > 400:
+            text = text[:400]
+        text = for_people(f"{key}={text}")[len(str(key)) + 1 :]
         if len(text) > 160:
             text = text[:157] + "…"
         pairs.append((str(key), text))
-    return pairs[:limit]
+    return pairs

@@ -1,280 +1,285 @@
 """The HTML report: one self-contained file (inline CSS, no scripts, no external assets) that a
-marketer can open and act on: the summary, what to fix first (findings with evidence and the
-fix), the tag matrix, and each page's tag hits with their decoded parameters.
+marketer can open and act on.
 
-Sections are plain functions returning HTML strings. The per-page view is the list of
-section functions `PAGE_SECTIONS` (overview, findings, consent scenarios, hits), each
-`func(page, report) -> str` ("" to skip). Everything interpolated goes through `esc`.
+Top to bottom: a verdict header (the site, passed or failed against `--fail-on`, what ran),
+a table of contents, the consent matrix when scenarios ran (near the top, not under the
+pages), the findings with a filter by severity, page and provider, the tag matrix (every
+empty cell says why, on hover), the campaign links with a hop diagram of which parameter was
+dropped at which hop, each page's details, and the rules applied.
+
+The filter works without a script: checkboxes and selects at the top of the findings, and one
+CSS rule per page and provider using `:has()` (generated here). Everything interpolated goes
+through `esc`, which masks secrets and emails (tagaudit.report.masking) before escaping: page
+data is text, never markup, and each string is handled once, so rendering is linear in its
+length. The per-page view is the list `PAGE_SECTIONS` of `func(page, report) -> str`.
 Imports only tagaudit.model and the other report modules.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from html import escape
 from typing import Any
 
-from tagaudit.model import SEVERITIES, Finding, PageVisit, Report, TagHit
+from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
 from tagaudit.report.common import (
     LEVEL_WORDS,
+    VERDICT_WORDS,
     counts_line,
-    finding_place,
-    is_delivered,
-    page_label,
+    finding_groups,
+    header_facts,
     rule_catalog,
-    short_label,
-    shown_params,
-    tag_matrix,
+    verdict,
 )
-from tagaudit.report.consent import html_section
+from tagaudit.report.consent import html_matrix
+from tagaudit.report.html_sections import (
+    PAGE_SECTIONS,
+    esc,
+    links_section,
+    matrix_section,
+    page_anchor,
+    pages_section,
+    rules_section,
+)
 from tagaudit.report.html_style import STYLE
 from tagaudit.report.journeys import journeys_html
+from tagaudit.report.masking import mask_data
 
-PageSection = Callable[[PageVisit, Report], str]
+__all__ = ["PAGE_SECTIONS", "esc", "finding_card", "render"]
 TITLES = {"error": "Errors: fix these first", "warning": "Warnings", "info": "For information"}
 
 
-def esc(value: Any) -> str:
-    return escape(str(value), quote=True)
-
-
-def render(report: Report) -> str:
-    body = "\n".join(
-        part
-        for part in (
-            _summary(report),
-            _findings(report),
-            _matrix(report),
-            journeys_html(report),
-            _pages(report),
-            _links(report),
-            _rules(report),
-        )
-        if part
-    )
+def render(report: Report, fail_on: str = "error") -> str:
+    anchors = {id(page): page_anchor(i) for i, page in enumerate(report.pages)}
+    sections = [
+        ("consent", "Consent scenarios", _consent(report)),
+        ("findings", "Findings", _findings(report, anchors)),
+        ("matrix", "Tag matrix", matrix_section(report, anchors)),
+        ("journeys", "Journeys", journeys_html(report)),
+        ("links", "Campaign links", links_section(report)),
+        ("pages", "Pages", pages_section(report, anchors)),
+        ("rules", "Rules applied", rules_section(report)),
+    ]
+    shown = [(key, title, body) for key, title, body in sections if body]
+    toc = "".join(f'<a href="#{key}">{esc(title)}</a>' for key, title, _ in shown)
+    body = "\n".join(body for _, _, body in shown)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>tagaudit report: {esc(counts_line(report))}</title>\n"
-        f"<style>{STYLE}</style>\n</head>\n<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
+        f"<style>{STYLE}{_filter_style(report)}</style>\n</head>\n<body>\n"
+        f'{_header(report, fail_on)}\n<main>\n<nav class="toc">{toc}</nav>\n{body}\n'
+        "</main>\n</body>\n</html>\n"
     )
 
 
-def _summary(report: Report) -> str:
+def _header(report: Report, fail_on: str) -> str:
+    """The verdict: which site, passed or failed against --fail-on, what ran."""
+    state, words = verdict(report, fail_on)
     summary = report.summary or report.summarize()
     counts = summary.get("findings", {})
     badges = "".join(
-        f'<div class="badge {s}"><b>{counts.get(s, 0)}</b> {esc(LEVEL_WORDS[s])}</div>'
+        f'<a class="badge {s}" href="#findings-{s}"><b>{counts.get(s, 0)}</b> '
+        f"{esc(LEVEL_WORDS[s])}</a>"
         for s in SEVERITIES
     )
-    facts = [
-        ("pages audited", summary.get("pages", 0)),
-        ("pages that failed", summary.get("page_errors", 0)),
-        ("tag hits", summary.get("hits", 0)),
-        ("campaign links", summary.get("links", 0)),
-        ("suppressed findings", summary.get("suppressed", 0)),
-    ]
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
-    when = f"{esc(report.started)} – {esc(report.finished)}" if report.started else ""
-    interrupted = (
-        '<p class="warn">The run was interrupted: these are partial results.</p>'
-        if report.interrupted
-        else ""
+    ran = _what_ran(report)
+    when = f"{report.started} – {report.finished}" if report.started else ""
+    return (
+        f'<header class="verdict {state}"><div class="inner">'
+        f'<p class="site">{esc(", ".join(_sites(report)) or "tagaudit")}</p>'
+        f'<h1><span class="word">{esc(VERDICT_WORDS[state])}</span> '
+        f'<span class="why">{esc(words)}</span></h1>'
+        f'<p class="ran">{esc(" · ".join(ran))}</p>'
+        f'<div class="badges">{badges}</div>'
+        f'<p class="muted small">tagaudit {esc(report.tool_version)} {esc(when)}</p>'
+        "</div></header>"
+    )
+
+
+def _sites(report: Report) -> list[str]:
+    urls = [p.url for p in report.pages] or [link.url for link in report.links]
+    origins: list[str] = []
+    for url in urls:
+        scheme, _, rest = url.partition("://")
+        origin = f"{scheme}://{rest.split('/', 1)[0]}"
+        if origin not in origins:
+            origins.append(origin)
+    return origins[:3] + ([f"+{len(origins) - 3} more"] if len(origins) > 3 else [])
+
+
+def _what_ran(report: Report) -> list[str]:
+    info = report.config
+    ran = [f"tagaudit {info.command}" if info.command else "tagaudit", *header_facts(report)]
+    if info.consent:
+        ran.append("consent " + "/".join(info.consent))
+    if info.browser:
+        ran.append(f"browser {info.browser}" if isinstance(info.browser, str) else "browser")
+    if report.interrupted:
+        ran.append("interrupted: partial results")
+    return ran
+
+
+def _consent(report: Report) -> str:
+    if not report.config.consent_matrix:
+        return ""
+    tables = "".join(
+        html_matrix(matrix, report, f"consent-{i}")
+        for i, matrix in enumerate(report.config.consent_matrix)
     )
     return (
-        f'<header><h1>tagaudit report</h1><p class="muted">tagaudit {esc(report.tool_version)}'
-        f" {when}</p>{interrupted}"
-        f'<div class="badges">{badges}</div><table class="facts">{rows}</table></header>'
+        '<section id="consent"><h2>Consent scenarios</h2><p class="muted">What each tag does '
+        "with no choice, after “accept all” and after “reject all”: ✓ as it should, ✗ a "
+        f"violation, ! only cookieless pings after accept.</p>{tables}</section>"
     )
 
 
-def _findings(report: Report) -> str:
+def _findings(report: Report, anchors: dict[int, str]) -> str:
     if not report.findings:
         ok = '<p class="ok">No findings: tracking looks right.</p>'
-        return f"<section><h2>Findings</h2>{ok}</section>"
+        return f'<section id="findings"><h2>Findings</h2>{ok}</section>'
     catalog = rule_catalog(report)
-    parts = ["<section><h2>Findings</h2>"]
+    parts = ['<section id="findings"><h2>Findings</h2>', _filters(report)]
     for severity in SEVERITIES:
         chosen = [f for f in report.counted_findings() if f.severity == severity]
         if chosen:
-            parts.append(f'<h3 class="{severity}">{esc(TITLES[severity])} ({len(chosen)})</h3>')
-            parts.extend(finding_card(f, report, catalog) for f in chosen)
+            parts.append(
+                f'<h3 class="{severity}" id="findings-{severity}">'
+                f"{esc(TITLES[severity])} ({len(chosen)})</h3>"
+            )
+            parts.extend(_cards(chosen, report, catalog, anchors))
     suppressed = [f for f in report.findings if f.suppressed]
     if suppressed:
         parts.append(f"<h3>Accepted (suppressed) ({len(suppressed)})</h3>")
-        parts.extend(finding_card(f, report, catalog) for f in suppressed)
+        parts.extend(_cards(suppressed, report, catalog, anchors))
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def finding_card(finding: Finding, report: Report, catalog: dict[str, dict[str, Any]]) -> str:
-    """One finding: what rule, where, the concrete case, how to fix, and the evidence."""
+def _cards(
+    findings: list[Finding], report: Report, catalog: dict[str, Any], anchors: dict[int, str]
+) -> list[str]:
+    return [
+        finding_card(group.finding, report, catalog, anchors, group.scenarios, group.members)
+        for group in finding_groups(findings)
+    ]
+
+
+def _page_of(finding: Finding, report: Report) -> PageVisit | None:
+    scenario = finding.location.get("scenario")
+    return next(
+        (
+            p
+            for p in report.pages
+            if p.url == finding.url and (scenario is None or p.scenario == scenario)
+        ),
+        None,
+    )
+
+
+def finding_card(
+    finding: Finding,
+    report: Report,
+    catalog: dict[str, Any],
+    anchors: dict[int, str] | None = None,
+    scenarios: list[str] | None = None,
+    members: list[Finding] | None = None,
+) -> str:
+    """One finding: the problem, where, the concrete case, how to fix, and the evidence."""
     info = catalog.get(finding.rule_id)
     title = info.title if info else finding.rule_id
-    confidence = (
-        f' <span class="tag">{esc(finding.confidence)} confidence</span>'
-        if finding.confidence != "high"
-        else ""
-    )
-    suppressed = f'<p class="muted">{esc(finding.suppressed)}</p>' if finding.suppressed else ""
-    evidence = ""
-    if finding.evidence:
-        text = json.dumps(finding.evidence, indent=2, ensure_ascii=False, default=str)
-        evidence = f"<details><summary>evidence</summary><pre>{esc(text)}</pre></details>"
+    page = _page_of(finding, report)
+    anchor = (anchors or {}).get(id(page), "") if page is not None else ""
+    where = esc(finding.url or "(site)")
+    if len(scenarios or []) > 1 or (scenarios and len({p.scenario for p in report.pages}) > 1):
+        where += f' <span class="tag">{esc(", ".join(scenarios or []))}</span>'
+    where = f'<a href="#{anchor}">{where}</a>' if anchor else where
+    provider = str(finding.location.get("provider") or "")
+    classes = f"finding {finding.severity} pg-{anchor or 'site'} pv-{_css_id(provider or '-')}"
     return (
-        f'<article class="finding {esc(finding.severity)}">'
-        f'<p class="where">{esc(finding_place(finding, report))}</p>'
-        f"<h4>{esc(title)}{confidence}</h4>"
+        f'<article class="{esc(classes)}" id="f-{esc(finding.fingerprint)}">'
+        f'<p class="where">{where}</p>'
+        f"<h4>{esc(title)}{_confidence(finding)}</h4>"
         f"<p>{esc(finding.message)}</p>"
         + (f'<p class="fix"><b>How to fix:</b> {esc(finding.help)}</p>' if finding.help else "")
-        + suppressed
-        + evidence
+        + (f'<p class="muted">{esc(finding.suppressed)}</p>' if finding.suppressed else "")
+        + _evidence(finding)
         + f'<p class="muted small">rule {esc(finding.rule_id)} · {esc(finding.category)} · '
-        f"fingerprint {esc(finding.fingerprint)}</p></article>"
+        f'<a href="#f-{esc(finding.fingerprint)}">fingerprint {esc(finding.fingerprint)}</a>'
+        f"{_others(members or [finding])}</p></article>"
     )
 
 
-def _matrix(report: Report) -> str:
-    columns, rows = tag_matrix(report)
-    if not columns:
+def _confidence(finding: Finding) -> str:
+    if finding.confidence == "high":
         return ""
-    head = "".join(
-        f"<th>{'<br>'.join(esc(part) for part in c.split(':', 1))}</th>" for c in columns
+    return f' <span class="tag">{esc(finding.confidence)} confidence</span>'
+
+
+def _evidence(finding: Finding) -> str:
+    if not finding.evidence:
+        return ""
+    text = json.dumps(mask_data(finding.evidence), indent=2, ensure_ascii=False, default=str)
+    return f"<details><summary>evidence</summary><pre>{esc(text)}</pre></details>"
+
+
+def _others(members: list[Finding]) -> str:
+    if len(members) <= 1:
+        return ""
+    prints = ", ".join(f.fingerprint for f in members[1:])
+    return f" · also {esc(prints)}"
+
+
+def _css_id(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)
+
+
+def _filters(report: Report) -> str:
+    """Severity checkboxes and page / provider selects; the CSS in `_filter_style` acts."""
+    boxes = "".join(
+        f'<label><input type="checkbox" id="show-{s}" checked> {esc(LEVEL_WORDS[s])}</label>'
+        for s in SEVERITIES
     )
-    body = []
-    for page, cells in rows:
-        tds = []
-        for column in columns:
-            cell = cells.get(column)
-            text = cell.text() if cell else ""
-            title = ", ".join(cell.events) if cell and cell.events else ""
-            css = "sent" if cell and cell.hits else ("bad" if cell and cell.failed else "none")
-            tds.append(f'<td class="{css}" title="{esc(title)}">{esc(text or "—")}</td>')
-        body.append(f"<tr><th>{esc(short_label(page, report))}</th>{''.join(tds)}</tr>")
+    pages = "".join(
+        f'<option value="{page_anchor(i)}">{esc(_page_name(page, report))}</option>'
+        for i, page in enumerate(report.pages)
+        if any(f.url == page.url for f in report.findings)
+    )
+    providers = "".join(
+        f'<option value="{esc(_css_id(p))}">{esc(p)}</option>' for p in _providers(report)
+    )
     return (
-        '<section><h2>Tag matrix</h2><p class="muted">Hits sent per page and tag '
-        "(provider:account). “loaded” = the library loaded but sent nothing; “failed” = "
-        "requests blocked or failed; — = not on the page.</p>"
-        f'<div class="scroll"><table class="matrix"><tr><th>page</th>{head}</tr>'
-        f"{''.join(body)}</table></div></section>"
+        f'<form class="filters" aria-label="filter findings"><span>{boxes}</span>'
+        f'<label>page <select id="filter-page"><option value="all">all pages</option>{pages}'
+        f'</select></label><label>provider <select id="filter-provider"><option value="all">'
+        f"all providers</option>{providers}</select></label></form>"
     )
 
 
-def _pages(report: Report) -> str:
-    if not report.pages:
-        return ""
-    parts = ["<section><h2>Pages</h2>"]
-    for page in report.pages:
-        own = page_findings_of(page, report)
-        state = "error" if page.error or any(f.severity == "error" for f in own) else "ok"
-        inner = "".join(section(page, report) for section in PAGE_SECTIONS)
-        parts.append(
-            f'<details class="page {state}"{" open" if own else ""}><summary>'
-            f'{esc(page_label(page, report))} <span class="muted">{len(page.hits)} hit(s), '
-            f"{len(own)} finding(s)</span></summary>{inner}</details>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
+def _page_name(page: PageVisit, report: Report) -> str:
+    several = len({p.scenario for p in report.pages}) > 1
+    return f"{page.url} [{page.scenario}]" if several else page.url
 
 
-def page_findings_of(page: PageVisit, report: Report) -> list[Finding]:
-    """Counted findings about this page in this scenario."""
-    return [
-        f
-        for f in report.counted_findings()
-        if f.url == page.url and f.location.get("scenario", page.scenario) == page.scenario
+def _providers(report: Report) -> list[str]:
+    return sorted(
+        {str(f.location["provider"]) for f in report.findings if f.location.get("provider")}
+    )
+
+
+def _filter_style(report: Report) -> str:
+    """One rule per page and provider: show only the chosen one's findings (no script)."""
+    rules = [
+        f"main:has(#show-{s}:not(:checked)) article.finding.{s} {{display:none}}"
+        for s in SEVERITIES
     ]
-
-
-def page_findings(page: PageVisit, report: Report) -> str:
-    items = "".join(
-        f'<li class="{esc(f.severity)}"><b>{esc(f.severity)}</b> {esc(f.message)}</li>'
-        for f in page_findings_of(page, report)
-    )
-    return f'<ul class="page-findings">{items}</ul>' if items else ""
-
-
-def page_overview(page: PageVisit, report: Report) -> str:
-    facts = [
-        ("status", page.status if page.status is not None else "?"),
-        ("scenario", page.scenario),
+    rules += [
+        f'main:has(#filter-page option[value="{page_anchor(i)}"]:checked) '
+        f"article.finding:not(.pg-{page_anchor(i)}) {{display:none}}"
+        for i in range(len(report.pages))
     ]
-    if page.final_url and page.final_url != page.url:
-        facts.append(("landed on", page.final_url))
-    if page.error:
-        facts.append(("error", page.error))
-    facts.append(("requests", len(page.requests)))
-    if page.console_errors:
-        facts.append(("console errors", "; ".join(page.console_errors[:3])))
-    if page.csp_violations:
-        facts.append(("CSP blocked", len(page.csp_violations)))
-    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
-    return f'<table class="facts">{rows}</table>'
-
-
-def page_hits(page: PageVisit, report: Report) -> str:
-    if not page.hits:
-        return '<p class="muted">No tag hits on this page.</p>'
-    rows = []
-    for hit in page.hits:
-        params = "".join(
-            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in shown_params(hit)
-        )
-        sent = "sent" if is_delivered(page, hit) else "failed"
-        rows.append(
-            f"<tr><td>{esc(hit.provider)}</td><td>{esc(hit.kind)}</td><td>{esc(hit.account or '')}"
-            f'</td><td>{esc(hit.event or "")}</td><td class="{sent}">{sent}</td><td>'
-            + (_params_cell(hit, params) if params else "")
-            + "</td></tr>"
-        )
-    return (
-        '<h4>Tag hits</h4><div class="scroll"><table class="hits"><tr><th>provider</th>'
-        "<th>kind</th><th>account</th><th>event</th><th>delivery</th><th>decoded parameters</th>"
-        f"</tr>{''.join(rows)}</table></div>"
-    )
-
-
-KEY_PARAMS = ("transaction_id", "value", "currency", "event_id")
-
-
-def _params_cell(hit: TagHit, rows: str) -> str:
-    """Decoded params folded away; the summary shows the ones people look for first."""
-    shown = [f"{k}={hit.params[k]}" for k in KEY_PARAMS if hit.params.get(k) not in (None, "")]
-    summary = " · ".join([*shown, f"{len(hit.params)} parameter(s)"])
-    return (
-        f'<details><summary>{esc(summary)}</summary><table class="params">{rows}</table></details>'
-    )
-
-
-PAGE_SECTIONS: tuple[PageSection, ...] = (page_overview, page_findings, html_section, page_hits)
-
-
-def _links(report: Report) -> str:
-    if not report.links:
-        return ""
-    rows = "".join(
-        f'<tr><td>{esc(link.url)}</td><td class="{esc(link.verdict)}">{esc(link.verdict)}</td>'
-        f"<td>{len(link.hops)}</td><td>{esc(link.final_url or '')}</td>"
-        f"<td>{esc(link.final_status if link.final_status is not None else '')}</td></tr>"
-        for link in report.links
-    )
-    return (
-        '<section><h2>Campaign links</h2><div class="scroll"><table class="hits"><tr><th>link'
-        "</th><th>verdict</th><th>hops</th><th>landed on</th><th>status</th></tr>"
-        f"{rows}</table></div></section>"
-    )
-
-
-def _rules(report: Report) -> str:
-    catalog = rule_catalog(report)
-    if not catalog:
-        return ""
-    rows = "".join(
-        f"<tr><td>{esc(rule_id)}</td><td>{esc(info.severity)}</td><td>{esc(info.title)}</td></tr>"
-        for rule_id, info in catalog.items()
-    )
-    return (
-        '<section><details><summary>Rules applied</summary><table class="hits"><tr><th>rule'
-        f"</th><th>severity</th><th>checks that</th></tr>{rows}</table></details></section>"
-    )
+    rules += [
+        f'main:has(#filter-provider option[value="{_css_id(p)}"]:checked) '
+        f"article.finding:not(.pv-{_css_id(p)}) {{display:none}}"
+        for p in _providers(report)
+    ]
+    return "\n" + "\n".join(rules) + "\n"

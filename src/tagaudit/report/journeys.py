@@ -3,7 +3,7 @@
 Renders `Report.journeys` as plain text (terminal, Markdown) and as an HTML section with a
 small diagram per click id: link → landing → tags → cookie → conversion, each box green when
 the id got there and red where the chain breaks, with the reason under it. The same words
-and states in both. Imports only tagaudit.model.
+and states in both. Page data is masked and escaped by `esc` (report.html_sections).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from tagaudit.model import ClickIdPath, JourneyResult, Report
+from tagaudit.report.html_sections import esc
 
 TITLE = "Journeys"
 STAGE_WORDS = {
@@ -90,13 +91,13 @@ def journeys_html(report: Report) -> str:
 
 def _journey_html(journey: JourneyResult) -> str:
     steps = "".join(
-        f'<li class="step-{escape(s.status)}"><b>{escape(s.name)}</b> '
-        f'<span class="muted">{escape(s.status)}</span>'
-        + (f" <code>{escape(s.url)}</code>" if s.url and s.status != "skipped" else "")
-        + (f'<div class="error">{escape(s.error)}</div>' if s.error else "")
-        + "".join(f'<div class="muted">view {escape(v)}</div>' for v in s.views)
+        f'<li class="step-{esc(s.status)}"><b>{esc(s.name)}</b> '
+        f'<span class="muted">{esc(s.status)}</span>'
+        + (f" <code>{esc(s.url)}</code>" if s.url and s.status != "skipped" else "")
+        + (f'<div class="error">{esc(s.error)}</div>' if s.error else "")
+        + "".join(f'<div class="muted">view {esc(v)}</div>' for v in s.views)
         + (
-            f'<img class="shot" src="{escape(s.screenshot)}" alt="{escape(s.name)} failed">'
+            f'<img class="shot" src="{escape(s.screenshot)}" alt="{esc(s.name)} failed">'
             if s.screenshot and s.screenshot.startswith("data:image/")
             else ""
         )
@@ -105,22 +106,22 @@ def _journey_html(journey: JourneyResult) -> str:
     )
     chains = "".join(_chain_html(path) for path in journey.click_ids)
     return (
-        f'<div class="journey" id="journey-{escape(journey.name)}"><h3>{escape(journey.name)} '
-        f'<span class="muted">{escape(_summary(journey))}</span></h3>'
+        f'<div class="journey" id="journey-{esc(journey.name)}"><h3>{esc(journey.name)} '
+        f'<span class="muted">{esc(_summary(journey))}</span></h3>'
         f'<ol class="steps">{steps}</ol>{chains}</div>'
     )
 
 
 def _chain_html(path: ClickIdPath) -> str:
     boxes = "".join(
-        f'<div class="link {"ok" if link.ok else "broken"}" title="{escape(link.detail)}">'
-        f"<b>{STAGE_WORDS[link.stage]}</b><span>{escape(link.label)}</span>"
-        f"<small>{escape(link.detail[:80])}</small></div>"
+        f'<div class="link {"ok" if link.ok else "broken"}" title="{esc(link.detail)}">'
+        f"<b>{STAGE_WORDS[link.stage]}</b><span>{esc(link.label)}</span>"
+        f"<small>{esc(link.detail[:80])}</small></div>"
         for link in path.links
     )
-    reason = f'<p class="error">{escape(path.reason)}</p>' if path.reason else ""
+    reason = f'<p class="error">{esc(path.reason)}</p>' if path.reason else ""
     return (
-        f'<div class="chain" data-click-id="{escape(path.name)}">'
-        f"<p><code>{escape(path.name)}={escape(path.value or '')}</code></p>"
+        f'<div class="chain" data-click-id="{esc(path.name)}">'
+        f"<p><code>{esc(path.name)}={esc(path.value or '')}</code></p>"
         f'<div class="links">{boxes}</div>{reason}</div>'
     )

@@ -1,53 +1,71 @@
-"""The terminal summary (rich) and the progress bar shown while pages load.
+"""The terminal summary (rich): findings by severity and page, the tag matrix, consent.
 
-`render(report, console)` prints findings grouped by severity and page, with the fix hint,
-then the tag matrix (pages × provider:account) and a counts line. `quiet` prints only the
-counts line; `verbose` adds info findings, suppressed ones and each page's hits. Colour
-follows the console: rich turns it off when the output is not a terminal. Imports only
-tagaudit.model, the other report modules and rich.
+`render(report, console)` prints findings grouped by severity and page (one line per finding,
+the scenarios it was met in, the fix), the tag matrix (pages × provider:account, each cell's
+state as a symbol, see tagaudit.report.matrix), each page's tag inventory for small runs, the
+consent matrix, and a last line with the counts and the verdict against `--fail-on`. `quiet`
+prints only that line; `verbose` adds info findings, suppressed ones and each page's hits.
+
+Page data is text, never rich markup (`[/x]` in a URL is printed as is), and goes through
+tagaudit.report.masking.for_people. Off a terminal (CI logs, pipes) nothing is hard-wrapped:
+a URL stays on one line. Colour follows the console. Imports only tagaudit.model, the other
+report modules and rich.
 """
 
 from __future__ import annotations
 
+import os
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from rich.text import Text
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
 from tagaudit.report.common import (
     counts_line,
-    finding_place,
+    finding_groups,
+    header_facts,
     page_label,
     short_label,
     shown_params,
-    tag_matrix,
+    verdict_short,
 )
 from tagaudit.report.consent import TITLE as CONSENT_TITLE
 from tagaudit.report.consent import matrix_lines
 from tagaudit.report.journeys import TITLE as JOURNEYS_TITLE
 from tagaudit.report.journeys import journey_lines
+from tagaudit.report.masking import for_people
+from tagaudit.report.matrix import LEGEND, STYLES, Cell, tag_matrix
+from tagaudit.report.progress import progress
 
-STYLES = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+STYLES_BY_SEVERITY = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARKS = {"error": "✗", "warning": "!", "info": "i"}
 TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
-# Receives the core's progress events (tagaudit.runner.Progress: done, total, label).
-ProgressShow = Callable[[Any], None]
+VERDICT_STYLES = {"pass": "bold green", "fail": "bold red", "incomplete": "bold yellow"}
+# Up to this many pages, each page's tag inventory is printed without asking (-v always does).
+INVENTORY_PAGES = 5
+__all__ = ["console_for_output", "progress", "render"]
+
+
+def console_for_output() -> Console:
+    """stdout: a terminal wraps for the reader; a pipe or CI log gets lines unbroken."""
+    console = Console(highlight=False)
+    if console.is_terminal:
+        return console
+    width = int(os.environ.get("COLUMNS") or 0) or 120
+    return Console(highlight=False, width=max(width, 80), soft_wrap=True)
 
 
 def render(
-    report: Report, console: Console | None = None, verbose: bool = False, quiet: bool = False
+    report: Report,
+    console: Console | None = None,
+    verbose: bool = False,
+    quiet: bool = False,
+    fail_on: str = "error",
 ) -> None:
     """Print the summary of a finished run (to stdout unless a console is given)."""
-    if console is None:
-        console = Console(highlight=False)
-        if not console.is_terminal:
-            console = Console(highlight=False, width=120)
+    console = console or console_for_output()
     if not quiet:
         _header(report, console)
         for severity in SEVERITIES:
@@ -62,20 +80,21 @@ def render(
         if verbose:
             _hits(report, console)
     for problem in report.config.rule_errors:
-        console.print(Text(f"tagaudit: {problem}", style="bold red"))
-    style = "bold red" if report.summary.get("findings", {}).get("error") else "bold"
-    console.print(Text(f"tagaudit: {counts_line(report)}", style=style))
+        console.print(Text(f"tagaudit: {for_people(problem)}", style="bold red"))
+    state, words = verdict_short(report, fail_on)
+    line = Text(f"tagaudit: {counts_line(report)}", style="bold")
+    line.append(f" — {words}", style=VERDICT_STYLES[state])
+    console.print(line)
+
+
+def _print(console: Console, text: Text) -> None:
+    console.print(text, soft_wrap=console.soft_wrap)
 
 
 def _header(report: Report, console: Console) -> None:
-    summary = report.summary or report.summarize()
-    bits = [f"{summary.get('pages', 0)} page(s)", f"{summary.get('hits', 0)} tag hit(s)"]
-    if summary.get("links"):
-        bits.append(f"{summary['links']} link(s)")
-    if summary.get("page_errors"):
-        bits.append(f"{summary['page_errors']} page(s) failed to load")
     tail = " — interrupted, partial results" if report.interrupted else ""
-    console.print(Text(f"tagaudit {report.tool_version}: {', '.join(bits)}{tail}", style="bold"))
+    facts = ", ".join(header_facts(report))
+    _print(console, Text(f"tagaudit {report.tool_version}: {facts}{tail}", style="bold"))
 
 
 def _severity_section(report: Report, console: Console, severity: str, verbose: bool) -> None:
@@ -85,27 +104,30 @@ def _severity_section(report: Report, console: Console, severity: str, verbose: 
     if severity == "info" and not verbose:
         console.print(Text(f"\n{len(findings)} info finding(s) (-v shows them)", style="dim"))
         return
-    console.print(Text(f"\n{TITLES[severity]} ({len(findings)})", style=STYLES[severity]))
+    console.print(
+        Text(f"\n{TITLES[severity]} ({len(findings)})", style=STYLES_BY_SEVERITY[severity])
+    )
     _grouped(report, console, findings)
 
 
 def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
     place = None
-    for finding in findings:
-        here = finding_place(finding, report)
+    for group in finding_groups(findings, by_place=True):
+        finding = group.finding
+        here = for_people(group.place(report))
         if here != place:
-            console.print(Text(f"  {here}", style="bold"))
+            _print(console, Text(f"  {here}", style="bold"))
             place = here
-        line = Text(f"    {MARKS[finding.severity]} ", style=STYLES[finding.severity])
+        line = Text(f"    {MARKS[finding.severity]} ", style=STYLES_BY_SEVERITY[finding.severity])
         line.append(f"{finding.rule_id}: ", style="dim")
-        line.append(finding.message)
+        line.append(for_people(finding.message))
         if finding.confidence != "high":
             line.append(f" ({finding.confidence} confidence)", style="dim")
-        console.print(line)
+        _print(console, line)
         if finding.help:
-            console.print(Text(f"      fix: {finding.help}", style="dim"))
+            _print(console, Text(f"      fix: {for_people(finding.help)}", style="dim"))
         if finding.suppressed:
-            console.print(Text(f"      {finding.suppressed}", style="dim"))
+            _print(console, Text(f"      {for_people(finding.suppressed)}", style="dim"))
 
 
 def _suppressed_section(report: Report, console: Console) -> None:
@@ -116,23 +138,51 @@ def _suppressed_section(report: Report, console: Console) -> None:
 
 
 def _matrix(report: Report, console: Console) -> None:
+    """The tag matrix, split into several tables when its columns do not fit the width:
+    headers stay whole (provider over account), never folded into fragments."""
     columns, rows = tag_matrix(report)
     if not rows or not columns:
         return
-    table = Table(title="Tag matrix (hits sent per page)", title_justify="left", show_lines=False)
-    table.add_column("page", no_wrap=True, overflow="ellipsis")
-    for column in columns:
-        table.add_column(column.replace(":", "\n", 1), justify="center", overflow="fold")
-    for page, cells in rows:
-        values = [cells[c].text() if c in cells else "—" for c in columns]
-        label = short_label(page, report) + _state(page)
-        table.add_row(label, *values)
+    labels = [for_people(short_label(page, report)) + _state(page) for page, _ in rows]
+    label_width = min(max(len(label) for label in labels), 40)
+    widths = {c: _column_width(c, rows) for c in columns}
     console.print()
-    console.print(table)
+    console.print(Text("Tag matrix (hits sent per page)", style="bold"))
+    for part in _column_groups(columns, widths, console.width - label_width - 4):
+        table = Table(show_lines=False)
+        table.add_column("page", no_wrap=True, overflow="ellipsis", max_width=label_width)
+        for column in part:
+            provider, _, account = column.partition(":")
+            header = Text(provider + (f"\n{account}" if account else ""))
+            table.add_column(header, justify="center", no_wrap=True, min_width=widths[column])
+        for label, (_, cells) in zip(labels, rows, strict=True):
+            table.add_row(Text(label), *(_cell_text(cells[c]) for c in part))
+        console.print(table)
+    console.print(Text(LEGEND, style="dim"))
 
 
-# Up to this many pages, each page's tag inventory is printed without asking (-v always does).
-INVENTORY_PAGES = 5
+def _column_width(column: str, rows: list[tuple[PageVisit, dict[str, Cell]]]) -> int:
+    provider, _, account = column.partition(":")
+    cells = [len(cells[column].text()) for _, cells in rows]
+    return max(len(provider), len(account), *cells)
+
+
+def _column_groups(columns: list[str], widths: dict[str, int], room: int) -> list[list[str]]:
+    """Columns in runs that fit `room` characters (3 per column for borders and padding)."""
+    groups: list[list[str]] = [[]]
+    used = 0
+    for column in columns:
+        need = widths[column] + 3
+        if groups[-1] and used + need > room:
+            groups.append([])
+            used = 0
+        groups[-1].append(column)
+        used += need
+    return groups
+
+
+def _cell_text(cell: Cell) -> Text:
+    return Text(cell.text(), style=STYLES[cell.css()])
 
 
 def _inventory(report: Report, console: Console) -> None:
@@ -141,11 +191,12 @@ def _inventory(report: Report, console: Console) -> None:
         counts = Counter((h.provider, h.kind, h.account or "", h.event or "") for h in page.hits)
         if not counts:
             continue
-        table = Table(title=page_label(page, report), title_justify="left")
+        table = Table(title=Text(for_people(page_label(page, report))), title_justify="left")
         for name in ("provider", "kind", "account", "event", "count"):
             table.add_column(name, justify="right" if name == "count" else "left")
         for (provider, kind, account, event), count in sorted(counts.items()):
-            table.add_row(provider, kind, account, event, str(count))
+            cells = (provider, kind, account, event)
+            table.add_row(*(Text(for_people(c)) for c in cells), Text(str(count)))
         console.print()
         console.print(table)
 
@@ -155,7 +206,7 @@ def _journeys(report: Report, console: Console) -> None:
     if lines:
         console.print(Text(f"\n{JOURNEYS_TITLE}", style="bold"))
     for line in lines:
-        console.print(line, markup=False, highlight=False)
+        console.print(for_people(line), markup=False, highlight=False)
 
 
 def _consent(report: Report, console: Console) -> None:
@@ -163,7 +214,7 @@ def _consent(report: Report, console: Console) -> None:
     if lines:
         console.print(Text(f"\n{CONSENT_TITLE}", style="bold"))
     for line in lines:
-        console.print(line, markup=False, highlight=False)
+        _print(console, line if isinstance(line, Text) else Text(line))
 
 
 def _state(page: PageVisit) -> str:
@@ -174,37 +225,10 @@ def _state(page: PageVisit) -> str:
 
 def _hits(report: Report, console: Console) -> None:
     for page in report.pages:
-        console.print(Text(f"\n{page_label(page, report)}", style="bold"))
+        _print(console, Text(f"\n{for_people(page_label(page, report))}", style="bold"))
         if not page.hits:
             console.print(Text("  no tag hits", style="dim"))
         for hit in page.hits:
             tag = " ".join(p for p in (hit.provider, hit.kind, hit.account, hit.event) if p)
             params = ", ".join(f"{k}={v}" for k, v in shown_params(hit, limit=12))
-            console.print(f"  {tag}" + (f"  {params}" if params else ""), markup=False)
-
-
-@contextmanager
-def progress(console: Console | None = None, quiet: bool = False) -> Iterator[ProgressShow]:
-    """A progress bar while the run works: yields `show(progress)` for the core's callback.
-
-    The total grows as a crawl discovers pages and consent scenarios are queued. Silent off
-    a TTY or when quiet.
-    """
-    console = console or Console(stderr=True)
-    if quiet or not console.is_terminal:
-        yield lambda event: None
-        return
-    columns = (
-        TextColumn("[progress.description]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("loading pages", total=None)
-
-        def show(event: Any) -> None:
-            label = event.label if len(event.label) <= 50 else "…" + event.label[-49:]
-            bar.update(task, completed=event.done, total=event.total, description=label)
-
-        yield show
+            _print(console, Text(for_people(f"  {tag}") + (f"  {params}" if params else "")))

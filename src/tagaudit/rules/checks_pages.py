@@ -1,14 +1,21 @@
 """Check kinds about the page itself: `page-status` (failed loads, 4xx/5xx) and
 `console-errors` (JavaScript errors the page logged).
 
+The browser logs its own error for every request it refused or that failed ("Loading the
+image '…' violates the following Content Security Policy directive", "Failed to load
+resource: … status of 404"). When that request is a tag's, or the page itself, the tag and
+page rules already report the cause: `console-errors` leaves those lines out (one root cause,
+one finding).
+
 Imports only tagaudit.model and tagaudit.rules.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
-from tagaudit.model import Finding, Report
+from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
@@ -42,6 +49,7 @@ def console_errors(rule: Rule, report: Report) -> Iterator[Finding]:
     ignored = [str(text) for text in rule.args.get("ignore") or []]
     for page in rule.pages(report):
         errors = [e for e in page.console_errors if not any(text in e for text in ignored)]
+        errors = [e for e in errors if not _explained(e, page)]
         if errors:
             shown = errors[0] if len(errors[0]) <= 200 else errors[0][:200] + "…"
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -51,3 +59,26 @@ def console_errors(rule: Rule, report: Report) -> Iterator[Finding]:
                 page=page,
                 evidence={"errors": errors[:10]},
             )
+
+
+_STATUS = re.compile(r"^Failed to load resource: the server responded with a status of (\d{3})")
+_QUOTED_URL = re.compile(r"https?://[^\s'\"]+")
+
+
+def _explained(error: str, page: PageVisit) -> bool:
+    """Is this console line the browser's echo of a failed tag request or of the page's status?"""
+    failed = [
+        request
+        for request in (page.request_of(hit) for hit in page.hits)
+        if request is not None and request.delivery_problem()
+    ]
+    status = _STATUS.match(error)
+    if status:
+        code = int(status.group(1))
+        return page.status == code or any(r.status == code for r in failed)
+    # The refused URL comes first; the policy quoted after it lists the allowed hosts.
+    first = _QUOTED_URL.search(error)
+    if first is None:
+        return False
+    url = first.group().rstrip(".,;")
+    return any(r.url.startswith(url) or url.startswith(r.url) for r in failed)

@@ -68,9 +68,14 @@ def _missing(
     event = location.get("event")
     why = explain_missing(page, location["provider"], location.get("account"), event)
     head = f"{tag} sent {count} time(s), at least {low} expected" if count else f"{tag} not sent"
-    evidence = {"count": count, "min": low, "why": why.why, **why.evidence}
+    evidence = {"count": count, "min": low, "why": why.why, **why.evidence, "cause": why.cause}
     return rule.finding(
-        f"{head}: {why.text}", page.url, page=page, location=location, evidence=evidence
+        f"{head}: {why.text}",
+        page.url,
+        page=page,
+        location=location,
+        evidence=evidence,
+        help=why.fix if count == 0 else None,
     )
 
 
@@ -148,5 +153,12 @@ def _inferred_missing(
         page.url,
         page=page,
         location={"provider": provider, "account": account},
-        evidence={"pages_with_tag": count, "pages": total, "why": why.why, **why.evidence},
+        evidence={
+            "pages_with_tag": count,
+            "pages": total,
+            "why": why.why,
+            **why.evidence,
+            "cause": why.cause,
+        },
+        help=why.fix,
     )

@@ -16,15 +16,16 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit.errors import ConfigError
-from tagaudit.model import SEVERITIES, Finding, Report
+from tagaudit.model import CATEGORIES, SEVERITIES, Finding, Report
 from tagaudit.rules.applicability import describe
+from tagaudit.rules.causes import one_per_cause
 from tagaudit.rules.expectations import compile_expectations
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.loader import builtin_rule_files, check_args, read_rule_file
 from tagaudit.rules.options import Ignore, RuleOptions
 from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule, any_matches
-from tagaudit.yamlfile import Where
+from tagaudit.yamlfile import Where, nearest
 
 
 @dataclass
@@ -88,8 +89,10 @@ def configure(ruleset: RuleSet, options: RuleOptions) -> RuleSet:
     args = _arg_overrides(ruleset, options)
     for selector in [*options.disable, *options.severity]:
         if not any(_selected(selector, r) for r in ruleset.rules):
+            guess = nearest(selector, [*(r.id for r in ruleset.rules), *CATEGORIES])
+            hint = f", did you mean {guess!r}?" if guess else ""
             raise ConfigError(
-                f"{selector!r} matches no rule id or category (see `tagaudit rules`)",
+                f"{selector!r} matches no rule id or category{hint} (see `tagaudit rules`)",
                 path=options.source,
                 field="disable" if selector in options.disable else "severity",
             )
@@ -116,7 +119,9 @@ def _arg_overrides(ruleset: RuleSet, options: RuleOptions) -> dict[str, dict[str
     merged = {}
     for rule_id, overrides in options.args.items():
         if rule_id not in by_id:
-            where.fail(rule_id, f"{rule_id!r} is no rule id (see `tagaudit rules`)")
+            guess = nearest(rule_id, by_id)
+            hint = f", did you mean {guess!r}?" if guess else ""
+            where.fail(rule_id, f"{rule_id!r} is no rule id{hint} (see `tagaudit rules`)")
         rule = by_id[rule_id]
         inner = Where(options.source, overrides, f"args.{rule_id}")
         merged[rule_id] = check_args(inner, ruleset.kinds[rule.check], base=rule.args)
@@ -133,20 +138,21 @@ def evaluate(
 
     A check that crashes must not cost the whole report: with `errors` given, its failure is
     noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
-    raises. `seconds`, when given, receives each rule's evaluation time.
+    raises. Findings of several rules about one root cause on one page are merged into one
+    (tagaudit.rules.causes). `seconds`, when given, receives each rule's evaluation time.
     """
-    findings: list[Finding] = []
+    found: list[tuple[str, Finding]] = []
     for rule in ruleset.enabled():
         began = time.perf_counter()
         try:
-            findings.extend(ruleset.kinds[rule.check].func(rule, report))
+            found.extend((rule.check, f) for f in ruleset.kinds[rule.check].func(rule, report))
         except Exception as problem:
             if errors is None:
                 raise
             errors.append(f"rule {rule.id} (check {rule.check}) failed: {problem!r}")
         if seconds is not None:
             seconds[rule.id] = time.perf_counter() - began
-    return sort_findings(findings)
+    return sort_findings(one_per_cause(found))
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:

@@ -42,7 +42,7 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
         return [
             Rule(
                 id=rule_id,
-                title=f"{tag} must not fire on {where}",
+                title=f"{tag} fires on {where}, where it must not",
                 category="unexpected-tag",
                 severity=exp.severity or "error",
                 check="tag-absent",
@@ -56,7 +56,7 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
     rules = [
         Rule(
             id=rule_id,
-            title=f"{tag} fires on {where}",
+            title=f"{tag} not sent as expected on {where}",
             category="missing-tag",
             severity=exp.severity or "error",
             check="tag-present",
@@ -72,7 +72,7 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
         rules.append(
             Rule(
                 id=f"{rule_id}-params",
-                title=f"{tag} carries {', '.join(exp.params)}",
+                title=f"{tag} without {', '.join(exp.params)}",
                 category="event-params",
                 severity=exp.severity or "error",
                 check="event-params",

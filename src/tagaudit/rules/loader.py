@@ -17,7 +17,7 @@ from tagaudit.model import CATEGORIES, SCENARIOS, SEVERITIES
 from tagaudit.rules.kinds import CheckKind
 from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule, Scope, _compile
-from tagaudit.yamlfile import MarkedDict, Where, load_yaml
+from tagaudit.yamlfile import MarkedDict, Where, load_yaml, unknown_message
 
 RULE_KEYS = (
     "id",
@@ -73,9 +73,11 @@ def parse_rule(where: Where, kinds: dict[str, CheckKind]) -> Rule:
     data = where.data
     for key in data:
         if key not in RULE_KEYS:
-            where.fail(key, f"unknown key (known: {', '.join(RULE_KEYS)})")
+            where.fail(key, unknown_message(key, RULE_KEYS, "key"))
     for key in REQUIRED_KEYS:
-        if not isinstance(data.get(key), str) or not data[key].strip():
+        # An info rule with nothing to fix says so with `help: ""` (reports show no fix).
+        empty_ok = key == "help" and data.get("severity") == "info"
+        if not isinstance(data.get(key), str) or not (data[key].strip() or empty_ok):
             where.fail(key if key in data else None, f"`{key}` is required (a string)")
     _check_choice(where, "id", None)
     _check_choice(where, "category", CATEGORIES)
@@ -84,7 +86,7 @@ def parse_rule(where: Where, kinds: dict[str, CheckKind]) -> Rule:
         where.fail("title" if "\n" in data["title"].strip() else "help", "must be one line")
     kind = kinds.get(data["check"])
     if kind is None:
-        where.fail("check", f"unknown check kind {data['check']!r} (known: {', '.join(kinds)})")
+        where.fail("check", unknown_message(data["check"], kinds, f"check kind {data['check']!r}"))
     args = _args(where, kind)
     return Rule(
         id=data["id"],

@@ -12,6 +12,7 @@ from tagaudit.rules import (
     checks_capture,
     checks_consent,
     checks_consent_mode,
+    checks_delivery,
     checks_journeys,
     checks_links,
     checks_pages,
@@ -23,6 +24,7 @@ from tagaudit.rules.kinds import Kinds
 
 CHECK_KINDS: Kinds = Kinds.joined(
     checks_tags.KINDS,
+    checks_delivery.KINDS,
     checks_params.KINDS,
     checks_pii.KINDS,
     checks_pages.KINDS,

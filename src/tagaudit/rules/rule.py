@@ -96,11 +96,14 @@ class Rule:
         evidence: dict[str, Any] | None = None,
         confidence: str = "high",
         distinct: str | None = None,
+        help: str | None = None,
     ) -> Finding:
         """A Finding of this rule; `page` adds its scenario to the location (and fingerprint).
 
         `distinct` separates findings that share rule, page and tag (e.g. an email and a phone
-        number in the same hit) in the fingerprint; it must be stable across runs.
+        number in the same hit) in the fingerprint; it must be stable across runs. `help`
+        replaces the rule's generic fix when the check knows the concrete one (the CSP
+        directive to extend, the URL that answers 404).
         """
         where = dict(location or {})
         if page is not None:
@@ -116,7 +119,7 @@ class Rule:
             confidence=confidence,
             location=where,
             evidence=evidence or {},
-            help=self.help,
+            help=help or self.help,
             fingerprint=fingerprint(key, url, where, self.category in LINK_CATEGORIES),
         )
 

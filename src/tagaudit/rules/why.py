@@ -11,7 +11,11 @@ Owns the order of the questions, most specific first:
   consent        the library loaded but consent was pending or denied
   page-left      the page navigated away before the beacon left
   not-triggered  the library loaded (maybe sent other events) but this hit was never sent
-Imports only tagaudit.model and tagaudit.rules.kinds.
+Every Explanation also names its root cause (`cause`: the same key for every rule that
+meets the same cause on a page, so tagaudit.rules.causes keeps one finding per cause) and the
+fix that matches it (`fix`: which CSP directive to extend with which host, which URL answers
+404, which `gtag('config', …)` call is missing, which consent purpose holds the tag).
+Imports only tagaudit.model and tagaudit.rules (kinds, fixes).
 """
 
 from __future__ import annotations
@@ -21,21 +25,33 @@ from typing import Any
 from urllib.parse import urljoin
 
 from tagaudit.model import PageVisit, TagHit
+from tagaudit.rules.fixes import (
+    SHARED_LIBRARY,
+    configure_fix,
+    consent_purpose,
+    csp_cause,
+    csp_fix,
+    host_of,
+    request_cause,
+    request_fix,
+    send_fix,
+    tag_cause,
+)
 from tagaudit.rules.kinds import account_matches, delivery_problem, request_of
 
-# Tags that share one library: gtag.js runs GA4, Google Ads and Floodlight, each switched on
-# by its own gtag('config', id).
-SHARED_LIBRARY = {"ga4": "gtag", "google_ads": "gtag", "floodlight": "gtag"}
 _DENIED_GCS = ("G100", "G110", "G101")
 
 
 @dataclass
 class Explanation:
-    """A reason code, one sentence for people, and what it was read from."""
+    """A reason code, one sentence for people, what it was read from, the root cause (a key
+    shared by every finding about it on the page) and the fix that matches that cause."""
 
     why: str
     text: str
     evidence: dict[str, Any] = field(default_factory=dict)
+    cause: str = ""
+    fix: str = ""
 
 
 def explain_missing(
@@ -43,7 +59,12 @@ def explain_missing(
 ) -> Explanation:
     """Why the capture of `page` shows no delivered `provider`/`account`/`event` hit."""
     if page.error:
-        return Explanation("page-error", f"the page did not load ({page.error})")
+        return Explanation(
+            "page-error",
+            f"the page did not load ({page.error})",
+            cause="page-error",
+            fix="Make the page load first; its tags cannot be checked until it does.",
+        )
     # A blocked request may not show its account (a CSP report carries the URL, not the
     # body): a blocked hit of the provider with no account is a candidate too.
     own = [
@@ -57,7 +78,12 @@ def explain_missing(
         found = check(page, provider, own, event, account)
         if found is not None:
             return found
-    return Explanation("not-triggered", "no reason found in the capture")
+    return Explanation(
+        "not-triggered",
+        "no reason found in the capture",
+        cause=tag_cause("not-triggered", provider, account, event),
+        fix=send_fix(provider, event),
+    )
 
 
 def _undelivered_hit(
@@ -70,21 +96,30 @@ def _undelivered_hit(
         problem = delivery_problem(request)
         if problem is not None and request is not None:
             what = f"the {hit.event or provider} hit"
-            return _blocked(problem, request.url, what, _directive(page, request.url))
+            return _blocked(problem, request.url, what, csp_directive(page, request.url))
     return None
 
 
 def _blocked(problem: str, url: str, what: str, directive: str | None = None) -> Explanation:
     evidence = {"request": url, "problem": problem}
+    full = url
     url = url if len(url) <= 90 else url[:89] + "…"  # the full URL stays in the evidence
     if problem == "csp":
         rule = f", {directive}" if directive else ""
         evidence["directive"] = directive
         text = f"{what} was blocked by the page's Content Security Policy{rule} ({url})"
-        return Explanation("csp", text, evidence)
-    if problem.startswith("HTTP "):
-        return Explanation("http-error", f"{what} got {problem} from {url}", evidence)
-    return Explanation("network", f"{what} failed on the network ({problem}): {url}", evidence)
+        return Explanation(
+            "csp", text, evidence, csp_cause(directive, full), csp_fix(directive, full)
+        )
+    why = "http-error" if problem.startswith("HTTP ") else "network"
+    text = (
+        f"{what} got {problem} from {url}"
+        if why == "http-error"
+        else (f"{what} failed on the network ({problem}): {url}")
+    )
+    return Explanation(
+        why, text, evidence, request_cause(why, full), request_fix(problem, full, what)
+    )
 
 
 def _not_configured(
@@ -111,6 +146,8 @@ def _not_configured(
         f"{library} runs on this page and sends hits for {', '.join(seen)}, but "
         f"{' '.join(p for p in (provider, account) if p)} is never configured here{setup}",
         {"configured": seen},
+        cause=tag_cause("not-configured", provider, account),
+        fix=configure_fix(provider, account),
     )
 
 
@@ -127,7 +164,7 @@ def _library_state(
         problem = delivery_problem(request)
         if problem and request is not None:
             what = f"the {provider} library"
-            return _blocked(problem, request.url, what, _directive(page, request.url))
+            return _blocked(problem, request.url, what, csp_directive(page, request.url))
     text = (
         f"the {provider} library was never requested on this page: the tag is not installed "
         "here, or the tag manager that loads it did not fire"
@@ -136,8 +173,32 @@ def _library_state(
     if consent:
         # A consent-gated tag manager does not even load the library before a choice.
         text = f"the {provider} library was never requested: consent was {consent}"
-        return Explanation("consent", text, {"consent": consent})
-    return Explanation("library-missing", text + _script_errors(page))
+        return _consent(provider, _account, text, consent)
+    return Explanation(
+        "library-missing",
+        text + _script_errors(page),
+        cause=tag_cause("library-missing", provider, _account),
+        fix=(
+            f"Install {' '.join(p for p in (provider, _account) if p)} on this page: the "
+            "site-wide template or the tag manager container that loads it is missing here."
+        ),
+    )
+
+
+def _consent(provider: str, account: str | None, text: str, consent: str) -> Explanation:
+    """Held back by consent: which purpose the tag waits for."""
+    purpose = consent_purpose(provider)
+    return Explanation(
+        "consent",
+        text,
+        {"consent": consent, "purpose": purpose},
+        cause=tag_cause("consent", provider, account),
+        fix=(
+            f"Expected while {purpose} consent is not given; check that {provider} fires once "
+            f"the visitor grants {purpose} (the accept scenario) and that the consent "
+            f"platform maps {provider} to that purpose."
+        ),
+    )
 
 
 def _script_errors(page: PageVisit) -> str:
@@ -149,11 +210,18 @@ def _script_errors(page: PageVisit) -> str:
     return f" (the page logged a JavaScript error: {first})"
 
 
-def _directive(page: PageVisit, url: str) -> str | None:
-    """The CSP directive that blocked `url`, from the page's violation reports."""
-    for violation in page.csp_violations:
-        if violation.get("blocked_url") == url:
-            return violation.get("directive")
+def csp_directive(page: PageVisit, url: str) -> str | None:
+    """The CSP directive that blocked `url`, from the page's violation reports.
+
+    A report may carry only the origin of the blocked URL (CSP3 reports the origin when the
+    block happened after a cross-origin redirect), so the same origin is the fallback.
+    """
+    exact = [v for v in page.csp_violations if v.get("blocked_url") == url]
+    origin = host_of(url)
+    same = [v for v in page.csp_violations if host_of(str(v.get("blocked_url") or "")) == origin]
+    for violation in exact or same:
+        if violation.get("directive"):
+            return str(violation["directive"])
     return None
 
 
@@ -163,16 +231,18 @@ def _after_load(
     """The library is there; consent, an early navigation or a missing trigger stopped the hit."""
     consent = _consent_state(page, own)
     if consent:
-        return Explanation(
-            "consent",
-            f"the {provider} library loaded but consent was {consent}",
-            {"consent": consent},
-        )
+        text = f"the {provider} library loaded but consent was {consent}"
+        return _consent(provider, _account, text, consent)
     if _left_page(page):
         return Explanation(
             "page-left",
             f"the page navigated to {page.final_url} before the {event or provider} hit left",
             {"final_url": page.final_url},
+            cause=tag_cause("page-left", provider, _account, event),
+            fix=(
+                f"Send the {event or provider} hit before the page moves on (transport "
+                "'beacon', or navigate after the tag's callback)."
+            ),
         )
     sent = sorted({h.event for h in own if h.kind == "hit" and h.event})
     in_data_layer = event is not None and _data_layer_has(page, event)
@@ -184,7 +254,20 @@ def _after_load(
     else:
         text += ": the code that should send it did not run"
     text += _script_errors(page)
-    return Explanation("not-triggered", text, {"sent": sent, "in_data_layer": in_data_layer})
+    if in_data_layer:
+        fix = (
+            f"The dataLayer has '{event}' but no tag fired on it: check the trigger of the "
+            f"{provider} {event} tag in your tag manager (event name '{event}')."
+        )
+    else:
+        fix = send_fix(provider, event)
+    return Explanation(
+        "not-triggered",
+        text,
+        {"sent": sent, "in_data_layer": in_data_layer},
+        cause=tag_cause("not-triggered", provider, _account, event),
+        fix=fix,
+    )
 
 
 def _left_page(page: PageVisit) -> bool:

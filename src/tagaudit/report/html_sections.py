@@ -1,0 +1,273 @@
+"""Sections of the HTML report below the findings: tag matrix, campaign links with their hop
+diagrams, pages, rules. Each returns an HTML string ("" to leave the section out).
+
+Every interpolated value goes through `esc` (secrets and emails masked, then HTML-escaped).
+Imports only tagaudit.model and the other report modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from tagaudit.model import Finding, LinkResult, PageVisit, ParamChange, Report, TagHit
+from tagaudit.report.common import link_verdict, page_label, rule_catalog, short_label, shown_params
+from tagaudit.report.masking import for_people
+from tagaudit.report.matrix import SAMPLES, STATES, tag_matrix
+
+PageSection = Callable[[PageVisit, Report], str]
+KEY_PARAMS = ("transaction_id", "value", "currency", "event_id")
+CONSOLE_SHOWN = 3
+
+
+def esc(value: Any) -> str:
+    """Page data as HTML text: secrets and emails masked, then escaped."""
+    return escape(for_people(value), quote=True)
+
+
+def page_anchor(index: int) -> str:
+    return f"page-{index}"
+
+
+def matrix_section(report: Report, anchors: dict[int, str]) -> str:
+    columns, rows = tag_matrix(report)
+    if not columns:
+        return ""
+    head = "".join(f'<th class="col">{_column_head(c)}</th>' for c in columns)
+    body = []
+    for page, cells in rows:
+        tds = []
+        for column in columns:
+            cell = cells[column]
+            title = f"{column}: {cell.words()}" + (f" — {cell.reason}" if cell.reason else "")
+            symbol, word = cell.parts()
+            tds.append(
+                f'<td class="cell {cell.css()}" title="{esc(title)}"><span class="sym">'
+                f'{esc(symbol)}</span><span class="word"> {esc(word)}</span></td>'
+            )
+        text = short_label(page, report) + page_suffix(page)
+        label = f'<a href="#{anchors.get(id(page), "")}">{esc(text)}</a>'
+        body.append(f"<tr><th>{label}</th>{''.join(tds)}</tr>")
+    legend = "".join(
+        f'<span class="cell {css}">{esc(sample)}</span> {esc(words)} '
+        for sample, words, css in _legend()
+    )
+    shape = "matrix tall" if len(columns) > WIDE_MATRIX else "matrix"
+    return (
+        '<section id="matrix"><h2>Tag matrix</h2><p class="muted">Hits sent per page and tag '
+        "(provider:account); hover a cell for the reason behind it.</p>"
+        f'<p class="legend">{legend}</p>'
+        f'<div class="scroll"><table class="{shape}"><tr><th>page</th>{head}</tr>'
+        f"{''.join(body)}</table></div></section>"
+    )
+
+
+def page_suffix(page: PageVisit) -> str:
+    """` (HTTP 404)` or ` (failed)` after a page that did not load: its row is empty."""
+    if page.error:
+        return " (failed)"
+    return f" (HTTP {page.status})" if page.status is not None and page.status >= 400 else ""
+
+
+def _column_head(column: str) -> str:
+    """Provider over account; on a narrow window (upright headers) one line: `ga4 G-1`."""
+    parts = [f"<span>{esc(part)}</span>" for part in column.split(":", 1)]
+    return '<span class="colon">:</span><br>'.join(parts)
+
+
+# More tag columns than this: their headers stand upright, so the table fits the window.
+WIDE_MATRIX = 5
+
+
+def _legend() -> list[tuple[str, str, str]]:
+    return [(SAMPLES[state], words, css) for state, (words, _, css) in STATES.items()]
+
+
+def pages_section(report: Report, anchors: dict[int, str]) -> str:
+    if not report.pages:
+        return ""
+    parts = ['<section id="pages"><h2>Pages</h2>']
+    for page in report.pages:
+        own = page_findings_of(page, report)
+        state = page_state(page, own)
+        inner = "".join(section(page, report) for section in PAGE_SECTIONS)
+        parts.append(
+            f'<details class="page {state}" id="{anchors.get(id(page), "")}"'
+            f"{' open' if own else ''}><summary>"
+            f'{esc(page_label(page, report))} <span class="muted">{len(page.hits)} hit(s), '
+            f"{len(own)} finding(s)</span></summary>{inner}</details>"
+        )
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def page_state(page: PageVisit, own: list[Finding]) -> str:
+    """`error`, `warning`, `info` or `ok`: the worst counted finding (a failed load is an
+    error). A page with only warnings is not green."""
+    if page.error or any(f.severity == "error" for f in own):
+        return "error"
+    if any(f.severity == "warning" for f in own):
+        return "warning"
+    return "info" if own else "ok"
+
+
+def page_findings_of(page: PageVisit, report: Report) -> list[Finding]:
+    """Counted findings about this page in this scenario."""
+    return [
+        f
+        for f in report.counted_findings()
+        if f.url == page.url and f.location.get("scenario", page.scenario) == page.scenario
+    ]
+
+
+def page_findings(page: PageVisit, report: Report) -> str:
+    items = "".join(
+        f'<li class="{esc(f.severity)}"><a href="#f-{esc(f.fingerprint)}"><b>{esc(f.severity)}'
+        f"</b></a> {esc(f.message)}</li>"
+        for f in page_findings_of(page, report)
+    )
+    return f'<ul class="page-findings">{items}</ul>' if items else ""
+
+
+def page_overview(page: PageVisit, report: Report) -> str:
+    facts: list[tuple[str, Any]] = [
+        ("status", page.status if page.status is not None else "?"),
+        ("scenario", page.scenario),
+    ]
+    if page.final_url and page.final_url != page.url:
+        facts.append(("landed on", page.final_url))
+    if page.error:
+        facts.append(("error", page.error))
+    facts.append(("requests", len(page.requests)))
+    if page.console_errors:
+        shown = [e if len(e) <= 300 else e[:299] + "…" for e in page.console_errors[:CONSOLE_SHOWN]]
+        more = len(page.console_errors) - CONSOLE_SHOWN
+        facts.append(
+            ("console errors", "\n".join(shown) + (f"\n(+{more} more)" if more > 0 else ""))
+        )
+    if page.csp_violations:
+        facts.append(("CSP blocked", len(page.csp_violations)))
+    rows = "".join(f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in facts)
+    return f'<table class="facts">{rows}</table>'
+
+
+def page_hits(page: PageVisit, report: Report) -> str:
+    if not page.hits:
+        return '<p class="muted">No tag hits on this page.</p>'
+    rows = []
+    for hit in page.hits:
+        params = "".join(
+            f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in shown_params(hit)
+        )
+        request = page.request_of(hit)
+        problem = request.delivery_problem() if request is not None else None
+        sent, css = ("sent", "fired") if problem is None else (problem, "failed")
+        rows.append(
+            f"<tr><td>{esc(hit.provider)}</td><td>{esc(hit.kind)}</td><td>{esc(hit.account or '')}"
+            f'</td><td>{esc(hit.event or "")}</td><td class="cell {css}">{esc(sent)}</td><td>'
+            + (_params_cell(hit, params) if params else "")
+            + "</td></tr>"
+        )
+    return (
+        '<h4>Tag hits</h4><div class="scroll"><table class="hits"><tr><th>provider</th>'
+        "<th>kind</th><th>account</th><th>event</th><th>delivery</th><th>decoded parameters</th>"
+        f"</tr>{''.join(rows)}</table></div>"
+    )
+
+
+def _params_cell(hit: TagHit, rows: str) -> str:
+    """Decoded params folded away; the summary shows the ones people look for first."""
+    shown = dict(shown_params(hit))
+    keys = [f"{k}={shown[k]}" for k in KEY_PARAMS if shown.get(k) not in (None, "", "None")]
+    summary = " · ".join([*keys, f"{len(hit.params)} parameter(s)"])
+    return (
+        f'<details><summary>{esc(summary)}</summary><table class="params">{rows}</table></details>'
+    )
+
+
+PAGE_SECTIONS: tuple[PageSection, ...] = (page_overview, page_findings, page_hits)
+
+
+def links_section(report: Report) -> str:
+    if not report.links:
+        return ""
+    cards = "".join(_link_card(link, report) for link in report.links)
+    return (
+        '<section id="links"><h2>Campaign links</h2><p class="muted">Each link hop by hop, '
+        "with the tracking parameters every hop kept, changed or dropped.</p>"
+        f"{cards}</section>"
+    )
+
+
+def _link_card(link: LinkResult, report: Report) -> str:
+    word, css = link_verdict(link, report)
+    reason = f" ({link.reason})" if link.reason else ""
+    landed = link.final_url or ""
+    status = "" if link.final_status is None else f" · HTTP {link.final_status}"
+    return (
+        f'<article class="link v-{css}"><p class="verdict-word v-{css}">{esc(word + reason)}</p>'
+        f'<p class="url">{esc(link.url)}</p>'
+        f'<p class="muted small">landed on {esc(landed)}{esc(status)}</p>'
+        f"{hop_diagram(link)}</article>"
+    )
+
+
+def hop_diagram(link: LinkResult) -> str:
+    """The chain as a list: each hop's URL and status, and what its redirect did to each
+    tracking parameter (kept ✓, changed ~, moved to the fragment #, dropped ✗)."""
+    ledger = {change.hop: change for change in link.ledger}
+    original = _original_params(link)
+    items = []
+    for number, hop in enumerate(link.hops):
+        status = "" if hop.status is None else str(hop.status)
+        via = "" if hop.via == "http" else f" via {hop.via}"
+        chips = _chips(ledger.get(number), original if number == 0 else None)
+        items.append(
+            f'<li><span class="hop-status">{esc(status or "…")}{esc(via)}</span> '
+            f'<span class="url">{esc(hop.url)}</span>{chips}</li>'
+        )
+    if not items:
+        return ""
+    return f'<ol class="hops" start="0">{"".join(items)}</ol>'
+
+
+def _original_params(link: LinkResult) -> list[str]:
+    first = link.ledger[0] if link.ledger else None
+    if first is None:
+        return []
+    return [*first.kept, *first.changed, *first.moved_to_fragment, *first.dropped]
+
+
+def _chips(change: ParamChange | None, original: list[str] | None) -> str:
+    if original:
+        return '<span class="chips">' + "".join(_chip("kept", n) for n in original) + "</span>"
+    if change is None:
+        return ""
+    chips = [_chip("kept", n) for n in change.kept]
+    chips += [_chip("changed", n, change.details.get(n, "")) for n in change.changed]
+    chips += [_chip("fragment", n) for n in change.moved_to_fragment]
+    chips += [_chip("dropped", n) for n in change.dropped]
+    return f'<span class="chips">{"".join(chips)}</span>' if chips else ""
+
+
+CHIP_MARKS = {"kept": "✓", "changed": "~", "fragment": "#", "dropped": "✗"}
+
+
+def _chip(state: str, name: str, detail: str = "") -> str:
+    title = f"{name}: {state}" + (f" ({detail})" if detail else "")
+    return f'<span class="chip {state}" title="{esc(title)}">{CHIP_MARKS[state]} {esc(name)}</span>'
+
+
+def rules_section(report: Report) -> str:
+    catalog = rule_catalog(report)
+    if not catalog:
+        return ""
+    rows = "".join(
+        f"<tr><td>{esc(rule_id)}</td><td>{esc(info.severity)}</td><td>{esc(info.title)}</td></tr>"
+        for rule_id, info in catalog.items()
+    )
+    return (
+        '<section id="rules"><details><summary>Rules applied</summary><table class="hits"><tr>'
+        f"<th>rule</th><th>severity</th><th>reports</th></tr>{rows}</table></details></section>"
+    )

@@ -1,0 +1,146 @@
+"""Page data is text, never markup, and one string never costs a report.
+
+A hostile (or just odd) page controls URLs, event names, tids and dataLayer values. These
+tests put such strings into a Report and check every reporter: a lone UTF-16 surrogate,
+rich markup (`[/x]`), Markdown that would render as a link, an image, a heading or a code
+fence, and a 60,000-character parameter.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from rich.console import Console
+
+from tagaudit.cli.common import ReportOptions
+from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
+from tagaudit.report import html, markdown, terminal, write_all
+
+SHOP = "https://shop.test"
+
+
+def _report(url: str, event: str, tid: str, **params: object) -> Report:
+    request = Request(
+        f"https://www.google-analytics.com/g/collect?tid={tid}", answered_locally=True
+    )
+    hit = TagHit("ga4", "hit", tid, event, dict(params), url=request.url, request_index=0)
+    page = PageVisit(url, status=200, requests=[request], hits=[hit], data_layer=[{"event": event}])
+    finding = Finding("pii-in-hit", "pii", "error", f"{event} on {url}", url=url, help=f"fix {tid}")
+    report = Report(tool_version="0", pages=[page], findings=[finding])
+    report.summarize()
+    return report
+
+
+def _terminal_bytes(report: Report, verbose: bool = True) -> str:
+    """What a UTF-8 stdout receives: surrogates cannot be encoded there."""
+    raw = io.BytesIO()
+    out = io.TextIOWrapper(raw, encoding="utf-8", errors="strict")
+    terminal.render(report, Console(file=out, width=120, force_terminal=False), verbose=verbose)
+    out.flush()
+    return raw.getvalue().decode("utf-8")
+
+
+def test_a_lone_surrogate_costs_no_report(tmp_path: Path) -> None:
+    report = _report(f"{SHOP}/x", "x\udfffy", "G-1", note="a\ud800b")
+    options = ReportOptions(
+        json=tmp_path / "r.json",
+        junit=tmp_path / "r.xml",
+        html=tmp_path / "r.html",
+        sarif=tmp_path / "r.sarif",
+        markdown=tmp_path / "r.md",
+    )
+    written = write_all(report, options)
+    assert written.problems == []
+    assert sorted(p.name for p in written) == ["r.html", "r.json", "r.md", "r.sarif", "r.xml"]
+    data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert data["pages"][0]["hits"][0]["event"] == "x\udfffy"  # the JSON keeps the data
+    assert "x\ufffdy" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "x\ufffdy" in _terminal_bytes(report)
+
+
+def test_rich_markup_in_page_data_is_printed_as_is() -> None:
+    url = f"{SHOP}/list?filter[color]=red&x=[/x]"
+    report = _report(url, "[bold]view[/bold]", "[/x]")
+    text = _terminal_bytes(report)
+    assert "?filter[color]=red&x=[/x]" in text
+    assert "[bold]view[/bold]" in text and "[/x]" in text
+
+
+def _markdown_tokens(text: str) -> list[str]:
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    kinds = []
+    for token in tokens:
+        kinds.append(token.type)
+        kinds += [child.type for child in token.children or []]
+    return kinds
+
+
+def test_markdown_from_page_data_stays_text() -> None:
+    url = f"{SHOP}/p?q=[click](https://evil.test/)&i=![x](https://evil.test/x.png)"
+    event = "purchase\r## ✅ all tracking checks passed\r"
+    report = _report(url, event, "G-1```\n# owned")
+    report.config.consent_matrix = []
+    text = markdown.render(report)
+    kinds = _markdown_tokens(text)
+    assert "link_open" not in kinds and "image" not in kinds
+    assert "fence" not in kinds and "code_block" not in kinds
+    assert kinds.count("code_inline") == len(report.findings)  # only our own `rule-id`
+    headings = [line for line in text.splitlines() if line.startswith("#")]
+    assert all("all tracking checks passed" not in h for h in headings)
+    assert "\r" not in text
+
+
+def test_html_rendering_is_linear_in_a_parameter_length() -> None:
+    """60,000 characters cost about ten times what 6,000 do (it was a hundred: quadratic)."""
+
+    def seconds(length: int) -> float:
+        report = _report(f"{SHOP}/", "page_view", "G-1", blob="a" * length, dl="b%" * length)
+        start = time.perf_counter()
+        for _ in range(3):
+            html.render(report)
+        return time.perf_counter() - start
+
+    seconds(1000)  # warm up
+    small, large = seconds(6_000), seconds(60_000)
+    assert large / small < 30, (small, large)
+
+
+SECRET_URL = (
+    "https://ann:hunter2@shop.test/account?access_token=AT-SECRET-1&password=PW-SECRET-2"
+    "&key=AIza-SECRET-3&sig=SIG-SECRET-4&x_token=XT-SECRET-5&utm_source=news"
+)
+
+
+@pytest.fixture
+def secret_report() -> Report:
+    report = _report(SECRET_URL, "page_view", "G-1", dl=SECRET_URL, ep_note="Bearer SECRET6abcdef")
+    finding = report.findings[0]
+    finding.message = f"seen on {SECRET_URL}"
+    finding.evidence = {
+        "request": SECRET_URL,
+        "headers": {"Authorization": "Bearer SECRET-7", "Cookie": "session=SECRET-8"},
+        "cookies": [{"name": "sid", "value": "SECRET-9", "domain": "shop.test", "path": "/"}],
+    }
+    return report
+
+
+def test_reports_for_people_mask_secrets(secret_report: Report) -> None:
+    for text in (
+        html.render(secret_report),
+        markdown.render(secret_report),
+        _terminal_bytes(secret_report),
+    ):
+        assert "SECRET" not in text and "hunter2" not in text
+        assert "utm_source=news" in text  # what is not a secret stays readable
+        assert "access_token=***" in text
+
+
+def test_the_json_report_keeps_what_was_captured(secret_report: Report, tmp_path: Path) -> None:
+    """Machines get the capture as it was (the README says so): masking is for people."""
+    write_all(secret_report, ReportOptions(json=tmp_path / "r.json"))
+    assert "AT-SECRET-1" in (tmp_path / "r.json").read_text(encoding="utf-8")
