@@ -162,3 +162,17 @@ def test_people_are_told_what_was_merged_and_compared(tmp_path: Path) -> None:
     assert any(
         n.startswith("baseline baseline: 0 new, 1 unchanged, 0 fixed") for n in merged.config.notes
     )
+
+
+def test_merge_help_reads_at_80_columns() -> None:
+    import os
+    import re
+    import subprocess
+    import sys
+
+    env = {**os.environ, "COLUMNS": "80"}
+    command = [sys.executable, "-m", "tagaudit", "merge", "--help"]
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 0 and "Usage: tagaudit merge [OPTIONS] [REPORT]..." in done.stdout
+    assert max(len(line) for line in done.stdout.splitlines()) <= 80
+    assert not re.search(r"<(int|str|path|list\[\w+\]|bool)>", done.stdout)

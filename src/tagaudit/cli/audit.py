@@ -177,11 +177,18 @@ def audit(
     ] = None,
     base_url: BaseUrlOpt = None,
     device: Annotated[
-        str | None, typer.Option(help="Emulate a Playwright device, e.g. 'iPhone 13'.")
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Emulate a Playwright device, e.g. 'iPhone 13' (default: a desktop Chrome).",
+        ),
     ] = None,
     storage_state: Annotated[
         Path | None,
-        typer.Option(help="Playwright storage-state file: audit as that logged-in user."),
+        typer.Option(
+            metavar="PATH",
+            help="A Playwright storage-state file: audit as that logged-in user.",
+        ),
     ] = None,
     shard: ShardOpt = None,
     baseline: BaselineOpt = None,

@@ -53,18 +53,34 @@ FailOnOpt = Annotated[
 ]
 BaseUrlOpt = Annotated[
     str | None,
-    typer.Option(help="The site's address: pages given as paths (/checkout/) are joined to it."),
+    typer.Option(
+        metavar="URL",
+        help="The site's address: pages given as paths (/checkout/) are joined to it "
+        "(default: the config's base_url).",
+    ),
 ]
 ShardOpt = Annotated[
     str | None,
-    typer.Option(help="Run shard I of N (e.g. 2/4) of the planned targets; join with merge."),
+    typer.Option(
+        metavar="I/N",
+        help="Run only shard I of N of the planned targets, e.g. 2/4 (join the shards' "
+        "JSON reports with tagaudit merge).",
+    ),
 ]
 BaselineOpt = Annotated[
     Path | None,
-    typer.Option(help="An earlier JSON report: mark findings new/unchanged/fixed, diff tags."),
+    typer.Option(
+        metavar="PATH",
+        help="An earlier JSON report: mark findings new, unchanged or fixed and compare "
+        "the tags of each page with it.",
+    ),
 ]
 FailOnNewOpt = Annotated[
-    bool, typer.Option(help="Exit 1 only on findings the baseline did not have (--baseline).")
+    bool,
+    typer.Option(
+        "--fail-on-new",
+        help="Exit 1 only on findings the --baseline did not have (default: on all).",
+    ),
 ]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[

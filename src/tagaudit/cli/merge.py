@@ -33,9 +33,9 @@ from tagaudit.cli.common import (
 from tagaudit.config import load_config
 
 
-@app.command()
+@app.command(short_help="Join shard reports into one; rules and exit code on the whole.")
 def merge(
-    reports: Annotated[list[Path], typer.Argument(help="JSON reports of the shards (--json).")],
+    reports: Annotated[list[Path] | None, typer.Argument(metavar="REPORT", hidden=True)] = None,
     config_path: ConfigOpt = None,
     rule_files: RulesOpt = None,
     baseline: BaselineOpt = None,
@@ -49,7 +49,11 @@ def merge(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
 ) -> None:
-    """Join shard reports into one: rules, site-wide checks and the exit code on the whole."""
+    """Join shard reports into one: rules, site-wide checks and the exit code on the whole.
+
+    REPORT... are the JSON reports of `tagaudit audit --shard I/N` (or `links --shard`)
+    runs; every format of the merged report can be written, and --baseline compares it.
+    """
     from tagaudit.merge import merge as merge_reports
 
     config = load_config(config_path)
@@ -58,7 +62,7 @@ def merge(
     options.fail_on_new = fail_on_new
     options.check_paths()
     merged = merge_reports(
-        list(reports),
+        list(reports or []),
         config=config,
         rules=[str(p) for p in rule_files or []] or None,
         baseline=options.compare_with(baseline),
