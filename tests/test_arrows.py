@@ -36,9 +36,21 @@ CORE = (
     "tagaudit.config",
     "tagaudit.urls",
     "tagaudit.runner",
+    "tagaudit.runs",
+    "tagaudit.site_plan",
+    "tagaudit.baseline",
+    "tagaudit.report.read",
 )
-# The typed settings the config builds for other parts (plain data, no I/O).
-CONFIG_TYPES = ("tagaudit.rules.options", "tagaudit.links.settings", "tagaudit.journeys.spec")
+# The typed settings the config builds for other parts (plain data, no I/O): the rules'
+# options, the link checker's settings, the browser's site access (headers, cookies, device)
+# and the crawl's plan (sitemaps, robots.txt, include/exclude, sampling).
+CONFIG_TYPES = (
+    "tagaudit.rules.options",
+    "tagaudit.links.settings",
+    "tagaudit.journeys.spec",
+    "tagaudit.browser.settings",
+    "tagaudit.crawl.plan",
+)
 LINKS_CORE = ("tagaudit.runner_links",)
 ALLOWED: dict[str, tuple[str, ...]] = {
     "model": ("tagaudit.model",),
@@ -49,10 +61,19 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     # The user's provider files are read with the shared YAML reader (alias bombs refused).
     "providers": (*BASE, "tagaudit.providers", "tagaudit.yamlfile"),
     "har.py": (*BASE, "tagaudit.providers"),
-    "crawl": (*BASE, "tagaudit.crawl"),
+    "crawl": (*BASE, "tagaudit.crawl", "tagaudit.patterns"),
+    # The URL pattern language of rule scopes, ignores and the crawl's include/exclude.
+    "patterns.py": (),
     "links": (*BASE, "tagaudit.links", "tagaudit.urls"),
     "report": (*BASE, "tagaudit.report"),
-    "rules": (*BASE, "tagaudit.rules", "tagaudit.yamlfile", *LINKS_PURE, *CONSENT_PURE),
+    "rules": (
+        *BASE,
+        "tagaudit.rules",
+        "tagaudit.yamlfile",
+        "tagaudit.patterns",
+        *LINKS_PURE,
+        *CONSENT_PURE,
+    ),
     "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
     "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
     # Journeys play on the page engine and choose on banners with the consent engine; their
@@ -67,17 +88,40 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.yamlfile",
         "tagaudit.rules.options",
     ),
-    "config.py": (*BASE, "tagaudit.config_rules", "tagaudit.yamlfile", *CONFIG_TYPES),
+    "config.py": (
+        *BASE,
+        "tagaudit.config_rules",
+        "tagaudit.config_site",
+        "tagaudit.yamlfile",
+        *CONFIG_TYPES,
+    ),
+    # The site half of the config: base_url (resolved with tagaudit.urls), access, crawl plan.
+    "config_site.py": (
+        *BASE,
+        "tagaudit.config_rules",
+        "tagaudit.yamlfile",
+        "tagaudit.urls",
+        *CONFIG_TYPES,
+    ),
     "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
     "runner.py": ("tagaudit", *BASE, *CORE),
+    # What every run shares that needs no browser (links over HTTP and merge start light).
+    "runs.py": ("tagaudit", *BASE, *CORE),
     "runner_links.py": ("tagaudit", *BASE, *CORE),
     "api.py": ("tagaudit", *BASE, *CORE),
+    # Joining shard reports: the core's rule and baseline steps again, on the whole.
+    "merge.py": ("tagaudit", *BASE, *CORE),
+    # Comparing with a baseline report: pure, on the model (templates from the crawl).
+    "baseline.py": (*BASE, "tagaudit.crawl"),
+    # Before an audit: base URL check, robots.txt, sitemaps (through the browser), selection.
+    "site_plan.py": ("tagaudit", *BASE, *CORE),
     "__init__.py": (
         *BASE,
         "tagaudit.api",
         "tagaudit.config",
         "tagaudit.runner",
         "tagaudit.journeys.python",
+        "tagaudit.merge",
         *LINKS_CORE,
     ),
     "__main__.py": ("tagaudit.cli",),
@@ -91,6 +135,8 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.cli",
         "tagaudit.runner",
         "tagaudit.runner_links",
+        "tagaudit.runs",
+        "tagaudit.merge",
         "tagaudit.api",
         "tagaudit.config",
         "tagaudit.report",

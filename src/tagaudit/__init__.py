@@ -6,6 +6,8 @@ The public API (the `tagaudit` command is one caller of it; the library never pr
     report = tagaudit.audit(["https://staging.shop.example/"], config="tagaudit.yaml")
     report = tagaudit.audit(pages, consent=["none", "accept"], concurrency=4)
     links = tagaudit.check_links(["https://shop.example/go/x?utm_source=a"])
+    report = tagaudit.audit(pages, shard="2/4")        # one of four CI jobs …
+    report = tagaudit.merge(["1.json", "2.json", "3.json", "4.json"])  # … joined again
     hits = tagaudit.decode(["https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=x"])
     findings = tagaudit.evaluate(report, tagaudit.load_rules("tagaudit.yaml"))
     report.findings, report.pages, report.links, report.exit_code(fail_on="error")
@@ -45,6 +47,7 @@ if TYPE_CHECKING:
     from tagaudit.api import decode, evaluate, load_rules
     from tagaudit.config import Config, load_config
     from tagaudit.journeys.python import step
+    from tagaudit.merge import merge
     from tagaudit.runner import Interrupted, Progress, audit, audit_async
     from tagaudit.runner_links import check_links, check_links_async
 
@@ -60,6 +63,7 @@ _LAZY = {
     "load_rules": "tagaudit.api",
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
+    "merge": "tagaudit.merge",
     "step": "tagaudit.journeys.python",
 }
 
@@ -94,6 +98,7 @@ __all__ = [
     "evaluate",
     "load_config",
     "load_rules",
+    "merge",
     "step",
 ]
 

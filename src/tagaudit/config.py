@@ -9,13 +9,22 @@ link checker's settings (plain data).
 
 A complete tagaudit.yaml (every key optional):
 
+    base_url: https://staging.shop.example  # then pages (and expectations) may be paths
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
     crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 400, page_timeout: 30,
-            max_wait_ms: 5000, isolation: reuse}
+            max_wait_ms: 5000, isolation: reuse,
+            # discovered pages (config_site.py): sitemaps (true: robots.txt's, /sitemap.xml),
+            # robots.txt, URL patterns as in rule scopes, at most N pages per URL template
+            sitemap: true, robots: true, include: ["/**"], exclude: ["/admin/**"],
+            per_template: 5, templates: ["/p/*"]}
     consent: [none, accept, reject]
     deliver_hits: false
     browser: {path: /usr/bin/chromium, endpoint: null, locale: en-US, timezone: Europe/Paris,
-              user_agent: "…", args: [--proxy-server=http://proxy.internal:3128]}
+              user_agent: "…", args: [--proxy-server=http://proxy.internal:3128],
+              # staging access (config_site.py): secrets as ${ENV_VARS}, sent to the site only
+              headers: {X-Token: "${TOKEN}"}, cookies: [{name: preview, value: "1"}],
+              basic_auth: {username: preview, password: "${STAGING_PASSWORD}"},
+              storage_state: auth.json, device: iPhone 13, viewport: 390x844}
     providers:                            # first-party endpoints, as data (`tagaudit providers`)
       - id: acme_collector
         name: Acme first-party collector
@@ -49,7 +58,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tagaudit import config_rules
+from tagaudit import config_rules, config_site
+from tagaudit.browser.settings import SiteAccess
+from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.journeys.spec import Journey, read_journeys
 from tagaudit.links.settings import TRANSPORTS, LinkSettings
@@ -73,6 +84,7 @@ TOP_LEVEL_KEYS = (
     "browser",
     "providers",
     "journeys",
+    "base_url",
 )
 ISOLATION_MODES = ("reuse", "context")
 LINK_SOURCE_CATEGORIES = ("search", "social", "shopping", "video")
@@ -145,6 +157,12 @@ class Config:
     # Conversion journeys (tagaudit.journeys.spec): steps from a landing to a confirmation.
     journeys: list[Journey] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    # The site (config_site.py): its address, how to get in, which discovered pages to keep,
+    # and the file line of each `pages:` entry (url → "tagaudit.yaml:4").
+    base_url: str | None = None
+    access: SiteAccess = field(default_factory=SiteAccess)
+    crawl_plan: CrawlPlan = field(default_factory=CrawlPlan)
+    declared: dict[str, str] = field(default_factory=dict)
 
     def rule_options(self) -> RuleOptions:
         """The rules half of the config, for tagaudit.rules.load_rules."""
@@ -279,13 +297,17 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
             where.fail(key, unknown_message(key, TOP_LEVEL_KEYS))
     config = Config(path=path, raw=data)
     config.pages = config_rules.string_list(where, "pages")
+    config.base_url, credentials = config_site.base_url(where)
+    base = path.parent if path is not None else Path.cwd()
+    config.access = config_site.access(_section(where, "browser"), base, credentials)
+    config.crawl_plan = config_site.plan(_section(where, "crawl"))
+    config.declared = config_site.declared_pages(where, config.base_url)
     config.crawl = _crawl_settings(where)
     config.consent = _scenarios(where)
     config.deliver_hits = _flag(where, "deliver_hits")
     config.browser = _browser(where)
     config.links = _links(where)
     config.providers = [entry.data for entry in config_rules.entries(where, "providers")]
-    base = path.parent if path is not None else Path.cwd()
     config.rule_files = [base / p for p in config_rules.string_list(where, "rules")]
     config.expect = [config_rules.expectation(w) for w in config_rules.entries(where, "expect")]
     config.disable = config_rules.string_list(where, "disable")
@@ -361,7 +383,7 @@ def _crawl_settings(where: Where) -> CrawlSettings:
     inner = _section(where, "crawl")
     if inner is None:
         return settings
-    _typed_fields(inner, settings)
+    _typed_fields(inner, settings, skip=config_site.PLAN_KEYS)
     for key, least in CRAWL_MINIMUMS.items():
         if getattr(settings, key) < least:
             inner.fail(key, f"must be at least {least}, not {getattr(settings, key)!r}")
@@ -376,7 +398,7 @@ def _browser(where: Where) -> BrowserSection:
     section = BrowserSection()
     inner = _section(where, "browser")
     if inner is not None:
-        _typed_fields(inner, section)
+        _typed_fields(inner, section, skip=config_site.ACCESS_KEYS)
     return section
 
 

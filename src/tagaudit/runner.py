@@ -15,7 +15,7 @@ progress goes to an optional callback.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
+import dataclasses
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,22 +26,32 @@ from urllib.parse import urlsplit
 from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
-from tagaudit.browser.settings import PageSettings, SessionSettings
+from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
 from tagaudit.browser.visitor import Visitor
-from tagaudit.config import Config, apply_flags, config_from_mapping, load_config
+from tagaudit.config import Config
 from tagaudit.consent.builtin import detect_banner
 from tagaudit.consent.engine import ConsentSettings, describe_engine
 from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenario
 from tagaudit.crawl.frontier import Frontier
+from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.journeys.clickid import follow_click_ids
 from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
 from tagaudit.journeys.spec import check_journey_urls, select_journeys
-from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo
-from tagaudit.providers import Catalog, load_catalog
-from tagaudit.rules.engine import RuleSet, apply, load_rules
-from tagaudit.urls import check_url
+from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
+from tagaudit.providers import Catalog
+from tagaudit.rules.engine import RuleSet, load_rules
+from tagaudit.runs import (  # the run helpers that need no browser (links and merge share them)
+    Interrupted,
+    apply_with_baseline,
+    build_catalog,
+    load_baseline,
+    now_iso,
+    resolve_config,
+)
+from tagaudit.site_plan import PlannedTargets, plan_site
+from tagaudit.urls import origin_of, resolve_target
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
@@ -63,6 +73,15 @@ AUDIT_FIELDS = {
     "deliver_hits": "deliver_hits",
     "consent": "consent",
     "rules": "rules",
+    "base_url": "base_url",
+    "device": "browser.device",
+    "viewport": "browser.viewport",
+    "storage_state": "browser.storage_state",
+    "headers": "browser.headers",
+    "cookies": "browser.cookies",
+    "user_agent": "browser.user_agent",
+    "locale": "browser.locale",
+    "timezone": "browser.timezone",
 }
 
 
@@ -81,52 +100,11 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-class Interrupted(KeyboardInterrupt):
-    """The run was interrupted (Ctrl-C, SIGTERM); `report` holds everything that finished."""
-
-    def __init__(self, report: Report) -> None:
-        super().__init__("interrupted")
-        self.report = report
-
-
-def now_iso() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-
-
-def resolve_config(
-    config: Config | dict[str, Any] | str | Path | None,
-    overrides: dict[str, Any],
-    fields: dict[str, Any],
-    as_flags: bool = False,
-) -> Config:
-    """The config file (or Config) with keyword overrides applied by config.apply_flags.
-
-    A bad value is reported under its keyword (`concurrency`), or with `as_flags` under the
-    command-line flag of the same name (`--concurrency`).
-    """
-    unknown = sorted(set(overrides) - set(fields))
-    if unknown:
-        raise UsageError(f"unknown option {unknown[0]!r} (known: {', '.join(sorted(fields))})")
-    if isinstance(config, dict):
-        base = config_from_mapping(config)
-    else:
-        base = config if isinstance(config, Config) else load_config(config)
-    flags = {fields[name]: value for name, value in overrides.items()}
-    names = {
-        fields[name]: "--" + name.replace("_", "-") if as_flags else name for name in overrides
-    }
-    return apply_flags(base, flags, names)
-
-
-def build_catalog(config: Config) -> Catalog | None:
-    """The built-in catalog with the user's `providers:` (None when there are none)."""
-    if not config.providers:
-        return None
-    return load_catalog(config.providers, source=str(config.path) if config.path else None)
-
-
-def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings:
-    """The browser half of the config (`browser:`, `deliver_hits`) as session settings."""
+def session_settings(
+    config: Config, catalog: Catalog | None, targets: list[str] | None = None
+) -> SessionSettings:
+    """The browser half of the config (`browser:`, `deliver_hits`) as session settings; the
+    site's access goes to the origins of the base URL and of `targets`."""
     section = SessionSettings(
         browser_path=config.browser.path,
         endpoint=config.browser.endpoint,
@@ -137,7 +115,24 @@ def session_settings(config: Config, catalog: Catalog | None) -> SessionSettings
     )
     section.locale = config.browser.locale or section.locale
     section.user_agent = config.browser.user_agent or section.user_agent
+    section.user_agent_set = bool(config.browser.user_agent)
+    section.access = site_access(config, targets or [])
     return section
+
+
+def site_access(config: Config, targets: list[str]) -> SiteAccess:
+    """The config's access, bound to the site: the base URL's origin first, then the pages'.
+
+    A secret the environment lacks (`${STAGING_PASSWORD}` not set) is refused here, before
+    any browser starts: one line naming the variable, the file and the line (exit 2).
+    """
+    if config.access.unresolved:
+        raise UsageError(config.access.unresolved[0])
+    access = dataclasses.replace(config.access)
+    places = [u for u in (config.base_url, *targets) if u]
+    access.origins = list(dict.fromkeys(origin_of(u) for u in places))
+    access.cookie_url = places[0] if places else None
+    return access
 
 
 def base_url_of(config: Config, targets: list[str]) -> str | None:
@@ -173,13 +168,17 @@ class AuditRun:
         consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
         journeys: list[str] | None = None,
+        shard: Shard | None = None,
+        baseline: Report | str | Path | None = None,
     ) -> None:
         self.config = config
+        self.shard = shard
+        self.baseline = load_baseline(baseline)  # a bad file fails now, before the browser
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
-        self.targets = [check_url(u) for u in (targets or config.pages)]
         self.journeys = select_journeys(config.journeys, journeys)
-        if not self.targets and not self.journeys:
-            raise UsageError("no pages to audit: give URLs, or `pages:` or `journeys:` in a config")
+        self.targets = plan_targets(targets, config, with_journeys=bool(self.journeys))
+        if shard is not None:  # journeys are shared out like pages: every N-th, in config order
+            self.journeys = shard.take(self.journeys)
         self.base_url = base_url_of(config, self.targets)
         check_journey_urls(self.journeys, self.base_url, config)
         self.journey_outcomes: dict[str, JourneyOutcome] = {}
@@ -201,6 +200,14 @@ class AuditRun:
         for journey in self.journeys:  # long jobs first: they overlap with the crawl
             self.jobs.append(("journey", journey.name, 0))
         self.plain_visits = self.scenarios is None or config.crawl.depth > 0
+        self.planned: PlannedTargets | None = None
+
+    def _start(self, planned: PlannedTargets) -> None:
+        """The planned targets (site_plan.py: sitemaps, filters, shard) become the frontier."""
+        self.planned = planned
+        admit = planned.selector.admit if planned.selector is not None else None
+        crawl = self.config.crawl
+        self.frontier = Frontier(planned.targets, crawl.max_pages, crawl.depth, admit)
         if not self.plain_visits:
             # Explicit scenarios on the given pages only: no plain visit is needed.
             while (item := self.frontier.take()) is not None:
@@ -213,9 +220,10 @@ class AuditRun:
         reported as page errors: the run stops, keeps what finished, and says so in
         `config.run_error` (exit 3).
         """
-        settings = session_settings(self.config, self.catalog)
+        settings = session_settings(self.config, self.catalog, self.targets)
         async with BrowserSession(settings) as session:
             self.session = session
+            self._start(await plan_site(session, self.config, self.targets, self.shard))
             self.browser_version = session.version
             engine = PageEngine(session, page_settings(self.config))
             visitors = [Visitor(engine) for _ in range(self.config.crawl.concurrency)]
@@ -363,19 +371,41 @@ class AuditRun:
         ]
         report.finished = now_iso()
         ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
+        planned = self.planned
         report.config = RunInfo(
             command="audit",
-            targets=list(self.targets),
+            targets=list(planned.targets if planned else self.targets),
             base_url=self.base_url,
             concurrency=self.config.crawl.concurrency,
             consent=self.scenarios,
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
             consent_matrix=consent_matrices(report.pages),
-            run_error=self.run_error,
+            declared=planned.declared if planned else self.config.declared,
+            config_file=str(self.config.path) if self.config.path else None,
+            run_error=self.run_error or (None if interrupted else no_page_loaded(report.pages)),
+            notes=list(planned.notes) if planned else [],
+            shard=str(self.shard) if self.shard else None,
+            planned=planned.planned if planned and self.shard else None,
+            plan_id=planned.plan_id if planned and self.shard else None,
         )
-        apply(report, self.ruleset)
+        apply_with_baseline(report, self.ruleset, self.baseline)
         return report
+
+
+def plan_targets(
+    targets: list[str] | None, config: Config, with_journeys: bool = False
+) -> list[str]:
+    """The pages to start from: the given ones, else the config's `pages:`, else (when no
+    journey runs) the base URL; paths are joined to the base URL (urls.resolve_target)."""
+    raw = targets or config.pages
+    if not raw and config.base_url and not with_journeys:
+        raw = [config.base_url]
+    if not raw and not with_journeys:
+        raise UsageError(
+            "no pages to audit: give URLs, or `pages:`, `journeys:` or `base_url` in a config"
+        )
+    return list(dict.fromkeys(resolve_target(u, config.base_url) for u in raw or []))
 
 
 async def _read_links(tab: Tab) -> list[str]:
@@ -389,11 +419,21 @@ async def audit_async(
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
     journeys: list[str] | None = None,
+    shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress, journeys)
+    run = AuditRun(
+        targets,
+        resolved,
+        consent_settings,
+        on_progress,
+        journeys,
+        shard=parse_shard(shard, "shard"),
+        baseline=baseline,
+    )
     try:
         return await run.execute()
     except asyncio.CancelledError:
@@ -408,6 +448,8 @@ def audit(
     consent_settings: ConsentSettings | None = None,
     on_progress: ProgressCallback | None = None,
     journeys: list[str] | None = None,
+    shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """Load pages in headless Chromium, decode every tag they fire, apply the rules.
@@ -416,13 +458,25 @@ def audit(
     a mapping with its keys, or a Config (tagaudit.load_config). Keyword overrides win over
     the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
-    scenarios), rules (extra rule files). The config's `journeys:` run too (`journeys`: the
-    names of those to run; None runs all).
+    scenarios), rules (extra rule files), base_url, device, viewport, storage_state,
+    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys). The
+    config's `journeys:` run too (`journeys`: the names of those to run; None runs all).
+    `shard="2/4"` audits the second quarter of the planned pages (tagaudit.merge joins the
+    shards' reports); `baseline` (a JSON report's path, or a Report) marks each finding
+    `new` or `unchanged` and records fixed findings and tag changes in `report.baseline`.
     Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
     carrying the partial Report, on Ctrl-C.
     """
     resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(targets, resolved, consent_settings, on_progress, journeys)
+    run = AuditRun(
+        targets,
+        resolved,
+        consent_settings,
+        on_progress,
+        journeys,
+        shard=parse_shard(shard, "shard"),
+        baseline=baseline,
+    )
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:

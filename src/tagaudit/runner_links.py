@@ -20,11 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit import __version__
-from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
-from tagaudit.browser.page import PageEngine
-from tagaudit.browser.session import BrowserSession
 from tagaudit.config import Config
+from tagaudit.crawl.shards import Shard, parse_shard, plan_id
 from tagaudit.errors import EnvironmentProblem, UsageError
 from tagaudit.links.channels import sources_added
 from tagaudit.links.inputs import LinkTarget, read_inputs
@@ -32,14 +29,14 @@ from tagaudit.links.runner import check_links as follow_links
 from tagaudit.links.runner import per_target
 from tagaudit.links.shards import WorkerFailed
 from tagaudit.model import LinkResult, Report, RunInfo
-from tagaudit.rules.engine import apply, load_rules
-from tagaudit.runner import (
+from tagaudit.rules.engine import load_rules
+from tagaudit.runs import (
     Interrupted,
+    apply_with_baseline,
     build_catalog,
+    load_baseline,
     now_iso,
-    page_settings,
     resolve_config,
-    session_settings,
 )
 
 AUTO_BROWSER_LIMIT = 100
@@ -62,9 +59,17 @@ LINK_FIELDS = {
 class LinkRun:
     """One link check: set up at once (config, rules, inputs), then `execute()`."""
 
-    def __init__(self, inputs: list[str], config: Config, browser: bool | None) -> None:
+    def __init__(
+        self,
+        inputs: list[str],
+        config: Config,
+        browser: bool | None,
+        shard: Shard | None = None,
+        baseline: Report | str | Path | None = None,
+    ) -> None:
         self.config = config
         self.ruleset = load_rules(config.rule_options())  # a bad rule file fails now
+        self.baseline = load_baseline(baseline)
         read = read_inputs([*inputs, *config.links.targets])
         self.targets: list[LinkTarget] = read.targets
         self.settings = config.links.settings
@@ -76,6 +81,13 @@ class LinkRun:
             input_problems=list(read.problems),
             transport=self.settings.transport,
         )
+        if shard is not None:  # every shard reads the same inputs: round-robin over them
+            planned = [t.url for t in self.targets]
+            self.targets = shard.take(self.targets)
+            info = self.report.config
+            info.shard, info.planned, info.plan_id = str(shard), len(planned), plan_id(planned)
+            info.links = len(self.targets)
+            info.targets = [t.url for t in self.targets]
         self.mode = self._browser_mode(browser) if self.targets else "off"
 
     def require_targets(self) -> None:
@@ -94,6 +106,8 @@ class LinkRun:
                 "(--browser to load every landing in Chromium)"
             )
             return "off"
+        from tagaudit.browser.discovery import find_browser
+
         try:
             find_browser(self.config.browser.path)
         except EnvironmentProblem:
@@ -119,6 +133,13 @@ class LinkRun:
         if self.mode == "off":
             await follow_links(self.targets, self.settings, done=self.done)
             return self.finish()
+        # The browser side is imported only when a browser is wanted: Playwright and the
+        # page engine cost a link check over HTTP a third of its own CPU to import.
+        from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
+        from tagaudit.browser.page import PageEngine
+        from tagaudit.browser.session import BrowserSession
+        from tagaudit.runner import page_settings, session_settings
+
         settings = session_settings(self.config, build_catalog(self.config))
         session = BrowserSession(settings)
         try:
@@ -147,8 +168,11 @@ class LinkRun:
         report.config.browser = report.config.browser or False
         report.links = per_target(self.targets, self.done)
         report.finished = now_iso()
+        # where each link was listed (`links.csv:17`), for SARIF locations
+        report.config.declared = {t.url: t.source for t in self.targets if ":" in t.source}
+        report.config.config_file = str(self.config.path) if self.config.path else None
         with sources_added(self.config.links.sources):
-            apply(report, self.ruleset)
+            apply_with_baseline(report, self.ruleset, self.baseline)
         return report
 
 
@@ -157,6 +181,8 @@ def check_links(
     *,
     config: Config | dict[str, Any] | str | Path | None = None,
     browser: bool | None = None,
+    shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene.
@@ -166,9 +192,11 @@ def check_links(
     extra_params, chain_budget, browser_path, rules. A follower worker that dies leaves the
     finished links in the Report with `config.run_error` set; Ctrl-C raises `Interrupted`
     with the partial Report. Inputs that are not usable links are listed in
-    `report.config.input_problems`; none usable at all is a UsageError.
+    `report.config.input_problems`; none usable at all is a UsageError. `shard="2/4"` and
+    `baseline` work as for `tagaudit.audit`.
     """
-    run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    config = resolve_config(config, overrides, LINK_FIELDS)
+    run = LinkRun(list(links or []), config, browser, parse_shard(shard, "shard"), baseline)
     run.require_targets()
     try:
         return asyncio.run(run.execute())
@@ -181,9 +209,12 @@ async def check_links_async(
     *,
     config: Config | dict[str, Any] | str | Path | None = None,
     browser: bool | None = None,
+    shard: str | None = None,
+    baseline: Report | str | Path | None = None,
     **overrides: Any,
 ) -> Report:
     """`check_links` for callers with their own event loop."""
-    run = LinkRun(list(links or []), resolve_config(config, overrides, LINK_FIELDS), browser)
+    config = resolve_config(config, overrides, LINK_FIELDS)
+    run = LinkRun(list(links or []), config, browser, parse_shard(shard, "shard"), baseline)
     run.require_targets()
     return await run.execute()

@@ -2,12 +2,14 @@
 
 `url_problem(url)` says why not (or None); `check_url(raw)` is the strict form for targets the
 user typed: it accepts `shop.example/x` as `https://shop.example/x` and raises UsageError
-(exit 2, one line) otherwise. Imports only tagaudit.errors.
+(exit 2, one line) otherwise. `resolve_target(raw, base_url)` also takes paths (`/checkout/`),
+joined to the base URL as a browser joins a link (`urljoin`), so one tagaudit.yaml serves
+staging, preview deployments and production. Imports only tagaudit.errors.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from tagaudit.errors import UsageError
 
@@ -54,3 +56,31 @@ def check_url(raw: str, assume_https: bool = True) -> str:
     if problem is not None:
         raise UsageError(f"malformed URL {raw!r}: {problem}")
     return url
+
+
+def is_path(raw: str) -> bool:
+    """Is this a path (or query) to join to a base URL rather than a URL of its own?"""
+    return raw.strip().startswith(("/", ".", "?"))
+
+
+def resolve_target(raw: str, base_url: str | None) -> str:
+    """The URL a target names: a path joined to `base_url`, anything else as `check_url`.
+
+    >>> resolve_target("/checkout/", "https://staging.shop.example")
+    'https://staging.shop.example/checkout/'
+    """
+    if not is_path(raw):
+        return check_url(raw)
+    if base_url is None:
+        raise UsageError(
+            f"{raw.strip()!r} is a path: give the site's address as base_url in tagaudit.yaml "
+            "or --base-url"
+        )
+    return check_url(urljoin(base_url, raw.strip()))
+
+
+def origin_of(url: str) -> str:
+    """`https://shop.example:8443/a?b` → `https://shop.example:8443` (scheme and host
+    lower-cased, as browsers compare origins)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"

@@ -6,3 +6,5 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+# github_sarif: GitHub code scanning's documented SARIF constraints, shared with tests/report
+sys.path.insert(0, str(Path(__file__).parents[1] / "report"))

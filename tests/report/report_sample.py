@@ -10,10 +10,22 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from tagaudit.model import Finding, Hop, LinkResult, PageVisit, Report, Request, RunInfo, TagHit
+from tagaudit.model import (
+    Finding,
+    Hop,
+    LinkResult,
+    PageVisit,
+    Report,
+    Request,
+    RuleInfo,
+    RunInfo,
+    TagHit,
+)
 from tagaudit.rules import evaluate, read_rule_file, sort_findings
+from tagaudit.rules.applicability import describe
 from tagaudit.rules.engine import RuleSet
 from tagaudit.rules.loader import builtin_rules_dir
+from tagaudit.rules.rule import Rule
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 OWN_RULE_FILES = ("tags.yaml", "ecommerce.yaml", "privacy.yaml", "pages.yaml")
@@ -124,9 +136,17 @@ def build_sample() -> Report:
         if finding.rule_id == "console-errors":
             finding.suppressed = "ignored in config: known legacy script"
     report.findings = sort_findings(findings)
-    report.config = RunInfo(rules={r.id: r.summary() for r in rules})
+    report.config = RunInfo(rules={r.id: _described(r, report) for r in rules})
     report.summarize()
     return report
+
+
+def _described(rule: Rule, report: Report) -> RuleInfo:
+    """The rule as the engine describes it, its source frozen to `rules/<file>:<line>`."""
+    info = describe(rule, report)
+    path, _, line = info.source.rpartition(":")
+    info.source = f"rules/{Path(path).name}:{line}"
+    return info
 
 
 def compare_golden(name: str, text: str) -> None:

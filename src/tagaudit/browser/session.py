@@ -2,8 +2,9 @@
 
 `BrowserSession` launches (or connects to) the browser once; `new_context()` gives an isolated
 context with the hit-answering route already installed, so no tracking hit leaves the machine
-unless `deliver_hits` is set. Remote browsers: a Playwright server (`ws://…`) or any CDP
-endpoint (`http://…`).
+unless `deliver_hits` is set, and the site access of the run (device, basic auth, storage
+state, cookies, headers for the site only: browser/access.py). Remote browsers: a Playwright
+server (`ws://…`) or any CDP endpoint (`http://…`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
 from playwright.async_api import Error as PlaywrightError
 
+from tagaudit.browser.access import Access
 from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import install_hit_route, interception_pattern
@@ -55,6 +57,7 @@ class BrowserSession:
         self._pw_manager: Any = None
         self._pw: Playwright | None = None
         self._pattern: re.Pattern[str] | None = None
+        self.access: Access | None = None
         # Set when the browser went away on its own (crashed, killed): not by `__aexit__`.
         self.lost: str | None = None
         self._closing = False
@@ -64,6 +67,7 @@ class BrowserSession:
         self._pw_manager = async_playwright()
         self._pw = await self._pw_manager.__aenter__()
         try:
+            self.access = Access(self.settings, self._pw)  # an unknown device fails here
             self.browser = await self._open(self._pw)
         except BaseException:
             await self._pw_manager.__aexit__(None, None, None)
@@ -127,22 +131,25 @@ class BrowserSession:
             raise EnvironmentProblem(f"could not start or reach {where}: {first}") from None
 
     async def new_context(self, **options: Any) -> BrowserContext:
-        """A fresh, isolated context: normal UA, locale, viewport, tracking hits answered here."""
-        assert self.browser is not None, "use BrowserSession as an async context manager"
+        """A fresh, isolated context: normal UA (or the device's), locale, viewport, the site's
+        access, tracking hits answered here."""
+        assert self.browser is not None and self.access is not None, "use `async with`"
         settings = self.settings
         defaults: dict[str, Any] = {
-            "user_agent": settings.user_agent,
-            "locale": settings.locale,
-            "viewport": settings.viewport,
+            **self.access.context_options(),
             "ignore_https_errors": True,
             "service_workers": "allow",
         }
-        if settings.timezone:
-            defaults["timezone_id"] = settings.timezone
         context = await self.guarded(self.browser.new_context(**{**defaults, **options}))
         await context.add_init_script(CSP_LISTENER)
         if not settings.deliver_hits:
             if self._pattern is None:
                 self._pattern = interception_pattern(settings.catalog)
             await install_hit_route(context, settings.catalog, self._pattern)
+        await self.access.prepare(context)  # after the hit route: its route runs first
         return context
+
+    async def restore_access(self, context: BrowserContext) -> None:
+        """After a wipe of `context` (visitor.py): the site's cookies and login back."""
+        if self.access is not None:
+            await self.access.restore(context)

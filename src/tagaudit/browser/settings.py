@@ -9,7 +9,7 @@ visits, consent scenarios, link landings, journey steps), so a `--quiet-ms` or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tagaudit.providers.routing import Catalog
@@ -21,6 +21,43 @@ DEFAULT_USER_AGENT = (
     "Chrome/131.0.0.0 Safari/537.36"
 )
 ISOLATION_MODES = ("reuse", "context")
+
+
+@dataclass
+class SiteAccess:
+    """How the audit gets into a staging site, and which device it pretends to be.
+
+    `headers` (e.g. a CDN's access token) and `basic_auth` go only to `origins`, the audited
+    site's own origins (the runner fills them in from the base URL and the pages), never to
+    tag vendors; `cookies` are set for `cookie_url` unless they name a domain or URL of their
+    own. `storage_state` is a Playwright storage-state file (cookies and localStorage of a
+    logged-in session: `playwright codegen --save-storage=auth.json`). `device` is a
+    Playwright device name (`iPhone 13`, `Pixel 7`): its user agent, viewport, scale, touch
+    and mobile flags, with `viewport` (and the session's user agent, when set by the user)
+    over them.
+
+        SiteAccess(headers={"CF-Access-Client-Id": "…"}, basic_auth={"username": "preview",
+                   "password": "…"}, device="iPhone 13")
+    """
+
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[dict[str, Any]] = field(default_factory=list)
+    basic_auth: dict[str, str] | None = None
+    storage_state: str | None = None
+    device: str | None = None
+    viewport: dict[str, int] | None = None
+    origins: list[str] = field(default_factory=list)
+    cookie_url: str | None = None
+    # The storage state holds localStorage: a wiped tab cannot get it back, so every page
+    # starts in a new context instead (visitor.py).
+    local_storage: bool = False
+    # `${VARS}` that were not set when the config was read: one line each (file, line, field),
+    # refused when a browser is about to use this access (runner.site_access).
+    unresolved: list[str] = field(default_factory=list)
+
+    def is_open(self) -> bool:
+        """No headers, cookies, credentials or stored session: nothing to restore or scope."""
+        return not (self.headers or self.cookies or self.basic_auth or self.storage_state)
 
 
 @dataclass
@@ -37,6 +74,8 @@ class SessionSettings:
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
     extra_args: tuple[str, ...] = ()
     catalog: Catalog | None = None  # the user's providers added to the built-in ones
+    access: SiteAccess = field(default_factory=SiteAccess)
+    user_agent_set: bool = False  # the user chose `user_agent` (it then wins over a device's)
 
 
 @dataclass

@@ -78,7 +78,8 @@ class Visitor:
         return visit
 
     async def _fresh_tab(self) -> Tab:
-        if self.engine.settings.isolation == "context" or self._tab is None:
+        # localStorage of a storage state cannot be put back into a wiped tab: a new context
+        if self._new_context_each_time() or self._tab is None:
             await self.close()
             self._tab = await self.engine.open_tab()
             self._origins.clear()
@@ -86,6 +87,10 @@ class Visitor:
             await self._wipe(self._tab)
             await self._tab.record_anew()
         return self._tab
+
+    def _new_context_each_time(self) -> bool:
+        access = self.engine.session.settings.access
+        return self.engine.settings.isolation == "context" or access.local_storage
 
     async def _wipe(self, tab: Tab) -> None:
         """Forget everything the previous target left: as if this were a new context.
@@ -107,6 +112,8 @@ class Visitor:
             tab.context.clear_cookies(), quietly(cdp.send("Network.clearBrowserCache")), *clearing
         )
         self._origins.clear()
+        # last: clearing an origin's data ("all") takes its cookies too
+        await self.engine.session.restore_access(tab.context)  # a login survives the wipe
 
 
 def _origin(url: str) -> str:

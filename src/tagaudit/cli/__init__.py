@@ -52,7 +52,7 @@ def _main(
 
 
 # Command modules register themselves on `app` when imported.
-from tagaudit.cli import audit, decode, links, misc, rules_cmd  # noqa: E402, F401
+from tagaudit.cli import audit, decode, links, merge, misc, rules_cmd  # noqa: E402, F401
 
 
 def main(argv: list[str] | None = None) -> int:

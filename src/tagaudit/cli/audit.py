@@ -19,8 +19,11 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    BaselineOpt,
+    BaseUrlOpt,
     BrowserOpt,
     ConfigOpt,
+    FailOnNewOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -30,6 +33,7 @@ from tagaudit.cli.common import (
     ReportOptions,
     RulesOpt,
     SarifOpt,
+    ShardOpt,
     VerboseOpt,
     finish,
 )
@@ -62,9 +66,12 @@ def run_audit(
     options: ReportOptions,
     demo: bool = False,
     journeys: list[str] | None = None,
+    shard: str | None = None,
+    baseline: Path | None = None,
     **overrides: Any,
 ) -> int:
     """Run the core with a progress bar; an interrupt still writes what finished."""
+    from tagaudit.crawl.shards import parse_shard
     from tagaudit.report.progress import progress
     from tagaudit.runner import AUDIT_FIELDS, AuditRun, ConsentSettings, resolve_config
 
@@ -72,7 +79,15 @@ def run_audit(
     # Screenshots only when an HTML report will show them (they make JSON reports big).
     consent = ConsentSettings(screenshots="base64" if options.html is not None else "none")
     with progress(quiet=options.quiet) as show:
-        run = AuditRun(targets, settings, consent, on_progress=show, journeys=journeys)
+        run = AuditRun(
+            targets,
+            settings,
+            consent,
+            on_progress=show,
+            journeys=journeys,
+            shard=parse_shard(shard),
+            baseline=options.compare_with(baseline),
+        )
         report = _execute(run)
     report.config.demo = demo or None
     return finish(report, options)
@@ -163,6 +178,24 @@ def audit(
             help="Run only this journey of the config (repeatable; default: all).",
         ),
     ] = None,
+    base_url: BaseUrlOpt = None,
+    device: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Emulate a Playwright device, e.g. 'iPhone 13' (default: a desktop Chrome).",
+        ),
+    ] = None,
+    storage_state: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="PATH",
+            help="A Playwright storage-state file: audit as that logged-in user.",
+        ),
+    ] = None,
+    shard: ShardOpt = None,
+    baseline: BaselineOpt = None,
+    fail_on_new: FailOnNewOpt = False,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -179,6 +212,7 @@ def audit(
     config = load_config(config_path)
     fail_on = fail_on or config.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    options.fail_on_new = fail_on_new
     options.check_paths()
     code = run_audit(
         urls,
@@ -196,6 +230,11 @@ def audit(
         browser_endpoint=browser_endpoint,
         deliver_hits=deliver_hits or None,
         journeys=journey or None,
+        base_url=base_url,
+        device=device,
+        storage_state=str(storage_state.resolve()) if storage_state else None,
+        shard=shard,
+        baseline=baseline,
     )
     raise typer.Exit(code)
 

@@ -51,6 +51,37 @@ FailOnOpt = Annotated[
         "(default: the config's fail_on, else error).",
     ),
 ]
+BaseUrlOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="URL",
+        help="The site's address: pages given as paths (/checkout/) are joined to it "
+        "(default: the config's base_url).",
+    ),
+]
+ShardOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="I/N",
+        help="Run only shard I of N of the planned targets, e.g. 2/4 (join the shards' "
+        "JSON reports with tagaudit merge).",
+    ),
+]
+BaselineOpt = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="PATH",
+        help="An earlier JSON report: mark findings new, unchanged or fixed and compare "
+        "the tags of each page with it.",
+    ),
+]
+FailOnNewOpt = Annotated[
+    bool,
+    typer.Option(
+        "--fail-on-new",
+        help="Exit 1 only on findings the --baseline did not have (default: on all).",
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the summary line.")]
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Print every hit and finding, info included.")
@@ -78,12 +109,19 @@ class ReportOptions:
     fail_on: str = "error"
     quiet: bool = False
     verbose: bool = False
+    fail_on_new: bool = False
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_ON_LEVELS:
             raise UsageError(
                 f"--fail-on must be one of {', '.join(FAIL_ON_LEVELS)}, not {self.fail_on!r}"
             )
+
+    def compare_with(self, baseline: Path | None) -> Path | None:
+        """The baseline to compare with; --fail-on-new without one is a usage error."""
+        if self.fail_on_new and baseline is None:
+            raise UsageError("--fail-on-new needs --baseline PREVIOUS.json")
+        return baseline
 
     def check_paths(self) -> None:
         """A report path that cannot be written fails now (exit 2), not after the run."""
@@ -140,4 +178,4 @@ def finish(report: Report, options: ReportOptions) -> int:
         return 130
     if written.problems:
         return 2 if written.bad_path else 3
-    return report.exit_code(options.fail_on)
+    return report.exit_code(options.fail_on, new_only=options.fail_on_new)

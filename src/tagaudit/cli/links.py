@@ -20,8 +20,10 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.cli.common import (
+    BaselineOpt,
     BrowserOpt,
     ConfigOpt,
+    FailOnNewOpt,
     FailOnOpt,
     HtmlOpt,
     JsonOpt,
@@ -31,6 +33,7 @@ from tagaudit.cli.common import (
     ReportOptions,
     RulesOpt,
     SarifOpt,
+    ShardOpt,
     VerboseOpt,
     finish,
 )
@@ -134,6 +137,9 @@ def links(
         str | None,
         typer.Option(metavar="NAME", help=f"aiohttp or httpx (default: {_LINKS.transport})."),
     ] = None,
+    shard: ShardOpt = None,
+    baseline: BaselineOpt = None,
+    fail_on_new: FailOnNewOpt = False,
     json_path: JsonOpt = None,
     junit: JunitOpt = None,
     html: HtmlOpt = None,
@@ -148,8 +154,9 @@ def links(
     INPUT... are URLs, .txt lists (# comments) or .csv exports (a URL column; optionally
     the expected landing, parameters that must arrive, the expected channel).
     """
-    from tagaudit.runner import resolve_config
+    from tagaudit.crawl.shards import parse_shard
     from tagaudit.runner_links import LINK_FIELDS, LinkRun
+    from tagaudit.runs import resolve_config
 
     if browser is not None and browser.startswith("-"):
         raise UsageError(
@@ -161,6 +168,7 @@ def links(
     file = load_config(config_path)
     fail_on = fail_on or file.fail_on or "error"
     options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
+    options.fail_on_new = fail_on_new
     options.check_paths()
     overrides = {
         "max_hops": max_hops,
@@ -176,7 +184,8 @@ def links(
     }
     config = resolve_config(file, overrides, LINK_FIELDS, as_flags=True)
     wanted = False if http_only else (True if browser is not None else None)
-    run = LinkRun(list(inputs or []), config, wanted)
+    compared = options.compare_with(baseline)
+    run = LinkRun(list(inputs or []), config, wanted, parse_shard(shard), compared)
     for problem in run.report.config.input_problems:
         print(f"tagaudit: {problem}", file=sys.stderr)
     run.require_targets()

@@ -1,13 +1,16 @@
 """The URL frontier: which targets are left, deduplicated, bounded by page count and depth.
 
 Links found on a page are followed only on the same host as a start URL, without fragments,
-and only while `depth` allows. Plain data, no waiting: the runner asks for the next target
-(`take`) and reports each finished one with its links (`done`). Imports nothing of tagaudit.
+and only while `depth` allows, and only when `admit` keeps them (the crawl plan's include,
+exclude, robots.txt and sampling: crawl/select.py); each link is asked about once. Plain
+data, no waiting: the runner asks for the next target (`take`) and reports each finished one
+with its links (`done`). Imports nothing of tagaudit.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from urllib.parse import urldefrag, urlsplit
 
 SKIPPED_SUFFIXES = (".pdf", ".zip", ".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".mp4")
@@ -21,8 +24,15 @@ def normalise(url: str) -> str:
 class Frontier:
     """A queue of (url, depth) targets that grows with the links of finished pages."""
 
-    def __init__(self, targets: list[str], max_pages: int, depth: int) -> None:
-        self.max_pages, self.depth = max_pages, depth
+    def __init__(
+        self,
+        targets: list[str],
+        max_pages: int,
+        depth: int,
+        admit: Callable[[str], bool] | None = None,
+    ) -> None:
+        self.max_pages, self.depth, self.admit = max_pages, depth, admit
+        self._refused: set[str] = set()
         self.hosts = {urlsplit(t).netloc for t in targets}
         self.rank: dict[str, int] = {}
         self._queue: deque[tuple[str, int]] = deque()
@@ -52,5 +62,15 @@ class Frontier:
         """Record a finished target and queue the links it revealed."""
         if depth < self.depth:
             for link in links:
-                if self._followable(link):
+                if self._followable(link) and self._admitted(normalise(link)):
                     self._add(link, depth + 1)
+
+    def _admitted(self, url: str) -> bool:
+        if self.admit is None or url in self.rank:
+            return True
+        if url in self._refused:
+            return False
+        if self.admit(url):
+            return True
+        self._refused.add(url)
+        return False

@@ -1,4 +1,5 @@
-"""The hop-by-hop follower: httpx requests, redirects never automatic, one LinkResult a link.
+"""The hop-by-hop follower: requests over aiohttp (or an httpx transport), redirects never
+automatic, one LinkResult a link.
 
 Owns the HTTP side of the link checker: a global concurrency limit (links in flight), a
 per-host limit (requests in flight per host, held until the answer's body is read), retries
@@ -9,11 +10,14 @@ visited set and reported with their cycle. Each hop's URL is kept as the server 
 Every wait is bounded (links.pacing): a link's `timeout` is spent only by its own requests
 and backoff sleeps, not by its wait for a turn at a host; the run's deadline bounds that.
 
-Requests go straight to an httpx transport (links.transport), not through AsyncClient.send:
-measured on 1000 links x 3 redirects, the client spent a quarter of the CPU on work the
-follower then threw away (building `next_request` again, feeding its own cookie jar). The
-redirect rules the client applied live here instead: RFC 9110 redirect statuses, the
-browsers' method change, fragments inherited across hops.
+Requests go out through links.exchange: straight to aiohttp by default, or through an httpx
+transport, never through AsyncClient.send: measured on 1000 links x 3 redirects, the client
+spent a quarter of the CPU on work the follower then threw away (building `next_request`
+again, feeding its own cookie jar), and httpx's request and response objects as much again
+as aiohttp's own work. The redirect rules a client would apply live here instead: RFC 9110
+redirect statuses, the browsers' method change, fragments inherited across hops; URLs are
+checked and normalised by `httpx.URL`, and a link's cookies kept in an `httpx.Cookies` jar
+made on its first Set-Cookie.
 
 Imports httpx, never Playwright; browser hops come in through `links.navigator`.
 """
@@ -27,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from tagaudit.links import meta
+from tagaudit.links.exchange import Answer, make_exchange
 from tagaudit.links.outcome import (
     REDIRECT_STATUSES,
     RETRY_STATUSES,
@@ -39,28 +44,26 @@ from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import follow_sharded, shard_count
-from tagaudit.links.transport import RequestMaker, make_transport, redirect_method
+from tagaudit.links.transport import redirect_method
 from tagaudit.model import Hop, LinkResult
 
-# Answers whose body is read: meta refresh (200), challenge pages (403/429/503), odd codes.
-BODY_STATUSES = frozenset({200, 403, 429, 503})
 LOOP_SHOWN = 8  # hops of a redirect loop named in its error (all are in landing["cycle"])
 
 
 class Follower:
     """Follows links over one shared transport; use as `async with Follower(settings) as f`.
 
-    The transport (see `links.transport`) is opened on first use, so a run that shards its
-    links over worker processes never opens one here.
+    The connection pool (links.exchange) is opened on first use, so a run that shards its
+    links over worker processes never opens one here. A `transport` given (tests give
+    `httpx.MockTransport`) is used as it is and left open.
     """
 
     def __init__(
         self, settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         self.settings = settings
-        self._transport = transport
         self._owns_transport = transport is None
-        self._requests = RequestMaker(settings)
+        self._exchange = make_exchange(settings, transport)
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self._links: asyncio.Semaphore | None = None
         self._done: dict[str, LinkResult] = {}
@@ -69,8 +72,7 @@ class Follower:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self._owns_transport and self._transport is not None:
-            await self._transport.aclose()
+        await self._exchange.aclose()
 
     async def follow_all(
         self, urls: list[str], done: dict[str, LinkResult] | None = None
@@ -120,10 +122,10 @@ class Follower:
 
     async def _walk(self, result: LinkResult, clock: LinkClock) -> None:
         jar: httpx.Cookies | None = None  # created on the first Set-Cookie (most links: none)
-        raw_url = result.url
+        raw_url, method = result.url, self.settings.method
         visited = {raw_url.split("#", 1)[0]}
         try:
-            request = self._requests.request(self.settings.method, raw_url)
+            url = httpx.URL(raw_url)
         except (httpx.InvalidURL, httpx.UnsupportedProtocol) as problem:
             result.hops.append(Hop(url=raw_url))
             _fail(result, "broken", "invalid-url", f"not a URL that can be fetched: {problem}")
@@ -131,11 +133,10 @@ class Follower:
         while True:
             hop = Hop(url=raw_url)
             result.hops.append(hop)
-            if jar is not None:
-                jar.set_cookie_header(request)
+            cookie = _cookie_header(jar, method, url) if jar is not None else None
             left = clock.left
             try:
-                response, body, advice = await self._send(request, clock)
+                answer, advice = await self._send(method, url, cookie, clock)
             except (asyncio.TimeoutError, TimeoutError):  # this link's clock ran out
                 _fail(result, "broken", "timeout", f"no answer within {clock.total:g} s")
                 return
@@ -145,56 +146,56 @@ class Follower:
                 return
             finally:
                 hop.elapsed = round(left - clock.left, 4)  # its own time, not the queue's
-            next_raw, next_request = self._next_hop(hop, request, response, body, advice, result)
-            if "set-cookie" in response.headers:
+            step = self._next_hop(hop, method, answer, advice, result)
+            if answer.set_cookies:
                 jar = jar or httpx.Cookies()
-                jar.extract_cookies(response)
-            if next_raw is None or next_request is None:
+                _keep_cookies(jar, method, url, answer)
+            if step is None:
                 return
+            next_raw, method, url = step
             if not self._may_continue(result, next_raw, visited):
                 return
-            raw_url, request = next_raw, next_request
+            raw_url = next_raw
 
     def _next_hop(
-        self,
-        hop: Hop,
-        request: httpx.Request,
-        response: httpx.Response,
-        body: bytes,
-        advice: str | None,
-        result: LinkResult,
-    ) -> tuple[str | None, httpx.Request | None]:
-        """Record the answer on `hop`; return where it sends us next (or set the verdict)."""
+        self, hop: Hop, method: str, answer: Answer, advice: str | None, result: LinkResult
+    ) -> tuple[str, str, httpx.URL] | None:
+        """Record the answer on `hop`; return where it sends us next (URL as written, method,
+        URL to send), or None with the verdict set."""
         raw_url = hop.url
-        status = hop.status = response.status_code
-        fields = dict(response.headers.multi_items())  # one decode; names come lower-cased
+        status = hop.status = answer.status
+        fields = answer.fields
         hop.server = server_of(fields)
         location = fields.get("location")
         if location is not None and status in REDIRECT_STATUSES:
             hop.location = location
             target = _inherit_fragment(_absolute(raw_url, location), raw_url)
             try:
-                method = redirect_method(request.method, status)
-                return target, self._requests.request(method, target)
+                return target, redirect_method(method, status), httpx.URL(target)
             except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as problem:
                 _fail(result, "broken", "invalid-location", f"invalid Location: {problem}")
-                return None, None
+                return None
+        body = answer.body
         if is_bot_wall(status, fields, body[:65536]):
             _fail(result, "unverifiable", "bot-wall", f"bot wall (status {status})")
-            return None, None
+            return None
         verdict, reason = verdict_for_status(status, "retry-after" in fields)
         if verdict != "ok":
             text = f"HTTP {status}; {advice}" if advice else f"HTTP {status}"
             _fail(result, verdict, reason, text)
-            return None, None
+            return None
         target = meta.refresh_target(fields, body)
         if target is None:
-            return None, None
+            return None
         absolute = _inherit_fragment(_absolute(raw_url, target), raw_url)
         if absolute.split("#", 1)[0] == raw_url.split("#", 1)[0]:
-            return None, None  # a page that refreshes itself reloads; it does not redirect
+            return None  # a page that refreshes itself reloads; it does not redirect
         hop.location, hop.via = target, "meta"
-        return absolute, self._requests.request("GET", absolute)
+        try:
+            return absolute, "GET", httpx.URL(absolute)
+        except (httpx.InvalidURL, ValueError) as problem:
+            _fail(result, "broken", "invalid-location", f"invalid refresh URL: {problem}")
+            return None
 
     def _may_continue(self, result: LinkResult, next_raw: str, visited: set[str]) -> bool:
         """Stop on a loop (with its cycle) or when the hop cap is reached."""
@@ -218,57 +219,45 @@ class Follower:
         return True
 
     async def _send(
-        self, request: httpx.Request, clock: LinkClock
-    ) -> tuple[httpx.Response, bytes, str | None]:
-        """The answer, its body (when the verdict needs it) and why it was not retried.
+        self, method: str, url: httpx.URL, cookie: str | None, clock: LinkClock
+    ) -> tuple[Answer, str | None]:
+        """The answer (with as much body as the verdict needs) and why it was not retried.
 
         The wait for a turn at the host is off the link's clock (the run's deadline bounds
         it); sending, the answer and backoff sleeps are on it. 429/5xx are retried while the
         wait fits (links.pacing.retry_wait).
         """
-        if self._transport is None:
-            self._transport = make_transport(self.settings)
-        host = request.url.host
+        host = url.host
         gate = self._hosts.get(host) or self._hosts.setdefault(
             host, asyncio.Semaphore(self.settings.per_host)
         )
         attempt = 0
         while True:
             async with gate:
-                response, body = await clock.spend(self._exchange(request))
-            if response.status_code not in RETRY_STATUSES:
-                return response, body, None
-            advised = response.headers.get("retry-after")
+                answer = await clock.spend(self._exchange.send(method, url, cookie))
+            if answer.status not in RETRY_STATUSES:
+                return answer, None
+            advised = answer.fields.get("retry-after")
             wait, advice = retry_wait(advised, attempt, self.settings, clock.left)
             if wait is None:
-                return response, body, advice
+                return answer, advice
             await clock.spend(asyncio.sleep(wait))
             attempt += 1
 
-    async def _exchange(self, request: httpx.Request) -> tuple[httpx.Response, bytes]:
-        """Send `request`; read as much of the body as a verdict needs; close the answer."""
-        assert self._transport is not None
-        response = await self._transport.handle_async_request(request)
-        response.request = request
-        try:
-            status = response.status_code
-            if status in BODY_STATUSES or status >= 900:
-                return response, await _read_some(response, self.settings.max_body)
-            return response, b""
-        finally:
-            await response.aclose()
+
+def _cookie_header(jar: httpx.Cookies, method: str, url: httpx.URL) -> str | None:
+    """The Cookie header the link's jar sends to `url` (httpx matches domain and path)."""
+    request = httpx.Request(method, url)
+    jar.set_cookie_header(request)
+    return request.headers.get("cookie")
 
 
-async def _read_some(response: httpx.Response, limit: int) -> bytes:
-    """Up to `limit` bytes of the body (enough for a meta refresh or a challenge page)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)
+def _keep_cookies(jar: httpx.Cookies, method: str, url: httpx.URL, answer: Answer) -> None:
+    """Put the answer's Set-Cookie lines into the link's jar (httpx checks where they go)."""
+    headers = [("set-cookie", line) for line in answer.set_cookies]
+    jar.extract_cookies(
+        httpx.Response(answer.status, headers=headers, request=httpx.Request(method, url))
+    )
 
 
 def _absolute(base: str, location: str) -> str:

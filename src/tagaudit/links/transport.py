@@ -1,9 +1,9 @@
-"""The httpx transport the follower sends through, and the requests it sends.
+"""The connections the follower sends on: our aiohttp session, or an httpx transport.
 
-The follower speaks httpx's transport API (`handle_async_request(httpx.Request)` →
-`httpx.Response`) so the transport is a setting, chosen by measurement
-(benchmarks/bench_links.py): `aiohttp` (httpx-aiohttp over an aiohttp session of our own) or
-`httpx` (httpx's stock httpcore pool). Tests pass `httpx.MockTransport` the same way.
+The transport is a setting, chosen by measurement (benchmarks/bench_links.py): `aiohttp`
+(an aiohttp session of our own, which links.exchange speaks to directly; httpx-aiohttp wraps
+the same session for callers that want an httpx transport) or `httpx` (httpx's stock
+httpcore pool). Tests pass `httpx.MockTransport` to the follower instead.
 
 The aiohttp session is built here rather than by httpx-aiohttp because its default keeps a
 cookie jar for the whole run: a cookie set by one link's redirector would ride along on every
@@ -40,46 +40,38 @@ def ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-def make_transport(settings: LinkSettings) -> httpx.AsyncBaseTransport:
-    """The transport `settings.transport` names, sized for the settings' limits."""
+def _limits(settings: LinkSettings) -> httpx.Limits:
     size = max(settings.concurrency, settings.per_host) * 2
-    limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+    return httpx.Limits(max_connections=size, max_keepalive_connections=size)
+
+
+def make_session(settings: LinkSettings):  # type: ignore[no-untyped-def]  # aiohttp.ClientSession
+    """Our aiohttp session: no cookie jar, the CA bundle, proxies from the environment when
+    set. Call it inside the event loop that will use it."""
+    import aiohttp
+
+    limits = _limits(settings)
+    connector = aiohttp.TCPConnector(
+        limit=limits.max_connections, keepalive_timeout=limits.keepalive_expiry, ssl=ssl_context()
+    )
+    return aiohttp.ClientSession(
+        connector=connector,
+        cookie_jar=aiohttp.DummyCookieJar(),
+        trust_env=bool(urllib.request.getproxies()),
+    )
+
+
+def make_transport(settings: LinkSettings) -> httpx.AsyncBaseTransport:
+    """The httpx transport `settings.transport` names, sized for the settings' limits (the
+    follower itself speaks to aiohttp directly: links.exchange)."""
+    limits = _limits(settings)
     if settings.transport == "httpx":
         return httpx.AsyncHTTPTransport(verify=ssl_context(), limits=limits)
     from httpx_aiohttp import AiohttpTransport
 
-    def session():  # type: ignore[no-untyped-def]  # called once, inside the event loop
-        import aiohttp
-
-        connector = aiohttp.TCPConnector(
-            limit=size, keepalive_timeout=limits.keepalive_expiry, ssl=ssl_context()
-        )
-        return aiohttp.ClientSession(
-            connector=connector,
-            cookie_jar=aiohttp.DummyCookieJar(),
-            trust_env=bool(urllib.request.getproxies()),
-        )
-
-    return AiohttpTransport(verify=ssl_context(), limits=limits, client=session)
-
-
-class RequestMaker:
-    """Builds the follower's requests: default headers and the timeout, once per run."""
-
-    def __init__(self, settings: LinkSettings) -> None:
-        self.headers = httpx.Headers(
-            {
-                "Accept": "*/*",
-                "Accept-Encoding": "gzip, deflate",
-                "Connection": "keep-alive",
-                "User-Agent": settings.user_agent,
-            }
-        )
-        self.extensions = {"timeout": httpx.Timeout(settings.timeout).as_dict()}
-
-    def request(self, method: str, url: str) -> httpx.Request:
-        """A request for `url` (raises httpx.InvalidURL / UnsupportedProtocol when it is bad)."""
-        return httpx.Request(method, url, headers=self.headers, extensions=self.extensions)
+    return AiohttpTransport(
+        verify=ssl_context(), limits=limits, client=lambda: make_session(settings)
+    )
 
 
 def redirect_method(method: str, status: int) -> str:

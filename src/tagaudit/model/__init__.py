@@ -8,7 +8,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
     journeys.py    JourneyResult, StepResult, ClickIdPath: journeys and click-id chains
     links.py       ParamChange, LinkResult: what following a campaign link found
-    report.py      Finding, RuleInfo, RunInfo, Report
+    report.py      Finding, RuleInfo, RunInfo, Report, BaselineDiff and TagChange (--baseline)
     serial.py      to_dict / from_dict
 """
 
@@ -26,13 +26,18 @@ from tagaudit.model.journeys import (
 )
 from tagaudit.model.links import LinkResult, ParamChange
 from tagaudit.model.report import (
+    BaselineDiff,
     Finding,
     Report,
     RuleInfo,
     RunInfo,
+    TagChange,
     fails,
     fingerprint,
+    index_ranges,
+    no_page_loaded,
     normalise_url,
+    parse_ranges,
     severity_rank,
 )
 from tagaudit.model.serial import from_dict, to_dict
@@ -67,6 +72,7 @@ __all__ = [
     "SEVERITIES",
     "STEP_STATES",
     "Banner",
+    "BaselineDiff",
     "ChainLink",
     "ClickIdPath",
     "ConsentMatrix",
@@ -86,12 +92,16 @@ __all__ = [
     "RunInfo",
     "Severity",
     "StepResult",
+    "TagChange",
     "TagHit",
     "fails",
     "fingerprint",
     "from_dict",
+    "index_ranges",
     "is_identifier_cookie",
+    "no_page_loaded",
     "normalise_url",
+    "parse_ranges",
     "severity_rank",
     "to_dict",
 ]

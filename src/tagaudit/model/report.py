@@ -27,6 +27,15 @@ class RuleInfo:
     help: str = ""
     description: str = ""
     check: str = ""
+    # Where the rule was declared (`rules/tags.yaml:3`, or the tagaudit.yaml line of an
+    # `expect:`): SARIF locates results there when no config line declared their page.
+    source: str = ""
+    # What it applied to in this run, as index ranges into Report.pages / Report.links
+    # (`0-3,7`; "" for nothing): JUnit lists a rule only where it applied. None when not
+    # recorded (a report from an older version). `seconds`: its evaluation time.
+    pages: str | None = None
+    links: str | None = None
+    seconds: float | None = None
 
 
 @dataclass
@@ -58,6 +67,16 @@ class RunInfo:
     consent_matrix: list[ConsentMatrix] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     run_error: str | None = None
+    # Where each target was declared, `url → "tagaudit.yaml:4"` (a `pages:` entry, the
+    # `crawl.sitemap` line that listed it): SARIF locates a page's results there.
+    declared: dict[str, str] = field(default_factory=dict)
+    # The tagaudit.yaml of the run, as given (a merge checks that its shards used the same).
+    config_file: str | None = None
+    # `--shard I/N`: which shard this was, how many targets the whole plan had, and the
+    # plan's fingerprint (a merge checks its shards planned the same list).
+    shard: str | None = None
+    planned: int | None = None
+    plan_id: str | None = None
 
 
 @dataclass
@@ -75,11 +94,46 @@ class Finding:
     help: str = ""
     fingerprint: str = ""
     suppressed: str | None = None
+    # With --baseline: `new`, `unchanged` (same fingerprint in the baseline) or `fixed` (only
+    # in Report.baseline.fixed); None without a baseline. HTML/Markdown show it as a column.
+    baseline: str | None = None
 
     def __post_init__(self) -> None:
         if not self.fingerprint:
             keep_query = self.category in LINK_CATEGORIES
             self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
+
+
+@dataclass
+class TagChange:
+    """With --baseline: what changed in the tag inventory of one page (or URL template) and
+    scenario since the baseline.
+
+    Items are `provider account` for a tag that loaded or sent anything (`ga4 G-ABC123`)
+    and `provider account: event` for an event it sent (`ga4 G-ABC123: purchase`):
+
+        TagChange(url="https://shop.example/checkout/thank-you/", lost=["ga4 G-1: purchase"])
+    """
+
+    OMIT_EMPTY: ClassVar[bool] = True
+
+    url: str
+    scenario: str = "none"
+    template: bool = False  # `url` names a URL template (`https://shop.example/product/*`)
+    lost: list[str] = field(default_factory=list)
+    gained: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BaselineDiff:
+    """What `--baseline source` found beyond marking findings new or unchanged: the earlier
+    findings that are gone (`fixed`, on pages and links this run checked again), the tag
+    inventory changes, and how many earlier findings were on targets not checked this time."""
+
+    source: str = ""
+    fixed: list[Finding] = field(default_factory=list)
+    tags: list[TagChange] = field(default_factory=list)
+    not_rechecked: int = 0
 
 
 @dataclass
@@ -97,6 +151,7 @@ class Report:
     summary: dict[str, Any] = field(default_factory=dict)
     interrupted: bool = False
     schema: str = SCHEMA_VERSION
+    baseline: BaselineDiff | None = None  # --baseline: fixed findings, tag changes
 
     def to_dict(self) -> dict[str, Any]:
         from tagaudit.model.serial import to_dict
@@ -110,12 +165,17 @@ class Report:
 
         return from_dict(cls, data)
 
-    def exit_code(self, fail_on: str = "error") -> int:
-        """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes).
+    def exit_code(self, fail_on: str = "error", new_only: bool = False) -> int:
+        """0 when nothing counted is at or above `fail_on`, else 1 (DESIGN.md exit codes);
+        3 when the run itself failed (`config.run_error`: no page could be loaded …).
 
-        Suppressed findings never count; `never` always gives 0.
+        Suppressed findings never count; `never` gives 0 (unless the run failed). With
+        `new_only` (`--fail-on-new`) only findings the baseline did not have count.
         """
-        return 1 if any(fails(f, fail_on) for f in self.findings) else 0
+        if self.config.run_error:
+            return 3
+        counted = (f for f in self.findings if not new_only or f.baseline == "new")
+        return 1 if any(fails(f, fail_on) for f in counted) else 0
 
     def counted_findings(self) -> list[Finding]:
         """Findings that count for the exit code (not suppressed)."""
@@ -134,6 +194,28 @@ class Report:
             "suppressed": len(self.findings) - len(counted),
         }
         return self.summary
+
+
+AUTH_FAILURE = "ERR_INVALID_AUTH_CREDENTIALS"
+
+
+def no_page_loaded(pages: list[PageVisit]) -> str | None:
+    """Why the run itself failed when not one page loaded, or None.
+
+    Every page failing to load (DNS, refused, timeouts, or a 5xx answer on all of them) is
+    a site that is down, not a tracking finding: the run failed (exit 3, DESIGN.md).
+    """
+    failed = [p for p in pages if p.error or (p.status or 0) >= 500]
+    if not pages or len(failed) < len(pages):
+        return None
+    first = failed[0]
+    reason = first.error or f"HTTP {first.status} at {first.url}"
+    more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+    if all(AUTH_FAILURE in (p.error or "") for p in failed):
+        # Chromium's answer to a basic-auth challenge it has no (right) credentials for
+        why = "the site asks for a login (set browser.basic_auth, or check its password)"
+        return f"no page could be loaded, {why}: {reason}{more}"
+    return f"no page could be loaded, the site looks down: {reason}{more}"
 
 
 def normalise_url(url: str, keep_query: bool = False) -> str:
@@ -161,3 +243,28 @@ def fails(finding: Finding, fail_on: str) -> bool:
     if finding.suppressed or fail_on == "never":
         return False
     return severity_rank(finding.severity) <= severity_rank(fail_on)
+
+
+def index_ranges(indices: list[int]) -> str:
+    """`[0, 1, 2, 3, 7]` → `"0-3,7"`: a compact record of which pages or links a rule read."""
+    parts: list[str] = []
+    run: list[int] = []
+    for index in sorted(set(indices)):
+        if run and index == run[-1] + 1:
+            run.append(index)
+            continue
+        if run:
+            parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [index]
+    if run:
+        parts.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ",".join(parts)
+
+
+def parse_ranges(text: str) -> set[int]:
+    """The indices `index_ranges` wrote (`"0-3,7"` → {0, 1, 2, 3, 7}); "" → empty."""
+    indices: set[int] = set()
+    for part in filter(None, text.split(",")):
+        first, _, last = part.partition("-")
+        indices.update(range(int(first), int(last or first) + 1))
+    return indices

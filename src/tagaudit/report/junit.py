@@ -1,78 +1,152 @@
 """JUnit XML: one testsuite per page (per scenario) and per followed link, one testcase per
-rule that applies there; a finding at or above `--fail-on` is a <failure>, a suppressed one
+rule that applied there; a finding at or above `--fail-on` is a <failure>, a suppressed one
 a <skipped>, findings below the threshold are listed in <system-out>.
 
-CI systems (GitLab, Jenkins, Azure, GitHub test reporters) then show "rule X on page Y".
+CI systems (GitLab, Jenkins, Azure, GitHub test reporters) then show "rule X on page Y". A
+rule is listed only where it applied (the rules engine records that on each RuleInfo:
+consent rules on consent scenario visits, link rules on links, a rule scoped to
+`/checkout/*` on checkout pages), so a run without consent scenarios shows no consent
+"passes". Times are real: a suite's is the page's capture time (or the link's hops), a
+test case's the rule's evaluation time shared over the targets it read, the whole run's
+from start to finish.
+
+Text from pages (console errors, URLs, parameter values) may hold characters XML 1.0 cannot
+carry at all (U+0000–U+001F but tab, line feed and carriage return; lone surrogates;
+U+FFFE/U+FFFF): they are written as visible `\\x01` escapes, so the file always parses.
 The output follows schemas/junit.xsd (a test validates it). Imports only tagaudit.model and
 tagaudit.report.common; XML via the standard library.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import xml.etree.ElementTree as ET
-from typing import Any
+from collections import defaultdict
+from dataclasses import dataclass, field
 
-from tagaudit.model import LINK_CATEGORIES, Finding, Report, fails
+from tagaudit.model import LINK_CATEGORIES, Finding, Report, RuleInfo, fails, parse_ranges
 from tagaudit.report.common import rule_catalog
+
+# Characters XML 1.0 does not allow (§2.2 Char), as a class for re.sub.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+@dataclass
+class Suite:
+    """One page (in one scenario) or link: the rules that applied and its findings."""
+
+    name: str
+    classname: str
+    seconds: float = 0.0
+    rules: set[str] = field(default_factory=set)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def render(report: Report, fail_on: str = "error") -> str:
     catalog = rule_catalog(report)
-    page_rules = [r for r, info in catalog.items() if info.category not in LINK_CATEGORIES]
-    link_rules = [r for r, info in catalog.items() if info.category in LINK_CATEGORIES]
+    suites = _suites(report, catalog)
+    shares = _seconds_per_target(catalog)
     root = ET.Element("testsuites", name="tagaudit")
-    placed: set[int] = set()
-    for page in report.pages:
-        own = [
-            f
-            for f in report.findings
-            if f.url == page.url and f.location.get("scenario", page.scenario) == page.scenario
-        ]
-        name = page.url if _single_scenario(report) else f"{page.url} [{page.scenario}]"
-        _suite(root, name, page.url, page_rules, own, fail_on, catalog)
-        placed.update(id(f) for f in own)
-    for link in report.links:
-        own = [f for f in report.findings if f.url == link.url and id(f) not in placed]
-        _suite(root, f"link {link.url}", link.url, link_rules, own, fail_on, catalog)
-        placed.update(id(f) for f in own)
-    rest = [f for f in report.findings if id(f) not in placed]
-    if rest:
-        rules = sorted({f.rule_id for f in rest})
-        _suite(root, "site", "site", rules, rest, fail_on, catalog)
-    _totals(root)
+    for suite in suites:
+        _suite(root, suite, fail_on, catalog, shares, report.started)
+    _totals(root, _run_seconds(report, suites))
     ET.indent(root, space="  ")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    body = ET.tostring(root, encoding="unicode")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _single_scenario(report: Report) -> bool:
-    return len({p.scenario for p in report.pages}) <= 1
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids: each becomes a visible `\\xNN`."""
+    return NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def _suites(report: Report, catalog: dict[str, RuleInfo]) -> list[Suite]:
+    """A suite per page and link, with its rules and findings; the rest in a `site` suite."""
+    single = len({p.scenario for p in report.pages}) <= 1
+    pages = [
+        Suite(p.url if single else f"{p.url} [{p.scenario}]", p.url, _page_seconds(p.timings))
+        for p in report.pages
+    ]
+    links = [Suite(f"link {k.url}", k.url, sum(h.elapsed for h in k.hops)) for k in report.links]
+    _add_rules(pages, links, catalog)
+    rest = _place_findings(report, pages, links)
+    suites = [*pages, *links]
+    if rest:
+        suites.append(Suite("site", "site", rules={f.rule_id for f in rest}, findings=rest))
+    return suites
+
+
+def _add_rules(pages: list[Suite], links: list[Suite], catalog: dict[str, RuleInfo]) -> None:
+    for rule_id, info in catalog.items():
+        if info.pages is None and info.links is None:  # an older report: by category
+            targets = links if info.category in LINK_CATEGORIES else pages
+            for suite in targets:
+                suite.rules.add(rule_id)
+            continue
+        for index in parse_ranges(info.pages or ""):
+            if index < len(pages):
+                pages[index].rules.add(rule_id)
+        for index in parse_ranges(info.links or ""):
+            if index < len(links):
+                links[index].rules.add(rule_id)
+
+
+def _place_findings(report: Report, pages: list[Suite], links: list[Suite]) -> list[Finding]:
+    """Give each finding to its page (same URL and scenario) or link; return the rest."""
+    by_page: dict[tuple[str, str], Suite] = {}
+    for page, suite in zip(report.pages, pages, strict=True):
+        by_page.setdefault((page.url, page.scenario), suite)
+    by_link: dict[str, Suite] = {}
+    for link, suite in zip(report.links, links, strict=True):
+        by_link.setdefault(link.url, suite)
+    scenario_of = {p.url: p.scenario for p in reversed(report.pages)}  # the first one wins
+    rest = []
+    for finding in report.findings:
+        scenario = finding.location.get("scenario") or scenario_of.get(finding.url, "none")
+        suite = by_page.get((finding.url, scenario)) or by_link.get(finding.url)
+        if suite is None:
+            rest.append(finding)
+        else:
+            suite.findings.append(finding)
+    return rest
 
 
 def _suite(
     root: ET.Element,
-    name: str,
-    classname: str,
-    rules: list[str],
-    findings: list[Finding],
+    suite: Suite,
     fail_on: str,
-    catalog: dict[str, dict[str, Any]],
+    catalog: dict[str, RuleInfo],
+    shares: dict[str, float],
+    started: str,
 ) -> None:
-    suite = ET.SubElement(root, "testsuite", name=name)
-    for rule_id in sorted(set(rules) | {f.rule_id for f in findings}):
-        mine = [f for f in findings if f.rule_id == rule_id]
-        case = ET.SubElement(suite, "testcase", name=rule_id, classname=classname, time="0")
-        failing = [f for f in mine if fails(f, fail_on)]
-        if failing:
-            failure = ET.SubElement(
-                case, "failure", message=failing[0].message, type=catalog[rule_id].category
-            )
-            failure.text = "\n".join(_describe(f) for f in failing)
-        elif mine and all(f.suppressed for f in mine):
-            ET.SubElement(case, "skipped", message=mine[0].suppressed or "suppressed")
-        elif mine:
-            ET.SubElement(case, "system-out").text = "\n".join(_describe(f) for f in mine)
-    counts = _count(suite)
-    suite.attrib.update({k: str(v) for k, v in counts.items()} | {"errors": "0", "time": "0"})
+    element = ET.SubElement(root, "testsuite", name=xml_safe(suite.name))
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in suite.findings:
+        by_rule[finding.rule_id].append(finding)
+    for rule_id in sorted(suite.rules | set(by_rule)):
+        seconds = _time(shares.get(rule_id, 0.0), digits=6)
+        attrs = {"name": rule_id, "classname": xml_safe(suite.classname), "time": seconds}
+        case = ET.SubElement(element, "testcase", attrs)
+        _outcome(case, by_rule.get(rule_id, []), fail_on, catalog[rule_id].category)
+    counts = _count(element)
+    element.attrib.update({k: str(v) for k, v in counts.items()})
+    element.attrib.update({"errors": "0", "time": _time(suite.seconds)})
+    if started:
+        element.set("timestamp", started)
+
+
+def _outcome(case: ET.Element, mine: list[Finding], fail_on: str, category: str) -> None:
+    failing = [f for f in mine if fails(f, fail_on)]
+    if failing:
+        failure = ET.SubElement(
+            case, "failure", message=xml_safe(failing[0].message), type=category
+        )
+        failure.text = xml_safe("\n".join(_describe(f) for f in failing))
+    elif mine and all(f.suppressed for f in mine):
+        ET.SubElement(case, "skipped", message=xml_safe(mine[0].suppressed or "suppressed"))
+    elif mine:
+        ET.SubElement(case, "system-out").text = xml_safe("\n".join(_describe(f) for f in mine))
 
 
 def _describe(finding: Finding) -> str:
@@ -81,6 +155,33 @@ def _describe(finding: Finding) -> str:
         lines.append(f"fix: {finding.help}")
     lines.append(f"fingerprint: {finding.fingerprint}")
     return "\n".join(lines)
+
+
+def _page_seconds(timings: dict[str, float]) -> float:
+    return float(timings.get("total_ms") or timings.get("load_ms") or 0.0) / 1000
+
+
+def _seconds_per_target(catalog: dict[str, RuleInfo]) -> dict[str, float]:
+    """Each rule's evaluation time shared over the pages and links it read."""
+    shares = {}
+    for rule_id, info in catalog.items():
+        targets = len(parse_ranges(info.pages or "")) + len(parse_ranges(info.links or ""))
+        shares[rule_id] = (info.seconds or 0.0) / max(targets, 1)
+    return shares
+
+
+def _run_seconds(report: Report, suites: list[Suite]) -> float:
+    """From the run's start to its end when both are known, else the suites' sum."""
+    try:
+        began = dt.datetime.fromisoformat(report.started)
+        ended = dt.datetime.fromisoformat(report.finished)
+        return max((ended - began).total_seconds(), 0.0)
+    except (TypeError, ValueError):
+        return sum(s.seconds for s in suites)
+
+
+def _time(seconds: float, digits: int = 3) -> str:
+    return f"{max(seconds, 0.0):.{digits}f}"
 
 
 def _count(element: ET.Element) -> dict[str, int]:
@@ -92,6 +193,7 @@ def _count(element: ET.Element) -> dict[str, int]:
     }
 
 
-def _totals(root: ET.Element) -> None:
+def _totals(root: ET.Element, seconds: float) -> None:
     counts = _count(root)
-    root.attrib.update({k: str(v) for k, v in counts.items()} | {"errors": "0", "time": "0"})
+    root.attrib.update({k: str(v) for k, v in counts.items()})
+    root.attrib.update({"errors": "0", "time": _time(seconds)})

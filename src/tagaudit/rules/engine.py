@@ -10,12 +10,14 @@ Imports tagaudit.model, tagaudit.errors, tagaudit.yamlfile and tagaudit.rules.
 from __future__ import annotations
 
 import fnmatch
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tagaudit.errors import ConfigError
 from tagaudit.model import CATEGORIES, SEVERITIES, Finding, Report
+from tagaudit.rules.applicability import describe
 from tagaudit.rules.causes import one_per_cause
 from tagaudit.rules.expectations import compile_expectations
 from tagaudit.rules.kinds import Kinds
@@ -126,22 +128,30 @@ def _arg_overrides(ruleset: RuleSet, options: RuleOptions) -> dict[str, dict[str
     return merged
 
 
-def evaluate(report: Report, ruleset: RuleSet, errors: list[str] | None = None) -> list[Finding]:
+def evaluate(
+    report: Report,
+    ruleset: RuleSet,
+    errors: list[str] | None = None,
+    seconds: dict[str, float] | None = None,
+) -> list[Finding]:
     """Every finding of the enabled rules on `report`, sorted. Pure: reads no files.
 
     A check that crashes must not cost the whole report: with `errors` given, its failure is
     noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
     raises. Findings of several rules about one root cause on one page are merged into one
-    (tagaudit.rules.causes).
+    (tagaudit.rules.causes). `seconds`, when given, receives each rule's evaluation time.
     """
     found: list[tuple[str, Finding]] = []
     for rule in ruleset.enabled():
+        began = time.perf_counter()
         try:
             found.extend((rule.check, f) for f in ruleset.kinds[rule.check].func(rule, report))
         except Exception as problem:
             if errors is None:
                 raise
             errors.append(f"rule {rule.id} (check {rule.check}) failed: {problem!r}")
+        if seconds is not None:
+            seconds[rule.id] = time.perf_counter() - began
     return sort_findings(one_per_cause(found))
 
 
@@ -171,12 +181,13 @@ def apply(report: Report, ruleset: RuleSet) -> None:
     produced one with the same fingerprint.
     """
     errors: list[str] = []
-    findings = evaluate(report, ruleset, errors)
+    seconds: dict[str, float] = {}
+    findings = evaluate(report, ruleset, errors, seconds)
     produced = {f.fingerprint for f in findings}
     findings += [f for f in report.findings if f.fingerprint not in produced]
     suppress(findings, ruleset.ignore)
     report.findings = sort_findings(findings)
-    report.config.rules = {r.id: r.summary() for r in ruleset.enabled()}
+    report.config.rules = {r.id: describe(r, report, seconds.get(r.id)) for r in ruleset.enabled()}
     report.config.disabled_rules = list(ruleset.disabled)
     report.config.rule_errors = errors
     report.summarize()

@@ -8,6 +8,7 @@ side effect: STYLE.md).
 from __future__ import annotations
 
 from tagaudit.rules import (
+    checks_baseline,
     checks_capture,
     checks_consent,
     checks_consent_mode,
@@ -30,6 +31,7 @@ CHECK_KINDS: Kinds = Kinds.joined(
     checks_links.KINDS,
     checks_consent.KINDS,
     checks_consent_mode.KINDS,
+    checks_baseline.KINDS,
     checks_journeys.KINDS,
     checks_capture.KINDS,
 )

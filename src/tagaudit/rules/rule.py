@@ -1,23 +1,18 @@
 """A rule as data: id, title, category, severity, scope, check kind + args, help, docs.
 
-Owns the Rule and Scope types, URL glob/regex matching, and the one way a check kind turns
-what it saw into a Finding (`Rule.finding`). Imports only tagaudit.model.
+Owns the Rule and Scope types and the one way a check kind turns what it saw into a Finding
+(`Rule.finding`). Imports tagaudit.model and tagaudit.patterns.
 
 Scope patterns match a page's path (`/checkout/thank-you*`), or the whole URL when the pattern
-has a scheme (`https://shop.example/**`), or a regex when written `re:^/p/\\d+$` (searched
-in the path and query, and in the whole URL). In globs `*`
-stays within one path segment, `**` crosses segments, `?` is one character; a pattern with a
-`?query` part also matches the query.
+has a scheme (`https://shop.example/**`), or a regex when written `re:^/p/\\d+$`: the URL
+pattern language of tagaudit.patterns, shared with ignores and the crawl's include/exclude.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-from urllib.parse import urlsplit
 
 from tagaudit.model import (
     LINK_CATEGORIES,
@@ -28,46 +23,10 @@ from tagaudit.model import (
     RuleInfo,
     fingerprint,
 )
+from tagaudit.patterns import any_matches, url_matches
+from tagaudit.patterns import compile_pattern as _compile
 
-
-@lru_cache(maxsize=512)
-def _compile(pattern: str) -> re.Pattern[str]:
-    if pattern.startswith("re:"):
-        return re.compile(pattern[3:])
-    out, i = [], 0
-    while i < len(pattern):
-        char = pattern[i]
-        if pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-            continue
-        out.append({"*": "[^/]*", "?": "."}.get(char, re.escape(char)))
-        i += 1
-    return re.compile("^" + "".join(out) + "$")
-
-
-def url_matches(pattern: str, url: str) -> bool:
-    """Does `url` match one scope pattern (glob on the path or whole URL, or `re:` regex)?"""
-    if pattern == "**":  # every rule's default scope: no need to take the URL apart
-        return True
-    parts = urlsplit(url)
-    if pattern.startswith("re:"):
-        path_query = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
-        return bool(_compile(pattern).search(path_query) or _compile(pattern).search(url))
-    if "://" in pattern:
-        target = url.split("#", 1)[0]
-    else:
-        target = parts.path or "/"
-        if "?" in pattern and parts.query:
-            target = f"{target}?{parts.query}"
-    # A trailing slash never decides: `/thank-you*` matches `/thank-you/`, `https://a.test`
-    # matches `https://a.test/`.
-    candidates = {target, target.rstrip("/") or "/", target + "/"}
-    return any(_compile(pattern).match(c) for c in candidates)
-
-
-def any_matches(patterns: list[str], url: str) -> bool:
-    return any(url_matches(p, url) for p in patterns)
+__all__ = ["Rule", "Scope", "_compile", "any_matches", "url_matches"]
 
 
 @dataclass
@@ -173,4 +132,5 @@ class Rule:
             help=self.help,
             description=self.description,
             check=self.check,
+            source=self.source,
         )

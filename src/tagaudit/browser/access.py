@@ -1,0 +1,132 @@
+"""Getting into a staging site, on the Playwright side: context options from SiteAccess
+(device, viewport, user agent, basic auth, storage state), and what each context needs
+after it opens or is wiped (cookies, the header route).
+
+Secrets stay with the site: `headers` are added only to requests for the site's own origins
+by a route (`route.fallback(headers=…)`), not as context-wide extra headers, which Chromium
+would send to every tag vendor too; basic-auth credentials are bound to the site's origin
+(Playwright's `http_credentials.origin`). The recorder sees requests before routes change
+them, so the added headers never reach a report. Devices come from Playwright's own
+descriptors (`playwright.devices`, the list `playwright codegen --device` knows).
+Imports Playwright and tagaudit.browser.settings.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from playwright.async_api import BrowserContext, Playwright, Request, Route
+
+from tagaudit.browser.settings import SessionSettings, SiteAccess
+from tagaudit.errors import ConfigError
+
+STORAGE_COOKIE_KEYS = ("name", "value", "domain", "path", "expires", "httpOnly", "secure")
+
+
+class Access:
+    """The run's SiteAccess, resolved once per session (device looked up, files read)."""
+
+    def __init__(self, settings: SessionSettings, pw: Playwright) -> None:
+        self.settings = settings
+        self.site: SiteAccess = settings.access
+        self.device = device_descriptor(pw, self.site.device) if self.site.device else {}
+        self.cookies = [_with_place(c, self.site.cookie_url) for c in self.site.cookies]
+        self.stored_cookies = _stored_cookies(self.site.storage_state)
+        self.pattern = _origin_pattern(self.site.origins)
+
+    def context_options(self) -> dict[str, Any]:
+        """new_context() options: the device, then the user's viewport, UA, locale, login."""
+        settings, site = self.settings, self.site
+        options: dict[str, Any] = {
+            "user_agent": settings.user_agent,
+            "locale": settings.locale,
+            "viewport": settings.viewport,
+        }
+        options.update(self.device)
+        if settings.user_agent_set:
+            options["user_agent"] = settings.user_agent
+        if site.viewport:
+            options["viewport"] = dict(site.viewport)
+        if settings.timezone:
+            options["timezone_id"] = settings.timezone
+        if site.basic_auth:
+            credentials = dict(site.basic_auth)
+            if site.origins:
+                credentials["origin"] = site.origins[0]
+            options["http_credentials"] = credentials
+        if site.storage_state:
+            options["storage_state"] = site.storage_state
+        return options
+
+    async def prepare(self, context: BrowserContext) -> None:
+        """Cookies and the header route of a new context (storage state is an option)."""
+        if self.cookies:
+            await context.add_cookies(self.cookies)
+        if self.site.headers and self.pattern is not None:
+            await context.route(self.pattern, self._add_headers)
+
+    async def restore(self, context: BrowserContext) -> None:
+        """Put the configured and stored cookies back after a wipe (visitor.py)."""
+        if self.cookies or self.stored_cookies:
+            await context.add_cookies([*self.stored_cookies, *self.cookies])
+
+    def headers_for(self, url: str) -> dict[str, str]:
+        """The site's extra headers when `url` is on one of its origins, else none."""
+        if self.pattern is not None and self.pattern.match(url):
+            return dict(self.site.headers)
+        return {}
+
+    async def _add_headers(self, route: Route, request: Request) -> None:
+        headers = {**await request.all_headers(), **self.site.headers}
+        headers.pop("cookie", None)  # the browser sends its own cookie jar's
+        await route.fallback(headers=headers)
+
+
+def device_descriptor(pw: Playwright, name: str) -> dict[str, Any]:
+    """Playwright's descriptor of `name` as context options; ConfigError naming close ones."""
+    descriptor = pw.devices.get(name)
+    if descriptor is None:
+        lowered = {n.lower(): n for n in pw.devices}
+        match = lowered.get(name.lower())
+        near = [match] if match else difflib.get_close_matches(name, list(pw.devices), n=3)
+        hint = f"did you mean {', '.join(repr(n) for n in near)}?" if near else None
+        raise ConfigError(f"unknown Playwright device {name!r}", field="browser.device", hint=hint)
+    return {k: v for k, v in descriptor.items() if k != "default_browser_type"}
+
+
+def _with_place(cookie: dict[str, Any], url: str | None) -> dict[str, Any]:
+    """A configured cookie for Playwright: it names a URL, or a domain and path."""
+    if "url" in cookie or "domain" in cookie:
+        return {"path": "/", **cookie} if "domain" in cookie else dict(cookie)
+    if url is None:
+        raise ConfigError(
+            f"cookie {cookie['name']!r} needs a `domain` or `url` (or a base_url)",
+            field="browser.cookies",
+        )
+    return {**cookie, "url": url}
+
+
+def _stored_cookies(path: str | None) -> list[dict[str, Any]]:
+    """The cookies of a storage-state file (checked when the config was read)."""
+    if not path:
+        return []
+    state = json.loads(Path(path).read_text(encoding="utf-8"))
+    cookies = []
+    for cookie in state.get("cookies", []):
+        kept = {k: cookie[k] for k in STORAGE_COOKIE_KEYS if k in cookie}
+        if cookie.get("sameSite") in ("Strict", "Lax", "None"):
+            kept["sameSite"] = cookie["sameSite"]
+        cookies.append(kept)
+    return cookies
+
+
+def _origin_pattern(origins: list[str]) -> re.Pattern[str] | None:
+    """Requests to these origins (scheme://host[:port]), and nothing else."""
+    if not origins:
+        return None
+    alternatives = "|".join(re.escape(o.rstrip("/")) for o in origins)
+    return re.compile(rf"^(?:{alternatives})(?:[/?#]|$)")

@@ -1,0 +1,161 @@
+"""One request and its answer, as the follower needs them: status, header fields, cookies set,
+and as much of the body as a verdict needs. Two ways to send, chosen by the settings:
+
+- `AiohttpExchange` (the default `aiohttp` transport) speaks to an aiohttp session directly.
+  Measured on 4,000 loopback requests (benchmarks/bench_links.py): building an
+  `httpx.Request` for every hop and an `httpx.Response` for every answer, and converting
+  between the two libraries, took more CPU than aiohttp's own work; without them a hop
+  costs about half. The URL sent is the one httpx would send (`httpx.URL`, so the same
+  URLs are refused with the same words and the same bytes reach the server) and aiohttp's
+  errors are mapped to httpx's (httpx-aiohttp's own table), so verdicts do not change.
+- `HttpxExchange` sends through any httpx transport: the `httpx` setting (httpcore) and the
+  tests' `httpx.MockTransport`.
+
+Imports httpx, aiohttp (lazily) and the link settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from tagaudit.links.settings import LinkSettings
+from tagaudit.links.transport import make_session, make_transport
+
+# Answers whose body is read: meta refresh (200), challenge pages (403/429/503), odd codes.
+BODY_STATUSES = frozenset({200, 403, 429, 503})
+
+
+@dataclass
+class Answer:
+    """What one request got back. `fields` maps lower-cased header names to their (last)
+    value; `set_cookies` keeps every Set-Cookie line."""
+
+    status: int
+    fields: dict[str, str]
+    set_cookies: list[str] = field(default_factory=list)
+    body: bytes = b""
+
+
+def wants_body(status: int) -> bool:
+    return status in BODY_STATUSES or status >= 900
+
+
+def request_headers(settings: LinkSettings) -> dict[str, str]:
+    return {
+        "Accept": "*/*",
+        "Accept-Encoding": "gzip, deflate",
+        "Connection": "keep-alive",
+        "User-Agent": settings.user_agent,
+    }
+
+
+class HttpxExchange:
+    """Sends through an httpx transport (its own, or one the caller owns)."""
+
+    def __init__(
+        self, settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
+    ) -> None:
+        self.settings = settings
+        self._owns = transport is None
+        self._transport = transport
+        self._headers = httpx.Headers(request_headers(settings))
+        self._extensions = {"timeout": httpx.Timeout(settings.timeout).as_dict()}
+
+    async def send(self, method: str, url: httpx.URL, cookie: str | None) -> Answer:
+        if self._transport is None:
+            self._transport = make_transport(self.settings)
+        headers = self._headers
+        if cookie:
+            headers = headers.copy()
+            headers["Cookie"] = cookie
+        request = httpx.Request(method, url, headers=headers, extensions=self._extensions)
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        try:
+            body = b""
+            if wants_body(response.status_code):
+                body = await _read_some(response, self.settings.max_body)
+            fields = dict(response.headers.multi_items())  # names come lower-cased
+            cookies = response.headers.get_list("set-cookie")
+            return Answer(response.status_code, fields, cookies, body)
+        finally:
+            await response.aclose()
+
+    async def aclose(self) -> None:
+        if self._owns and self._transport is not None:
+            await self._transport.aclose()
+
+
+class AiohttpExchange:
+    """Sends on an aiohttp session of its own (see transport.make_session)."""
+
+    def __init__(self, settings: LinkSettings) -> None:
+        import aiohttp
+
+        self.settings = settings
+        self._session: Any = None
+        self._headers = request_headers(settings)
+        self._timeout = aiohttp.ClientTimeout(
+            sock_connect=settings.timeout, sock_read=settings.timeout, connect=settings.timeout
+        )
+
+    async def send(self, method: str, url: httpx.URL, cookie: str | None) -> Answer:
+        from httpx_aiohttp.transport import map_aiohttp_exceptions
+        from yarl import URL
+
+        if self._session is None:
+            self._session = make_session(self.settings)
+        headers = {**self._headers, "Cookie": cookie} if cookie else self._headers
+        with map_aiohttp_exceptions():  # httpx's exception types: the verdicts read them
+            async with self._session.request(
+                method,
+                URL(str(url), encoded=True),  # exactly the bytes httpx would send
+                headers=headers,
+                allow_redirects=False,
+                timeout=self._timeout,
+            ) as response:
+                body = b""
+                if wants_body(response.status):
+                    body = await _read_some_aiohttp(response, self.settings.max_body)
+                fields = {name.lower(): value for name, value in response.headers.items()}
+                cookies = response.headers.getall("Set-Cookie", [])
+                return Answer(response.status, fields, cookies, body)
+
+    async def aclose(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+
+
+def make_exchange(
+    settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
+) -> HttpxExchange | AiohttpExchange:
+    """A given transport is used as it is; else the settings' transport decides."""
+    if transport is None and settings.transport == "aiohttp":
+        return AiohttpExchange(settings)
+    return HttpxExchange(settings, transport)
+
+
+async def _read_some(response: httpx.Response, limit: int) -> bytes:
+    """Up to `limit` bytes of the body (enough for a meta refresh or a challenge page)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)
+
+
+async def _read_some_aiohttp(response: Any, limit: int) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.content.iter_chunked(16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size >= limit:
+            break
+    return b"".join(chunks)

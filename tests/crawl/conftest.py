@@ -1,0 +1,10 @@
+"""Crawl tests: the generated shop (shop_site.py) lives next to them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+HERE = str(Path(__file__).resolve().parent)
+if HERE not in sys.path:
+    sys.path.insert(0, HERE)
