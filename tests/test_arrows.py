@@ -63,7 +63,7 @@ ALLOWED: dict[str, tuple[str, ...]] = {
     "har.py": (*BASE, "tagaudit.providers"),
     "crawl": (*BASE, "tagaudit.crawl", "tagaudit.patterns"),
     # The URL pattern language of rule scopes, ignores and the crawl's include/exclude.
-    "patterns.py": (),
+    "patterns.py": ("tagaudit.errors",),
     "links": (*BASE, "tagaudit.links", "tagaudit.urls"),
     "report": (*BASE, "tagaudit.report"),
     "rules": (

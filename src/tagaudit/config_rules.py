@@ -7,10 +7,10 @@ rest of the file. Imports tagaudit.yamlfile and tagaudit.rules.options.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
+from tagaudit.patterns import pattern_problem, regex_problem
 from tagaudit.rules.options import Expectation, Ignore
 from tagaudit.yamlfile import Where, unknown_message
 
@@ -27,6 +27,17 @@ def string_list(where: Where, key: str, *, single_ok: bool = True) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, (str, int, float)) for v in value):
         where.fail(key, "must be a list of strings")
     return [str(v) for v in value]
+
+
+def pattern_list(where: Where, key: str) -> list[str]:
+    """`key` as a list of URL patterns (tagaudit.patterns), each one that could hang a run or
+    does not compile refused here with file, line and field."""
+    patterns = string_list(where, key)
+    for pattern in patterns:
+        problem = pattern_problem(pattern)
+        if problem:
+            where.fail(key, f"pattern {pattern!r}: {problem}")
+    return patterns
 
 
 def choice(where: Where, key: str, choices: tuple[str, ...]) -> str | None:
@@ -102,8 +113,8 @@ def expectation(where: Where) -> Expectation:
     if not provider:
         where.fail("event", "name the provider: `ga4:purchase`, or add `tag: ga4`")
     result = Expectation(provider=str(provider), account=account, event=event, line=where.line())
-    result.on = string_list(where, "on") or ["**"]
-    result.not_on = string_list(where, "not_on")
+    result.on = pattern_list(where, "on") or ["**"]
+    result.not_on = pattern_list(where, "not_on")
     result.params, result.formats = _params(where)
     result.absent = data.get("absent", False)
     if not isinstance(result.absent, bool):
@@ -129,11 +140,8 @@ def _params(where: Where) -> tuple[list[str], dict[str, str]]:
             continue
         if not isinstance(fmt, str) or not (fmt in PARAM_FORMATS or fmt.startswith("re:")):
             inner.fail(name, f"format must be one of {', '.join(PARAM_FORMATS)} or re:<regex>")
-        if fmt.startswith("re:"):
-            try:
-                re.compile(fmt[3:])
-            except re.error as bad:
-                inner.fail(name, f"bad regex: {bad}")
+        if fmt.startswith("re:") and regex_problem(fmt[3:]):
+            inner.fail(name, str(regex_problem(fmt[3:])))
         formats[str(name)] = fmt
     return [str(name) for name in value], formats
 
@@ -174,5 +182,5 @@ def ignore(where: Where) -> Ignore:
         reason=str(data["reason"]),
         fingerprint=str(data["fingerprint"]) if data.get("fingerprint") else None,
         rule=str(data["rule"]) if data.get("rule") else None,
-        on=string_list(where, "on"),
+        on=pattern_list(where, "on"),
     )

@@ -108,9 +108,9 @@ def plan(inner: Where | None) -> CrawlPlan:
     if not isinstance(robots, bool):
         inner.fail("robots", f"must be true or false, not {robots!r}")
     result.robots = robots
-    result.include = config_rules.string_list(inner, "include")
-    result.exclude = config_rules.string_list(inner, "exclude")
-    result.templates = config_rules.string_list(inner, "templates")
+    result.include = config_rules.pattern_list(inner, "include")
+    result.exclude = config_rules.pattern_list(inner, "exclude")
+    result.templates = config_rules.pattern_list(inner, "templates")
     per_template = data.get("per_template", 0)
     if isinstance(per_template, bool) or not isinstance(per_template, int) or per_template < 0:
         problem = f"must be a whole number ≥ 0 (0: no sampling), not {per_template!r}"

@@ -11,6 +11,7 @@ never need the rules' scopes. Imports only tagaudit.model and tagaudit.rules.
 from __future__ import annotations
 
 from tagaudit.model import Report, RuleInfo, index_ranges
+from tagaudit.patterns import PatternTooSlow
 from tagaudit.rules import checks_baseline, checks_consent, checks_consent_mode, checks_links
 from tagaudit.rules.kinds import is_loaded
 from tagaudit.rules.rule import Rule
@@ -52,7 +53,10 @@ def applied_links(rule: Rule, report: Report) -> list[int]:
 def describe(rule: Rule, report: Report, seconds: float | None = None) -> RuleInfo:
     """The rule's RuleInfo with what it applied to in `report` and how long it took."""
     info = rule.summary()
-    info.pages = index_ranges(applied_pages(rule, report))
-    info.links = index_ranges(applied_links(rule, report))
+    try:
+        info.pages = index_ranges(applied_pages(rule, report))
+        info.links = index_ranges(applied_links(rule, report))
+    except PatternTooSlow:  # its scope's regex ran out of time: the rule's error says so
+        info.pages = info.links = None
     info.seconds = round(seconds, 6) if seconds is not None else None
     return info

@@ -8,12 +8,12 @@ Imports only tagaudit.model and tagaudit.rules.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.patterns import regex_fullmatch, regex_problem
 from tagaudit.rules.currencies import is_currency
 from tagaudit.rules.kinds import (
     Kinds,
@@ -49,7 +49,7 @@ def _is_integer(value: Any) -> bool:
 def format_problem(value: Any, fmt: str) -> str | None:
     """Why `value` does not have format `fmt`, or None when it does."""
     if fmt.startswith("re:"):
-        ok = re.fullmatch(fmt[3:], str(value)) is not None
+        ok = regex_fullmatch(fmt[3:], str(value))
         return None if ok else f"does not match {fmt[3:]}"
     checks = {
         "number": (_is_number, "is not a number"),
@@ -81,7 +81,7 @@ def hit_problems(hit: TagHit, args: dict[str, Any]) -> list[str]:
             if problem:
                 problems.append(f"{name} {params[name]!r} {problem}")
     pattern = args.get("account_format")
-    if pattern and not re.fullmatch(pattern, hit.account or ""):
+    if pattern and not regex_fullmatch(pattern, hit.account or ""):
         problems.append(args.get("account_problem") or f"account {hit.account!r} is malformed")
     return problems
 
@@ -91,11 +91,11 @@ def _validate_params_args(args: dict[str, Any]) -> list[tuple[str, str]]:
     for name, fmt in (args.get("formats") or {}).items():
         if not isinstance(fmt, str) or not (fmt in FORMATS or fmt.startswith("re:")):
             problems.append((f"formats.{name}", f"must be one of {', '.join(FORMATS)} or re:…"))
-        elif fmt.startswith("re:"):
-            try:
-                re.compile(fmt[3:])
-            except re.error as bad:
-                problems.append((f"formats.{name}", f"bad regex: {bad}"))
+        elif fmt.startswith("re:") and regex_problem(fmt[3:]):
+            problems.append((f"formats.{name}", str(regex_problem(fmt[3:]))))
+    pattern = args.get("account_format")
+    if isinstance(pattern, str) and regex_problem(pattern):
+        problems.append(("account_format", str(regex_problem(pattern))))
     return problems
 
 

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tagaudit.errors import ConfigError
+from tagaudit.errors import ConfigError, TagauditError
 from tagaudit.model import CATEGORIES, SEVERITIES, Finding, Report
+from tagaudit.patterns import PatternTooSlow
 from tagaudit.rules.applicability import describe
 from tagaudit.rules.causes import one_per_cause
 from tagaudit.rules.expectations import compile_expectations
@@ -149,7 +150,8 @@ def evaluate(
         except Exception as problem:
             if errors is None:
                 raise
-            errors.append(f"rule {rule.id} (check {rule.check}) failed: {problem!r}")
+            why = problem.one_line() if isinstance(problem, TagauditError) else repr(problem)
+            errors.append(f"rule {rule.id} (check {rule.check}) failed: {why}")
         if seconds is not None:
             seconds[rule.id] = time.perf_counter() - began
     return sort_findings(one_per_cause(found))
@@ -185,7 +187,10 @@ def apply(report: Report, ruleset: RuleSet) -> None:
     findings = evaluate(report, ruleset, errors, seconds)
     produced = {f.fingerprint for f in findings}
     findings += [f for f in report.findings if f.fingerprint not in produced]
-    suppress(findings, ruleset.ignore)
+    try:
+        suppress(findings, ruleset.ignore)
+    except PatternTooSlow as slow:  # the findings stay, unsuppressed, and the user is told
+        errors.append(f"ignore: {slow.one_line()}; findings it should match are not ignored")
     report.findings = sort_findings(findings)
     report.config.rules = {r.id: describe(r, report, seconds.get(r.id)) for r in ruleset.enabled()}
     report.config.disabled_rules = list(ruleset.disabled)

@@ -14,9 +14,10 @@ from typing import Any
 
 from tagaudit.errors import ConfigError
 from tagaudit.model import CATEGORIES, SCENARIOS, SEVERITIES
+from tagaudit.patterns import pattern_problem
 from tagaudit.rules.kinds import CheckKind
 from tagaudit.rules.registry import CHECK_KINDS
-from tagaudit.rules.rule import Rule, Scope, _compile
+from tagaudit.rules.rule import Rule, Scope
 from tagaudit.yamlfile import MarkedDict, Where, load_yaml, unknown_message
 
 RULE_KEYS = (
@@ -191,10 +192,9 @@ def _scope(where: Where) -> Scope:
 
 
 def _check_pattern(where: Where, key: str, pattern: str) -> None:
-    try:
-        _compile(pattern)
-    except re.error as bad:
-        where.fail(key, f"bad pattern {pattern!r}: {bad}")
+    problem = pattern_problem(pattern)
+    if problem:
+        where.fail(key, f"pattern {pattern!r}: {problem}")
 
 
 def _examples(where: Where) -> dict[str, str]:
