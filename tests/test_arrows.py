@@ -103,7 +103,13 @@ ALLOWED: dict[str, tuple[str, ...]] = {
         "tagaudit.urls",
         *CONFIG_TYPES,
     ),
-    "config_rules.py": (*BASE, "tagaudit.yamlfile", "tagaudit.rules.options"),
+    # Patterns in rule scopes and ignores are checked (ReDoS refused) when the config is read.
+    "config_rules.py": (
+        *BASE,
+        "tagaudit.yamlfile",
+        "tagaudit.patterns",
+        "tagaudit.rules.options",
+    ),
     "runner.py": ("tagaudit", *BASE, *CORE),
     # What every run shares that needs no browser (links over HTTP and merge start light).
     "runs.py": ("tagaudit", *BASE, *CORE),
