@@ -412,6 +412,29 @@ async def _read_links(tab: Tab) -> list[str]:
     return await quietly(tab.page.evaluate(READ_LINKS), []) or []
 
 
+def _audit_run(
+    targets: list[str] | None,
+    config: Config | dict[str, Any] | str | Path | None,
+    consent_settings: ConsentSettings | None,
+    on_progress: ProgressCallback | None,
+    journeys: list[str] | None,
+    shard: str | None,
+    baseline: Report | str | Path | None,
+    overrides: dict[str, Any],
+) -> AuditRun:
+    """The run `audit` and `audit_async` execute: settings resolved, shard spec checked."""
+    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
+    return AuditRun(
+        targets,
+        resolved,
+        consent_settings,
+        on_progress,
+        journeys,
+        shard=parse_shard(shard, "shard"),
+        baseline=baseline,
+    )
+
+
 async def audit_async(
     targets: list[str] | None = None,
     *,
@@ -424,15 +447,8 @@ async def audit_async(
     **overrides: Any,
 ) -> Report:
     """`audit` for callers with their own event loop (see `audit`)."""
-    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(
-        targets,
-        resolved,
-        consent_settings,
-        on_progress,
-        journeys,
-        shard=parse_shard(shard, "shard"),
-        baseline=baseline,
+    run = _audit_run(
+        targets, config, consent_settings, on_progress, journeys, shard, baseline, overrides
     )
     try:
         return await run.execute()
@@ -467,15 +483,8 @@ def audit(
     Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
     carrying the partial Report, on Ctrl-C.
     """
-    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    run = AuditRun(
-        targets,
-        resolved,
-        consent_settings,
-        on_progress,
-        journeys,
-        shard=parse_shard(shard, "shard"),
-        baseline=baseline,
+    run = _audit_run(
+        targets, config, consent_settings, on_progress, journeys, shard, baseline, overrides
     )
     try:
         return asyncio.run(run.execute())

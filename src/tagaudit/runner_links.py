@@ -176,6 +176,21 @@ class LinkRun:
         return report
 
 
+def _link_run(
+    links: list[str] | None,
+    config: Config | dict[str, Any] | str | Path | None,
+    browser: bool | None,
+    shard: str | None,
+    baseline: Report | str | Path | None,
+    overrides: dict[str, Any],
+) -> LinkRun:
+    """The run `check_links` and `check_links_async` execute, its targets checked first."""
+    resolved = resolve_config(config, overrides, LINK_FIELDS)
+    run = LinkRun(list(links or []), resolved, browser, parse_shard(shard, "shard"), baseline)
+    run.require_targets()
+    return run
+
+
 def check_links(
     links: list[str] | None = None,
     *,
@@ -195,9 +210,7 @@ def check_links(
     `report.config.input_problems`; none usable at all is a UsageError. `shard="2/4"` and
     `baseline` work as for `tagaudit.audit`.
     """
-    config = resolve_config(config, overrides, LINK_FIELDS)
-    run = LinkRun(list(links or []), config, browser, parse_shard(shard, "shard"), baseline)
-    run.require_targets()
+    run = _link_run(links, config, browser, shard, baseline, overrides)
     try:
         return asyncio.run(run.execute())
     except KeyboardInterrupt:
@@ -214,7 +227,5 @@ async def check_links_async(
     **overrides: Any,
 ) -> Report:
     """`check_links` for callers with their own event loop."""
-    config = resolve_config(config, overrides, LINK_FIELDS)
-    run = LinkRun(list(links or []), config, browser, parse_shard(shard, "shard"), baseline)
-    run.require_targets()
+    run = _link_run(links, config, browser, shard, baseline, overrides)
     return await run.execute()

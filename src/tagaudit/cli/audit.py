@@ -9,11 +9,8 @@ side (Playwright, consent, the catalog) is imported when the command runs, not w
 
 from __future__ import annotations
 
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -35,29 +32,10 @@ from tagaudit.cli.common import (
     SarifOpt,
     ShardOpt,
     VerboseOpt,
+    execute_run,
     finish,
 )
 from tagaudit.config import CrawlSettings, load_config, parse_scenarios
-
-if TYPE_CHECKING:
-    from tagaudit.model import Report
-
-
-def _interrupt(signum: int, frame: object) -> None:
-    # Delivered again as SIGINT: inside asyncio.run its handler cancels the run's main task,
-    # which then stops as on Ctrl-C. Raising KeyboardInterrupt here instead could land in a
-    # garbage collector callback, where Python ignores it and the run goes on.
-    signal.raise_signal(signal.SIGINT)
-
-
-@contextmanager
-def sigterm_interrupts() -> Iterator[None]:
-    """SIGTERM (a CI runner cancelling the job) stops the run like Ctrl-C: reports are kept."""
-    previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 def run_audit(
@@ -88,20 +66,9 @@ def run_audit(
             shard=parse_shard(shard),
             baseline=options.compare_with(baseline),
         )
-        report = _execute(run)
+        report = execute_run(run)
     report.config.demo = demo or None
     return finish(report, options)
-
-
-def _execute(run: Any) -> Report:
-    """The run's Report; on Ctrl-C or SIGTERM, the Report of what finished."""
-    import asyncio
-
-    with sigterm_interrupts():
-        try:
-            return asyncio.run(run.execute())
-        except KeyboardInterrupt:
-            return run.finish(interrupted=True)
 
 
 _CRAWL = CrawlSettings()

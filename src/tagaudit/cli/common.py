@@ -5,10 +5,13 @@ Keeping them here means the commands accept the same report flags and exit the s
 
 from __future__ import annotations
 
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -179,3 +182,31 @@ def finish(report: Report, options: ReportOptions) -> int:
     if written.problems:
         return 2 if written.bad_path else 3
     return report.exit_code(options.fail_on, new_only=options.fail_on_new)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    # Delivered again as SIGINT: inside asyncio.run its handler cancels the run's main task,
+    # which then stops as on Ctrl-C. Raising KeyboardInterrupt here instead could land in a
+    # garbage collector callback, where Python ignores it and the run goes on.
+    signal.raise_signal(signal.SIGINT)
+
+
+@contextmanager
+def sigterm_interrupts() -> Iterator[None]:
+    """SIGTERM (a CI runner cancelling the job) stops the run like Ctrl-C: reports are kept."""
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def execute_run(run: Any) -> Report:
+    """The run's Report; on Ctrl-C or SIGTERM, the Report of what finished."""
+    import asyncio
+
+    with sigterm_interrupts():
+        try:
+            return asyncio.run(run.execute())
+        except KeyboardInterrupt:
+            return run.finish(interrupted=True)

@@ -14,7 +14,7 @@ verdict people read: a link that works but loses its utm_* and click ids is not 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -35,6 +35,7 @@ from tagaudit.cli.common import (
     SarifOpt,
     ShardOpt,
     VerboseOpt,
+    execute_run,
     finish,
 )
 from tagaudit.config import load_config
@@ -189,19 +190,6 @@ def links(
     for problem in run.report.config.input_problems:
         print(f"tagaudit: {problem}", file=sys.stderr)
     run.require_targets()
-    report = _execute(run)
+    report = execute_run(run)
     print_links(report, options)
     raise typer.Exit(finish(report, options))
-
-
-def _execute(run: Any) -> Report:
-    """The run's Report; on Ctrl-C or SIGTERM, the Report of what finished."""
-    import asyncio
-
-    from tagaudit.cli.audit import sigterm_interrupts
-
-    with sigterm_interrupts():
-        try:
-            return asyncio.run(run.execute())
-        except KeyboardInterrupt:
-            return run.finish(interrupted=True)
