@@ -142,3 +142,12 @@ def test_information_with_nothing_to_fix_shows_no_fix() -> None:
     assert "lands in Email" in out.getvalue() and "fix:" not in out.getvalue()
     row = next(line for line in markdown.render(report).splitlines() if "lands in Email" in line)
     assert row.endswith("| lands in Email |  |")
+
+
+def test_a_report_repr_is_one_short_line(sample_report: Report) -> None:
+    """asyncio formats the finished run task, result included, whenever asyncio.run restores
+    its SIGINT handler: a dataclass repr of a large report cost every run a tenth of a second."""
+    big = Report(pages=sample_report.pages * 500, findings=sample_report.findings * 500)
+    text = repr(big)
+    assert "\n" not in text and len(text) < 120
+    assert f"pages={len(big.pages)}" in text and f"findings={len(big.findings)}" in text
