@@ -257,8 +257,10 @@ class Tab:
         if visit.error is None:
             await simulate_leave(self.page)
             self.recorder.touch()
-            await self._settle_leave()
-            await self._wait_for_held_events(visit, seen)
+            # What the SDKs hold right after the hide, read while its beacons arrive.
+            patterns = queue_patterns(self.engine.session.settings.catalog)
+            _, queue = await asyncio.gather(self._settle_leave(), queued(self.page, patterns))
+            await self._wait_for_held_events(visit, seen, queue, patterns)
         # `commit`: the old document is gone (its unload ran, tracking beacons muted) once the
         # blank one commits; waiting for about:blank's own load adds ~0.1 s a page.
         await quietly(self.page.goto("about:blank", wait_until="commit", timeout=5000))
@@ -270,17 +272,17 @@ class Tab:
             settings.leave_quiet_ms, settings.leave_max_wait_ms, catch_up=False
         )
 
-    async def _wait_for_held_events(self, visit: PageVisit, since: int) -> None:
-        """Events SDKs still hold after the hide: those they did not just send.
+    async def _wait_for_held_events(
+        self, visit: PageVisit, since: int, queue: dict[str, int], patterns: dict[str, list[str]]
+    ) -> None:
+        """Events SDKs still hold after the hide (`queue`): those they did not just send.
 
         An SDK may keep in its queue what it sent by beacon until its timer confirms it
         (Mixpanel), so what the hide sent (hits recorded since `since`) is not held.
         """
-        catalog = self.engine.session.settings.catalog
-        patterns = queue_patterns(catalog)
-        queue = await queued(self.page, patterns)
         if not queue:
             return
+        catalog = self.engine.session.settings.catalog
         sent = Counter(
             h.provider
             for h in decode_requests(self.recorder.requests[since:], catalog)

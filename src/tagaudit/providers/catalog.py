@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from tagaudit.errors import ConfigError
-from tagaudit.yamlfile import load_bounded
+from tagaudit.yamlfile import FastSafeLoader, load_bounded
 
 ENDPOINT_KINDS = ("hit", "aux", "ping", "library", "config")
 # Answered locally, never delivered: hits, their side requests (aux), and pings.
@@ -134,22 +134,30 @@ class LineDict(dict):
     line: int | None = None
 
 
+def _construct_line_dict(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineDict:
+    mapping = LineDict(yaml.constructor.SafeConstructor.construct_mapping(loader, node))
+    mapping.line = node.start_mark.line + 1
+    return mapping
+
+
 class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
-        mapping = LineDict(super().construct_mapping(node, deep=deep))
-        mapping.line = node.start_mark.line + 1
-        return mapping
+    """Mappings as LineDict, for the user's provider files."""
 
 
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
-)
+class _FastLineLoader(FastSafeLoader):  # type: ignore[misc, valid-type]
+    """The same on libyaml's parser, for the catalog shipped with tagaudit."""
 
 
-def load_yaml(text: str, source: str | None = None) -> Any:
-    """YAML text → data whose mappings carry `.line`; syntax errors become ConfigError."""
+for _loader in (_LineLoader, _FastLineLoader):
+    _loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_line_dict)
+
+
+def load_yaml(text: str, source: str | None = None, shipped: bool = False) -> Any:
+    """YAML text → data whose mappings carry `.line`; syntax errors become ConfigError.
+
+    `shipped`: tagaudit's own catalog, read with the fast parser (yamlfile.FastSafeLoader)."""
     try:
-        return load_bounded(text, _LineLoader, source)  # a SafeLoader subclass
+        return load_bounded(text, _FastLineLoader if shipped else _LineLoader, source)
     except yaml.YAMLError as problem:
         mark = getattr(problem, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -346,5 +354,5 @@ def parse_providers(
 def builtin_providers() -> dict[str, Provider]:
     """The catalog.yaml shipped in the package, parsed once per process."""
     text = resources.files("tagaudit.providers").joinpath("catalog.yaml").read_text("utf-8")
-    data = load_yaml(text, BUILTIN_SOURCE)
+    data = load_yaml(text, BUILTIN_SOURCE, shipped=True)
     return parse_providers(data.get("providers"), BUILTIN_SOURCE)

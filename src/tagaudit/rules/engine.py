@@ -71,8 +71,9 @@ def load_rules(options: RuleOptions | None = None, kinds: Kinds | None = None) -
     for path in options.files:
         if not Path(path).is_file():
             raise ConfigError(f"rule file not found: {path}", path=options.source, field="rules")
-    for path in [*builtin_rule_files(), *options.files]:
-        for rule in read_rule_file(Path(path), ruleset.kinds):
+    shipped = builtin_rule_files()
+    for path in [*shipped, *options.files]:
+        for rule in read_rule_file(Path(path), ruleset.kinds, shipped=path in shipped):
             ruleset.add(rule)
     for rule in compile_expectations(options):
         ruleset.add(rule)
