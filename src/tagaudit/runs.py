@@ -85,22 +85,5 @@ def apply_with_baseline(
     apply(report, ruleset)
     if baseline is not None:
         mark_baseline(report, baseline[0], baseline[1])
-        report.config.notes.append(baseline_line(report))
-
-
-def baseline_line(report: Report) -> str:
-    """`baseline previous.json: 2 new, 14 unchanged, 1 fixed; tags changed on 1 page`."""
-    diff = report.baseline
-    assert diff is not None
-    counts = {
-        state: sum(1 for f in report.findings if f.baseline == state)
-        for state in ("new", "unchanged")
-    }
-    line = f"baseline {diff.source}: {counts['new']} new, {counts['unchanged']} unchanged, "
-    line += f"{len(diff.fixed)} fixed"
-    if diff.not_rechecked:
-        line += f" ({diff.not_rechecked} on pages not audited this time)"
-    changed = len(diff.tags)
-    if changed:
-        line += f"; tags changed on {changed} page(s) or template(s)"
-    return line
+        if report.baseline is not None:
+            report.config.notes.append(report.baseline.summary(report.findings))

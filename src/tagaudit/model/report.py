@@ -135,6 +135,18 @@ class BaselineDiff:
     tags: list[TagChange] = field(default_factory=list)
     not_rechecked: int = 0
 
+    def summary(self, findings: list[Finding]) -> str:
+        """`baseline previous.json: 2 new, 14 unchanged, 1 fixed; tags changed on 1 page…`,
+        the same line in the terminal, the HTML and the Markdown."""
+        new = sum(1 for f in findings if f.baseline == "new")
+        unchanged = sum(1 for f in findings if f.baseline == "unchanged")
+        line = f"baseline {self.source}: {new} new, {unchanged} unchanged, {len(self.fixed)} fixed"
+        if self.not_rechecked:
+            line += f" ({self.not_rechecked} on pages not audited this time)"
+        if self.tags:
+            line += f"; tags changed on {len(self.tags)} page(s) or template(s)"
+        return line
+
 
 @dataclass(repr=False)
 class Report:

@@ -3,9 +3,10 @@ marketer can open and act on.
 
 Top to bottom: a verdict header (the site, passed or failed against `--fail-on`, what ran),
 a table of contents, the consent matrix when scenarios ran (near the top, not under the
-pages), the findings with a filter by severity, page and provider, the tag matrix (every
-empty cell says why, on hover), the campaign links with a hop diagram of which parameter was
-dropped at which hop, each page's details, and the rules applied.
+pages), what changed since the baseline (with `--baseline`; each finding also carries a
+new / unchanged badge), the findings with a filter by severity, page and provider, the tag
+matrix (every empty cell says why, on hover), the campaign links with a hop diagram of which
+parameter was dropped at which hop, each page's details, and the rules applied.
 
 The filter works without a script: checkboxes and selects at the top of the findings, and one
 CSS rule per page and provider using `:has()` (generated here). Everything interpolated goes
@@ -21,6 +22,7 @@ import json
 from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
+from tagaudit.report import baseline_view
 from tagaudit.report.common import (
     LEVEL_WORDS,
     VERDICT_WORDS,
@@ -52,6 +54,7 @@ def render(report: Report, fail_on: str = "error") -> str:
     anchors = {id(page): page_anchor(i) for i, page in enumerate(report.pages)}
     sections = [
         ("consent", "Consent scenarios", _consent(report)),
+        ("baseline", baseline_view.TITLE, baseline_view.html_section(report, esc)),
         ("findings", "Findings", _findings(report, anchors)),
         ("matrix", "Tag matrix", matrix_section(report, anchors)),
         ("journeys", "Journeys", journeys_html(report)),
@@ -198,7 +201,8 @@ def finding_card(
     return (
         f'<article class="{esc(classes)}" id="f-{esc(finding.fingerprint)}">'
         f'<p class="where">{where}</p>'
-        f"<h4>{esc(title)}{_confidence(finding)}</h4>"
+        f"<h4>{esc(title)}{_confidence(finding)}"
+        f"{baseline_view.html_badge(members or [finding], esc)}</h4>"
         f"<p>{esc(finding.message)}</p>"
         + (f'<p class="fix"><b>How to fix:</b> {esc(finding.help)}</p>' if finding.help else "")
         + (f'<p class="muted">{esc(finding.suppressed)}</p>' if finding.suppressed else "")

@@ -132,4 +132,8 @@ ol.steps li.step-skipped { color: var(--muted); }
 .chain .link.ok { border-color: var(--ok); } .chain .link.broken { border-color: var(--err); }
 .chain .link.broken b { color: var(--err); }
 img.shot { max-width: 100%; border: 1px solid var(--line); margin-top: 4px; }
+.tag.base-new { background: var(--err-bg); color: var(--err); border-color: var(--err); }
+.tag.base-unchanged { color: var(--muted); }
+#baseline td.lost { color: var(--err); } #baseline td.gained { color: var(--ok); }
+ul.fixed li::marker { content: "✓ "; color: var(--ok); }
 """

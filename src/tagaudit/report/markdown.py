@@ -1,6 +1,8 @@
 """Markdown for CI step summaries ($GITHUB_STEP_SUMMARY, GitLab MR notes): a headline with
-the counts and the verdict, the findings table (worst first, capped), the tag matrix with the
-reason behind each empty cell, and the consent matrix with a pass/fail mark per cell.
+the counts and the verdict, what changed since the baseline (with `--baseline`: a section, and
+a column new / unchanged in the findings), the findings table (worst first, capped), the tag
+matrix with the reason behind each empty cell, and the consent matrix with a pass/fail mark
+per cell.
 
 A step summary is rendered by the CI, so page data must not become Markdown: every value
 from a page goes through `cell`, which masks secrets and emails, turns line breaks (a lone CR
@@ -14,6 +16,7 @@ from __future__ import annotations
 import re
 
 from tagaudit.model import Report
+from tagaudit.report import baseline_view
 from tagaudit.report.common import (
     counts_line,
     finding_groups,
@@ -50,6 +53,7 @@ def render(report: Report, fail_on: str = "error") -> str:
     if report.interrupted:
         lines += ["> The run was interrupted: these are partial results.", ""]
     lines += [cell(", ".join(header_facts(report))), ""]
+    lines += baseline_view.markdown_lines(report, cell, MAX_ROWS)
     lines += _findings(report)
     lines += _matrix(report)
     consent = markdown_lines(report, cell)
@@ -62,17 +66,23 @@ def render(report: Report, fail_on: str = "error") -> str:
 def _findings(report: Report) -> list[str]:
     if not report.findings:
         return ["No findings.", ""]
-    lines = ["### Findings", "", "| severity | page | rule | finding | how to fix |"]
-    lines.append("| --- | --- | --- | --- | --- |")
+    compared = report.baseline is not None  # a column: new or unchanged since the baseline
+    head = ["severity", *(["baseline"] if compared else []), "page", "rule", "finding"]
+    lines = ["### Findings", "", "| " + " | ".join([*head, "how to fix"]) + " |"]
+    lines.append("|" + " --- |" * (len(head) + 1))
     groups = finding_groups(report.findings)
     for group in groups[:MAX_ROWS]:
         finding = group.finding
         severity = ICONS.get(finding.severity, finding.severity)
         if finding.suppressed:
             severity = f"~~{severity}~~ (suppressed)"
-        row = [cell(group.place(report)), f"`{cell(finding.rule_id)}`"]
+        row = [severity]
+        if compared:
+            state = baseline_view.state_of(group.members)
+            row.append({"new": "🆕 **new**", None: ""}.get(state, state or ""))
+        row += [cell(group.place(report)), f"`{cell(finding.rule_id)}`"]
         row += [cell(finding.message), cell(finding.help)]
-        lines.append(f"| {severity} | " + " | ".join(row) + " |")
+        lines.append("| " + " | ".join(row) + " |")
     if len(groups) > MAX_ROWS:
         lines.append(f"\n… and {len(groups) - MAX_ROWS} more (see the HTML or JSON report).")
     return [*lines, ""]

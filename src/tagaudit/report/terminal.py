@@ -3,7 +3,8 @@
 `render(report, console)` prints findings grouped by severity and page (one line per finding,
 the scenarios it was met in, the fix), the tag matrix (pages × provider:account, each cell's
 state as a symbol, see tagaudit.report.matrix), each page's tag inventory for small runs, the
-consent matrix, and a last line with the counts and the verdict against `--fail-on`. `quiet`
+consent matrix, and a last line with the counts and the verdict against `--fail-on`. With
+`--baseline`, what changed comes first and each new finding says so. `quiet`
 prints only that line; `verbose` adds info findings, suppressed ones and each page's hits.
 
 Page data is text, never rich markup (`[/x]` in a URL is printed as is), and goes through
@@ -22,6 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
+from tagaudit.report import baseline_view
 from tagaudit.report.common import (
     counts_line,
     finding_groups,
@@ -68,6 +70,8 @@ def render(
     console = console or console_for_output()
     if not quiet:
         _header(report, console)
+        for text, style in baseline_view.terminal_lines(report):
+            _print(console, Text(for_people(text), style=style))
         for severity in SEVERITIES:
             _severity_section(report, console, severity, verbose)
         if verbose:
@@ -123,6 +127,8 @@ def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
         line.append(for_people(finding.message))
         if finding.confidence != "high":
             line.append(f" ({finding.confidence} confidence)", style="dim")
+        if baseline_view.state_of(group.members) == "new":
+            line.append(" (new)", style="bold red")
         _print(console, line)
         if finding.help:
             _print(console, Text(f"      fix: {for_people(finding.help)}", style="dim"))
