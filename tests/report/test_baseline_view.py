@@ -5,12 +5,10 @@ and the findings that are fixed; page data stays inert text in every format."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import sync_playwright
 from rich.console import Console
 
 from tagaudit.baseline import compare, mark
@@ -87,14 +85,6 @@ def test_the_terminal_says_what_is_new_and_what_was_fixed() -> None:
     assert new.rstrip().endswith("(new)")
     same = next(line for line in text.splitlines() if "same-rule:" in line)
     assert "(new)" not in same
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 @pytest.mark.e2e

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page
 
 from tagaudit.sitesrv import SiteServer
 
@@ -35,14 +34,6 @@ OVERFLOW = """() => {
     .map(e => e.tagName.toLowerCase() + '.' + e.className);
   return {vw, scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 5)};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path: str) -> Iterator[Any]:
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium_path, args=["--no-sandbox"])
-        yield launched
-        launched.close()
 
 
 def _open(browser: Any, path: Path, width: int) -> Page:
