@@ -144,10 +144,15 @@ def write_reports(report: Report, options: ReportOptions) -> Written:
     return write_all(report, options)
 
 
-def show_notes(report: Report) -> None:
-    """What the run has to say about itself (fallbacks, rule errors) on stderr."""
+def show_notes(report: Report, quiet: bool = True) -> None:
+    """What the run has to say about itself (fallbacks, rule errors) on stderr.
+
+    The baseline comparison's line is one of them; the terminal summary opens with it, so
+    it is repeated here only when that summary is not shown (`-q`)."""
+    shown = report.baseline.summary(report.findings) if report.baseline and not quiet else None
     for line in report.config.notes:
-        print(f"tagaudit: {line}", file=sys.stderr)
+        if line != shown:
+            print(f"tagaudit: {line}", file=sys.stderr)
 
 
 def finish(report: Report, options: ReportOptions) -> int:
@@ -162,7 +167,7 @@ def finish(report: Report, options: ReportOptions) -> int:
 
     terminal.render(report, verbose=options.verbose, quiet=options.quiet, fail_on=options.fail_on)
     sys.stdout.flush()  # the summary ends with its newline before any note on stderr
-    show_notes(report)
+    show_notes(report, quiet=options.quiet)
     written = write_reports(report, options)
     for path in written.paths:
         if not options.quiet:

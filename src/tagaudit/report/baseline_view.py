@@ -43,6 +43,11 @@ def tag_rows(report: Report) -> list[tuple[str, str, str, str]]:
     return sorted(rows, key=lambda row: (not row[2], row[0]))
 
 
+def _with_scenarios(rows: list[tuple[str, str, str, str]]) -> bool:
+    """A scenario column only when consent scenarios ran (not every change is `none`)."""
+    return any(scenario != "none" for _, scenario, _, _ in rows)
+
+
 def fixed_rows(report: Report) -> list[tuple[str, str, str]]:
     """(rule id, page, message) of the baseline's findings that are gone."""
     diff = report.baseline
@@ -62,13 +67,16 @@ def html_section(report: Report, esc: Callable[[object], str]) -> str:
     ]
     tags = tag_rows(report)
     if tags:
+        scenarios = _with_scenarios(tags)
+        head = "<th>scenario</th>" if scenarios else ""
         parts.append(
-            "<h3>Tags that changed</h3><table><tr><th>page or template</th><th>scenario</th>"
+            f"<h3>Tags that changed</h3><table><tr><th>page or template</th>{head}"
             "<th>lost</th><th>new</th></tr>"
         )
         for place, scenario, lost, gained in tags:
+            cell = f"<td>{esc(scenario)}</td>" if scenarios else ""
             parts.append(
-                f'<tr><td class="url">{esc(place)}</td><td>{esc(scenario)}</td>'
+                f'<tr><td class="url">{esc(place)}</td>{cell}'
                 f'<td class="lost">{esc(lost)}</td><td class="gained">{esc(gained)}</td></tr>'
             )
         parts.append("</table>")
@@ -102,8 +110,12 @@ def markdown_lines(report: Report, cell: Callable[[object], str], limit: int) ->
     lines = [f"### {TITLE}", "", cell(diff.summary(report.findings)), ""]
     tags = tag_rows(report)
     if tags:
-        lines += ["| page or template | scenario | lost | new |", "| --- | --- | --- | --- |"]
-        lines += [f"| {' | '.join(cell(v) for v in row)} |" for row in tags[:limit]]
+        scenarios = _with_scenarios(tags)
+        head = ["page or template", *(["scenario"] if scenarios else []), "lost", "new"]
+        lines += ["| " + " | ".join(head) + " |", "|" + " --- |" * len(head)]
+        for place, scenario, lost, gained in tags[:limit]:
+            row = [place, *([scenario] if scenarios else []), lost, gained]
+            lines.append("| " + " | ".join(cell(v) for v in row) + " |")
         lines.append("")
     fixed = fixed_rows(report)
     if fixed:

@@ -134,6 +134,7 @@ ol.steps li.step-skipped { color: var(--muted); }
 img.shot { max-width: 100%; border: 1px solid var(--line); margin-top: 4px; }
 .tag.base-new { background: var(--err-bg); color: var(--err); border-color: var(--err); }
 .tag.base-unchanged { color: var(--muted); }
+#baseline th { overflow-wrap: normal; }
 #baseline td.lost { color: var(--err); } #baseline td.gained { color: var(--ok); }
 ul.fixed li::marker { content: "✓ "; color: var(--ok); }
 """
