@@ -140,8 +140,8 @@ def _params(where: Where) -> tuple[list[str], dict[str, str]]:
             continue
         if not isinstance(fmt, str) or not (fmt in PARAM_FORMATS or fmt.startswith("re:")):
             inner.fail(name, f"format must be one of {', '.join(PARAM_FORMATS)} or re:<regex>")
-        if fmt.startswith("re:") and regex_problem(fmt[3:]):
-            inner.fail(name, str(regex_problem(fmt[3:])))
+        if fmt.startswith("re:") and (problem := regex_problem(fmt[3:])):
+            inner.fail(name, problem)
         formats[str(name)] = fmt
     return [str(name) for name in value], formats
 

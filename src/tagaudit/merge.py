@@ -20,8 +20,9 @@ page that was audited still in the report.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tagaudit import __version__
 from tagaudit.config import Config
@@ -30,8 +31,6 @@ from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.links.channels import sources_added
 from tagaudit.model import (
-    JourneyResult,
-    LinkResult,
     PageVisit,
     Report,
     RunInfo,
@@ -40,6 +39,8 @@ from tagaudit.model import (
 from tagaudit.report.read import read_report
 from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.runs import apply_with_baseline, load_baseline, now_iso, resolve_config
+
+T = TypeVar("T")
 
 MERGE_FIELDS = {"rules": "rules"}
 
@@ -62,9 +63,9 @@ def merge(
     shards = _shards(loaded, names)
     order = _ordered(loaded, shards)
     merged = Report(tool_version=__version__)
-    merged.pages = _unique_pages(loaded[i].pages for i in order)
-    merged.links = _unique_links(loaded[i].links for i in order)
-    merged.journeys = _unique_journeys(loaded[i].journeys for i in order)
+    merged.pages = _first_by((loaded[i].pages for i in order), _page_key)
+    merged.links = _first_by((loaded[i].links for i in order), lambda link: link.url)
+    merged.journeys = _first_by((loaded[i].journeys for i in order), lambda j: j.name)
     # the rules run again on the whole: only findings no rule makes (a run's own) carry over
     merged.findings = [
         f for i in order for f in loaded[i].findings if ruleset.get(f.rule_id) is None
@@ -127,33 +128,17 @@ def _ordered(reports: list[Report], shards: dict[int, Shard]) -> list[int]:
     return [*sharded, *(i for i in range(len(reports)) if i not in shards)]
 
 
-def _unique_pages(groups: Any) -> list[PageVisit]:
-    pages, seen = [], set()
+def _first_by(groups: Iterable[list[T]], key: Callable[[T], Hashable]) -> list[T]:
+    """Every item of `groups`, in order, keeping the first of those with the same key."""
+    kept: dict[Hashable, T] = {}
     for group in groups:
-        for page in group:
-            key = (page.url, page.scenario, page.journey, page.step, page.view)
-            if key not in seen:
-                seen.add(key)
-                pages.append(page)
-    return pages
+        for item in group:
+            kept.setdefault(key(item), item)
+    return list(kept.values())
 
 
-def _unique_journeys(groups: Any) -> list[JourneyResult]:
-    journeys: dict[str, JourneyResult] = {}
-    for group in groups:
-        for journey in group:
-            journeys.setdefault(journey.name, journey)
-    return list(journeys.values())
-
-
-def _unique_links(groups: Any) -> list[LinkResult]:
-    links, seen = [], set()
-    for group in groups:
-        for link in group:
-            if link.url not in seen:
-                seen.add(link.url)
-                links.append(link)
-    return links
+def _page_key(page: PageVisit) -> Hashable:
+    return (page.url, page.scenario, page.journey, page.step, page.view)
 
 
 def _run_info(
@@ -185,7 +170,10 @@ def _run_info(
     for report in reports:
         info.declared.update(report.config.declared)
     notes = _joined(r.config.notes for r in reports)
-    info.notes = [n for n in notes if not n.startswith("shard ")] + _shard_notes(reports, shards)
+    # The shards' own shard and baseline lines: the merge says its own (its baseline is
+    # compared on the whole, after the rules).
+    info.notes = [n for n in notes if not n.startswith(("shard ", "baseline "))]
+    info.notes += _shard_notes(reports, shards)
     info.run_error = _run_error(reports, names, shards) or no_page_loaded(merged.pages)
     return info
 

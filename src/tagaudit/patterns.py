@@ -142,9 +142,7 @@ def pattern_problem(pattern: str) -> str | None:
 
 @lru_cache(maxsize=512)
 def compile_pattern(pattern: str) -> re.Pattern[str]:
-    """The regex of one glob pattern (a `re:` one is `user_regex`'s: see url_matches)."""
-    if pattern.startswith("re:"):
-        return user_regex(pattern[3:])
+    """The regex of one glob pattern (`re:` ones never get here: see url_matches)."""
     out, i = [], 0
     while i < len(pattern):
         char = pattern[i]

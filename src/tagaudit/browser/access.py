@@ -35,7 +35,9 @@ class Access:
         self.site: SiteAccess = settings.access
         self.device = device_descriptor(pw, self.site.device) if self.site.device else {}
         self.cookies = [_with_place(c, self.site.cookie_url) for c in self.site.cookies]
-        self.stored_cookies = _stored_cookies(self.site.storage_state)
+        # Read once: Playwright would read and parse a path again for every new context.
+        self.storage_state = _read_state(self.site.storage_state)
+        self.stored_cookies = _stored_cookies(self.storage_state)
         self.pattern = _origin_pattern(self.site.origins)
 
     def context_options(self) -> dict[str, Any]:
@@ -58,8 +60,8 @@ class Access:
             if site.origins:
                 credentials["origin"] = site.origins[0]
             options["http_credentials"] = credentials
-        if site.storage_state:
-            options["storage_state"] = site.storage_state
+        if self.storage_state is not None:
+            options["storage_state"] = self.storage_state
         return options
 
     async def prepare(self, context: BrowserContext) -> None:
@@ -110,11 +112,15 @@ def _with_place(cookie: dict[str, Any], url: str | None) -> dict[str, Any]:
     return {**cookie, "url": url}
 
 
-def _stored_cookies(path: str | None) -> list[dict[str, Any]]:
-    """The cookies of a storage-state file (checked when the config was read)."""
-    if not path:
+def _read_state(path: str | None) -> dict[str, Any] | None:
+    """A storage-state file's contents (checked when the config was read)."""
+    return json.loads(Path(path).read_text(encoding="utf-8")) if path else None
+
+
+def _stored_cookies(state: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The cookies of a storage state, as add_cookies takes them after a wipe."""
+    if not state:
         return []
-    state = json.loads(Path(path).read_text(encoding="utf-8"))
     cookies = []
     for cookie in state.get("cookies", []):
         kept = {k: cookie[k] for k in STORAGE_COOKIE_KEYS if k in cookie}

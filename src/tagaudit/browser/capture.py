@@ -73,6 +73,9 @@ class Recorder:
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
+        # Main-frame documents recorded, HTTP redirects not counted (Tab.self_navigations,
+        # asked every 50 ms while a page loads: counted here, not by scanning `requests`).
+        self.documents = 0
         self.console_errors: list[str] = []
         self._by_pw: dict[PwRequest, Request] = {}
         self._in_flight: set[PwRequest] = set()
@@ -136,6 +139,8 @@ class Recorder:
             navigation=navigation,
         )
         self.requests.append(record)
+        if navigation and record.redirected_from is None:
+            self.documents += 1
 
     def _on_response(self, response: Response) -> None:
         self.last_activity = time.monotonic()

@@ -16,7 +16,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, Route
 
 from tagaudit.browser.leaving import mute_script
-from tagaudit.providers.routing import Catalog, default_catalog, is_collection_endpoint
+from tagaudit.providers.routing import Catalog, default_catalog
 
 ONE_PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
 CORS_HEADERS = {
@@ -74,13 +74,13 @@ def local_answer(request: Any, catalog: Catalog | None = None) -> dict[str, Any]
     re-sends on a 204, Amplitude on a body without `code`. Else a GIF for images, 204.
     """
     catalog = catalog or default_catalog()
-    if not is_collection_endpoint(request.url, catalog):
+    match = catalog.match(request.url)  # routed once: whether to answer, and how
+    if match is None or not match.endpoint.is_collection:
         return None
     ANSWERED.add(request)
     origin = request.headers.get("origin")
     headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
-    match = catalog.match(request.url)
-    if match is not None and match.endpoint.answer:
+    if match.endpoint.answer:
         return {**dict(match.endpoint.answer), "headers": headers}
     if request.resource_type == "image":
         return {

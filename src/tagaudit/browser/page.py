@@ -67,6 +67,8 @@ class PageEngine:
     def __init__(self, session: BrowserSession, settings: PageSettings | None = None) -> None:
         self.session = session
         self.settings = settings or PageSettings()
+        # The localStorage keys of batching SDKs, read on every leave (browser/queues.py).
+        self.queue_patterns = queue_patterns(session.settings.catalog)
 
     async def open_tab(
         self,
@@ -82,7 +84,7 @@ class PageEngine:
         owns = context is None
         options = {"base_url": base_url} if base_url else {}
         context = context or await self.session.new_context(**options)
-        views = ViewTracker(lambda url: None)
+        views = ViewTracker()
         try:
             if owns:
                 await views.install(context)
@@ -118,8 +120,8 @@ class Tab:
         page.on("crash", self._on_crash)
         self.recorder = Recorder(context, page)
         # Single-page-app views: each new one labels the requests recorded after it.
-        self.views = views or ViewTracker(lambda url: None)
-        self.views._on_view = self._new_view
+        self.views = views or ViewTracker()
+        self.views.on_view = self._new_view
 
     def _new_view(self, url: str) -> None:
         self.recorder.view = url
@@ -129,8 +131,7 @@ class Tab:
 
     def self_navigations(self) -> int:
         """Documents the page loaded by itself after the first (HTTP redirects not counted)."""
-        documents = [r for r in self.recorder.requests if r.navigation and not r.redirected_from]
-        return max(0, len(documents) - 1)
+        return max(0, self.recorder.documents - 1)
 
     def misbehaviour(self) -> str | None:
         """Why this page cannot be audited as loaded (it crashed, or it will not stop
@@ -258,7 +259,7 @@ class Tab:
             await simulate_leave(self.page)
             self.recorder.touch()
             # What the SDKs hold right after the hide, read while its beacons arrive.
-            patterns = queue_patterns(self.engine.session.settings.catalog)
+            patterns = self.engine.queue_patterns
             _, queue = await asyncio.gather(self._settle_leave(), queued(self.page, patterns))
             await self._wait_for_held_events(visit, seen, queue, patterns)
         # `commit`: the old document is gone (its unload ran, tracking beacons muted) once the

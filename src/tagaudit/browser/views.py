@@ -13,8 +13,7 @@ calls that delay every other page of the run for minutes (tests/hostile: pushsta
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -49,25 +48,15 @@ VIEW_HOOK = """
 """.replace("MAX_VIEWS", str(MAX_VIEWS))
 
 
-@dataclass
-class View:
-    """One virtual page view: its URL, what made it (`pushState` …), when (monotonic s)."""
-
-    url: str
-    kind: str
-    at: float
-
-
 class ViewTracker:
-    """Collects the views of one context's page and labels the recording with the current one.
+    """Labels one context's recording with its current view.
 
-    `on_view(url)` is called with each new view's URL (the page engine sets it on its
-    recorder, so requests carry it).
+    The binding is installed before any page opens (`install`); each new view's URL goes to
+    `on_view`, which the page engine's Tab points at its recorder.
     """
 
-    def __init__(self, on_view: Any) -> None:
-        self.views: list[View] = []
-        self._on_view = on_view
+    def __init__(self) -> None:
+        self.on_view: Callable[[str], None] = lambda url: None
 
     async def install(self, context: BrowserContext) -> None:
         """Before any page of `context` opens: the binding and the hook in every document."""
@@ -75,8 +64,4 @@ class ViewTracker:
         await context.add_init_script(VIEW_HOOK)
 
     def _saw(self, source: Any, url: str, kind: str) -> None:
-        self.views.append(View(str(url), str(kind), time.monotonic()))
-        self._on_view(str(url))
-
-    def since(self, moment: float) -> list[View]:
-        return [v for v in self.views if v.at >= moment]
+        self.on_view(str(url))

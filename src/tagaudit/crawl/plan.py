@@ -32,7 +32,3 @@ class CrawlPlan:
     templates: list[str] = field(default_factory=list)
     # The tagaudit.yaml line of `crawl.sitemap`, for reports that say where a page came from.
     sitemap_source: str | None = None
-
-    def selects(self) -> bool:
-        """Does the plan drop any discovered page (filters or sampling)?"""
-        return bool(self.robots or self.include or self.exclude or self.per_template)

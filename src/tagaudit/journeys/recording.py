@@ -19,7 +19,7 @@ from typing import Any
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.page import PageEngine, Tab, quietly
+from tagaudit.browser.page import PageEngine, Tab
 from tagaudit.consent.engine import ConsentEngine, ConsentSettings, make_engine
 from tagaudit.journeys.spec import Journey
 from tagaudit.model import ConsentRecord, Cookie, PageVisit, Request, StepResult
@@ -217,8 +217,3 @@ def _document(requests: list[Request]) -> str | None:
 def _document_status(requests: list[Request]) -> int | None:
     statuses = [r.status for r in requests if r.navigation]
     return statuses[-1] if statuses else None
-
-
-async def close_quietly(tab: Tab | None) -> None:
-    if tab is not None:
-        await quietly(tab.close())

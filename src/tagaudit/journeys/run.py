@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 
@@ -150,14 +151,22 @@ async def _step(
 
 
 def _live_hits(recording: JourneyRecording):  # type: ignore[no-untyped-def]
-    """(provider, event) of every hit recorded so far: what `wait_for: {hit: …}` waits on."""
+    """(provider, event) of every hit recorded so far: what `wait_for: {hit: …}` waits on.
+
+    Asked every poll while a step waits: decoded again only when requests were added (a
+    request's provider and event are fixed when it is sent)."""
+    seen: list[Any] = [None, -1, []]  # the recorder's request list, its length, its pairs
 
     def hits() -> list[tuple[str, str | None]]:
         tab = recording.tab
         if tab is None:
             return []
-        catalog = tab.engine.session.settings.catalog
-        return [(h.provider, h.event) for h in decode_requests(tab.recorder.requests, catalog)]
+        requests = tab.recorder.requests
+        if seen[0] is not requests or seen[1] != len(requests):
+            catalog = tab.engine.session.settings.catalog
+            pairs = [(h.provider, h.event) for h in decode_requests(requests, catalog)]
+            seen[:] = [requests, len(requests), pairs]
+        return seen[2]
 
     return hits
 

@@ -16,6 +16,7 @@ Imports httpx, aiohttp (lazily) and the link settings.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +78,7 @@ class HttpxExchange:
         try:
             body = b""
             if wants_body(response.status_code):
-                body = await _read_some(response, self.settings.max_body)
+                body = await _read_some(response.aiter_bytes(), self.settings.max_body)
             fields = dict(response.headers.multi_items())  # names come lower-cased
             cookies = response.headers.get_list("set-cookie")
             return Answer(response.status_code, fields, cookies, body)
@@ -119,7 +120,9 @@ class AiohttpExchange:
             ) as response:
                 body = b""
                 if wants_body(response.status):
-                    body = await _read_some_aiohttp(response, self.settings.max_body)
+                    body = await _read_some(
+                        response.content.iter_chunked(16 * 1024), self.settings.max_body
+                    )
                 fields = {name.lower(): value for name, value in response.headers.items()}
                 cookies = response.headers.getall("Set-Cookie", [])
                 return Answer(response.status, fields, cookies, body)
@@ -138,24 +141,14 @@ def make_exchange(
     return HttpxExchange(settings, transport)
 
 
-async def _read_some(response: httpx.Response, limit: int) -> bytes:
-    """Up to `limit` bytes of the body (enough for a meta refresh or a challenge page)."""
-    chunks: list[bytes] = []
+async def _read_some(chunks: AsyncIterator[bytes], limit: int) -> bytes:
+    """Up to `limit` bytes of a body's `chunks` (enough for a meta refresh or a challenge
+    page); the rest is never read."""
+    kept: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_bytes():
-        chunks.append(chunk)
+    async for chunk in chunks:
+        kept.append(chunk)
         size += len(chunk)
         if size >= limit:
             break
-    return b"".join(chunks)
-
-
-async def _read_some_aiohttp(response: Any, limit: int) -> bytes:
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_chunked(16 * 1024):
-        chunks.append(chunk)
-        size += len(chunk)
-        if size >= limit:
-            break
-    return b"".join(chunks)
+    return b"".join(kept)

@@ -11,7 +11,7 @@ as `/collect`, is not enough). Pure: the model and the providers package.
 from __future__ import annotations
 
 from tagaudit.model import Request
-from tagaudit.providers.decoding import DECODED_KINDS, DECODERS, _build_hit
+from tagaudit.providers.decoding import DECODERS, _build_hit
 from tagaudit.providers.records import Wire
 from tagaudit.providers.routing import Catalog, Match, _meets, _path_groups, default_catalog
 from tagaudit.providers.wire import parse_query, split_url
@@ -25,31 +25,27 @@ def lookalike(request: Request, catalog: Catalog | None = None) -> str | None:
     if request.resource_type not in BEACON_TYPES or request.method.upper() == "OPTIONS":
         return None
     catalog = catalog or default_catalog()
-    host, path, query_text = split_url(request.url)
-    if not host or catalog.match(request.url) is not None:
+    host, path, _ = split_url(request.url)
+    screen = catalog.hit_path_screen
+    if not host or screen is None or not screen.search(path):
         return None
-    query = parse_query(query_text)
-    for provider in catalog.providers.values():
-        for endpoint in provider.endpoints:
-            if endpoint.kind != "hit" or "*" in endpoint.hosts:
-                continue
-            groups = _path_groups(endpoint, path)
-            if groups is None or not _meets(endpoint, query):
-                continue
-            match = Match(provider, endpoint, host, path, query, groups)
-            if _reads_an_account(request, match):
-                return provider.id
+    if catalog.match(request.url) is not None:
+        return None
+    query = parse_query(split_url(request.url)[2])
+    for endpoint in catalog.hit_endpoints:
+        groups = _path_groups(endpoint, path)
+        if groups is None or not _meets(endpoint, query):
+            continue
+        match = Match(catalog.providers[endpoint.provider], endpoint, host, path, query, groups)
+        if _reads_an_account(request, match):
+            return endpoint.provider
     return None
 
 
 def _reads_an_account(request: Request, match: Match) -> bool:
     wire = Wire(request, match)
     try:
-        records = (
-            DECODERS[match.provider.decoder](wire)
-            if match.endpoint.kind in (DECODED_KINDS)
-            else [{**match.groups, **match.query}]
-        )
+        records = DECODERS[match.provider.decoder](wire)  # hit endpoints only: always decoded
     except Exception:
         return False
     return any(_build_hit(wire, record).account for record in records)

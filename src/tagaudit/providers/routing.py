@@ -69,6 +69,15 @@ class Catalog:
             for endpoint in provider.endpoints:
                 self._index(endpoint)
         self._anyhost_screen = _combined([p for e in self._anyhost for p in e.paths])
+        # Hit endpoints of named hosts, tried on unknown hosts by `lookalike`, screened by
+        # one regex over their paths so an ordinary request costs one search.
+        self.hit_endpoints = [
+            e
+            for p in providers.values()
+            for e in p.endpoints
+            if e.kind == "hit" and "*" not in e.hosts
+        ]
+        self.hit_path_screen = _combined([p for e in self.hit_endpoints for p in e.paths])
 
     def _index(self, endpoint: Endpoint) -> None:
         for host in endpoint.hosts:

@@ -15,7 +15,6 @@ from collections.abc import Callable
 from tagaudit.model import Finding, Report
 
 TITLE = "Since the baseline"
-STATES = {"new": "new", "unchanged": "unchanged"}
 STATE_HINTS = {
     "new": "not in the baseline: this change brought it",
     "unchanged": "the baseline had it too",

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from tagaudit.model import (
     SCENARIOS,
@@ -122,15 +123,29 @@ def header_facts(report: Report) -> list[str]:
     return bits
 
 
+# (the pages list, its length, (its scenarios, its origins)): labels are asked once per row
+# of every table, and each answer depends on all the pages.
+_SEEN: list[Any] = [None, -1, (set(), set())]
+
+
+def _run_facts(report: Report) -> tuple[set[str], set[str]]:
+    """The scenarios and origins of the report's pages, found once per report."""
+    pages = report.pages
+    if _SEEN[0] is not pages or _SEEN[1] != len(pages):
+        facts = ({p.scenario for p in pages}, {_origin(p.url) for p in pages})
+        _SEEN[:] = [pages, len(pages), facts]
+    return _SEEN[2]
+
+
 def page_label(page: PageVisit, report: Report) -> str:
     """The page URL, with its scenario when the run had more than one."""
-    scenarios = {p.scenario for p in report.pages}
+    scenarios, _ = _run_facts(report)
     return f"{page.url} [{page.scenario}]" if len(scenarios) > 1 else page.url
 
 
 def short_label(page: PageVisit, report: Report) -> str:
     """`/checkout/ [reject]` instead of the whole URL when every page is on one origin."""
-    origins = {_origin(p.url) for p in report.pages}
+    _, origins = _run_facts(report)
     label = page_label(page, report)
     if len(origins) == 1:
         return label[len(_origin(page.url)) :] or "/"
@@ -143,7 +158,7 @@ def _origin(url: str) -> str:
 
 
 def finding_place(finding: Finding, report: Report) -> str:
-    scenarios = {p.scenario for p in report.pages}
+    scenarios, _ = _run_facts(report)
     scenario = finding.location.get("scenario")
     if len(scenarios) > 1 and scenario:
         return f"{finding.url} [{scenario}]"

@@ -34,7 +34,7 @@ from tagaudit.report.common import (
     verdict_short,
 )
 from tagaudit.report.consent import TITLE as CONSENT_TITLE
-from tagaudit.report.consent import matrix_lines
+from tagaudit.report.consent import matrix_texts
 from tagaudit.report.journeys import TITLE as JOURNEYS_TITLE
 from tagaudit.report.journeys import journey_lines
 from tagaudit.report.masking import for_people
@@ -216,11 +216,11 @@ def _journeys(report: Report, console: Console) -> None:
 
 
 def _consent(report: Report, console: Console) -> None:
-    lines = matrix_lines(report)
+    lines = matrix_texts(report)  # coloured per verdict, as in the HTML
     if lines:
         console.print(Text(f"\n{CONSENT_TITLE}", style="bold"))
     for line in lines:
-        _print(console, line if isinstance(line, Text) else Text(line))
+        _print(console, line)
 
 
 def _state(page: PageVisit) -> str:

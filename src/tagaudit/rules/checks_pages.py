@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from tagaudit.model import Finding, PageVisit, Report
+from tagaudit.model import Finding, PageVisit, Report, Request
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
@@ -51,7 +51,8 @@ def console_errors(rule: Rule, report: Report) -> Iterator[Finding]:
     ignored = [str(text) for text in rule.args.get("ignore") or []]
     for page in rule.pages(report):
         errors = [e for e in page.console_errors if not any(text in e for text in ignored)]
-        errors = [e for e in errors if not _explained(e, page)]
+        failed = _failed_tag_requests(page)
+        errors = [e for e in errors if not _explained(e, page, failed)]
         if errors:
             shown = errors[0] if len(errors[0]) <= 200 else errors[0][:200] + "…"
             more = f" (+{len(errors) - 1} more)" if len(errors) > 1 else ""
@@ -67,13 +68,18 @@ _STATUS = re.compile(r"^Failed to load resource: the server responded with a sta
 _QUOTED_URL = re.compile(r"https?://[^\s'\"]+")
 
 
-def _explained(error: str, page: PageVisit) -> bool:
-    """Is this console line the browser's echo of a failed tag request or of the page's status?"""
-    failed = [
+def _failed_tag_requests(page: PageVisit) -> list[Request]:
+    """The page's tag requests that did not reach their vendor (found once per page)."""
+    return [
         request
         for request in (page.request_of(hit) for hit in page.hits)
         if request is not None and request.delivery_problem()
     ]
+
+
+def _explained(error: str, page: PageVisit, failed: list[Request]) -> bool:
+    """Is this console line the browser's echo of a failed tag request (`failed`) or of the
+    page's status?"""
     status = _STATUS.match(error)
     if status:
         code = int(status.group(1))

@@ -91,11 +91,11 @@ def _validate_params_args(args: dict[str, Any]) -> list[tuple[str, str]]:
     for name, fmt in (args.get("formats") or {}).items():
         if not isinstance(fmt, str) or not (fmt in FORMATS or fmt.startswith("re:")):
             problems.append((f"formats.{name}", f"must be one of {', '.join(FORMATS)} or re:…"))
-        elif fmt.startswith("re:") and regex_problem(fmt[3:]):
-            problems.append((f"formats.{name}", str(regex_problem(fmt[3:]))))
+        elif fmt.startswith("re:") and (problem := regex_problem(fmt[3:])):
+            problems.append((f"formats.{name}", problem))
     pattern = args.get("account_format")
-    if isinstance(pattern, str) and regex_problem(pattern):
-        problems.append(("account_format", str(regex_problem(pattern))))
+    if isinstance(pattern, str) and (problem := regex_problem(pattern)):
+        problems.append(("account_format", problem))
     return problems
 
 

@@ -24,9 +24,8 @@ from tagaudit.model import (
     fingerprint,
 )
 from tagaudit.patterns import any_matches, url_matches
-from tagaudit.patterns import compile_pattern as _compile
 
-__all__ = ["Rule", "Scope", "_compile", "any_matches", "url_matches"]
+__all__ = ["Rule", "Scope", "any_matches", "url_matches"]
 
 
 @dataclass
