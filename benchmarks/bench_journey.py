@@ -29,7 +29,7 @@ from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings
 from tagaudit.config import config_from_mapping
 from tagaudit.journeys.run import play
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
 STEPS = [

@@ -16,7 +16,7 @@ import pytest
 
 from tagaudit.browser.discovery import find_browser
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"

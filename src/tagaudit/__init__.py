@@ -7,7 +7,7 @@ The public API (the `tagaudit` command is one caller of it; the library never pr
     report = tagaudit.audit(pages, consent=["none", "accept"], concurrency=4)
     links = tagaudit.check_links(["https://shop.example/go/x?utm_source=a"])
     report = tagaudit.audit(pages, shard="2/4")        # one of four CI jobs …
-    report = tagaudit.merge(["1.json", "2.json", "3.json", "4.json"])  # … joined again
+    report = tagaudit.runner.merge(["1.json", "2.json", "3.json", "4.json"])  # … joined again
     hits = tagaudit.decode(["https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=x"])
     findings = tagaudit.evaluate(report, tagaudit.load_rules("tagaudit.yaml"))
     report.findings, report.pages, report.links, report.exit_code(fail_on="error")
@@ -44,26 +44,26 @@ from tagaudit.model import (
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from tagaudit.api import decode, evaluate, load_rules
     from tagaudit.config import Config, load_config
     from tagaudit.journeys.python import step
-    from tagaudit.merge import merge
-    from tagaudit.runner import Interrupted, Progress, audit, audit_async
-    from tagaudit.runner_links import check_links, check_links_async
+    from tagaudit.runner.api import decode, evaluate, load_rules
+    from tagaudit.runner.audit import Interrupted, Progress, audit, audit_async
+    from tagaudit.runner.links import check_links, check_links_async
+    from tagaudit.runner.merge import merge
 
 _LAZY = {
-    "audit": "tagaudit.runner",
-    "audit_async": "tagaudit.runner",
-    "Interrupted": "tagaudit.runner",
-    "Progress": "tagaudit.runner",
-    "check_links": "tagaudit.runner_links",
-    "check_links_async": "tagaudit.runner_links",
-    "decode": "tagaudit.api",
-    "evaluate": "tagaudit.api",
-    "load_rules": "tagaudit.api",
+    "audit": "tagaudit.runner.audit",
+    "audit_async": "tagaudit.runner.audit",
+    "Interrupted": "tagaudit.runner.audit",
+    "Progress": "tagaudit.runner.audit",
+    "check_links": "tagaudit.runner.links",
+    "check_links_async": "tagaudit.runner.links",
+    "decode": "tagaudit.runner.api",
+    "evaluate": "tagaudit.runner.api",
+    "load_rules": "tagaudit.runner.api",
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
-    "merge": "tagaudit.merge",
+    "merge": "tagaudit.runner.merge",
     "step": "tagaudit.journeys.python",
 }
 

@@ -83,7 +83,7 @@ class Tracking:
 
     def findings(self, severity: str | None = None) -> list[Finding]:
         """The built-in rules' findings on what was recorded, at `severity` or worse."""
-        from tagaudit.api import evaluate, load_rules
+        from tagaudit.runner.api import evaluate, load_rules
 
         self._recording.settle()
         visits = self._recording.visits()

@@ -14,7 +14,7 @@ import pytest
 from action_script import load_script, read_outputs, run_step
 from github_sarif import github_problems
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 SEVERITY_ORDER = ("info", "warning", "error")
 

@@ -16,7 +16,7 @@ import pytest
 
 from tagaudit.browser.session import LAUNCH_ARGS
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -18,7 +18,7 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.report import write_text
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 SPRING = "/go/spring?utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&gclid=G1"
 

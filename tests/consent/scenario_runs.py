@@ -15,11 +15,11 @@ from fixture_server import NODE_MODULES, ConsentSites
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings
-from tagaudit.consent.engine import ConsentSettings
-from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenarios
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules import evaluate, load_rules
+from tagaudit.rules.consent_matrix import consent_matrices
 
 # Launch args of tests/conftest.py's contract; the resolver rule makes any non-loopback load
 # fail fast (tracking hits are answered by tagaudit before DNS, so they still work).

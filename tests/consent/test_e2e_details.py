@@ -13,8 +13,8 @@ import tagaudit
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.consent.engine import ConsentSettings
 from tagaudit.consent.scenarios import run_scenario
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import PageVisit
 
 pytestmark = pytest.mark.e2e

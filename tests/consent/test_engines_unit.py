@@ -11,7 +11,8 @@ from scenario_runs import require_npm_banners
 from tagaudit.config import parse_scenarios
 from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
 from tagaudit.consent.builtin import ACCEPT_WORDS, REJECT_WORDS, BuiltinEngine, _has_word
-from tagaudit.consent.engine import ConsentSettings, describe_engine, make_engine
+from tagaudit.consent.engines import describe_engine, make_engine
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem, UsageError
 
 

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 COLOURS = ["red", "blue", "green", "black", "white", "grey", "pink", "navy", "olive", "teal"]
 ITEMS = ["shirt", "scarf", "boots", "socks", "dress", "jacket"]

@@ -17,7 +17,7 @@ import pytest
 
 import tagaudit
 from tagaudit.model import PageVisit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"

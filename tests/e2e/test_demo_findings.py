@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 EXPECTED = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site" / "EXPECTED.yaml"

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 # The tests import hostile_kit.py from here.
 sys.path.insert(0, str(Path(__file__).resolve().parent))

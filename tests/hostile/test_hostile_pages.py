@@ -17,7 +17,7 @@ from hostile_kit import SMALL_HEAP
 
 import tagaudit
 from tagaudit.model import Report
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

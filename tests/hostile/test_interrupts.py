@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hostile_kit import browser_processes
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

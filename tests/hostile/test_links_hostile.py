@@ -18,7 +18,7 @@ import pytest
 from hostile_kit import kill_browser_of
 
 from tagaudit.browser.link_navigator import MAX_NAVIGATIONS
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

@@ -7,11 +7,11 @@ import asyncio
 import pytest
 from redirect_server import CAMPAIGN
 
-from tagaudit.links import assess
 from tagaudit.links.inputs import LinkTarget
-from tagaudit.links.params import build_ledger
-from tagaudit.links.runner import check_links
 from tagaudit.model import Finding, Hop, LinkResult, Report
+from tagaudit.model.params import build_ledger
+from tagaudit.rules import links_assess as assess
+from tagaudit.runner.link_follow import check_links
 
 
 def make(message, evidence, location):

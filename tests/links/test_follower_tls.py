@@ -18,10 +18,10 @@ import pytest
 import trustme
 
 from tagaudit.links import transport
-from tagaudit.links.assess import https_downgrade
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tagaudit.rules.links_assess import https_downgrade
 
 
 class _Answer(BaseHTTPRequestHandler):

@@ -11,10 +11,10 @@ from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.links import assess
 from tagaudit.links.inputs import LinkTarget
-from tagaudit.links.runner import check_links
 from tagaudit.model import Finding, LinkResult
+from tagaudit.rules import links_assess as assess
+from tagaudit.runner.link_follow import check_links
 
 pytestmark = pytest.mark.e2e
 

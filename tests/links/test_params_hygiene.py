@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from tagaudit.links import hygiene
-from tagaudit.links.channels import channel_for
-from tagaudit.links.params import build_ledger, compare, first_loss, tracking_params
-from tagaudit.links.privacy import strippers
 from tagaudit.model import Finding, Hop, LinkResult
+from tagaudit.model.params import build_ledger, compare, first_loss, tracking_params
+from tagaudit.rules import links_hygiene as hygiene
+from tagaudit.rules.links_channels import channel_for
+from tagaudit.rules.links_privacy import strippers
 
 
 def make(message, evidence, location):

@@ -9,8 +9,8 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.errors import UsageError
-from tagaudit.har import parse_har, read_har
 from tagaudit.providers import decode_request
+from tagaudit.runner.har import parse_har, read_har
 
 HAR = Path(__file__).resolve().parents[2] / "fixtures" / "beacons" / "har" / "checkout.har"
 

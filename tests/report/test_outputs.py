@@ -66,7 +66,7 @@ def test_bad_fail_on_is_a_usage_error() -> None:
 
 
 def test_progress_draws_on_a_terminal_unless_quiet() -> None:
-    from tagaudit.runner import Progress
+    from tagaudit.runner.audit import Progress
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=80)
@@ -92,8 +92,8 @@ def test_terminal_has_no_colour_off_a_terminal(sample_report: Report) -> None:
 
 def _consent_report() -> Report:
     """A page audited in two scenarios: GA4 before any choice, Meta only after accept."""
-    from tagaudit.consent.matrix import consent_matrices
     from tagaudit.model import ConsentRecord, PageVisit, TagHit
+    from tagaudit.rules.consent_matrix import consent_matrices
 
     url = "https://shop.test/"
     none = PageVisit(url, scenario="none", consent=ConsentRecord(method="builtin", cmp="klaro"))

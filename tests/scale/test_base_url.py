@@ -10,9 +10,9 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.config import apply_flags, config_from_mapping, load_config
+from tagaudit.config.targets import resolve_target
 from tagaudit.errors import ConfigError, UsageError
-from tagaudit.sitesrv import SiteServer
-from tagaudit.urls import resolve_target
+from tagaudit.runner.sitesrv import SiteServer
 
 
 @pytest.mark.parametrize(

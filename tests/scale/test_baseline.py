@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tagaudit.baseline import mark, tag_changes
 from tagaudit.cli import main
 from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.baseline import mark, tag_changes
+from tagaudit.runner.sitesrv import SiteServer
 
 SHOP = "https://shop.test"
 

@@ -13,7 +13,8 @@ from tagaudit.report import json_report
 
 def test_a_link_check_over_http_and_a_merge_import_no_browser() -> None:
     probe = (
-        "import sys, tagaudit.cli, tagaudit.runner_links, tagaudit.runs, tagaudit.merge; "
+        "import sys, tagaudit.cli, tagaudit.runner.links, tagaudit.runner.common, "
+        "tagaudit.runner.merge; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'playwright', 'greenlet'}))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

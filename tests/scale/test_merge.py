@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from tagaudit.cli import main
-from tagaudit.merge import merge
 from tagaudit.model import PageVisit, Report, RunInfo, TagHit
 from tagaudit.report import json_report
 from tagaudit.rules import load_rules
 from tagaudit.rules.engine import apply
+from tagaudit.runner.merge import merge
 
 SHOP = "https://shop.test"
 

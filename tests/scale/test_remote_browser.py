@@ -21,7 +21,7 @@ from typing import IO
 import pytest
 
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 WS = re.compile(r"(ws://127\.0\.0\.1:\d+/\S*)")

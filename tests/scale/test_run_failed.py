@@ -14,7 +14,7 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.model import PageVisit, Report, RunInfo, no_page_loaded
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 
 def _refused_url() -> str:

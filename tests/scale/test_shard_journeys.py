@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tagaudit.config import config_from_mapping
 from tagaudit.crawl.shards import Shard
-from tagaudit.runner import AuditRun
+from tagaudit.runner.audit import AuditRun
 
 
 def test_each_journey_runs_on_exactly_one_shard() -> None:

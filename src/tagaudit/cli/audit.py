@@ -1,6 +1,6 @@
 """`tagaudit audit`: options → `tagaudit.audit` → terminal summary, report files, exit code.
 
-Thin on purpose: the core (tagaudit.runner) does the work; this module turns flags into
+Thin on purpose: the core (tagaudit.runner.audit) does the work; this module turns flags into
 overrides of the config (config.apply_flags reports a bad one under its flag's name), shows
 progress, and finishes with the reporters and the exit code (cli.common.finish). The crawl
 side (Playwright, consent, the catalog) is imported when the command runs, not when the
@@ -51,7 +51,7 @@ def run_audit(
     """Run the core with a progress bar; an interrupt still writes what finished."""
     from tagaudit.crawl.shards import parse_shard
     from tagaudit.report.progress import progress
-    from tagaudit.runner import AUDIT_FIELDS, AuditRun, ConsentSettings, resolve_config
+    from tagaudit.runner.audit import AUDIT_FIELDS, AuditRun, ConsentSettings, resolve_config
 
     settings = resolve_config(config, overrides, AUDIT_FIELDS, as_flags=True)
     # Screenshots only when an HTML report will show them (they make JSON reports big).
@@ -208,7 +208,7 @@ def audit(
 
 def run_demo(site_root: Path, json_path: Path | None = None, html_path: Path | None = None) -> int:
     """Serve the demo site on 127.0.0.1, audit all of it, and show the tag inventory."""
-    from tagaudit.sitesrv import SiteServer
+    from tagaudit.runner.sitesrv import SiteServer
 
     config = load_config(site_root / "tagaudit.yaml")
     options = ReportOptions(json=json_path, html=html_path, fail_on="never")

@@ -18,8 +18,8 @@ import typer
 
 from tagaudit.cli import app
 from tagaudit.errors import UsageError
-from tagaudit.har import read_har
 from tagaudit.model import Request, TagHit, to_dict
+from tagaudit.runner.har import read_har
 
 if TYPE_CHECKING:
     from tagaudit.providers import Catalog
@@ -52,7 +52,7 @@ def _catalog(config: Path | None) -> Catalog:
 
 def check_url(url: str) -> str:
     """The URL itself when it is an absolute http(s) URL with a host; else UsageError."""
-    from tagaudit import urls
+    from tagaudit.config import targets as urls
 
     try:
         return urls.check_url(url, assume_https=False)

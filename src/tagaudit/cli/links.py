@@ -1,9 +1,9 @@
-"""`tagaudit links`: options → the link core (tagaudit.runner_links) → reports, exit code.
+"""`tagaudit links`: options → the link core (tagaudit.runner.links) → reports, exit code.
 
 Thin: flags become overrides of the config's `links:` section (checked like the file's
 keys), bad inputs are one line each on stderr (exit 2 only when nothing usable is left), the
 core follows the links and loads the landings in Chromium when there is one (its policy:
-tagaudit.runner_links), and reporters and the exit code are shared with `audit`.
+tagaudit.runner.links), and reporters and the exit code are shared with `audit`.
 
 `--browser PATH` means what it means for `audit`: the Chromium to drive (and, named here, a
 browser the run insists on: exit 3 without one). `--http-only` never starts a browser
@@ -156,8 +156,8 @@ def links(
     the expected landing, parameters that must arrive, the expected channel).
     """
     from tagaudit.crawl.shards import parse_shard
-    from tagaudit.runner_links import LINK_FIELDS, LinkRun
-    from tagaudit.runs import resolve_config
+    from tagaudit.runner.common import resolve_config
+    from tagaudit.runner.links import LINK_FIELDS, LinkRun
 
     if browser is not None and browser.startswith("-"):
         raise UsageError(

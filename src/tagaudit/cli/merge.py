@@ -1,6 +1,6 @@
 """`tagaudit merge`: shard reports → one report in every format, and its exit code.
 
-Thin: the core (tagaudit.merge) joins the reports and runs the rules, the baseline and the
+Thin: the core (tagaudit.runner.merge) joins the reports and runs the rules, the baseline and the
 run checks again on the whole; this module reads the options and finishes like `audit`
 (cli.common.finish). Writing the merged JSON over one of the inputs is fine: every input is
 read before anything is written.
@@ -54,7 +54,7 @@ def merge(
     REPORT... are the JSON reports of `tagaudit audit --shard I/N` (or `links --shard`)
     runs; every format of the merged report can be written, and --baseline compares it.
     """
-    from tagaudit.merge import merge as merge_reports
+    from tagaudit.runner.merge import merge as merge_reports
 
     config = load_config(config_path)
     fail_on = fail_on or config.fail_on or "error"

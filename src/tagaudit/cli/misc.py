@@ -32,7 +32,8 @@ def doctor(
     if not quiet:
         version = browser_version(found.path) or "version unknown"
         print(f"browser: {found.path} ({found.source}) {version}")
-        from tagaudit.consent import ConsentSettings, describe_engine
+        from tagaudit.consent.engines import describe_engine
+        from tagaudit.consent.settings import ConsentSettings
 
         print(describe_engine(ConsentSettings()))
         print(f"python: {sys.version.split()[0]}")

@@ -23,8 +23,10 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.page import PageEngine, Tab, first_line
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
-from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
+from tagaudit.consent.engine import ConsentEngine, Detection
+from tagaudit.consent.engines import make_engine
 from tagaudit.consent.readback import assess, install_probe, read_state
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, Cookie, PageVisit
 
 

@@ -20,7 +20,9 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.page import PageEngine, Tab
-from tagaudit.consent.engine import ConsentEngine, ConsentSettings, make_engine
+from tagaudit.consent.engine import ConsentEngine
+from tagaudit.consent.engines import make_engine
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.journeys.spec import Journey
 from tagaudit.model import ConsentRecord, Cookie, PageVisit, Request, StepResult
 

@@ -20,7 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.link_navigator import Navigations
 from tagaudit.browser.page import PageEngine
-from tagaudit.consent.engine import ConsentSettings
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.journeys.actions import Performer, StepFailed
 from tagaudit.journeys.recording import START, JourneyRecording
 from tagaudit.journeys.spec import Journey, Step

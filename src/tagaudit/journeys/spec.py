@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tagaudit import config_rules
+from tagaudit.config import rules as config_rules
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.model import SCENARIOS
 from tagaudit.rules.options import Expectation

@@ -40,12 +40,12 @@ from tagaudit.links.outcome import (
     verdict_for_status,
 )
 from tagaudit.links.pacing import LinkClock, retry_wait, run_limit, seconds, within
-from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import follow_sharded, shard_count
 from tagaudit.links.transport import redirect_method
 from tagaudit.model import Hop, LinkResult
+from tagaudit.model.params import build_ledger
 
 LOOP_SHOWN = 8  # hops of a redirect loop named in its error (all are in landing["cycle"])
 

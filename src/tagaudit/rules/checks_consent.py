@@ -2,7 +2,7 @@
 
 Each kind reads the scenario visits (`PageVisit.scenario`, phases, `PageVisit.consent`) of a
 finished Report and yields Findings through `rule.finding`; the phase/tag vocabulary lives
-in tagaudit.consent.classify, the Consent Mode kinds in checks_consent_mode.py. Pure: no
+in tagaudit.rules.consent_classify, the Consent Mode kinds in checks_consent_mode.py. Pure: no
 browser, no I/O.
 Regulatory basis (signals for review, not legal verdicts): ePrivacy Art. 5(3), EDPB
 Guidelines 2/2023, EDPB cookie banner taskforce (Jan 2023), CNIL 2020-091/092.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tagaudit.consent.classify import (
+from tagaudit.model import Finding, PageVisit, Report
+from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     acted,
     before_choice_phases,
@@ -24,7 +25,6 @@ from tagaudit.consent.classify import (
     tracking_hits,
     visits_by_url,
 )
-from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tagaudit.consent.classify import (
+from tagaudit.model import GOOGLE_PROVIDERS, Finding, PageVisit, Report, TagHit
+from tagaudit.rules.checks_consent import scoped_visits
+from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     acted,
     first_look,
@@ -25,8 +27,6 @@ from tagaudit.consent.classify import (
     tracking_hits,
     uses_consent_mode,
 )
-from tagaudit.model import GOOGLE_PROVIDERS, Finding, PageVisit, Report, TagHit
-from tagaudit.rules.checks_consent import scoped_visits
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tagaudit.links.assess import LINK_CHECKS, LinkCheck, Make
-from tagaudit.links.hygiene import UTM_CHECKS, case_variants
 from tagaudit.model import Finding, LinkResult, Report
 from tagaudit.rules.kinds import Kinds
+from tagaudit.rules.links_assess import LINK_CHECKS, LinkCheck, Make
+from tagaudit.rules.links_hygiene import UTM_CHECKS, case_variants
 from tagaudit.rules.rule import Rule
 
 KINDS = Kinds()

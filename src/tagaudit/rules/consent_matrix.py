@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tagaudit.consent.classify import (
+from tagaudit.model import SCENARIOS, ConsentMatrix, MatrixRow, PageVisit
+from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     before_choice_phases,
     is_denied_ping,
@@ -24,7 +25,6 @@ from tagaudit.consent.classify import (
     tag_label,
     visits_by_url,
 )
-from tagaudit.model import SCENARIOS, ConsentMatrix, MatrixRow, PageVisit
 
 
 def _cell(page: PageVisit, tag: tuple[str, str | None]) -> str | None:

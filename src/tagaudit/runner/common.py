@@ -4,7 +4,7 @@ interrupt, the provider catalog, and the rules with the baseline comparison arou
 Split from runner.py so that `tagaudit links` (over HTTP only) and `tagaudit merge` do not
 import Playwright and the consent engines just to start: measured with -X importtime, that
 was about a third of a 1,000-link check's own CPU. runner.py re-exports these names.
-Imports the config, the model, the rules engine, tagaudit.baseline and the report reader.
+Imports the config, the model, the rules engine, tagaudit.runner.baseline and the report reader.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from tagaudit.baseline import compare as compare_baseline
-from tagaudit.baseline import mark as mark_baseline
 from tagaudit.config import Config, apply_flags, config_from_mapping, load_config
 from tagaudit.errors import UsageError
 from tagaudit.model import Report
 from tagaudit.providers import Catalog, load_catalog
-from tagaudit.report.read import read_report
 from tagaudit.rules.engine import RuleSet, apply
+from tagaudit.runner.baseline import compare as compare_baseline
+from tagaudit.runner.baseline import mark as mark_baseline
+from tagaudit.runner.reports import read_report
 
 
 class Interrupted(KeyboardInterrupt):

@@ -29,10 +29,11 @@ from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
 from tagaudit.browser.visitor import Visitor
 from tagaudit.config import Config
+from tagaudit.config.targets import resolve_target
 from tagaudit.consent.builtin import detect_banner
-from tagaudit.consent.engine import ConsentSettings, describe_engine
-from tagaudit.consent.matrix import consent_matrices
+from tagaudit.consent.engines import describe_engine
 from tagaudit.consent.scenarios import run_scenario
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
@@ -40,9 +41,13 @@ from tagaudit.journeys.clickid import follow_click_ids
 from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
 from tagaudit.journeys.spec import check_journey_urls, select_journeys
 from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
+from tagaudit.model.urls import origin_of
 from tagaudit.providers import Catalog
+from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import RuleSet, load_rules
-from tagaudit.runs import (  # the run helpers that need no browser (links and merge share them)
+
+# the run helpers that need no browser (links and merge share them)
+from tagaudit.runner.common import (
     Interrupted,
     apply_with_baseline,
     build_catalog,
@@ -50,8 +55,7 @@ from tagaudit.runs import (  # the run helpers that need no browser (links and m
     now_iso,
     resolve_config,
 )
-from tagaudit.site_plan import PlannedTargets, plan_site
-from tagaudit.urls import origin_of, resolve_target
+from tagaudit.runner.site_plan import PlannedTargets, plan_site
 
 __all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
@@ -477,7 +481,7 @@ def audit(
     scenarios), rules (extra rule files), base_url, device, viewport, storage_state,
     headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys). The
     config's `journeys:` run too (`journeys`: the names of those to run; None runs all).
-    `shard="2/4"` audits the second quarter of the planned pages (tagaudit.merge joins the
+    `shard="2/4"` audits the second quarter of the planned pages (tagaudit.runner.merge joins the
     shards' reports); `baseline` (a JSON report's path, or a Report) marks each finding
     `new` or `unchanged` and records fixed findings and tag changes in `report.baseline`.
     Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,

@@ -20,13 +20,14 @@ from urllib.parse import urljoin, urlsplit
 from tagaudit.browser.fetch import SiteFetcher
 from tagaudit.browser.session import BrowserSession
 from tagaudit.config import Config
+from tagaudit.config.targets import resolve_target
 from tagaudit.crawl.plan import AUTO
 from tagaudit.crawl.robots import Robots, parse_robots, unreachable
 from tagaudit.crawl.select import Selector
 from tagaudit.crawl.shards import Shard, plan_id
 from tagaudit.crawl.sitemap import read_sitemap
 from tagaudit.errors import UsageError
-from tagaudit.urls import origin_of, resolve_target
+from tagaudit.model.urls import origin_of
 
 MAX_SITEMAP_FILES = 1000
 MAX_SITEMAP_URLS = 1_000_000

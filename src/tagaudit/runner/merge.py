@@ -26,19 +26,19 @@ from typing import Any, TypeVar
 
 from tagaudit import __version__
 from tagaudit.config import Config
-from tagaudit.consent.matrix import consent_matrices
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
-from tagaudit.links.channels import sources_added
 from tagaudit.model import (
     PageVisit,
     Report,
     RunInfo,
     no_page_loaded,
 )
-from tagaudit.report.read import read_report
+from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import RuleSet, load_rules
-from tagaudit.runs import apply_with_baseline, load_baseline, now_iso, resolve_config
+from tagaudit.rules.links_channels import sources_added
+from tagaudit.runner.common import apply_with_baseline, load_baseline, now_iso, resolve_config
+from tagaudit.runner.reports import read_report
 
 T = TypeVar("T")
 

@@ -23,14 +23,12 @@ from tagaudit import __version__
 from tagaudit.config import Config
 from tagaudit.crawl.shards import Shard, parse_shard, plan_id
 from tagaudit.errors import EnvironmentProblem, UsageError
-from tagaudit.links.channels import sources_added
 from tagaudit.links.inputs import LinkTarget, read_inputs
-from tagaudit.links.runner import check_links as follow_links
-from tagaudit.links.runner import per_target
 from tagaudit.links.shards import WorkerFailed
 from tagaudit.model import LinkResult, Report, RunInfo
 from tagaudit.rules.engine import load_rules
-from tagaudit.runs import (
+from tagaudit.rules.links_channels import sources_added
+from tagaudit.runner.common import (
     Interrupted,
     apply_with_baseline,
     build_catalog,
@@ -38,6 +36,8 @@ from tagaudit.runs import (
     now_iso,
     resolve_config,
 )
+from tagaudit.runner.link_follow import check_links as follow_links
+from tagaudit.runner.link_follow import per_target
 
 AUTO_BROWSER_LIMIT = 100
 CHAIN_RULE = "link-redirect-chain"  # the chain budget is its `max_hops` (rules/links.yaml)
@@ -138,7 +138,7 @@ class LinkRun:
         from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
         from tagaudit.browser.page import PageEngine
         from tagaudit.browser.session import BrowserSession
-        from tagaudit.runner import page_settings, session_settings
+        from tagaudit.runner.audit import page_settings, session_settings
 
         settings = session_settings(self.config, build_catalog(self.config))
         session = BrowserSession(settings)

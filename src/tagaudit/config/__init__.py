@@ -58,8 +58,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from tagaudit import config_rules, config_site
 from tagaudit.browser.settings import SiteAccess
+from tagaudit.config import rules as config_rules
+from tagaudit.config import site as config_site
 from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.journeys.spec import Journey, read_journeys

@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from tagaudit.config import Config, config_from_mapping, load_config
+from tagaudit.config.targets import check_url
 from tagaudit.model import Finding, Report, Request, TagHit
 from tagaudit.providers import decode_requests, load_catalog
 from tagaudit.rules.engine import RuleSet
 from tagaudit.rules.engine import evaluate as evaluate_rules
 from tagaudit.rules.engine import load_rules as load_ruleset
-from tagaudit.urls import check_url
 
 
 def _config(config: Config | dict[str, Any] | str | Path | None) -> Config:

@@ -15,10 +15,10 @@ from collections import defaultdict
 from typing import Any
 from urllib.parse import urlsplit
 
-from tagaudit.links.assess import LinkCheck, Make
-from tagaudit.links.channels import UNASSIGNED, channel_for
-from tagaudit.links.params import CLICK_IDS, UTM_PARAMS, decoded, raw_pairs
 from tagaudit.model import Finding, LinkResult
+from tagaudit.model.params import CLICK_IDS, UTM_PARAMS, decoded, raw_pairs
+from tagaudit.rules.links_assess import LinkCheck, Make
+from tagaudit.rules.links_channels import UNASSIGNED, channel_for
 
 REQUIRED = ("utm_source", "utm_medium", "utm_campaign")
 # Characters that must be percent-encoded in a query value (RFC 3986 plus what breaks

@@ -17,7 +17,7 @@ when a browser is about to use the access (SiteAccess.unresolved), not when the 
 `tagaudit merge` and `tagaudit rules` need no staging secrets. Credentials in
 the base URL (`https://user:pass@host`) become basic auth and leave the URL. Split from
 config.py, which calls these readers. Imports tagaudit.errors, tagaudit.yamlfile,
-tagaudit.config_rules and the plain settings types of the browser and the crawl.
+tagaudit.config.rules and the plain settings types of the browser and the crawl.
 """
 
 from __future__ import annotations
@@ -29,11 +29,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from tagaudit import config_rules
 from tagaudit.browser.settings import SiteAccess
+from tagaudit.config import rules as config_rules
+from tagaudit.config.targets import resolve_target
 from tagaudit.crawl.plan import AUTO, CrawlPlan
 from tagaudit.errors import ConfigError
-from tagaudit.urls import resolve_target, url_problem
+from tagaudit.model.urls import url_problem
 from tagaudit.yamlfile import MarkedList, Where
 
 ACCESS_KEYS = ("headers", "cookies", "basic_auth", "storage_state", "device", "viewport")

@@ -13,13 +13,21 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from tagaudit.links.params import first_loss, raw_pairs, tracking_params
-from tagaudit.links.privacy import sources_for, strippers
-from tagaudit.links.servers import SERVER_HINTS
 from tagaudit.model import Finding, Hop, LinkResult
+from tagaudit.model.params import first_loss, raw_pairs, tracking_params
+from tagaudit.rules.links_privacy import sources_for, strippers
 
 Make = Callable[[str, dict[str, Any], dict[str, Any]], Finding]
 LinkCheck = Callable[[LinkResult, dict[str, Any], Make], list[Finding]]
+
+# Where the redirect rule usually lives, and how it keeps the query string (only what the
+# vendors document: nginx rewrite module docs, Apache httpd "Manipulating the Query String",
+# Cloudflare Single/Bulk Redirects "Preserve query string").
+SERVER_HINTS: dict[str, str] = {
+    "nginx": "nginx: `return 301 https://host$request_uri;` or append `$is_args$args`",
+    "apache": "Apache mod_rewrite: add [QSA]; a substitution with its own ?query replaces it",
+    "cloudflare": "Cloudflare Single/Bulk Redirects: turn on 'Preserve query string'",
+}
 
 
 def path_of(url: str | None) -> str:
