@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from tagaudit.config import apply_flags, config_from_mapping, load_config
-from tagaudit.errors import ConfigError
+from tagaudit.config import Config, config_from_mapping, load_config
+from tagaudit.errors import ConfigError, UsageError
 from tagaudit.rules.options import Expectation, Ignore
 
 FULL = """\
@@ -43,10 +43,10 @@ def test_full_config(tmp_path: Path) -> None:
     config = load_config(path)
     assert config.pages == ["https://shop.test/", "https://shop.test/cart"]
     assert (config.crawl.concurrency, config.crawl.max_pages) == (2, 10)
-    assert config.consent == ["none", "reject"]
-    assert config.deliver_hits is True
-    assert config.rule_files == [tmp_path / "rules/ours.yaml"]
-    assert config.expect == [
+    assert config.consent.scenarios == ["none", "reject"]
+    assert config.session.deliver_hits is True
+    assert config.rules.files == [tmp_path / "rules/ours.yaml"]
+    assert config.rules.expect == [
         Expectation(provider="ga4", account="G-ABC123", line=7),
         Expectation(
             provider="ga4",
@@ -59,18 +59,19 @@ def test_full_config(tmp_path: Path) -> None:
             provider="meta_pixel", absent=True, on=["/privacy*"], not_on=["/privacy/meta"], line=11
         ),
     ]
-    assert config.disable == ["console-errors", "pii-*"]
-    assert config.severity == {"tag-inferred-missing": "error", "duplicate-conversion": "off"}
-    assert config.ignore == [
+    assert config.rules.disable == ["console-errors", "pii-*"]
+    assert config.rules.severity == {"tag-inferred-missing": "error", "duplicate-conversion": "off"}
+    assert config.rules.ignore == [
         Ignore(reason="legacy page", fingerprint="3f2a9c0d11e4b7a2"),
         Ignore(reason="test page", rule="pii-in-hit", on=["/debug*"]),
     ]
-    assert config.fail_on == "warning"
+    assert config.rules.fail_on == "warning"
 
 
 def test_no_config_is_defaults() -> None:
     config = load_config(None)
-    assert (config.pages, config.expect, config.ignore, config.fail_on) == ([], [], [], None)
+    rules = config.rules
+    assert (config.pages, rules.expect, rules.ignore, rules.fail_on) == ([], [], [], None)
 
 
 def test_empty_file_is_defaults(tmp_path: Path) -> None:
@@ -126,7 +127,7 @@ def test_missing_file(tmp_path: Path) -> None:
 def test_on_is_a_key_not_a_boolean(tmp_path: Path) -> None:
     path = tmp_path / "tagaudit.yaml"
     path.write_text("expect:\n  - tag: ga4\n    on: /x\n")
-    assert load_config(path).expect[0].on == ["/x"]
+    assert load_config(path).rules.expect[0].on == ["/x"]
 
 
 def test_params_with_formats(tmp_path: Path) -> None:
@@ -135,7 +136,7 @@ def test_params_with_formats(tmp_path: Path) -> None:
         "expect:\n  - event: ga4:purchase\n"
         "    params: {value: integer, order_ref: 're:^A-', coupon:}\n"
     )
-    [expectation] = load_config(path).expect
+    [expectation] = load_config(path).rules.expect
     assert expectation.params == ["value", "order_ref", "coupon"]
     assert expectation.formats == {"value": "integer", "order_ref": "re:^A-"}
 
@@ -176,18 +177,18 @@ def test_typed_sections(tmp_path: Path) -> None:
     path = tmp_path / "tagaudit.yaml"
     path.write_text(SECTIONS)
     config = load_config(path)
-    assert (config.crawl.concurrency, config.crawl.isolation, config.crawl.quiet_ms) == (
+    assert (config.crawl.concurrency, config.page.isolation, config.page.quiet_ms) == (
         2,
         "context",
         300,
     )
-    assert (config.browser.path, config.browser.locale, config.browser.args) == (
+    assert (config.session.path, config.session.locale, config.session.args) == (
         "/opt/chrome",
         "de-DE",
         ["--lang=de"],
     )
     assert config.links.targets == ["links.csv"]
-    assert (config.links.settings.max_hops, config.links.settings.transport) == (4, "httpx")
+    assert (config.links.max_hops, config.links.transport) == (4, "httpx")
     assert config.links.sources == {"social": ["mastodon"]}
     assert [p["id"] for p in config.providers] == ["acme_collector"]
 
@@ -221,28 +222,37 @@ def test_flags_override_the_file_and_are_checked_like_its_keys(tmp_path: Path) -
     path = tmp_path / "tagaudit.yaml"
     path.write_text(SECTIONS)
     config = load_config(path)
-    flags = {"crawl.concurrency": 6, "crawl.quiet_ms": None, "browser.path": "/usr/bin/x"}
-    merged = apply_flags(config, flags, {"crawl.concurrency": "--concurrency"})
-    assert (merged.crawl.concurrency, merged.crawl.quiet_ms) == (6, 300)  # None: not given
-    assert (merged.browser.path, merged.browser.locale) == ("/usr/bin/x", "de-DE")
+    allowed = ("crawl.concurrency", "page.quiet_ms", "session.path")
+    flags = {"concurrency": 6, "quiet_ms": None, "browser": "/usr/bin/x"}
+    merged = config.with_options(flags, allowed, as_flags=True)
+    assert (merged.crawl.concurrency, merged.page.quiet_ms) == (6, 300)  # None: not given
+    assert (merged.session.path, merged.session.locale) == ("/usr/bin/x", "de-DE")
     assert config.crawl.concurrency == 2  # the file's config is left as it was
     with pytest.raises(ConfigError) as caught:
-        apply_flags(config, {"crawl.concurrency": 0}, {"crawl.concurrency": "--concurrency"})
+        config.with_options({"concurrency": 0}, allowed, as_flags=True)
     assert caught.value.one_line() == "--concurrency: must be at least 1, not 0"
+    with pytest.raises(ConfigError) as caught:
+        config.with_options({"concurrency": 0}, allowed)  # a keyword of the library
+    assert caught.value.one_line() == "concurrency: must be at least 1, not 0"
 
 
 def test_rule_files_from_flags_add_to_the_files_of_the_config(tmp_path: Path) -> None:
     path = tmp_path / "tagaudit.yaml"
     path.write_text("rules: [ours.yaml]\n")
-    merged = apply_flags(load_config(path), {"rules": ["extra.yaml"]})
-    assert merged.rule_files == [tmp_path / "ours.yaml", Path("extra.yaml").resolve()]
+    merged = load_config(path).with_options({"rules": ["extra.yaml"]}, ("rules.files",))
+    assert merged.rules.files == [tmp_path / "ours.yaml", Path("extra.yaml").resolve()]
 
 
 def test_a_mapping_is_a_config_too() -> None:
     config = config_from_mapping({"crawl": {"depth": 2}, "consent": ["none", "reject"]})
-    assert (config.crawl.depth, config.consent) == (2, ["none", "reject"])
+    assert (config.crawl.depth, config.consent.scenarios) == (2, ["none", "reject"])
     with pytest.raises(ConfigError) as caught:
         config_from_mapping({"crawl": {"depth": -1}})
     assert caught.value.field == "crawl.depth"
-    merged = apply_flags(config, {"crawl.depth": 0})
-    assert (merged.crawl.depth, merged.consent) == (0, ["none", "reject"])
+    merged = config.with_options({"depth": 0}, ("crawl.depth",))
+    assert (merged.crawl.depth, merged.consent.scenarios) == (0, ["none", "reject"])
+
+
+def test_an_option_outside_the_command_is_refused() -> None:
+    with pytest.raises(UsageError, match="unknown option 'max_hops' \\(known: concurrency\\)"):
+        Config().with_options({"max_hops": 3}, ("crawl.concurrency",))

@@ -40,21 +40,22 @@ from tagaudit.model import (
     RunInfo,
     TagHit,
 )
+from tagaudit.model.vocabulary import TOOL_VERSION
 
-__version__ = "0.1.0"
+__version__ = TOOL_VERSION
 
 if TYPE_CHECKING:
     from tagaudit.config import Config, load_config
-    from tagaudit.journeys.python import step
-    from tagaudit.runner.api import decode, evaluate, load_rules
-    from tagaudit.runner.audit import Interrupted, Progress, audit, audit_async
+    from tagaudit.runner.api import decode, evaluate, load_rules, step
+    from tagaudit.runner.audit import Progress, audit, audit_async
     from tagaudit.runner.links import check_links, check_links_async
     from tagaudit.runner.merge import merge
+    from tagaudit.runner.run import Interrupted
 
 _LAZY = {
     "audit": "tagaudit.runner.audit",
     "audit_async": "tagaudit.runner.audit",
-    "Interrupted": "tagaudit.runner.audit",
+    "Interrupted": "tagaudit.runner.run",
     "Progress": "tagaudit.runner.audit",
     "check_links": "tagaudit.runner.links",
     "check_links_async": "tagaudit.runner.links",
@@ -64,7 +65,7 @@ _LAZY = {
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
     "merge": "tagaudit.runner.merge",
-    "step": "tagaudit.journeys.python",
+    "step": "tagaudit.runner.api",
 }
 
 __all__ = [

@@ -53,7 +53,7 @@ def require_npm_banners() -> None:
 
 
 async def _run(chromium: str, engine: str, sites: ConsentSites) -> list[PageVisit]:
-    settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
+    settings = SessionSettings(path=chromium, args=list(TEST_ARGS))
     consent = ConsentSettings(
         engine=engine, screenshots="none", node_modules=NODE_MODULES, reappear_timeout=1.0
     )

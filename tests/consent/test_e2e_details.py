@@ -22,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 async def _play(chromium: str, path: str, scenario: str, consent: ConsentSettings) -> PageVisit:
     with ConsentSites() as sites:
-        settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
+        settings = SessionSettings(path=chromium, args=list(TEST_ARGS))
         async with BrowserSession(settings) as session:
             return await run_scenario(PageEngine(session), sites.url(path), scenario, consent)
 

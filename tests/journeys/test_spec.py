@@ -46,7 +46,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_journey_is_read_with_its_steps_actions_and_expectations(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, CHECKOUT))
-    [journey] = config.journeys
+    [journey] = config.journeys.journeys
     assert (journey.name, journey.consent, journey.start) == (
         "checkout",
         "accept",

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 from redirect_server import CAMPAIGN
+from tagaudit.runner.links import follow_and_look as check_links
 
 from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
 from tagaudit.browser.page import PageEngine
@@ -14,7 +15,6 @@ from tagaudit.browser.settings import SessionSettings
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Finding, LinkResult
 from tagaudit.rules import links_assess as assess
-from tagaudit.runner.link_follow import check_links
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +37,7 @@ def browsed(routes, chromium_path) -> dict[str, LinkResult]:
     settings = LinkSettings(timeout=10, browser_settle=0.4)
 
     async def run() -> list[LinkResult]:
-        async with BrowserSession(SessionSettings(browser_path=chromium_path)) as session:
+        async with BrowserSession(SessionSettings(path=chromium_path)) as session:
             nav = PlaywrightLinkNavigator(PageEngine(session))
             targets = [LinkTarget(routes.url(p)) for p in paths.values()]
             return await check_links(targets, settings, nav)

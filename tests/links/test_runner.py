@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 from redirect_server import CAMPAIGN
+from tagaudit.runner.links import follow_and_look as check_links
 
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Cookie, Hop, PageVisit, TagHit
-from tagaudit.runner.link_follow import check_links
 
 
 class ScriptedNavigator:
@@ -67,7 +67,7 @@ def test_a_crashed_visit_is_a_value(routes, quick):
 
 
 def test_finished_links_survive_an_interrupted_run(routes, quick):
-    from tagaudit.runner.link_follow import per_target
+    from tagaudit.runner.links import per_target
 
     quick.timeout = 5
     targets = [LinkTarget(routes.url("/slower?i=1")), LinkTarget(routes.url("/s/302?i=1"))]

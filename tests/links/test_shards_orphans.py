@@ -51,7 +51,7 @@ DRIVER = textwrap.dedent(
     """
     import asyncio, sys
     from tagaudit.links.inputs import LinkTarget
-    from tagaudit.runner.link_follow import check_links
+    from tagaudit.runner.links import follow_and_look as check_links
     from tagaudit.links.settings import LinkSettings
 
     targets = [LinkTarget(f"{sys.argv[1]}/slow/{n}") for n in range(400)]  # 20 s at 4 at once

@@ -16,12 +16,9 @@ from tagaudit.report import terminal
 
 
 def test_write_every_format(sample_report: Report, tmp_path: Path) -> None:
+    paths = {"json": "out/r.json", "junit": "r.xml", "html": "r.html", "sarif": "r.sarif"}
     options = ReportOptions(
-        json=tmp_path / "out/r.json",
-        junit=tmp_path / "r.xml",
-        html=tmp_path / "r.html",
-        sarif=tmp_path / "r.sarif",
-        markdown=tmp_path / "r.md",
+        {**{k: tmp_path / v for k, v in paths.items()}, "markdown": tmp_path / "r.md"}
     )
     written = write_reports(sample_report, options)
     assert sorted(p.name for p in written) == ["r.html", "r.json", "r.md", "r.sarif", "r.xml"]

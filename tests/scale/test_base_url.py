@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tagaudit.cli import main
-from tagaudit.config import apply_flags, config_from_mapping, load_config
+from tagaudit.config import config_from_mapping, load_config
 from tagaudit.config.targets import resolve_target
 from tagaudit.errors import ConfigError, UsageError
 from tagaudit.runner.sitesrv import SiteServer
@@ -45,12 +45,11 @@ def test_a_bad_base_url_names_its_line(tmp_path: Path) -> None:
 
 def test_the_flag_wins_over_the_file_and_is_checked_like_it() -> None:
     config = config_from_mapping({"base_url": "https://staging.shop.example", "pages": ["/"]})
-    moved = apply_flags(
-        config, {"base_url": "https://pr-7.preview.example"}, {"base_url": "--base-url"}
-    )
+    flag = {"base_url": "https://pr-7.preview.example"}
+    moved = config.with_options(flag, ("base_url",), as_flags=True)
     assert moved.base_url == "https://pr-7.preview.example/"
     with pytest.raises(ConfigError, match="--base-url"):
-        apply_flags(config, {"base_url": "ftp://x"}, {"base_url": "--base-url"})
+        config.with_options({"base_url": "ftp://x"}, ("base_url",), as_flags=True)
 
 
 @pytest.mark.e2e

@@ -13,7 +13,7 @@ from tagaudit.report import json_report
 
 def test_a_link_check_over_http_and_a_merge_import_no_browser() -> None:
     probe = (
-        "import sys, tagaudit.cli, tagaudit.runner.links, tagaudit.runner.common, "
+        "import sys, tagaudit.cli, tagaudit.runner.links, tagaudit.runner.run, "
         "tagaudit.runner.merge; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'playwright', 'greenlet'}))"
     )

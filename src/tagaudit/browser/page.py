@@ -68,7 +68,7 @@ class PageEngine:
         self.session = session
         self.settings = settings or PageSettings()
         # The localStorage keys of batching SDKs, read on every leave (browser/queues.py).
-        self.queue_patterns = queue_patterns(session.settings.catalog)
+        self.queue_patterns = queue_patterns(session.catalog)
 
     async def open_tab(
         self,
@@ -283,7 +283,7 @@ class Tab:
         """
         if not queue:
             return
-        catalog = self.engine.session.settings.catalog
+        catalog = self.engine.session.catalog
         sent = Counter(
             h.provider
             for h in decode_requests(self.recorder.requests[since:], catalog)
@@ -306,7 +306,7 @@ class Tab:
 
         Then request headers stay only where tags sent them, secrets masked (keep_headers).
         """
-        visit.hits = decode_requests(visit.requests, self.engine.session.settings.catalog)
+        visit.hits = decode_requests(visit.requests, self.engine.session.catalog)
         keep_headers(visit)
         return visit
 

@@ -9,45 +9,33 @@ read before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tagaudit.cli import app
 from tagaudit.cli.common import (
     BaselineOpt,
     ConfigOpt,
     FailOnNewOpt,
-    FailOnOpt,
-    HtmlOpt,
-    JsonOpt,
-    JunitOpt,
-    MarkdownOpt,
     QuietOpt,
     ReportOptions,
-    RulesOpt,
-    SarifOpt,
     VerboseOpt,
     finish,
 )
+from tagaudit.cli.options import split_options, with_options
 from tagaudit.config import load_config
+from tagaudit.runner.options import MERGE_OPTIONS
 
 
-@app.command(short_help="Join shard reports into one; rules and exit code on the whole.")
+@with_options((*MERGE_OPTIONS, "rules.fail_on"))
 def merge(
     reports: Annotated[list[Path] | None, typer.Argument(metavar="REPORT", hidden=True)] = None,
     config_path: ConfigOpt = None,
-    rule_files: RulesOpt = None,
     baseline: BaselineOpt = None,
     fail_on_new: FailOnNewOpt = False,
-    json_path: JsonOpt = None,
-    junit: JunitOpt = None,
-    html: HtmlOpt = None,
-    sarif: SarifOpt = None,
-    markdown: MarkdownOpt = None,
-    fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    **flags: Any,
 ) -> None:
     """Join shard reports into one: rules, site-wide checks and the exit code on the whole.
 
@@ -57,14 +45,15 @@ def merge(
     from tagaudit.runner.merge import merge as merge_reports
 
     config = load_config(config_path)
-    fail_on = fail_on or config.fail_on or "error"
-    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
-    options.fail_on_new = fail_on_new
+    paths, settings = split_options(flags)
+    fail_on = settings.pop("fail_on", None) or config.rules.fail_on or "error"
+    options = ReportOptions(paths, fail_on, quiet, verbose, fail_on_new)
     options.check_paths()
     merged = merge_reports(
         list(reports or []),
         config=config,
-        rules=[str(p) for p in rule_files or []] or None,
+        rules=settings.get("rules"),
         baseline=options.compare_with(baseline),
+        as_flags=True,
     )
     raise typer.Exit(finish(merged, options))

@@ -70,10 +70,17 @@ def severities(where: Where) -> dict[str, str]:
 
 
 def rule_args(where: Where) -> dict[str, dict[str, Any]]:
+    """`args:` as read, its marks kept: the rules engine checks each rule's arguments when
+    the rules load, and names the file line of a bad one."""
+
     def problem(args: Any) -> str | None:
         return None if isinstance(args, dict) else f"must be a mapping of arguments, not {args!r}"
 
-    return _per_rule(where, "args", "a mapping of arguments", problem)
+    _per_rule(where, "args", "a mapping of arguments", problem)
+    value = where.data.get("args")
+    return value if value is not None and all(isinstance(k, str) for k in value) else (
+        {str(k): v for k, v in (value or {}).items()}
+    )
 
 
 def _per_rule(

@@ -31,14 +31,13 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 
 from tagaudit.browser.settings import SiteAccess
 from tagaudit.config import rules as config_rules
+from tagaudit.config.fields import Reader
 from tagaudit.config.targets import resolve_target
-from tagaudit.crawl.plan import AUTO, CrawlPlan
+from tagaudit.crawl.settings import AUTO
 from tagaudit.errors import ConfigError
 from tagaudit.model.urls import url_problem
 from tagaudit.yamlfile import MarkedList, Where
 
-ACCESS_KEYS = ("headers", "cookies", "basic_auth", "storage_state", "device", "viewport")
-PLAN_KEYS = ("sitemap", "robots", "include", "exclude", "per_template", "templates")
 COOKIE_KEYS = ("name", "value", "domain", "path", "url", "secure", "http_only", "same_site")
 SAME_SITE = ("Strict", "Lax", "None")
 ENV_REFERENCE = re.compile(r"\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -69,55 +68,54 @@ def base_url(where: Where) -> tuple[str | None, dict[str, str] | None]:
     return urlunsplit(parts._replace(path=parts.path or "/")), credentials
 
 
-def access(inner: Where | None, base: Path, url_credentials: dict[str, str] | None) -> SiteAccess:
-    """The staging-access keys of `browser:` (ACCESS_KEYS), secrets read from the env."""
-    result = SiteAccess(basic_auth=url_credentials)
-    if inner is None:
-        return result
-    data = inner.data
-    missing = result.unresolved
-    if "headers" in data:
-        result.headers = _headers(inner, missing)
-    result.cookies = [_cookie(e, missing) for e in config_rules.entries(inner, "cookies")]
-    if "basic_auth" in data:
-        if url_credentials is not None:
+def readers(base: Path, missing: list[str]) -> dict[str, Reader]:
+    """The readers of the site's keys that are more than a type: staging access under
+    `browser:` (secrets from the environment; unset ones go to `missing`), and the crawl's
+    sitemap and patterns. `base` is the folder relative paths start from."""
+    return {
+        "browser.headers": lambda inner, key: _headers(inner, missing),
+        "browser.cookies": lambda inner, key: [
+            _cookie(e, missing) for e in config_rules.entries(inner, key)
+        ],
+        "browser.basic_auth": lambda inner, key: _basic_auth(inner, missing),
+        "browser.storage_state": lambda inner, key: _storage_state(inner, base),
+        "browser.device": _text,
+        "browser.viewport": lambda inner, key: _viewport(inner),
+        "crawl.sitemap": _sitemap,
+        "crawl.include": config_rules.pattern_list,
+        "crawl.exclude": config_rules.pattern_list,
+        "crawl.templates": config_rules.pattern_list,
+        "crawl.per_template": _per_template,
+    }
+
+
+def _sitemap(inner: Where, key: str) -> list[str]:
+    """`sitemap: true` (robots.txt's Sitemap lines, else /sitemap.xml), or the sitemaps."""
+    value = inner.data.get(key)
+    if value is True:
+        return [AUTO]
+    if value in (None, False):
+        return []
+    return config_rules.string_list(inner, key)
+
+
+def _per_template(inner: Where, key: str) -> int:
+    value = inner.data.get(key, 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        inner.fail(key, f"must be a whole number ≥ 0 (0: no sampling), not {value!r}")
+    return value
+
+
+def bind_access(
+    access: SiteAccess, credentials: dict[str, str] | None, inner: Where | None
+) -> None:
+    """Credentials of `base_url` become basic auth (a second set under `browser:` is refused);
+    a storage state's localStorage means every page needs a context of its own."""
+    if credentials is not None:
+        if access.basic_auth is not None and inner is not None:
             inner.fail("basic_auth", "credentials are also in base_url: keep one of the two")
-        result.basic_auth = _basic_auth(inner, missing)
-    if data.get("storage_state") is not None:
-        result.storage_state, result.local_storage = _storage_state(inner, base)
-    if data.get("device") is not None:
-        result.device = _text(inner, "device")
-    if data.get("viewport") is not None:
-        result.viewport = _viewport(inner)
-    return result
-
-
-def plan(inner: Where | None) -> CrawlPlan:
-    """The target-choosing keys of `crawl:` (PLAN_KEYS)."""
-    result = CrawlPlan()
-    if inner is None:
-        return result
-    data = inner.data
-    sitemap = data.get("sitemap")
-    if sitemap is True:
-        result.sitemap = [AUTO]
-    elif sitemap not in (None, False):
-        result.sitemap = config_rules.string_list(inner, "sitemap")
-    if result.sitemap and inner.line("sitemap") is not None:
-        result.sitemap_source = f"{inner.path}:{inner.line('sitemap')}"
-    robots = data.get("robots", False)
-    if not isinstance(robots, bool):
-        inner.fail("robots", f"must be true or false, not {robots!r}")
-    result.robots = robots
-    result.include = config_rules.pattern_list(inner, "include")
-    result.exclude = config_rules.pattern_list(inner, "exclude")
-    result.templates = config_rules.pattern_list(inner, "templates")
-    per_template = data.get("per_template", 0)
-    if isinstance(per_template, bool) or not isinstance(per_template, int) or per_template < 0:
-        problem = f"must be a whole number ≥ 0 (0: no sampling), not {per_template!r}"
-        inner.fail("per_template", problem)
-    result.per_template = per_template
-    return result
+        access.basic_auth = credentials
+    access.local_storage = bool(access.storage_state) and holds_local_storage(access.storage_state)
 
 
 def declared_pages(pages_where: Where, base: str | None) -> dict[str, str]:
@@ -229,8 +227,8 @@ def _basic_auth(inner: Where, missing: list[str]) -> dict[str, str]:
     return {key: expand_env(auth, key, section[key], missing) for key in ("username", "password")}
 
 
-def _storage_state(inner: Where, base: Path) -> tuple[str, bool]:
-    """The storage-state file's path, and whether it holds localStorage (else cookies only)."""
+def _storage_state(inner: Where, base: Path) -> str:
+    """The storage-state file's path, once it is known to be one."""
     path = base / _text(inner, "storage_state")
     if not path.is_file():
         inner.fail("storage_state", f"storage-state file not found: {path}")
@@ -243,8 +241,13 @@ def _storage_state(inner: Where, base: Path) -> tuple[str, bool]:
     origins = state.get("origins", [])
     if not isinstance(state.get("cookies", []), list) or not isinstance(origins, list):
         inner.fail("storage_state", f"{path} is not a Playwright storage-state file")
-    stored = any(isinstance(o, dict) and o.get("localStorage") for o in origins or [])
-    return str(path), stored
+    return str(path)
+
+
+def holds_local_storage(path: str) -> bool:
+    """Does the (checked) storage-state file hold localStorage, not only cookies?"""
+    state = json.loads(Path(path).read_text(encoding="utf-8"))
+    return any(isinstance(o, dict) and o.get("localStorage") for o in state.get("origins") or [])
 
 
 def _viewport(inner: Where) -> dict[str, int]:

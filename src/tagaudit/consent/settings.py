@@ -1,6 +1,7 @@
 """How consent scenarios run, as plain data: the consent part of the run's settings.
 
-Imports nothing from tagaudit (the config composes it; the engines read it).
+`scenarios` is tagaudit.yaml's `consent:` (and `--consent`); the rest tunes the engines and
+their waits. Imports only the model (the config composes it; the engines read it).
 """
 
 from __future__ import annotations
@@ -8,19 +9,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from tagaudit.model.settings import setting
+from tagaudit.model.vocabulary import SCENARIOS
+
 
 @dataclass
 class ConsentSettings:
-    """How scenarios run: which engine, where autoconsent lives, how long to wait.
+    """Which scenarios run, with which engine, where autoconsent lives, how long to wait.
 
-    `engine`: `auto` (autoconsent when installed, else built-in), `autoconsent` (required:
-    an EnvironmentProblem says how to install it when absent) or `builtin`. `observe_ms` is
-    the least time each scenario keeps watching after its action (late tags, timeouts such
-    as Consent Mode's wait_for_update) before it reloads; `empty_page_wait` is how long
-    detection waits when not even a CMP script is present (no banner at all). Load timeouts
-    and quiet periods are the run's (tagaudit.browser.settings.PageSettings).
+    `scenarios`: the scenarios played on every target (None: `none`, `accept` and `reject`
+    on pages that show a consent banner). `engine`: `auto` (autoconsent when installed,
+    else built-in), `autoconsent` (required: an EnvironmentProblem says how to install it
+    when absent) or `builtin`. `observe_ms` is the least time each scenario keeps watching
+    after its action (late tags, timeouts such as Consent Mode's wait_for_update) before it
+    reloads; `empty_page_wait` is how long detection waits when not even a CMP script is
+    present (no banner at all). Load timeouts and quiet periods are the run's
+    (tagaudit.browser.settings.PageSettings).
     """
 
+    scenarios: list[str] | None = setting(
+        None,
+        key="consent",
+        name="consent",
+        flag="--consent",
+        metavar="LIST",
+        help="Consent scenarios to play, e.g. none,accept,reject (default: all three on "
+        "pages that show a consent banner).",
+        choices=SCENARIOS,
+    )
     engine: str = "auto"
     node_modules: Path | None = None
     detect_timeout: float = 6.0

@@ -19,7 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from tagaudit.journeys.spec import Action
+from tagaudit.journeys.settings import Action
 
 # How long to wait, at most, for a hit while polling the recording.
 HIT_POLL_S = 0.05

@@ -23,7 +23,7 @@ from tagaudit.browser.page import PageEngine, Tab
 from tagaudit.consent.engine import ConsentEngine
 from tagaudit.consent.engines import make_engine
 from tagaudit.consent.settings import ConsentSettings
-from tagaudit.journeys.spec import Journey
+from tagaudit.journeys.settings import Journey
 from tagaudit.model import ConsentRecord, Cookie, PageVisit, Request, StepResult
 
 START = "start"  # the step a `start:` link (or a Python journey before its first mark) is in

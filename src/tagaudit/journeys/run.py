@@ -23,7 +23,7 @@ from tagaudit.browser.page import PageEngine
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.journeys.actions import Performer, StepFailed
 from tagaudit.journeys.recording import START, JourneyRecording
-from tagaudit.journeys.spec import Journey, Step
+from tagaudit.journeys.settings import Journey, Step
 from tagaudit.model import JourneyResult, PageVisit
 from tagaudit.providers import decode_requests
 
@@ -163,7 +163,7 @@ def _live_hits(recording: JourneyRecording):  # type: ignore[no-untyped-def]
             return []
         requests = tab.recorder.requests
         if seen[0] is not requests or seen[1] != len(requests):
-            catalog = tab.engine.session.settings.catalog
+            catalog = tab.engine.session.catalog
             pairs = [(h.provider, h.event) for h in decode_requests(requests, catalog)]
             seen[:] = [requests, len(requests), pairs]
         return seen[2]

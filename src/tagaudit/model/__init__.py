@@ -53,6 +53,7 @@ from tagaudit.model.vocabulary import (
     SCENARIOS,
     SCHEMA_VERSION,
     SEVERITIES,
+    TOOL_VERSION,
     Severity,
     is_identifier_cookie,
 )
@@ -71,6 +72,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEVERITIES",
     "STEP_STATES",
+    "TOOL_VERSION",
     "Banner",
     "BaselineDiff",
     "ChainLink",

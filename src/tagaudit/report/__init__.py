@@ -60,12 +60,11 @@ class Written(list[Path]):
         return list(self)
 
 
-def write_all(report: Report, options: Any) -> Written:
-    """Write each format whose path is set on `options` (see cli.common.ReportOptions)."""
+def write_all(report: Report, paths: dict[str, Any], fail_on: str = "error") -> Written:
+    """Write each format of `paths` (format name → path) to its path."""
     written = Written()
-    fail_on = getattr(options, "fail_on", "error") or "error"
-    for name, render in renderers(fail_on).items():
-        path = getattr(options, name, None)
+    for name, render in renderers(fail_on or "error").items():
+        path = paths.get(name)
         if path is None:
             continue
         path = Path(path)

@@ -27,7 +27,10 @@ ARGS: dict[str, dict[str, Any]] = {
     "link-param-stored": {"params": list},
     "utm-required": {"params": list},
     "utm-names": {"allow": list},
-    "utm-channel": {"flag": list},
+    # `sources`: more names for GA4's source categories (tagaudit.yaml `links.sources`, which
+    # the rules engine puts here: rules.engine.CHANNEL_KINDS)
+    "utm-channel": {"flag": list, "sources": dict},
+    "utm-channel-info": {"sources": dict},
 }
 
 

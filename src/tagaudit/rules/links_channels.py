@@ -1,8 +1,9 @@
 """GA4's default channel group for a link's utm_source / utm_medium / utm_campaign.
 
 Owns evaluating Google's published first-match rules, which live as data in
-`data/ga4_channels.yaml` (with the revision and source there). Pure; imports yaml and the
-standard library only.
+`data/ga4_channels.yaml` (with the revision and source there); a run's own source names
+(tagaudit.yaml `links.sources`) come in as an argument, never through a global, so the same
+report and rules always give the same channels. Pure; imports yaml and the standard library.
 
 Example: `channel_for("google", "cpc", "spring")` → "Paid Search";
 `channel_for("newsletter", "mail", "spring")` → "Unassigned".
@@ -10,10 +11,8 @@ Example: `channel_for("google", "cpc", "spring")` → "Paid Search";
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,15 +31,21 @@ def channel_table() -> dict[str, Any]:
     return table
 
 
-def _holds(condition: dict[str, Any], fields: dict[str, str], table: dict[str, Any]) -> bool:
+Sources = tuple[tuple[str, frozenset[str]], ...]  # category → more source names (hashable)
+
+
+def _holds(
+    condition: dict[str, Any], fields: dict[str, str], table: dict[str, Any], extra: Sources
+) -> bool:
     """One condition of a channel rule against the (lowercased) source/medium/campaign."""
     ((kind, arg),) = condition.items()
     if kind == "any":
-        return any(_holds(c, fields, table) for c in arg)
+        return any(_holds(c, fields, table, extra) for c in arg)
     if kind in ("source", "medium"):
         return fields[kind] in {str(a).lower() for a in arg}
     if kind == "source_list":
-        return fields["source"] in table["sources"][arg] | extra_sources().get(arg, set())
+        added = next((names for category, names in extra if category == arg), frozenset())
+        return fields["source"] in table["sources"][arg] or fields["source"] in added
     if kind == "campaign_contains":
         return str(arg).lower() in fields["campaign"]
     if kind.endswith("_matches"):
@@ -48,45 +53,38 @@ def _holds(condition: dict[str, Any], fields: dict[str, str], table: dict[str, A
     raise ValueError(f"unknown channel condition {kind!r}")
 
 
-_EXTRA: dict[str, set[str]] = {}
+def more_sources(extra: dict[str, list[str]] | None) -> Sources:
+    """`links.sources` of tagaudit.yaml ({category: [names]}) in the form the cache keys on."""
+    return tuple(
+        sorted(
+            (category, frozenset(n.lower() for n in names))
+            for category, names in (extra or {}).items()
+        )
+    )
 
 
-def extra_sources() -> dict[str, set[str]]:
-    """Sources added per category for the current run (`links.sources` in tagaudit.yaml)."""
-    return _EXTRA
-
-
-@contextlib.contextmanager
-def sources_added(extra: dict[str, list[str]]) -> Iterator[None]:
-    """Extend the source categories (search, social, shopping, video) within the block."""
-    saved = {k: set(v) for k, v in _EXTRA.items()}
-    for category, names in extra.items():
-        _EXTRA.setdefault(category, set()).update(n.lower() for n in names)
-    _channel.cache_clear()
-    try:
-        yield
-    finally:
-        _EXTRA.clear()
-        _EXTRA.update(saved)
-        _channel.cache_clear()
-
-
-def channel_for(source: str | None, medium: str | None, campaign: str | None = None) -> str:
-    """The first channel whose conditions all hold; "Unassigned" when none does."""
+def channel_for(
+    source: str | None,
+    medium: str | None,
+    campaign: str | None = None,
+    extra: dict[str, list[str]] | None = None,
+) -> str:
+    """The first channel whose conditions all hold; "Unassigned" when none does. `extra`
+    adds names to the source categories (search, social, shopping, video) for this call."""
     return _channel(
         (source or "(not set)").strip().lower(),
         (medium or "(not set)").strip().lower(),
         (campaign or "").strip().lower(),
+        more_sources(extra),
     )
 
 
 @functools.lru_cache(maxsize=4096)
-def _channel(source: str, medium: str, campaign: str) -> str:
-    """channel_for on normalised fields; links of one campaign share the answer (cached;
-    `sources_added` clears it)."""
+def _channel(source: str, medium: str, campaign: str, extra: Sources) -> str:
+    """channel_for on normalised fields; links of one campaign share the answer (cached)."""
     table = channel_table()
     fields = {"source": source, "medium": medium, "campaign": campaign}
     for rule in table["channels"]:
-        if all(_holds(c, fields, table) for c in rule["all"]):
+        if all(_holds(c, fields, table, extra) for c in rule["all"]):
             return str(rule["name"])
     return UNASSIGNED

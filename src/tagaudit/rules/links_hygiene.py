@@ -83,19 +83,20 @@ def unknown_names(link: LinkResult, args: dict[str, Any], make: Make) -> list[Fi
     return out
 
 
-def predicted_channel(link: LinkResult) -> str | None:
-    """The GA4 default channel of the link's UTMs, or None for an untagged link."""
+def predicted_channel(link: LinkResult, sources: dict[str, list[str]] | None = None) -> str | None:
+    """The GA4 default channel of the link's UTMs, or None for an untagged link; `sources`
+    adds names to GA4's source categories (the rule's `sources` arg: `links.sources`)."""
     values = utm_values(link.url)
     if not values:
         return None
     return channel_for(
-        values.get("utm_source"), values.get("utm_medium"), values.get("utm_campaign")
+        values.get("utm_source"), values.get("utm_medium"), values.get("utm_campaign"), sources
     )
 
 
 def channel(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
     """Flag a link whose channel is one of `flag` (default Unassigned) or not the expected one."""
-    landed = predicted_channel(link)
+    landed = predicted_channel(link, args.get("sources"))
     if landed is None:
         return []
     values = utm_values(link.url)
@@ -112,7 +113,7 @@ def channel(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]
 
 def channel_info(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
     """Info: the GA4 default channel each tagged link lands in."""
-    landed = predicted_channel(link)
+    landed = predicted_channel(link, args.get("sources"))
     if landed is None:
         return []
     return [make(f"GA4 default channel: {landed}", {"channel": landed}, {})]

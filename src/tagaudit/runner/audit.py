@@ -21,12 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
-from tagaudit.browser.settings import PageSettings, SessionSettings, SiteAccess
 from tagaudit.browser.visitor import Visitor
 from tagaudit.config import Config
 from tagaudit.config.targets import resolve_target
@@ -39,54 +36,37 @@ from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.journeys.clickid import follow_click_ids
 from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
-from tagaudit.journeys.spec import check_journey_urls, select_journeys
-from tagaudit.model import SCENARIOS, PageVisit, Report, RunInfo, no_page_loaded
-from tagaudit.model.urls import origin_of
-from tagaudit.providers import Catalog
+from tagaudit.journeys.settings import check_journey_urls
+from tagaudit.model import SCENARIOS, TOOL_VERSION, PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import RuleSet, load_rules
-
-# the run helpers that need no browser (links and merge share them)
-from tagaudit.runner.common import (
-    Interrupted,
+from tagaudit.runner.options import AUDIT_OPTIONS
+from tagaudit.runner.run import (
+    ConfigLike,
+    Run,
     apply_with_baseline,
+    base_url_of,
     build_catalog,
     load_baseline,
     now_iso,
     resolve_config,
+    session_settings,
 )
 from tagaudit.runner.site_plan import PlannedTargets, plan_site
 
-__all__ = ["AuditRun", "ConsentSettings", "Interrupted", "Progress", "audit", "audit_async"]
+__all__ = [
+    "AUDIT_OPTIONS",
+    "AuditRun",
+    "ConsentSettings",
+    "Progress",
+    "audit",
+    "audit_async",
+    "prepare_audit",
+]
 READ_LINKS = "() => Array.from(document.links, (a) => a.href)"
 # How a finished job shows in the progress (consent scenarios report one by one: _play).
 JOB_LABELS = {"visit": "{}", "journey": "journey {}"}
 JOB_KINDS = {"visit": "page", "journey": "journey"}
-# Keyword arguments of `audit()` → the config fields they override (config.apply_flags).
-AUDIT_FIELDS = {
-    "concurrency": "crawl.concurrency",
-    "max_pages": "crawl.max_pages",
-    "depth": "crawl.depth",
-    "quiet_ms": "crawl.quiet_ms",
-    "page_timeout": "crawl.page_timeout",
-    "max_wait_ms": "crawl.max_wait_ms",
-    "isolation": "crawl.isolation",
-    "browser": "browser.path",
-    "browser_endpoint": "browser.endpoint",
-    "browser_args": "browser.args",
-    "deliver_hits": "deliver_hits",
-    "consent": "consent",
-    "rules": "rules",
-    "base_url": "base_url",
-    "device": "browser.device",
-    "viewport": "browser.viewport",
-    "storage_state": "browser.storage_state",
-    "headers": "browser.headers",
-    "cookies": "browser.cookies",
-    "user_agent": "browser.user_agent",
-    "locale": "browser.locale",
-    "timezone": "browser.timezone",
-}
 
 
 @dataclass
@@ -104,74 +84,14 @@ class Progress:
 ProgressCallback = Callable[[Progress], None]
 
 
-def session_settings(
-    config: Config, catalog: Catalog | None, targets: list[str] | None = None
-) -> SessionSettings:
-    """The browser half of the config (`browser:`, `deliver_hits`) as session settings; the
-    site's access goes to the origins of the base URL and of `targets`."""
-    section = SessionSettings(
-        browser_path=config.browser.path,
-        endpoint=config.browser.endpoint,
-        deliver_hits=config.deliver_hits,
-        timezone=config.browser.timezone,
-        extra_args=tuple(config.browser.args),
-        catalog=catalog,
-    )
-    section.locale = config.browser.locale or section.locale
-    section.user_agent = config.browser.user_agent or section.user_agent
-    section.user_agent_set = bool(config.browser.user_agent)
-    section.access = site_access(config, targets or [])
-    return section
-
-
-def site_access(config: Config, targets: list[str]) -> SiteAccess:
-    """The config's access, bound to the site: the base URL's origin first, then the pages'.
-
-    A secret the environment lacks (`${STAGING_PASSWORD}` not set) is refused here, before
-    any browser starts: one line naming the variable, the file and the line (exit 2).
-    """
-    if config.access.unresolved:
-        raise UsageError(config.access.unresolved[0])
-    access = dataclasses.replace(config.access)
-    places = [u for u in (config.base_url, *targets) if u]
-    access.origins = list(dict.fromkeys(origin_of(u) for u in places))
-    access.cookie_url = places[0] if places else None
-    return access
-
-
-def base_url_of(config: Config, targets: list[str]) -> str | None:
-    """What relative paths (journeys' `start:` and `goto:`) are joined to: the config's
-    `base_url` when it has one, else the site of the first page audited."""
-    configured = getattr(config, "base_url", None)
-    if configured:
-        return str(configured)
-    if not targets:
-        return None
-    parts = urlsplit(targets[0])
-    return f"{parts.scheme}://{parts.netloc}/"
-
-
-def page_settings(config: Config) -> PageSettings:
-    """The one set of page timeouts and waits every loader of the run shares."""
-    crawl = config.crawl
-    return PageSettings(
-        page_timeout=crawl.page_timeout,
-        quiet_ms=crawl.quiet_ms,
-        max_wait_ms=crawl.max_wait_ms,
-        isolation=crawl.isolation,
-    )
-
-
-class AuditRun:
-    """One audit: set up (config, rules, targets) at once, then `execute()` the crawl."""
+class AuditRun(Run):
+    """One audit: prepared at once (config, rules, targets), then `execute()` the crawl."""
 
     def __init__(
         self,
         targets: list[str] | None,
         config: Config,
-        consent: ConsentSettings | None = None,
         on_progress: ProgressCallback | None = None,
-        journeys: list[str] | None = None,
         shard: Shard | None = None,
         baseline: Report | str | Path | None = None,
     ) -> None:
@@ -179,7 +99,7 @@ class AuditRun:
         self.shard = shard
         self.baseline = load_baseline(baseline)  # a bad file fails now, before the browser
         self.ruleset: RuleSet = load_rules(config.rule_options())  # a bad rule file fails now
-        self.journeys = select_journeys(config.journeys, journeys)
+        self.journeys = config.journeys.selected()
         self.targets = plan_targets(targets, config, with_journeys=bool(self.journeys))
         if shard is not None:  # journeys are shared out like pages: every N-th, in config order
             self.journeys = shard.take(self.journeys)
@@ -189,8 +109,8 @@ class AuditRun:
         self.session: BrowserSession | None = None
         self.run_error: str | None = None  # the run itself failed (the browser died)
         self.catalog = build_catalog(config)
-        self.consent = consent or ConsentSettings()
-        self.scenarios = config.consent  # None: decide per page from its banner
+        self.consent = config.consent
+        self.scenarios = config.consent.scenarios  # None: decide per page from its banner
         self.frontier = Frontier(self.targets, config.crawl.max_pages, config.crawl.depth)
         self.visits: dict[str, PageVisit] = {}
         self.scenario_visits: dict[str, list[PageVisit]] = {}
@@ -200,7 +120,7 @@ class AuditRun:
         self.scenario_jobs = 0  # scenarios queued so far: the progress total grows with them
         self.browser_version = ""
         self.on_progress = on_progress
-        self.report = Report(tool_version=__version__, started=now_iso())
+        self.report = Report(tool_version=TOOL_VERSION, started=now_iso())
         for journey in self.journeys:  # long jobs first: they overlap with the crawl
             self.jobs.append(("journey", journey.name, 0))
         self.plain_visits = self.scenarios is None or config.crawl.depth > 0
@@ -224,12 +144,12 @@ class AuditRun:
         reported as page errors: the run stops, keeps what finished, and says so in
         `config.run_error` (exit 3).
         """
-        settings = session_settings(self.config, self.catalog, self.targets)
-        async with BrowserSession(settings) as session:
+        settings = session_settings(self.config, self.targets)
+        async with BrowserSession(settings, self.catalog) as session:
             self.session = session
             self._start(await plan_site(session, self.config, self.targets, self.shard))
             self.browser_version = session.version
-            engine = PageEngine(session, page_settings(self.config))
+            engine = PageEngine(session, self.config.page)
             visitors = [Visitor(engine) for _ in range(self.config.crawl.concurrency)]
             try:
                 await asyncio.gather(*(self._work(engine, v) for v in visitors))
@@ -416,81 +336,52 @@ async def _read_links(tab: Tab) -> list[str]:
     return await quietly(tab.page.evaluate(READ_LINKS), []) or []
 
 
-def _audit_run(
-    targets: list[str] | None,
-    config: Config | dict[str, Any] | str | Path | None,
-    consent_settings: ConsentSettings | None,
-    on_progress: ProgressCallback | None,
-    journeys: list[str] | None,
-    shard: str | None,
-    baseline: Report | str | Path | None,
-    overrides: dict[str, Any],
+def prepare_audit(
+    targets: list[str] | None = None,
+    *,
+    config: ConfigLike = None,
+    consent_settings: ConsentSettings | None = None,
+    on_progress: ProgressCallback | None = None,
+    shard: str | None = None,
+    baseline: Report | str | Path | None = None,
+    as_flags: bool = False,
+    **options: Any,
 ) -> AuditRun:
-    """The run `audit` and `audit_async` execute: settings resolved, shard spec checked."""
-    resolved = resolve_config(config, overrides, AUDIT_FIELDS)
-    return AuditRun(
-        targets,
-        resolved,
-        consent_settings,
-        on_progress,
-        journeys,
-        shard=parse_shard(shard, "shard"),
-        baseline=baseline,
-    )
+    """The run `audit` executes, prepared: options applied and checked, rules loaded, targets
+    planned, the shard spec read. Bad input raises here, before any browser starts.
+
+    `options` are the keywords of AUDIT_OPTIONS (their Settings name them); `as_flags` names
+    a bad one by its command-line flag. `consent_settings` tunes the consent engines (its
+    `scenarios` give way to a `consent` option).
+    """
+    resolved = resolve_config(config, {}, AUDIT_OPTIONS)
+    if consent_settings is not None:
+        scenarios = consent_settings.scenarios or resolved.consent.scenarios
+        resolved.consent = dataclasses.replace(consent_settings, scenarios=scenarios)
+    resolved = resolved.with_options(options, AUDIT_OPTIONS, as_flags)
+    return AuditRun(targets, resolved, on_progress, parse_shard(shard, "shard"), baseline)
 
 
-async def audit_async(
-    targets: list[str] | None = None,
-    *,
-    config: Config | dict[str, Any] | str | Path | None = None,
-    consent_settings: ConsentSettings | None = None,
-    on_progress: ProgressCallback | None = None,
-    journeys: list[str] | None = None,
-    shard: str | None = None,
-    baseline: Report | str | Path | None = None,
-    **overrides: Any,
-) -> Report:
-    """`audit` for callers with their own event loop (see `audit`)."""
-    run = _audit_run(
-        targets, config, consent_settings, on_progress, journeys, shard, baseline, overrides
-    )
-    try:
-        return await run.execute()
-    except asyncio.CancelledError:
-        run.finish(interrupted=True)
-        raise
+async def audit_async(targets: list[str] | None = None, **arguments: Any) -> Report:
+    """`audit` for callers with their own event loop (same arguments as `audit`)."""
+    return await prepare_audit(targets, **arguments).run_async()
 
 
-def audit(
-    targets: list[str] | None = None,
-    *,
-    config: Config | dict[str, Any] | str | Path | None = None,
-    consent_settings: ConsentSettings | None = None,
-    on_progress: ProgressCallback | None = None,
-    journeys: list[str] | None = None,
-    shard: str | None = None,
-    baseline: Report | str | Path | None = None,
-    **overrides: Any,
-) -> Report:
+def audit(targets: list[str] | None = None, **arguments: Any) -> Report:
     """Load pages in headless Chromium, decode every tag they fire, apply the rules.
 
-    `targets` are page URLs (else the config's `pages:`); `config` is a tagaudit.yaml path,
-    a mapping with its keys, or a Config (tagaudit.load_config). Keyword overrides win over
-    the file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
+    `targets` are page URLs (else the config's `pages:`); `config=` is a tagaudit.yaml path,
+    a mapping with its keys, or a Config (tagaudit.load_config). Keyword options win over the
+    file: concurrency, max_pages, depth, quiet_ms, page_timeout, max_wait_ms, isolation,
     browser (a path), browser_endpoint, browser_args, deliver_hits, consent (a list of
     scenarios), rules (extra rule files), base_url, device, viewport, storage_state,
-    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys). The
-    config's `journeys:` run too (`journeys`: the names of those to run; None runs all).
-    `shard="2/4"` audits the second quarter of the planned pages (tagaudit.runner.merge joins the
-    shards' reports); `baseline` (a JSON report's path, or a Report) marks each finding
-    `new` or `unchanged` and records fixed findings and tag changes in `report.baseline`.
+    headers, cookies, user_agent, locale, timezone (tagaudit.yaml's `browser:` keys), and
+    journeys (the names of the config's journeys to run; None runs all). `shard="2/4"`
+    audits the second quarter of the planned pages (tagaudit.merge joins the shards'
+    reports); `baseline` (a JSON report's path, or a Report) marks each finding `new` or
+    `unchanged` and records fixed findings and tag changes in `report.baseline`;
+    `on_progress` is called as work finishes; `consent_settings` tunes the consent engines.
     Raises TagauditError for bad input (exit code on the exception) and `Interrupted`,
     carrying the partial Report, on Ctrl-C.
     """
-    run = _audit_run(
-        targets, config, consent_settings, on_progress, journeys, shard, baseline, overrides
-    )
-    try:
-        return asyncio.run(run.execute())
-    except KeyboardInterrupt:
-        raise Interrupted(run.finish(interrupted=True)) from None
+    return prepare_audit(targets, **arguments).run()

@@ -24,11 +24,11 @@ from collections.abc import Callable, Hashable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tagaudit import __version__
 from tagaudit.config import Config
 from tagaudit.crawl.shards import Shard, parse_shard
 from tagaudit.errors import UsageError
 from tagaudit.model import (
+    TOOL_VERSION,
     PageVisit,
     Report,
     RunInfo,
@@ -36,13 +36,11 @@ from tagaudit.model import (
 )
 from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import RuleSet, load_rules
-from tagaudit.rules.links_channels import sources_added
-from tagaudit.runner.common import apply_with_baseline, load_baseline, now_iso, resolve_config
+from tagaudit.runner.options import MERGE_OPTIONS
 from tagaudit.runner.reports import read_report
+from tagaudit.runner.run import apply_with_baseline, load_baseline, now_iso, resolve_config
 
 T = TypeVar("T")
-
-MERGE_FIELDS = {"rules": "rules"}
 
 
 def merge(
@@ -51,18 +49,20 @@ def merge(
     config: Config | dict[str, Any] | str | Path | None = None,
     rules: list[str] | None = None,
     baseline: Report | str | Path | None = None,
+    as_flags: bool = False,
 ) -> Report:
-    """One Report from several (see the module docstring); paths are read as JSON reports."""
+    """One Report from several (see the module docstring); paths are read as JSON reports.
+    `rules` are more rule files; `as_flags` names a bad option by its flag."""
     loaded = [r if isinstance(r, Report) else read_report(r, "report") for r in reports]
     names = [f"report {i + 1}" if isinstance(r, Report) else str(r) for i, r in enumerate(reports)]
     if not loaded:
         raise UsageError("nothing to merge: give the shards' JSON reports")
-    settings = resolve_config(config, {"rules": rules}, MERGE_FIELDS)
+    settings = resolve_config(config, {"rules": rules}, MERGE_OPTIONS, as_flags)
     ruleset = load_rules(settings.rule_options())
     rule_notes = _check_rules(loaded, names, ruleset)
     shards = _shards(loaded, names)
     order = _ordered(loaded, shards)
-    merged = Report(tool_version=__version__)
+    merged = Report(tool_version=TOOL_VERSION)
     merged.pages = _first_by((loaded[i].pages for i in order), _page_key)
     merged.links = _first_by((loaded[i].links for i in order), lambda link: link.url)
     merged.journeys = _first_by((loaded[i].journeys for i in order), lambda j: j.name)
@@ -80,8 +80,7 @@ def merge(
         f"merge: {len(loaded)} reports{f' (shards {shown})' if shown else ''}, "
         f"{len(merged.pages)} pages, {len(merged.links)} links"
     )
-    with sources_added(settings.links.sources):
-        apply_with_baseline(merged, ruleset, load_baseline(baseline))
+    apply_with_baseline(merged, ruleset, load_baseline(baseline))
     return merged
 
 

@@ -21,9 +21,9 @@ from tagaudit.browser.fetch import SiteFetcher
 from tagaudit.browser.session import BrowserSession
 from tagaudit.config import Config
 from tagaudit.config.targets import resolve_target
-from tagaudit.crawl.plan import AUTO
 from tagaudit.crawl.robots import Robots, parse_robots, unreachable
 from tagaudit.crawl.select import Selector
+from tagaudit.crawl.settings import AUTO
 from tagaudit.crawl.shards import Shard, plan_id
 from tagaudit.crawl.sitemap import read_sitemap
 from tagaudit.errors import UsageError
@@ -55,12 +55,12 @@ async def plan_site(
             "have to crawl the whole site first: list the pages, or use crawl.sitemap"
         )
     notes: list[str] = []
-    plan = config.crawl_plan
+    plan = config.crawl
     if not explicit and not config.base_url:  # journeys only: no site to read or to plan
         return PlannedTargets([], 0, plan_id([]), dict(config.declared), notes)
     site = origin_of(config.base_url or explicit[0])
     hosts = {urlsplit(u).netloc.lower() for u in [site, *explicit]}
-    fetcher = SiteFetcher(session, config.crawl.page_timeout)
+    fetcher = SiteFetcher(session, config.page.page_timeout)
     try:
         if config.base_url:
             await check_base_url(fetcher, config.base_url)
@@ -116,7 +116,7 @@ async def read_robots(fetcher: SiteFetcher, site: str, notes: list[str]) -> Robo
 def sitemap_urls(config: Config, site: str, robots: Robots | None) -> list[tuple[str, bool]]:
     """(sitemap URL, named by the user?) for `crawl.sitemap`."""
     starts: list[tuple[str, bool]] = []
-    for entry in config.crawl_plan.sitemap:
+    for entry in config.crawl.sitemap:
         if entry != AUTO:
             starts.append((resolve_target(entry, config.base_url or site + "/"), True))
         elif robots is not None and robots.sitemaps:

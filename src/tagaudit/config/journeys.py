@@ -1,133 +1,44 @@
 """`journeys:` in tagaudit.yaml → Journey, Step and Action values, every mistake one line.
 
-Owns the journey format of ../shared/DESIGN.md ("Journeys"): named journeys, each either a
-list of steps (each a name, the actions it does, and expectations checked on it) or a Python
-`script:`; an optional `consent:` choice made on the banner first and a `start:` campaign
-link followed through its redirects in the browser. Actions and their targets:
-
-    goto: /product/widget/                    a path (joined to the site) or a URL
-    click: Add to cart                        visible text of a button, link or element;
-    click: {role: button, name: Place order}  or by ARIA role and name, {label: …},
-    click: {css: "#buy"}                      {css: …}, {text: …}, {placeholder: …}, {test_id: …}
-    fill: {label: Email, value: a@b.example}  a target plus the text to type
-    select: {label: Country, value: DE}       an option of a <select> (value or label)
-    check: {label: I accept the terms}        a checkbox or radio
-    press: Enter                              a key (on the focused element), or {key, …target}
-    submit: {css: "form#checkout"}            submits the form of the target (a POST, usually)
-    wait_for: {url: "**/thank-you*"}          or {selector: …} or {hit: "ga4:purchase"}
-    evaluate: "window.scrollTo(0, 9999)"      JavaScript in the page
-    screenshot: after-payment                 a picture of the page, kept with the step
-
-Pure: imports the YAML cursor, the rules' expectation reader and option types, no browser.
+Reads the format of tagaudit.journeys.settings (its module docstring shows every action); each
+step's `expect:` becomes an expectation of the rules scoped to that step. Imports the floor,
+the journeys' plain types, the rules' option types and config.rules (the expectation reader).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from tagaudit.config import rules as config_rules
-from tagaudit.errors import ConfigError, UsageError
+from tagaudit.journeys.settings import (
+    ACTIONS,
+    JOURNEY_KEYS,
+    STEP_KEYS,
+    TARGET_KEYS,
+    Action,
+    Journey,
+    Step,
+)
 from tagaudit.model import SCENARIOS
 from tagaudit.rules.options import Expectation
 from tagaudit.yamlfile import Where
 
-TARGET_KEYS = ("role", "name", "label", "css", "text", "placeholder", "test_id", "exact")
-# action → (what a plain string means, keys its mapping may have besides a target's)
-ACTIONS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "goto": ("url", ()),
-    "click": ("text", ()),
-    "fill": (None, ("value",)),
-    "select": (None, ("value",)),
-    "check": ("label", ()),
-    "press": ("key", ("key",)),
-    "submit": ("css", ()),
-    "wait_for": (None, ("url", "selector", "hit", "state")),
-    "evaluate": ("script", ()),
-    "screenshot": ("name", ()),
-}
-JOURNEY_KEYS = ("name", "consent", "start", "steps", "script", "timeout")
-STEP_KEYS = ("name", "do", "expect", "timeout")
 
-
-@dataclass
-class Action:
-    """One thing a visitor does: `kind` (an ACTIONS key) and its arguments."""
-
-    kind: str
-    args: dict[str, Any] = field(default_factory=dict)
-    line: int | None = None
-
-    def describe(self) -> str:
-        """`click {role: button, name: Place order}` — for step errors people read."""
-        shown = ", ".join(f"{k}: {v}" for k, v in self.args.items() if k != "value")
-        return f"{self.kind} {{{shown}}}" if len(self.args) > 1 else f"{self.kind} {shown}"
-
-
-@dataclass
-class Step:
-    """A named step: its actions, the expectations checked on it, an optional timeout (s)."""
-
-    name: str
-    actions: list[Action] = field(default_factory=list)
-    expect: list[Expectation] = field(default_factory=list)
-    timeout: float | None = None
-    line: int | None = None
-
-
-@dataclass
-class Journey:
-    """A visitor's path to a conversion: steps (or a Python script), in one browser context."""
-
-    name: str
-    steps: list[Step] = field(default_factory=list)
-    script: Path | None = None
-    consent: str = "none"
-    start: str | None = None
-    timeout: float | None = None
-    source: str | None = None  # file:line where it is defined
-
-
-def select_journeys(journeys: list[Journey], names: list[str] | None) -> list[Journey]:
-    """The journeys a run plays: all of them, or those named (an unknown name is exit 2)."""
-    if names is None:
-        return list(journeys)
-    known = {j.name: j for j in journeys}
-    for name in names:
-        if name not in known:
-            listed = ", ".join(known) or "none defined"
-            raise UsageError(f"--journey: no journey named {name!r} (journeys: {listed})")
-    return [known[name] for name in dict.fromkeys(names)]
-
-
-def check_journey_urls(journeys: list[Journey], base_url: str | None, config: Any) -> None:
-    """A journey that starts from a path needs a site to join it to: refuse it up front."""
-    if base_url is not None:
-        return
-    for journey in journeys:
-        first = journey.start or next(
-            (a.args["url"] for s in journey.steps for a in s.actions if a.kind == "goto"), None
-        )
-        if first is not None and "://" not in first:
-            raise ConfigError(
-                f"journey {journey.name!r} starts at the path {first!r}: set `base_url` in "
-                "the config, give a full URL, or audit a page of the site too",
-                path=str(getattr(config, "path", None) or "") or None,
-            )
-
-
-def read_journeys(where: Where, base: Path) -> list[Journey]:
-    """Every journey under `journeys:` (`base` is the folder script paths are relative to)."""
-    journeys = [_journey(item, base) for item in config_rules.entries(where, "journeys")]
+def read_journeys(where: Where, base: Path) -> tuple[list[Journey], list[Expectation]]:
+    """Every journey under `journeys:` (`base` is the folder script paths are relative to),
+    and the expectations of their steps (each scoped to its journey and step)."""
+    expected: list[Expectation] = []
+    journeys = [_journey(item, base, expected) for item in config_rules.entries(where, "journeys")]
     names = [j.name for j in journeys]
     for index, name in enumerate(names):
         if name in names[:index]:
             where.child("journeys", index).fail("name", f"journey {name!r} is defined twice")
-    return journeys
+    return journeys, expected
 
 
-def _journey(where: Where, base: Path) -> Journey:
+def _journey(where: Where, base: Path, expected: list[Expectation]) -> Journey:
     data = where.data
     _known(where, JOURNEY_KEYS)
     name = _name(where)
@@ -140,14 +51,15 @@ def _journey(where: Where, base: Path) -> Journey:
     if "script" in data:
         journey.script = _script(where, base)
     else:
-        journey.steps = [_step(step) for step in config_rules.entries(where, "steps")]
+        steps = config_rules.entries(where, "steps")
+        journey.steps = [_step(step, name, expected) for step in steps]
         if not journey.steps:
             where.fail("steps", "needs at least one step")
         _unique_steps(where, journey.steps)
     return journey
 
 
-def _step(where: Where) -> Step:
+def _step(where: Where, journey: str, expected: list[Expectation]) -> Step:
     _known(where, STEP_KEYS)
     step = Step(name=_name(where), timeout=_seconds(where, "timeout"), line=where.line())
     actions = where.data.get("do")
@@ -157,7 +69,9 @@ def _step(where: Where) -> Step:
     step.actions = [
         _action(Where(where.path, item, inner.name(i)), item) for i, item in enumerate(actions)
     ]
-    step.expect = [config_rules.expectation(w) for w in config_rules.entries(where, "expect")]
+    for entry in config_rules.entries(where, "expect"):
+        expectation = config_rules.expectation(entry)
+        expected.append(replace(expectation, journey=journey, step=step.name))
     return step
 
 
