@@ -6,7 +6,6 @@ import asyncio
 
 import pytest
 from redirect_server import CAMPAIGN
-from tagaudit.runner.links import follow_and_look as check_links
 
 from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
 from tagaudit.browser.page import PageEngine
@@ -15,6 +14,7 @@ from tagaudit.browser.settings import SessionSettings
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Finding, LinkResult
 from tagaudit.rules import links_assess as assess
+from tagaudit.runner.links import follow_and_look as check_links
 
 pytestmark = pytest.mark.e2e
 

@@ -6,10 +6,10 @@ import asyncio
 
 import pytest
 from redirect_server import CAMPAIGN
-from tagaudit.runner.links import follow_and_look as check_links
 
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Cookie, Hop, PageVisit, TagHit
+from tagaudit.runner.links import follow_and_look as check_links
 
 
 class ScriptedNavigator:
