@@ -34,18 +34,47 @@ from tagaudit.rules.options import Expectation
 from tagaudit.yamlfile import Where
 
 TARGET_KEYS = ("role", "name", "label", "css", "text", "placeholder", "test_id", "exact")
-# action → (what a plain string means, keys its mapping may have besides a target's)
-ACTIONS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "goto": ("url", ()),
-    "click": ("text", ()),
-    "fill": (None, ("value",)),
-    "select": (None, ("value",)),
-    "check": ("label", ()),
-    "press": ("key", ("key",)),
-    "submit": ("css", ()),
-    "wait_for": (None, ("url", "selector", "hit", "state")),
-    "evaluate": ("script", ()),
-    "screenshot": ("name", ()),
+TARGETS = ("role", "label", "css", "text", "placeholder", "test_id")  # one of these names it
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """How an action is written. `fill: {label: Email, value: a@b.example}` has the form
+    ActionForm(None, extra=("value",), needs=("value",), target=True): no plain-text form, a
+    `value` key besides the target's keys, which it needs, and a target it acts on."""
+
+    plain: str | None  # the key a plain text fills (`click: Buy` = {text: Buy}); None: none
+    extra: tuple[str, ...] = ()  # keys its mapping may have besides a target's
+    needs: tuple[str, ...] = ()  # keys its mapping must have
+    target: bool = False  # acts on an element: needs role+name, label, css, text …
+    text_only: bool = False  # a text, never a mapping (`goto: /cart/`)
+    example: str = "{css: '#id'}"  # shown when it is written wrong
+
+
+# Every action kind and its argument forms; journeys/actions.py has one handler per kind.
+ACTIONS: dict[str, ActionForm] = {
+    "goto": ActionForm("url", text_only=True),
+    "click": ActionForm("text", target=True),
+    "fill": ActionForm(
+        None,
+        extra=("value",),
+        needs=("value",),
+        target=True,
+        example="{label: Email, value: buyer@example.com}",
+    ),
+    "select": ActionForm(
+        None, extra=("value",), needs=("value",), target=True, example="{label: Country, value: DE}"
+    ),
+    "check": ActionForm("label", target=True),
+    "press": ActionForm(
+        "key", extra=("key",), needs=("key",), example="{key: Enter, label: Search}"
+    ),
+    "submit": ActionForm("css", target=True),
+    "wait_for": ActionForm(
+        None, extra=("url", "selector", "hit", "state"), example='{url: "**/thank-you*"}'
+    ),
+    "evaluate": ActionForm("script", text_only=True),
+    "screenshot": ActionForm("name", text_only=True),
 }
 JOURNEY_KEYS = ("name", "consent", "start", "steps", "script", "timeout")
 STEP_KEYS = ("name", "do", "expect", "timeout")
@@ -167,20 +196,23 @@ def _action(where: Where, item: Any) -> Action:
     kind, value = next(iter(item.items()))
     if kind not in ACTIONS:
         where.fail(kind, f"unknown action {kind!r} (known: {', '.join(ACTIONS)})")
-    plain, extra = ACTIONS[kind]
+    form = ACTIONS[kind]
     inner = Where(where.path, value, where.name(kind))
     line = where.line(kind)
-    if kind in ("goto", "evaluate", "screenshot") and not isinstance(value, str):
-        where.fail(kind, f"`{kind}` takes a text: {'a URL or a path' if kind == 'goto' else plain}")
+    if form.text_only and not isinstance(value, str):
+        where.fail(
+            kind, f"`{kind}` takes a text: {'a URL or a path' if kind == 'goto' else form.plain}"
+        )
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        if plain is None:
-            where.fail(kind, f"`{kind}` needs a mapping, e.g. {_example(kind)}")
-        return Action(kind, {plain: str(value)}, line)
+        if form.plain is None:
+            where.fail(kind, f"`{kind}` needs a mapping, e.g. {form.example}")
+        return Action(kind, {form.plain: str(value)}, line)
     if not isinstance(value, dict):
-        where.fail(kind, f"must be a text or a mapping, e.g. {_example(kind)}")
+        where.fail(kind, f"must be a text or a mapping, e.g. {form.example}")
+    known = (*TARGET_KEYS, *form.extra)
     for key in value:
-        if key not in (*TARGET_KEYS, *extra):
-            inner.fail(key, f"unknown key of `{kind}` (known: {', '.join((*TARGET_KEYS, *extra))})")
+        if key not in known:
+            inner.fail(key, f"unknown key of `{kind}` (known: {', '.join(known)})")
     args = {str(k): v for k, v in value.items()}
     _check_action(inner, kind, args)
     return Action(kind, args, line)
@@ -188,10 +220,11 @@ def _action(where: Where, item: Any) -> Action:
 
 def _check_action(inner: Where, kind: str, args: dict[str, Any]) -> None:
     """The arguments each action needs (a target, a value, exactly one condition …)."""
-    has_target = any(k in args for k in ("role", "label", "css", "text", "placeholder", "test_id"))
-    if kind in ("fill", "select") and "value" not in args:
-        inner.fail(None, f"`{kind}` needs a `value`, e.g. {_example(kind)}")
-    if kind in ("click", "fill", "select", "check", "submit") and not has_target:
+    form = ACTIONS[kind]
+    for key in form.needs:
+        if key not in args:
+            inner.fail(None, f"`{kind}` needs a `{key}`, e.g. {form.example}")
+    if form.target and not any(k in args for k in TARGETS):
         inner.fail(
             None, f"`{kind}` needs a target: role+name, label, css, text, placeholder or test_id"
         )
@@ -203,14 +236,6 @@ def _check_action(inner: Where, kind: str, args: dict[str, Any]) -> None:
             inner.fail(None, "`wait_for` needs exactly one of url, selector or hit")
         if "hit" in args and ":" not in str(args["hit"]):
             inner.fail("hit", "write provider:event, e.g. ga4:purchase")
-
-
-def _example(kind: str) -> str:
-    return {
-        "fill": "{label: Email, value: buyer@example.com}",
-        "select": "{label: Country, value: DE}",
-        "wait_for": '{url: "**/thank-you*"}',
-    }.get(kind, "{css: '#id'}")
 
 
 def _known(where: Where, keys: tuple[str, ...]) -> None:
