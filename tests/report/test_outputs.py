@@ -150,7 +150,7 @@ def test_information_with_nothing_to_fix_shows_no_fix() -> None:
     """utm-channel says which GA4 channel a link lands in: no "How to fix" under it."""
     from tagaudit.model import LinkResult
     from tagaudit.report import html, markdown
-    from tagaudit.rules import load_rules
+    from tagaudit.rules.engine import load_rules
 
     rule = load_rules().get("utm-channel")
     assert rule is not None and rule.help == ""
