@@ -18,8 +18,8 @@ from tagaudit.browser.settings import PageSettings, SessionSettings
 from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import Finding, PageVisit, Report
-from tagaudit.rules import evaluate, load_rules
 from tagaudit.rules.consent_matrix import consent_matrices
+from tagaudit.rules.engine import evaluate, load_rules
 
 # Launch args of tests/conftest.py's contract; the resolver rule makes any non-loopback load
 # fail fast (tracking hits are answered by tagaudit before DNS, so they still work).

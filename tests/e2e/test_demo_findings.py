@@ -179,7 +179,7 @@ def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -
     """Site expectations from a tagaudit.yaml, applied to the demo run's capture."""
     import tagaudit
     from tagaudit.model import Report
-    from tagaudit.rules import apply
+    from tagaudit.rules.engine import apply
 
     config = tmp_path / "tagaudit.yaml"
     config.write_text(

@@ -88,6 +88,20 @@ def test_a_journey_is_read_with_its_steps_actions_and_expectations(tmp_path: Pat
         ),
         (
             "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"
+            "          - press: {label: Search}\n",
+            6,
+            "journeys[0].steps[0].do[0].press",
+            "`press` needs a `key`, e.g. {key: Enter, label: Search}",
+        ),
+        (
+            "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"
+            "          - goto: {css: a}\n",
+            6,
+            "journeys[0].steps[0].do[0].goto",
+            "`goto` takes a text: a URL or a path",
+        ),
+        (
+            "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"
             "          - fill: Email\n",
             6,
             "journeys[0].steps[0].do[0].fill",

@@ -110,7 +110,7 @@ def ids(findings: list[Finding]) -> list[tuple[str, str]]:
 
 
 def test_the_link_rules_run_in_the_rules_engine(report):
-    from tagaudit.rules import apply, load_rules
+    from tagaudit.rules.engine import apply, load_rules
 
     apply(report, load_rules())
     assert ("link-stripped-params", f"start?{CAMPAIGN}") in ids(report.findings)

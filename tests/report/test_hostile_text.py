@@ -17,7 +17,6 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from tagaudit.cli.common import ReportOptions
 from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
 from tagaudit.report import html, markdown, terminal, write_all
 
@@ -47,11 +46,14 @@ def _terminal_bytes(report: Report, verbose: bool = True) -> str:
 
 def test_a_lone_surrogate_costs_no_report(tmp_path: Path) -> None:
     report = _report(f"{SHOP}/x", "x\udfffy", "G-1", note="a\ud800b")
-    names = {"json": "r.json", "junit": "r.xml", "html": "r.html", "sarif": "r.sarif"}
-    options = ReportOptions(
-        {**{k: tmp_path / v for k, v in names.items()}, "markdown": tmp_path / "r.md"}
-    )
-    written = write_all(report, options.paths)
+    paths = {
+        "json": tmp_path / "r.json",
+        "junit": tmp_path / "r.xml",
+        "html": tmp_path / "r.html",
+        "sarif": tmp_path / "r.sarif",
+        "markdown": tmp_path / "r.md",
+    }
+    written = write_all(report, paths)
     assert written.problems == []
     assert sorted(p.name for p in written) == ["r.html", "r.json", "r.md", "r.sarif", "r.xml"]
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))

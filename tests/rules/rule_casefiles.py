@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from tagaudit.model import Finding, Report
-from tagaudit.rules import CHECK_KINDS, load_rules
-from tagaudit.rules.engine import RuleSet
+from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.rules.loader import parse_rule
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
 from tagaudit.yamlfile import Where
 
@@ -60,7 +60,7 @@ def all_cases() -> list[tuple[str, Path, dict[str, Any]]]:
 
 
 def run_case(path: Path, case: dict[str, Any]) -> list[Finding]:
-    from tagaudit.rules import evaluate
+    from tagaudit.rules.engine import evaluate
 
     rule = rule_of(load_case_file(path)["rule"])
     report = Report.from_dict(case.get("report") or {})

@@ -11,8 +11,7 @@ import pytest
 from tagaudit.cli import main
 from tagaudit.model import PageVisit, Report, RunInfo, TagHit
 from tagaudit.report import json_report
-from tagaudit.rules import load_rules
-from tagaudit.rules.engine import apply
+from tagaudit.rules.engine import apply, load_rules
 from tagaudit.runner.merge import merge
 
 SHOP = "https://shop.test"

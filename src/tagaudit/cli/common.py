@@ -78,12 +78,11 @@ class ReportOptions:
 
     def check_paths(self) -> None:
         """A report path that cannot be written fails now (exit 2), not after the run."""
-        from tagaudit.report import check_path
+        from tagaudit.report import path_problem
 
-        for name, path in self.paths.items():
-            problem = check_path(Path(path))
-            if problem:
-                raise UsageError(f"--{name} {path}: {problem}")
+        problem = path_problem(self.paths)
+        if problem:
+            raise UsageError(problem)
 
 
 def write_reports(report: Report, options: ReportOptions) -> Written:

@@ -39,7 +39,7 @@ def with_options(paths: tuple[str, ...], reports: bool = True) -> Callable[[F], 
         taken = {p.name for p in own}
         extra = [setting_parameter(d) for d in flagged(paths) if d.keyword not in taken]
         if reports:
-            extra += [report_parameter(f) for f in FORMATS]
+            extra += [report_parameter(f) for f in FORMATS.values()]
         parameters = [*own, *extra]
         func.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         func.__annotations__ = {p.name: p.annotation for p in parameters}
@@ -80,10 +80,10 @@ def split_options(given: dict[str, Any]) -> tuple[dict[str, Path], dict[str, Any
     """The report paths (format → path, those given) and the rest of a command's options."""
     paths = {
         f.name: given.pop(report_keyword(f.name))
-        for f in FORMATS
+        for f in FORMATS.values()
         if given.get(report_keyword(f.name)) is not None
     }
-    for fmt in FORMATS:
+    for fmt in FORMATS.values():
         given.pop(report_keyword(fmt.name), None)
     return paths, given
 

@@ -17,6 +17,7 @@ from tagaudit.journeys.settings import (
     JOURNEY_KEYS,
     STEP_KEYS,
     TARGET_KEYS,
+    TARGETS,
     Action,
     Journey,
     Step,
@@ -81,20 +82,23 @@ def _action(where: Where, item: Any) -> Action:
     kind, value = next(iter(item.items()))
     if kind not in ACTIONS:
         where.fail(kind, f"unknown action {kind!r} (known: {', '.join(ACTIONS)})")
-    plain, extra = ACTIONS[kind]
+    form = ACTIONS[kind]
     inner = Where(where.path, value, where.name(kind))
     line = where.line(kind)
-    if kind in ("goto", "evaluate", "screenshot") and not isinstance(value, str):
-        where.fail(kind, f"`{kind}` takes a text: {'a URL or a path' if kind == 'goto' else plain}")
+    if form.text_only and not isinstance(value, str):
+        where.fail(
+            kind, f"`{kind}` takes a text: {'a URL or a path' if kind == 'goto' else form.plain}"
+        )
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        if plain is None:
-            where.fail(kind, f"`{kind}` needs a mapping, e.g. {_example(kind)}")
-        return Action(kind, {plain: str(value)}, line)
+        if form.plain is None:
+            where.fail(kind, f"`{kind}` needs a mapping, e.g. {form.example}")
+        return Action(kind, {form.plain: str(value)}, line)
     if not isinstance(value, dict):
-        where.fail(kind, f"must be a text or a mapping, e.g. {_example(kind)}")
+        where.fail(kind, f"must be a text or a mapping, e.g. {form.example}")
+    known = (*TARGET_KEYS, *form.extra)
     for key in value:
-        if key not in (*TARGET_KEYS, *extra):
-            inner.fail(key, f"unknown key of `{kind}` (known: {', '.join((*TARGET_KEYS, *extra))})")
+        if key not in known:
+            inner.fail(key, f"unknown key of `{kind}` (known: {', '.join(known)})")
     args = {str(k): v for k, v in value.items()}
     _check_action(inner, kind, args)
     return Action(kind, args, line)
@@ -102,10 +106,11 @@ def _action(where: Where, item: Any) -> Action:
 
 def _check_action(inner: Where, kind: str, args: dict[str, Any]) -> None:
     """The arguments each action needs (a target, a value, exactly one condition …)."""
-    has_target = any(k in args for k in ("role", "label", "css", "text", "placeholder", "test_id"))
-    if kind in ("fill", "select") and "value" not in args:
-        inner.fail(None, f"`{kind}` needs a `value`, e.g. {_example(kind)}")
-    if kind in ("click", "fill", "select", "check", "submit") and not has_target:
+    form = ACTIONS[kind]
+    for key in form.needs:
+        if key not in args:
+            inner.fail(None, f"`{kind}` needs a `{key}`, e.g. {form.example}")
+    if form.target and not any(k in args for k in TARGETS):
         inner.fail(
             None, f"`{kind}` needs a target: role+name, label, css, text, placeholder or test_id"
         )
@@ -117,14 +122,6 @@ def _check_action(inner: Where, kind: str, args: dict[str, Any]) -> None:
             inner.fail(None, "`wait_for` needs exactly one of url, selector or hit")
         if "hit" in args and ":" not in str(args["hit"]):
             inner.fail("hit", "write provider:event, e.g. ga4:purchase")
-
-
-def _example(kind: str) -> str:
-    return {
-        "fill": "{label: Email, value: buyer@example.com}",
-        "select": "{label: Country, value: DE}",
-        "wait_for": '{url: "**/thank-you*"}',
-    }.get(kind, "{css: '#id'}")
 
 
 def _known(where: Where, keys: tuple[str, ...]) -> None:

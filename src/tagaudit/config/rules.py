@@ -78,8 +78,10 @@ def rule_args(where: Where) -> dict[str, dict[str, Any]]:
 
     _per_rule(where, "args", "a mapping of arguments", problem)
     value = where.data.get("args")
-    return value if value is not None and all(isinstance(k, str) for k in value) else (
-        {str(k): v for k, v in (value or {}).items()}
+    return (
+        value
+        if value is not None and all(isinstance(k, str) for k in value)
+        else ({str(k): v for k, v in (value or {}).items()})
     )
 
 

@@ -1,7 +1,9 @@
 """Doing one journey action on a live page: Playwright locators, auto-waiting, one timeout.
 
-Owns turning an Action (journeys/spec.py) into Playwright calls, and a failure into one
+Owns turning an Action (journeys/settings.py) into Playwright calls, and a failure into one
 sentence a person can act on ("no button or link named 'Place order' appeared within 10 s").
+HANDLERS is the table action kind → handler; it names exactly the kinds of spec.ACTIONS (a
+test holds the two together).
 A `wait_for: {hit: ga4:purchase}` waits on the recording (the decoded hits), not the DOM.
 Relative `goto` paths are joined to the journey's base URL.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -82,9 +84,9 @@ class Performer:
 
     async def do(self, action: Action, timeout: float) -> None:
         """Perform `action` within `timeout` seconds, or raise StepFailed saying why."""
-        handler = getattr(self, f"_{action.kind}")
+        handler = HANDLERS[action.kind]
         try:
-            await handler(action.args, timeout)
+            await handler(self, action.args, timeout)
         except (PlaywrightTimeout, asyncio.TimeoutError):
             raise StepFailed(self._timed_out(action, timeout)) from None
         except PlaywrightError as problem:
@@ -171,6 +173,22 @@ class Performer:
         self.screenshots[str(args["name"])] = (
             "data:image/jpeg;base64," + base64.b64encode(data).decode()
         )
+
+
+Handler = Callable[[Performer, dict[str, Any], float], Awaitable[None]]
+# Every action kind of spec.ACTIONS → the Performer method that does it.
+HANDLERS: dict[str, Handler] = {
+    "goto": Performer._goto,
+    "click": Performer._click,
+    "fill": Performer._fill,
+    "select": Performer._select,
+    "check": Performer._check,
+    "press": Performer._press,
+    "submit": Performer._submit,
+    "wait_for": Performer._wait_for,
+    "evaluate": Performer._evaluate,
+    "screenshot": Performer._screenshot,
+}
 
 
 def _first_line(problem: BaseException) -> str:

@@ -32,18 +32,47 @@ from tagaudit.errors import ConfigError, UsageError
 from tagaudit.model.settings import setting
 
 TARGET_KEYS = ("role", "name", "label", "css", "text", "placeholder", "test_id", "exact")
-# action → (what a plain string means, keys its mapping may have besides a target's)
-ACTIONS: dict[str, tuple[str | None, tuple[str, ...]]] = {
-    "goto": ("url", ()),
-    "click": ("text", ()),
-    "fill": (None, ("value",)),
-    "select": (None, ("value",)),
-    "check": ("label", ()),
-    "press": ("key", ("key",)),
-    "submit": ("css", ()),
-    "wait_for": (None, ("url", "selector", "hit", "state")),
-    "evaluate": ("script", ()),
-    "screenshot": ("name", ()),
+TARGETS = ("role", "label", "css", "text", "placeholder", "test_id")  # one of these names it
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """How an action is written. `fill: {label: Email, value: a@b.example}` has the form
+    ActionForm(None, extra=("value",), needs=("value",), target=True): no plain-text form, a
+    `value` key besides the target's keys, which it needs, and a target it acts on."""
+
+    plain: str | None  # the key a plain text fills (`click: Buy` = {text: Buy}); None: none
+    extra: tuple[str, ...] = ()  # keys its mapping may have besides a target's
+    needs: tuple[str, ...] = ()  # keys its mapping must have
+    target: bool = False  # acts on an element: needs role+name, label, css, text …
+    text_only: bool = False  # a text, never a mapping (`goto: /cart/`)
+    example: str = "{css: '#id'}"  # shown when it is written wrong
+
+
+# Every action kind and its argument forms; journeys/actions.py has one handler per kind.
+ACTIONS: dict[str, ActionForm] = {
+    "goto": ActionForm("url", text_only=True),
+    "click": ActionForm("text", target=True),
+    "fill": ActionForm(
+        None,
+        extra=("value",),
+        needs=("value",),
+        target=True,
+        example="{label: Email, value: buyer@example.com}",
+    ),
+    "select": ActionForm(
+        None, extra=("value",), needs=("value",), target=True, example="{label: Country, value: DE}"
+    ),
+    "check": ActionForm("label", target=True),
+    "press": ActionForm(
+        "key", extra=("key",), needs=("key",), example="{key: Enter, label: Search}"
+    ),
+    "submit": ActionForm("css", target=True),
+    "wait_for": ActionForm(
+        None, extra=("url", "selector", "hit", "state"), example='{url: "**/thank-you*"}'
+    ),
+    "evaluate": ActionForm("script", text_only=True),
+    "screenshot": ActionForm("name", text_only=True),
 }
 JOURNEY_KEYS = ("name", "consent", "start", "steps", "script", "timeout")
 STEP_KEYS = ("name", "do", "expect", "timeout")
