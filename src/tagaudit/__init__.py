@@ -7,12 +7,14 @@ The public API (the `tagaudit` command is one caller of it; the library never pr
     report = tagaudit.audit(pages, consent=["none", "accept"], concurrency=4)
     links = tagaudit.check_links(["https://shop.example/go/x?utm_source=a"])
     report = tagaudit.audit(pages, shard="2/4")        # one of four CI jobs …
-    report = tagaudit.runner.merge(["1.json", "2.json", "3.json", "4.json"])  # … joined again
+    report = tagaudit.merge(["1.json", "2.json", "3.json", "4.json"])  # … joined again
     hits = tagaudit.decode(["https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=x"])
     findings = tagaudit.evaluate(report, tagaudit.load_rules("tagaudit.yaml"))
     report.findings, report.pages, report.links, report.exit_code(fail_on="error")
 
-`audit_async` and `check_links_async` are the twins for callers with their own event loop.
+`audit_async` and `check_links_async` are the twins for callers with their own event loop;
+`prepare_audit` / `prepare_links` give the run itself (checked at once, then `run.run()`),
+which is what the CLI drives.
 Bad input raises `ConfigError` / `UsageError` (exit code 2 on the exception), a missing
 browser `EnvironmentProblem` (3); Ctrl-C raises `Interrupted` with the partial Report.
 The functions load on first use, so `import tagaudit` stays cheap.
@@ -47,18 +49,22 @@ __version__ = TOOL_VERSION
 if TYPE_CHECKING:
     from tagaudit.config import Config, load_config
     from tagaudit.runner.api import decode, evaluate, load_rules, step
-    from tagaudit.runner.audit import Progress, audit, audit_async
-    from tagaudit.runner.links import check_links, check_links_async
+    from tagaudit.runner.audit import AuditRun, Progress, audit, audit_async, prepare_audit
+    from tagaudit.runner.links import LinkRun, check_links, check_links_async, prepare_links
     from tagaudit.runner.merge import merge
     from tagaudit.runner.run import Interrupted
 
 _LAZY = {
     "audit": "tagaudit.runner.audit",
     "audit_async": "tagaudit.runner.audit",
+    "prepare_audit": "tagaudit.runner.audit",
+    "AuditRun": "tagaudit.runner.audit",
     "Interrupted": "tagaudit.runner.run",
     "Progress": "tagaudit.runner.audit",
     "check_links": "tagaudit.runner.links",
     "check_links_async": "tagaudit.runner.links",
+    "prepare_links": "tagaudit.runner.links",
+    "LinkRun": "tagaudit.runner.links",
     "decode": "tagaudit.runner.api",
     "evaluate": "tagaudit.runner.api",
     "load_rules": "tagaudit.runner.api",
@@ -69,6 +75,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "AuditRun",
     "Banner",
     "Config",
     "ConfigError",
@@ -80,6 +87,7 @@ __all__ = [
     "Hop",
     "Interrupted",
     "LinkResult",
+    "LinkRun",
     "PageVisit",
     "ParamChange",
     "Progress",
@@ -100,6 +108,8 @@ __all__ = [
     "load_config",
     "load_rules",
     "merge",
+    "prepare_audit",
+    "prepare_links",
     "step",
 ]
 
