@@ -31,7 +31,7 @@ from tagaudit.browser.visitor import Visitor
 from tagaudit.config import Config
 from tagaudit.config.targets import resolve_target
 from tagaudit.consent.builtin import detect_banner
-from tagaudit.consent.engines import describe_engine
+from tagaudit.consent.engines import JourneyConsent, describe_engine
 from tagaudit.consent.scenarios import run_scenario
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.crawl.frontier import Frontier
@@ -323,7 +323,8 @@ class AuditRun:
     async def _journey(self, engine: PageEngine, name: str) -> None:
         journey = next(j for j in self.journeys if j.name == name)
         outcome = self.journey_outcomes[name] = new_outcome(journey, self.base_url)
-        await play(engine, journey, self.base_url, self.consent, outcome)
+        choice = JourneyConsent(self.consent)  # the journey's choice on the banner, if any
+        await play(engine, journey, self.base_url, choice, outcome)
         outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
 
     async def _play(self, engine: PageEngine, url: str) -> None:
