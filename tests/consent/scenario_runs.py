@@ -63,8 +63,9 @@ async def _run(chromium: str, engine: str, sites: ConsentSites) -> list[PageVisi
 
         async def one(path: str) -> list[PageVisit]:
             async with gate:
-                # /nobanner/ keeps the default (none only, as no banner shows up).
-                chosen = None if path == "/nobanner/" else ALL
+                # /nobanner/ runs what an audit runs there by default: `none` alone (the
+                # runner plays scenarios only where a plain visit saw a banner).
+                chosen = ["none"] if path == "/nobanner/" else ALL
                 return await run_scenarios(engine, sites.url(path), chosen, consent)
 
         results = await asyncio.gather(*(one(p) for p in PAGES))

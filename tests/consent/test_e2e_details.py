@@ -13,7 +13,7 @@ import tagaudit
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.consent.scenarios import run_scenario
+from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import PageVisit
 
@@ -24,7 +24,9 @@ async def _play(chromium: str, path: str, scenario: str, consent: ConsentSetting
     with ConsentSites() as sites:
         settings = SessionSettings(path=chromium, args=list(TEST_ARGS))
         async with BrowserSession(settings) as session:
-            return await run_scenario(PageEngine(session), sites.url(path), scenario, consent)
+            engine = PageEngine(session)
+            (visit,) = await run_scenarios(engine, sites.url(path), [scenario], consent)
+            return visit
 
 
 def test_banner_screenshots_before_and_after_the_action(chromium_path: str) -> None:

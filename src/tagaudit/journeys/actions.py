@@ -11,7 +11,6 @@ Relative `goto` paths are joined to the journey's base URL.
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -169,10 +168,13 @@ class Performer:
         await asyncio.wait_for(self.page.evaluate(body), timeout)
 
     async def _screenshot(self, args: dict[str, Any], timeout: float) -> None:
-        data = await self.page.screenshot(type="jpeg", quality=60, timeout=timeout * 1000)
-        self.screenshots[str(args["name"])] = (
-            "data:image/jpeg;base64," + base64.b64encode(data).decode()
-        )
+        from tagaudit.browser.steps import screenshot  # the page engine's one way
+
+        shot = await screenshot(self.page, quality=60, timeout=timeout)
+        if shot is None:
+            reason = f"the page could not be pictured within {timeout:g} s"
+            raise StepFailed(f"screenshot {args['name']} failed: {reason}")
+        self.screenshots[str(args["name"])] = shot
 
 
 Handler = Callable[[Performer, dict[str, Any], float], Awaitable[None]]

@@ -28,8 +28,8 @@ from tagaudit.browser.visitor import Visitor
 from tagaudit.config import Config
 from tagaudit.config.targets import resolve_target
 from tagaudit.consent.builtin import detect_banner
-from tagaudit.consent.engines import describe_engine
-from tagaudit.consent.scenarios import run_scenario
+from tagaudit.consent.engines import JourneyConsent, describe_engine
+from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.crawl.frontier import Frontier
 from tagaudit.crawl.shards import Shard, parse_shard
@@ -243,27 +243,23 @@ class AuditRun(Run):
     async def _journey(self, engine: PageEngine, name: str) -> None:
         journey = next(j for j in self.journeys if j.name == name)
         outcome = self.journey_outcomes[name] = new_outcome(journey, self.base_url)
-        await play(engine, journey, self.base_url, self.consent, outcome)
+        choice = JourneyConsent(self.consent)  # the journey's choice on the banner, if any
+        await play(engine, journey, self.base_url, choice, outcome)
         outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
 
     async def _play(self, engine: PageEngine, url: str) -> None:
-        """The page's scenarios side by side (consent.scenarios.run_scenarios does the
-        same), each counted in the progress and kept as it finishes: an interrupted run
-        reports the scenarios that finished."""
+        """The page's scenarios side by side (consent.scenarios.run_scenarios), each
+        counted in the progress and kept as it finishes: an interrupted run reports the
+        scenarios that finished."""
+
+        def finished(scenario: str, visits: list[PageVisit]) -> None:
+            if visits:
+                self.scenario_visits[url] = visits
+            self.done += 1
+            self._progress(f"{url} [{scenario}]", "scenario")
+
         chosen = list(self.scenarios or SCENARIOS)
-        order = {name: i for i, name in enumerate(SCENARIOS)}
-
-        async def play(scenario: str) -> None:
-            try:
-                visit = await run_scenario(engine, url, scenario, self.consent)
-                kept = self.scenario_visits.setdefault(url, [])
-                kept.append(visit)
-                kept.sort(key=lambda v: order.get(v.scenario, 99))
-            finally:
-                self.done += 1
-                self._progress(f"{url} [{scenario}]", "scenario")
-
-        await asyncio.gather(*(play(s) for s in chosen))
+        await run_scenarios(engine, url, chosen, self.consent, finished)
 
     def _progress(self, label: str, kind: str = "page") -> None:
         if self.on_progress is not None:
