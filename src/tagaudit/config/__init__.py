@@ -256,13 +256,16 @@ def _section(where: Where, key: str) -> Where | None:
     return where.child(key)
 
 
-def _assign(config: Config, setting_: Described, value: Any) -> None:
-    """Put a read value where the setting lives (`crawl.concurrency` → config.crawl)."""
-    *owners, name = setting_.path.split(".")
+def _owner(config: Config, setting_: Described) -> Any:
+    """The settings object a setting lives on (`crawl.concurrency` → config.crawl)."""
     target: Any = config
-    for owner in owners:
+    for owner in setting_.path.split(".")[:-1]:
         target = getattr(target, owner)
-    setattr(target, name, value)
+    return target
+
+
+def _assign(config: Config, setting_: Described, value: Any) -> None:
+    setattr(_owner(config, setting_), setting_.name, value)
 
 
 def _override(config: Config, setting_: Described, value: Any, as_flags: bool) -> None:
@@ -276,11 +279,7 @@ def _override(config: Config, setting_: Described, value: Any, as_flags: bool) -
     cursor = override_cursor(key, value, label)
     read = read_value(cursor, key, setting_, _readers(Path.cwd(), config))
     if setting_.setting.extends:
-        *owners, name = setting_.path.split(".")
-        target: Any = config
-        for owner in owners:
-            target = getattr(target, owner)
-        read = [*getattr(target, name), *read]
+        read = [*getattr(_owner(config, setting_), setting_.name), *read]
     _assign(config, setting_, read)
     if setting_.setting.key == "browser.storage_state":
         config_site.bind_access(config.session.access, None, None)
