@@ -19,6 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from tagaudit.errors import first_line
 from tagaudit.journeys.spec import Action
 
 # How long to wait, at most, for a hit while polling the recording.
@@ -88,7 +89,8 @@ class Performer:
         except (PlaywrightTimeout, asyncio.TimeoutError):
             raise StepFailed(self._timed_out(action, timeout)) from None
         except PlaywrightError as problem:
-            raise StepFailed(f"{action.describe()} failed: {_first_line(problem)}") from None
+            reason = first_line(problem, type(problem).__name__, calls=("Locator.", "Page."))
+            raise StepFailed(f"{action.describe()} failed: {reason}") from None
 
     def _timed_out(self, action: Action, timeout: float) -> str:
         if action.kind == "wait_for":
@@ -171,9 +173,3 @@ class Performer:
         self.screenshots[str(args["name"])] = (
             "data:image/jpeg;base64," + base64.b64encode(data).decode()
         )
-
-
-def _first_line(problem: BaseException) -> str:
-    text = str(problem).strip()
-    line = text.splitlines()[0] if text else type(problem).__name__
-    return line.split(": ", 1)[1] if line.startswith(("Locator.", "Page.")) else line

@@ -21,6 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.link_navigator import Navigations
 from tagaudit.browser.page import PageEngine
 from tagaudit.consent.settings import ConsentSettings
+from tagaudit.errors import first_line
 from tagaudit.journeys.actions import Performer, StepFailed
 from tagaudit.journeys.recording import START, JourneyRecording
 from tagaudit.journeys.spec import Journey, Step
@@ -141,7 +142,7 @@ async def _step(
     except StepFailed as failure:
         error = str(failure)
     except PlaywrightError as problem:  # the page crashed or closed under the step
-        error = str(problem).strip().splitlines()[0] if str(problem).strip() else "page error"
+        error = first_line(problem, "page error")
     await recording.end("failed" if error else "ok", error)
     capture = recording.current
     if capture is not None and performer.screenshots:
