@@ -21,7 +21,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from tagaudit import __version__
 from tagaudit.browser.page import PageEngine, Tab, quietly
@@ -147,8 +146,7 @@ def base_url_of(config: Config, targets: list[str]) -> str | None:
         return str(configured)
     if not targets:
         return None
-    parts = urlsplit(targets[0])
-    return f"{parts.scheme}://{parts.netloc}/"
+    return origin_of(targets[0]) + "/"
 
 
 def page_settings(config: Config) -> PageSettings:
