@@ -37,9 +37,10 @@ def inventory(page: PageVisit) -> set[str]:
     for hit in page.hits:
         if not hit.left_page() or hit.kind == "aux":
             continue
-        items.add(hit.tag)
+        tag = hit.tag
+        items.add(tag)
         if hit.kind == "hit" and hit.event:
-            items.add(f"{hit.tag}: {hit.event}")
+            items.add(f"{tag}: {hit.event}")
     return items
 
 
