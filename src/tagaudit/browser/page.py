@@ -41,6 +41,7 @@ from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings
 from tagaudit.browser.steps import Steps, StepState, screenshot
 from tagaudit.browser.views import ViewTracker
+from tagaudit.errors import first_line
 from tagaudit.model import HeldEvents, Hop, PageVisit, Request, TagHit
 from tagaudit.providers import decode_requests
 
@@ -51,6 +52,8 @@ NAVIGATION_LOOP = 8
 # Seconds past `--page-timeout` for giving up on a target: its own goto timeout fires first,
 # with the browser's reason, when only the load was slow.
 HARD_LIMIT_GRACE = 1.0
+# The calls whose `Page.goto: ` prefix a page's one-line load error drops (errors.first_line).
+LOAD_CALLS = ("Page.goto", "Page.reload")
 CLOSE_TIMEOUT = 10.0  # seconds for closing a page or context that misbehaved
 
 
@@ -246,7 +249,8 @@ class Tab:
         if going.cancelled():
             loaded.error = self.misbehaviour()
         elif isinstance(problem, (PlaywrightError, asyncio.TimeoutError)):
-            loaded.error = first_line(problem) or f"page did not load within {timeout:g} s"
+            late = f"page did not load within {timeout:g} s"
+            loaded.error = first_line(problem, late, calls=LOAD_CALLS)
         elif problem is not None:
             raise problem
         else:
@@ -396,15 +400,6 @@ async def redirect_hops(response: Response | None) -> list[Hop]:
         )
     hops.append(Hop(url=response.url, status=response.status))
     return hops
-
-
-def first_line(problem: BaseException) -> str:
-    """The browser's one-line reason, without Playwright's `Page.goto: ` style prefix."""
-    text = str(problem).strip()
-    line = text.splitlines()[0][:300] if text else ""
-    for prefix in ("Page.goto: ", "Page.reload: "):
-        line = line.removeprefix(prefix)
-    return line
 
 
 async def quietly(awaitable, fallback=None):  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import install_hit_route, interception_pattern
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.errors import EnvironmentProblem
+from tagaudit.errors import EnvironmentProblem, first_line
 from tagaudit.providers import Catalog
 
 LAUNCH_ARGS = (
@@ -131,9 +131,9 @@ class BrowserSession:
                 ignore_default_args=list(IGNORED_DEFAULT_ARGS),
             )
         except PlaywrightError as problem:
-            first = str(problem).strip().splitlines()[0] if str(problem).strip() else "error"
             where = endpoint or "the local Chromium"
-            raise EnvironmentProblem(f"could not start or reach {where}: {first}") from None
+            reason = first_line(problem, "error")
+            raise EnvironmentProblem(f"could not start or reach {where}: {reason}") from None
 
     async def new_context(self, **options: Any) -> BrowserContext:
         """A fresh, isolated context: normal UA (or the device's), locale, viewport, the site's

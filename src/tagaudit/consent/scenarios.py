@@ -20,13 +20,14 @@ from typing import Any
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.page import PageEngine, Tab, first_line
+from tagaudit.browser.page import LOAD_CALLS, PageEngine, Tab
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
 from tagaudit.consent.engine import ConsentEngine, Detection
 from tagaudit.consent.engines import make_engine
 from tagaudit.consent.readback import assess, install_probe, read_state
 from tagaudit.consent.settings import ConsentSettings
+from tagaudit.errors import first_line
 from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, PageVisit
 
 # Told of each scenario as it ends: its name, and every visit finished so far, in order.
@@ -109,7 +110,7 @@ def scenario_limit(page_timeout: float, settings: ConsentSettings) -> float:
 
 
 def _failed(url: str, scenario: str, problem: Exception) -> PageVisit:
-    reason = f"consent scenario failed: {first_line(problem) or 'error'}"
+    reason = f"consent scenario failed: {first_line(problem, 'error', calls=LOAD_CALLS)}"
     return PageVisit(url=url, scenario=scenario, error=reason)
 
 

@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
+from tagaudit.errors import first_line
 from tagaudit.journeys.settings import Action
 
 # How long to wait, at most, for a hit while polling the recording.
@@ -89,7 +90,8 @@ class Performer:
         except (PlaywrightTimeout, asyncio.TimeoutError):
             raise StepFailed(self._timed_out(action, timeout)) from None
         except PlaywrightError as problem:
-            raise StepFailed(f"{action.describe()} failed: {_first_line(problem)}") from None
+            reason = first_line(problem, type(problem).__name__, calls=("Locator.", "Page."))
+            raise StepFailed(f"{action.describe()} failed: {reason}") from None
 
     def _timed_out(self, action: Action, timeout: float) -> str:
         if action.kind == "wait_for":
@@ -191,9 +193,3 @@ HANDLERS: dict[str, Handler] = {
     "evaluate": Performer._evaluate,
     "screenshot": Performer._screenshot,
 }
-
-
-def _first_line(problem: BaseException) -> str:
-    text = str(problem).strip()
-    line = text.splitlines()[0] if text else type(problem).__name__
-    return line.split(": ", 1)[1] if line.startswith(("Locator.", "Page.")) else line

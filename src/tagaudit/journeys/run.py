@@ -20,6 +20,7 @@ from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.link_navigator import Navigations
 from tagaudit.browser.page import PageEngine, Tab
+from tagaudit.errors import first_line
 from tagaudit.journeys.actions import Performer, StepFailed
 from tagaudit.journeys.recording import START, ConsentChoice, JourneyRecording
 from tagaudit.journeys.settings import Journey, Step
@@ -139,7 +140,7 @@ async def _step(
     except StepFailed as failure:
         error = str(failure)
     except PlaywrightError as problem:  # the page crashed or closed under the step
-        error = str(problem).strip().splitlines()[0] if str(problem).strip() else "page error"
+        error = first_line(problem, "page error")
     await recording.end("failed" if error else "ok", error)
     current = recording.current
     if current is not None and performer.screenshots:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 SCHEMES = ("http", "https")
+# Schemes whose URLs have an origin of their own (urlsplit lower-cases the scheme).
+ORIGIN_SCHEMES = ("http", "https", "ws", "wss")
 # Inside a URL these mean a cell or line was split or joined by mistake (urlsplit would
 # silently drop them); a plain space is left to the UTM hygiene rule (browsers encode it),
 # and so is any other Unicode space.
@@ -41,8 +43,17 @@ def is_path(raw: str) -> bool:
     return raw.strip().startswith(("/", ".", "?"))
 
 
-def origin_of(url: str) -> str:
-    """`https://shop.example:8443/a?b` → `https://shop.example:8443` (scheme and host
-    lower-cased, as browsers compare origins)."""
-    parts = urlsplit(url)
-    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+def origin_of(url: str | None) -> str:
+    """`https://Shop.example:8443/a?b` → `https://shop.example:8443`, or "" when it has none.
+
+    Scheme and host are lower-cased, as browsers compare origins. Only http(s) and ws(s)
+    URLs with a host have an origin here; `about:blank`, `data:`, `blob:`, `file:`, a path
+    and a URL that does not parse give "" (their origin is opaque: WHATWG URL, "origin").
+    """
+    try:
+        parts = urlsplit(url or "")
+    except ValueError:  # `http://[::1` (an unclosed IPv6 host)
+        return ""
+    if parts.scheme not in ORIGIN_SCHEMES or not parts.netloc:
+        return ""
+    return f"{parts.scheme}://{parts.netloc.lower()}"

@@ -74,17 +74,13 @@ def identifier_cookies(page: PageVisit, phases: tuple[str | None, ...]) -> list[
     return [c for c in page.cookies if c.phase in phases and is_identifier_cookie(c.name)]
 
 
-def tag_key(hit: TagHit) -> tuple[str, str | None]:
-    """(provider, account without conversion label): one tag in reports and the matrix."""
-    account = hit.account.split("/", 1)[0] if hit.account else None
-    return hit.provider, account
-
-
-def tag_label(key: tuple[str, str | None]) -> str:
-    return " ".join(part for part in key if part)
-
-
 TagKey = tuple[str, str | None]
+
+
+def tag_key(hit: TagHit) -> TagKey:
+    """(provider, base account or None): one tag of the consent matrix and checks, whose
+    words are `tag_label(*key)` (the same as `TagHit.tag`)."""
+    return hit.provider, hit.base_account or None
 
 
 def group_by_tag(hits: Iterator[TagHit] | list[TagHit]) -> dict[TagKey, list[TagHit]]:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from tagaudit.model import SCENARIOS, ConsentMatrix, MatrixRow, PageVisit
+from tagaudit.model import SCENARIOS, ConsentMatrix, MatrixRow, PageVisit, tag_label
 from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     before_choice_phases,
     is_denied_ping,
     tag_key,
-    tag_label,
     visits_by_url,
 )
 
@@ -51,7 +50,7 @@ def page_matrix(url: str, visits: dict[str, PageVisit]) -> ConsentMatrix:
         for scenario in SCENARIOS:
             page = visits.get(scenario)
             cells[scenario] = "not-run" if page is None else (_cell(page, tag) or "blocked")
-        rows.append(MatrixRow(tag=tag_label(tag), provider=tag[0], account=tag[1], cells=cells))
+        rows.append(MatrixRow(tag=tag_label(*tag), provider=tag[0], account=tag[1], cells=cells))
     first = next(iter(visits.values()))
     return ConsentMatrix(
         url=url,

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 from tagaudit.crawl.templates import templates_of
 from tagaudit.model import BaselineDiff, PageVisit, Report, TagChange, normalise_url
+from tagaudit.model.urls import origin_of
 
 Key = tuple[str, str]  # (normalised url, scenario)
 
@@ -36,7 +37,7 @@ def inventory(page: PageVisit) -> set[str]:
     for hit in page.hits:
         if not hit.left_page() or hit.kind == "aux":
             continue
-        tag = " ".join(p for p in (hit.provider, (hit.account or "").split("/", 1)[0]) if p)
+        tag = hit.tag
         items.add(tag)
         if hit.kind == "hit" and hit.event:
             items.add(f"{tag}: {hit.event}")
@@ -46,7 +47,7 @@ def inventory(page: PageVisit) -> set[str]:
 def _by_page(report: Report) -> dict[Key, tuple[str, set[str]]]:
     pages: dict[Key, tuple[str, set[str]]] = {}
     for page in report.pages:
-        if page.error or (page.status or 0) >= 400:
+        if not page.loaded:
             continue  # a page that did not load is a page-load-error, not lost tags
         key = (normalise_url(page.url), page.scenario)
         _, items = pages.setdefault(key, (page.url, set()))
@@ -84,12 +85,11 @@ def _change(
 
 def _template_url(template: str, example: str) -> str:
     """`shop.example/product/*` → `https://shop.example/product/*` (a user's `/p/*` too)."""
-    parts = urlsplit(example)
     if template.startswith("/"):
-        return f"{parts.scheme}://{parts.netloc}{template}"
+        return origin_of(example) + template
     if template.startswith("re:"):
         return template
-    return f"{parts.scheme}://{template}"
+    return f"{urlsplit(example).scheme}://{template}"
 
 
 def compare(previous: Report, current: Report, source: str) -> BaselineDiff:

@@ -20,7 +20,6 @@ import dataclasses
 import datetime as dt
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from tagaudit.browser.settings import SessionSettings, SiteAccess
 from tagaudit.config import Config, config_from_mapping, load_config
@@ -146,7 +145,4 @@ def base_url_of(config: Config, targets: list[str]) -> str | None:
     `base_url` when it has one, else the site of the first page audited."""
     if config.base_url:
         return config.base_url
-    if not targets:
-        return None
-    parts = urlsplit(targets[0])
-    return f"{parts.scheme}://{parts.netloc}/"
+    return origin_of(targets[0]) + "/" if targets else None
