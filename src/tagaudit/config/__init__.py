@@ -103,8 +103,14 @@ class Config:
     journeys: JourneySettings = field(default_factory=JourneySettings)
     # The user's provider entries (catalog.yaml's schema), checked when the catalog is built.
     providers: list[dict[str, Any]] = field(default_factory=list)
-    # Each `pages:` entry's URL → its place in the file ("tagaudit.yaml:4"), for SARIF.
-    declared: dict[str, str] = field(default_factory=dict)
+    # Each `pages:` entry as written → its place in the file ("tagaudit.yaml:4").
+    page_lines: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def declared(self) -> dict[str, str]:
+        """Each `pages:` entry's URL (joined to the base URL in force, a flag's included) →
+        its place in the file, for reports that point at it (SARIF)."""
+        return config_site.declared_pages(self.page_lines, self.base_url)
 
     def rule_options(self) -> RuleOptions:
         """The rules' settings as the rules engine takes them: with the links' own GA4
@@ -229,7 +235,7 @@ def _build_config(path: Path | None, data: MarkedDict) -> Config:
     if config.crawl.sitemap and crawl is not None and crawl.line("sitemap") is not None:
         config.crawl.sitemap_source = f"{path}:{crawl.line('sitemap')}"
     config.providers = [entry.data for entry in config_rules.entries(where, "providers")]
-    config.declared = config_site.declared_pages(where, config.base_url)
+    config.page_lines = config_site.page_lines(where)
     config.rules.source = str(path) if path else None
     return config
 

@@ -118,20 +118,24 @@ def bind_access(
     access.local_storage = bool(access.storage_state) and holds_local_storage(access.storage_state)
 
 
-def declared_pages(pages_where: Where, base: str | None) -> dict[str, str]:
-    """Each `pages:` entry's URL (resolved against the base URL) → `file:line`."""
+def page_lines(pages_where: Where) -> dict[str, str]:
+    """Each `pages:` entry as written (a URL or a path) → `file:line`."""
     pages = pages_where.data.get("pages")
     if not isinstance(pages, MarkedList) or pages_where.path is None:
         return {}
-    declared = {}
-    for index, raw in enumerate(pages):
-        line = pages.line_of(index)
-        if isinstance(raw, str) and line is not None:
-            try:
-                url = resolve_target(raw, base)
-            except Exception:  # a bad page is reported when the run checks it
-                continue
-            declared.setdefault(url, f"{pages_where.path}:{line}")
+    lines = ((raw, pages.line_of(index)) for index, raw in enumerate(pages))
+    return {raw: f"{pages_where.path}:{line}" for raw, line in lines if line is not None}
+
+
+def declared_pages(lines: dict[str, str], base: str | None) -> dict[str, str]:
+    """Each `pages:` entry's URL (resolved against the base URL) → `file:line`."""
+    declared: dict[str, str] = {}
+    for raw, place in lines.items():
+        try:
+            url = resolve_target(str(raw), base)
+        except Exception:  # a bad page is reported when the run checks it
+            continue
+        declared.setdefault(url, place)
     return declared
 
 
