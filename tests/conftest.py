@@ -65,8 +65,7 @@ def consent_cli_run(chromium_path: str, tmp_path_factory: pytest.TempPathFactory
     import subprocess
     import sys
 
-    sys.path.insert(0, str(REPO / "tests" / "consent"))
-    from fixture_server import ConsentSites
+    from tests.support.consent_sites import ConsentSites
 
     folder = tmp_path_factory.mktemp("consent")
     with ConsentSites() as sites:

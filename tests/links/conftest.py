@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from redirect_server import RouteServer
-
 from tagaudit.links.settings import LinkSettings
+from tests.support.redirect_server import RouteServer
 
 
 @pytest.fixture(scope="session")

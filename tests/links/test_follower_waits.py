@@ -13,12 +13,12 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bad_servers import HostChain, SlowSockets, unaccepted_socket
-from redirect_server import PAUSE, RING
 
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tests.links.bad_servers import HostChain, SlowSockets, unaccepted_socket
+from tests.support.redirect_server import PAUSE, RING
 
 SLACK = 0.8  # seconds a shared CI machine may add to a bound
 

@@ -10,11 +10,11 @@ import json
 import os
 from typing import Any
 
-from report_sample import GOLDEN, compare_golden
 from rich.console import Console
 
 from tagaudit.model import Report
 from tagaudit.report import html, json_report, junit, markdown, sarif, terminal
+from tests.report.report_sample import GOLDEN, compare_golden
 
 
 def _terminal(report: Report, **flags: bool) -> str:

@@ -4,10 +4,10 @@ built-in check kind is exercised by cases; the package exports stay complete."""
 from __future__ import annotations
 
 import pytest
-from rule_casefiles import builtin_rules, case_files, load_case_file
 
 import tagaudit.rules
 from tagaudit.rules import CHECK_KINDS
+from tests.rules.rule_casefiles import builtin_rules, case_files, load_case_file
 
 BUILTIN = builtin_rules().rules
 
