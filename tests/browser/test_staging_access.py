@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tagaudit.cli import main
-from tests.scale.staging_server import Staging, staging_site
+from tests.browser.staging_server import Staging, staging_site
 
 TOKEN = "tok-5f0c1e9a7b"
 PASSWORD = "pw-c0ffee-7781"
