@@ -20,6 +20,7 @@ from tagaudit.cli import main
 from tagaudit.links.settings import LinkSettings
 from tagaudit.runner.sitesrv import SiteServer
 from tests.support.redirect_server import RouteServer
+from tests.support.servers import serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -34,7 +35,7 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def demo_site() -> Iterator[SiteServer]:
     """The bundled demo site, served once per test session on a free port."""
-    with SiteServer(FIXTURES / "demo-site") as site:
+    with serve_folder(FIXTURES / "demo-site") as site:
         yield site
 
 

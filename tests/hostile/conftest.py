@@ -12,9 +12,10 @@ import pytest
 
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import SITE
+from tests.support.servers import serve_folder
 
 
 @pytest.fixture(scope="module")
 def hostile_site() -> Iterator[SiteServer]:
-    with SiteServer(SITE) as site:
+    with serve_folder(SITE) as site:
         yield site

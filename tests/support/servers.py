@@ -108,9 +108,12 @@ class LoopbackServer:
     def url(self, path: str = "/") -> str:
         return self.base_url + path
 
-    def __enter__(self) -> LoopbackServer:
+    def start(self) -> LoopbackServer:
         self._thread.start()
         return self
+
+    def __enter__(self) -> LoopbackServer:
+        return self.start()
 
     def __exit__(self, *exc: object) -> None:
         self.close()
