@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from action_script import REPO
+
+from tests.ci.action_script import REPO
 
 DIST_NAME = "tagaudit-web"
 TIMEOUT = 120

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 
-from fixture_server import REPO
-from scenario_runs import found, path_of, visit
-
 from tagaudit.model import SCENARIOS, Report
 from tagaudit.report.consent import html_section, matrix_lines
+from tests.consent.scenario_runs import found, path_of, visit
+from tests.support.consent_sites import REPO
 
 # (rule id, page path, scenario, provider) of every finding the fixture sites must raise.
 EXPECTED = {

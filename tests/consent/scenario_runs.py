@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from fixture_server import NODE_MODULES, ConsentSites
-
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings
@@ -20,6 +18,7 @@ from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import evaluate, load_rules
+from tests.support.consent_sites import NODE_MODULES, ConsentSites
 
 # Launch args of tests/conftest.py's contract; the resolver rule makes any non-loopback load
 # fail fast (tracking hits are answered by tagaudit before DNS, so they still work).

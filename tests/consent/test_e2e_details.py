@@ -6,8 +6,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fixture_server import NODE_MODULES, ConsentSites
-from scenario_runs import TEST_ARGS, require_npm_banners
 
 import tagaudit
 from tagaudit.browser.page import PageEngine
@@ -16,6 +14,8 @@ from tagaudit.browser.settings import SessionSettings
 from tagaudit.consent.scenarios import run_scenarios
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import PageVisit
+from tests.consent.scenario_runs import TEST_ARGS, require_npm_banners
+from tests.support.consent_sites import NODE_MODULES, ConsentSites
 
 pytestmark = pytest.mark.e2e
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_server import NODE_MODULES
-from scenario_runs import require_npm_banners
 
 from tagaudit.config import Config
 from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
@@ -14,6 +12,8 @@ from tagaudit.consent.builtin import ACCEPT_WORDS, REJECT_WORDS, BuiltinEngine, 
 from tagaudit.consent.engines import describe_engine, make_engine
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem, UsageError
+from tests.consent.scenario_runs import require_npm_banners
+from tests.support.consent_sites import NODE_MODULES
 
 
 def test_autoconsent_is_found_in_node_modules_and_pinned() -> None:

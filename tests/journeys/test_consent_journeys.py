@@ -5,16 +5,11 @@ only once the visitor accepted."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 import tagaudit
 from tagaudit.consent.settings import ConsentSettings
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "consent"))
-from fixture_server import ConsentSites
+from tests.support.consent_sites import ConsentSites
 
 pytestmark = pytest.mark.e2e
 

@@ -14,12 +14,12 @@ import os
 from typing import Any
 
 import pytest
-from report_sample import GOLDEN, compare_golden
 from rich.console import Console
 
 from tagaudit.model import Report
 from tagaudit.report import junit, terminal
 from tagaudit.report.formats import FORMATS, ReportFormat
+from tests.report.report_sample import GOLDEN, compare_golden
 
 
 def _terminal(report: Report, **flags: bool) -> str:

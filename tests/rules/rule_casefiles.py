@@ -6,8 +6,8 @@ args, ...}`), then lists `cases`, each a `report` fragment (Report.from_dict inp
 `severity`, `category`, `confidence`, `message` (exact), `message_has` (substring),
 `location` and `evidence` (subsets).
 
-Case files live in tests/rules/cases/** and, for rules other packages own, in
-tests/<package>/rule_cases/*.yaml.
+Case files live in tests/rules/cases/<group>/*.yaml: builtin, capture and kinds, and the
+rules of links, consent, journeys and baselines.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def case_files() -> list[Path]:
-    return sorted([*TESTS.glob("rules/cases/**/*.yaml"), *TESTS.glob("*/rule_cases/*.yaml")])
+    return sorted(TESTS.glob("rules/cases/**/*.yaml"))
 
 
 def load_case_file(path: Path) -> dict[str, Any]:

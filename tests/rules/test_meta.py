@@ -7,10 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from rule_casefiles import builtin_rules, case_files, load_case_file
 
 from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
+from tests.rules.rule_casefiles import builtin_rules, case_files, load_case_file
 
 BUILTIN = builtin_rules().rules
 

@@ -4,10 +4,8 @@ is not a tracking finding (exit 1). The reports are still written, with the page
 from __future__ import annotations
 
 import json
-import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -15,12 +13,7 @@ import pytest
 from tagaudit.cli import main
 from tagaudit.model import PageVisit, Report, RunInfo, no_page_loaded
 from tagaudit.runner.sitesrv import SiteServer
-
-
-def _refused_url() -> str:
-    with socket.socket() as closed:  # a port nobody listens on once it is closed
-        closed.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{closed.getsockname()[1]}/"
+from tests.support.servers import LoopbackServer, refused_url
 
 
 class _Down(BaseHTTPRequestHandler):
@@ -37,12 +30,8 @@ class _Down(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def maintenance() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Down)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(_Down) as server:
+        yield server.url("/")
 
 
 def test_the_reason_names_the_first_failure() -> None:
@@ -66,7 +55,7 @@ def test_the_reason_names_the_first_failure() -> None:
 def test_a_site_that_refuses_every_page_is_exit_3_with_the_report_kept(
     tmp_path: Path, chromium_path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    url = _refused_url()
+    url = refused_url()
     out = tmp_path / "r.json"
     argv = ["audit", url, url + "cart/", "--browser", chromium_path, "-q", "--json", str(out)]
     assert main([*argv, "--junit", str(tmp_path / "j.xml")]) == 3
@@ -89,5 +78,5 @@ def test_a_site_in_maintenance_everywhere_is_exit_3(maintenance: str, chromium_p
 def test_one_dead_page_among_live_ones_is_a_finding(
     demo_site: SiteServer, chromium_path: str
 ) -> None:
-    argv = ["audit", demo_site.url("/"), _refused_url(), "--browser", chromium_path, "-q"]
+    argv = ["audit", demo_site.url("/"), refused_url(), "--browser", chromium_path, "-q"]
     assert main(argv) == 1

@@ -1,7 +1,7 @@
-"""A small threaded HTTP server on 127.0.0.1 with a route table of redirect scenarios.
+"""A route table of redirect scenarios, served on 127.0.0.1 by tests.support.servers.
 
-Each route is a function (handler, query) → (status, headers, body). `{q}` style query
-keeping is written out in the routes so every test reads what the server does.
+Each route is a function query → (status, headers, body). `{q}` style query keeping is
+written out in the routes so every test reads what the server does.
 """
 
 from __future__ import annotations
@@ -11,10 +11,11 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from http.server import BaseHTTPRequestHandler
+from urllib.parse import parse_qsl, urlencode
 
-Answer = tuple[int, dict[str, str], bytes]
+from tests.support.servers import Answer, LoopbackServer, Route, by_query, serve_routes
+
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 PAGE = b"<!doctype html><title>ok</title><p>landing</p>"
 CAMPAIGN = "utm_source=Google&utm_medium=cpc&utm_campaign=spring%20sale&gclid=abc"
@@ -81,28 +82,32 @@ def _ga(stores: bool) -> Callable[[str], Answer]:
 
 
 class RouteServer:
-    """`with RouteServer() as srv: srv.url('/start?utm_source=x')`."""
+    """`with RouteServer() as srv: srv.url('/start?utm_source=x')`.
+
+    `hits` counts the requests per path and query; `pause_peak` is the most /pause requests
+    that were at work at once."""
 
     def __init__(self) -> None:
-        self.hits: Counter[str] = Counter()
         self.pausing, self.pause_peak, self.lock = 0, 0, threading.Lock()
         self.routes: dict[str, Callable[[str], Answer]] = self._routes()
-        handler = type("Handler", (_Handler,), {"server_ref": self})
-        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.port = self.httpd.server_address[1]
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        table: dict[str, Route] = {path: by_query(answer) for path, answer in self.routes.items()}
+        table["/cookie2"] = self._cookie2
+        self.server: LoopbackServer = serve_routes(table)
+        self.port = self.server.port
+
+    @property
+    def hits(self) -> Counter[str]:
+        return Counter(self.server.served)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return self.server.url(path)
 
     def __enter__(self) -> RouteServer:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
     def _routes(self) -> dict[str, Callable[[str], Answer]]:
         routes: dict[str, Callable[[str], Answer]] = {
@@ -181,37 +186,6 @@ class RouteServer:
             return 429, {"Retry-After": "0.05"}, b""
         return 200, HTML, PAGE
 
-    def cookie2(self, cookie: str) -> Answer:
+    def _cookie2(self, request: BaseHTTPRequestHandler) -> Answer:
+        cookie = request.headers.get("Cookie", "")
         return (200, HTML, PAGE) if "s=1" in cookie else (403, HTML, b"no cookie")
-
-
-class _QuietServer(ThreadingHTTPServer):
-    request_queue_size = 128  # the default 5 drops concurrent connects (1 s SYN retries)
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that gave up (a timeout test) is expected here."""
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server_ref: RouteServer
-    protocol_version = "HTTP/1.1"
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Quiet."""
-
-    def do_GET(self) -> None:
-        parts = urlsplit(self.path)
-        srv = self.server_ref
-        srv.hits[self.path] += 1
-        if parts.path == "/cookie2":
-            status, headers, body = srv.cookie2(self.headers.get("Cookie", ""))
-        elif parts.path in srv.routes:
-            status, headers, body = srv.routes[parts.path](parts.query)
-        else:
-            status, headers, body = 404, HTML, b"not found"
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)

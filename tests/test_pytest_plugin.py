@@ -11,12 +11,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tagaudit.model import TagHit
+from tagaudit.pytest_plugin import Tracking
 from tagaudit.runner.sitesrv import SiteServer
-
-pytestmark = pytest.mark.e2e
 
 SUITE = """
 SHOP = "{base}"
@@ -77,6 +78,7 @@ def _pytest(tmp_path: Path, source: str, chromium: str) -> subprocess.CompletedP
     )
 
 
+@pytest.mark.e2e
 def test_a_suite_with_tracking_checks(
     demo_site: SiteServer, chromium_path: str, tmp_path: Path
 ) -> None:
@@ -88,9 +90,63 @@ def test_a_suite_with_tracking_checks(
     assert "ga4 G-DEMO12345 purchase  transaction_id=ACME-1001" in out
 
 
+@pytest.mark.e2e
 def test_alongside_pytest_playwright(
     demo_site: SiteServer, chromium_path: str, tmp_path: Path
 ) -> None:
     source = WITH_PYTEST_PLAYWRIGHT.format(base=demo_site.base_url, chromium=chromium_path)
     done = _pytest(tmp_path, source, chromium_path)
     assert "1 passed" in done.stdout, done.stdout + done.stderr
+
+
+# The plugin matches accounts as the rules do (tagaudit.model.account_matches): over a
+# recording that holds fixed hits, no browser needed.
+
+
+class FixedRecording:
+    """What Tracking reads of a live recording: its page and the hits decoded so far."""
+
+    def __init__(self, hits: list[TagHit]) -> None:
+        self.page: Any = None
+        self._hits = hits
+
+    def hits(self) -> list[TagHit]:
+        return self._hits
+
+    def wait(self, ms: int) -> None:
+        pass
+
+
+HITS = [
+    TagHit("google_ads", account="AW-1/signup", event="conversion"),
+    TagHit("google_ads", account="AW-1/purchase", event="conversion"),
+    TagHit("google_ads", account="AW-2", event="page_view"),
+    TagHit("ga4", account="G-ABC123", event="purchase"),
+]
+
+
+def _accounts(account: str) -> list[str | None]:
+    tracking = Tracking(FixedRecording(HITS), "test")
+    return [h.account for h in tracking.hits(account=account)]
+
+
+def test_a_labelled_account_matches_only_that_label() -> None:
+    assert _accounts("AW-1/purchase") == ["AW-1/purchase"]
+    assert _accounts("AW-1/refund") == []
+
+
+def test_an_account_matches_all_its_labels() -> None:
+    assert _accounts("AW-1") == ["AW-1/signup", "AW-1/purchase"]
+
+
+def test_accounts_compare_case_insensitively() -> None:
+    assert _accounts("g-abc123") == ["G-ABC123"]
+    assert _accounts("aw-1/SIGNUP") == ["AW-1/signup"]
+
+
+def test_expect_hit_of_another_label_fails_listing_what_fired() -> None:
+    tracking = Tracking(FixedRecording(HITS), "test")
+    with pytest.raises(AssertionError, match="no google_ads AW-1/refund conversion hit"):
+        tracking.expect_hit("google_ads", event="conversion", account="AW-1/refund", timeout=0)
+    hit = tracking.expect_hit("google_ads", event="conversion", account="aw-1/purchase", timeout=0)
+    assert hit.account == "AW-1/purchase"

@@ -10,7 +10,7 @@ import pytest
 
 from tagaudit.cli import main
 
-HAR = Path(__file__).resolve().parents[1] / "fixtures" / "beacons" / "har" / "checkout.har"
+HAR = Path(__file__).resolve().parents[2] / "fixtures" / "beacons" / "har" / "checkout.har"
 GA4_URL = (
     "https://region1.google-analytics.com/g/collect?v=2&tid=G-ABC123XYZ&gcs=G101"
     "&gcd=13p3r3p2p5l1&dl=https%3A%2F%2Fshop.example%2F&en=page_view"

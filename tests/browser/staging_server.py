@@ -6,16 +6,18 @@ logged-in storage state carries. Its pages load a script from the vendor (anothe
 `localhost`) and push what the browser looks like into `dataLayer` (user agent, viewport,
 touch, language, time zone, cookies, a localStorage value), so the audit's report shows it.
 Both servers log every request's headers: a secret must reach the site and never the vendor.
+Both start through tests.support.servers.
 """
 
 from __future__ import annotations
 
 import base64
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from tests.support.servers import LoopbackServer
 
 PAGE = """<!doctype html><html><head><title>{title}</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -101,15 +103,7 @@ def _vendor_handler(logs: Logs) -> type:
 @contextmanager
 def staging_site(token: str, password: str) -> Iterator[Staging]:
     logs = Logs()
-    vendor = ThreadingHTTPServer(("127.0.0.1", 0), _vendor_handler(logs))
-    vendor_url = f"http://localhost:{vendor.server_port}"
-    site = ThreadingHTTPServer(("127.0.0.1", 0), _site_handler(vendor_url, token, password, logs))
-    servers = [vendor, site]
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield Staging(f"http://127.0.0.1:{site.server_port}", vendor_url, token, password, logs)
-    finally:
-        for server in servers:
-            server.shutdown()
-            server.server_close()
+    with LoopbackServer(_vendor_handler(logs)) as vendor:
+        vendor_url = f"http://localhost:{vendor.port}"
+        with LoopbackServer(_site_handler(vendor_url, token, password, logs)) as site:
+            yield Staging(site.base_url, vendor_url, token, password, logs)

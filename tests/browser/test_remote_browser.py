@@ -22,6 +22,7 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import refused_port
 
 pytestmark = pytest.mark.e2e
 WS = re.compile(r"(ws://127\.0\.0\.1:\d+/\S*)")
@@ -159,11 +160,7 @@ def test_a_cdp_endpoint(
 def test_an_endpoint_nobody_listens_on_is_exit_3(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    import socket
-
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        endpoint = f"ws://127.0.0.1:{closed.getsockname()[1]}/"
+    endpoint = f"ws://127.0.0.1:{refused_port()}/"
     assert main(["audit", "http://127.0.0.1:9/", "--browser-endpoint", endpoint, "-q"]) == 3
     (err,) = capsys.readouterr().err.strip().splitlines()
     assert err.startswith(f"tagaudit: could not start or reach {endpoint}: ")

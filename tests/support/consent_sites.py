@@ -3,15 +3,17 @@
 `fixtures/consent/` is served at `/`; `/node_modules/<pkg>/dist/…` comes from the repository's
 node_modules (installed by `make` from package.json, never committed), so the pages load the
 real open-source banners (klaro, vanilla-cookieconsent) without copying them into the repo.
+Started through tests.support.servers.
 """
 
 from __future__ import annotations
 
 import functools
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from tests.support.servers import LoopbackServer
 
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "fixtures" / "consent"
@@ -40,19 +42,14 @@ class ConsentSites:
     """The fixture sites on a free loopback port; a context manager."""
 
     def __init__(self) -> None:
-        handler = functools.partial(_Handler, directory=str(SITES))
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._httpd.daemon_threads = True
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._server = LoopbackServer(functools.partial(_Handler, directory=str(SITES)))
 
     def url(self, path: str) -> str:
-        host, port = self._httpd.server_address[:2]
-        return f"http://{host}:{port}{path}"
+        return self._server.url(path)
 
     def __enter__(self) -> ConsentSites:
-        self._thread.start()
+        self._server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._httpd.shutdown()
-        self._httpd.server_close()
+        self._server.close()

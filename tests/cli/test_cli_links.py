@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 
-from redirect_server import CAMPAIGN
-
 from tagaudit.cli import main
+from tests.support.redirect_server import CAMPAIGN
 
 FAST = ["--no-browser", "--timeout", "2", "--retries", "0"]
 

@@ -12,7 +12,7 @@ import pytest
 from tagaudit.cli import main
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.runner.baseline import mark, tag_changes
-from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import serve_folder
 
 SHOP = "https://shop.test"
 
@@ -102,7 +102,7 @@ def test_a_release_that_drops_the_purchase_fails_only_on_what_it_introduced(
 ) -> None:
     root = tmp_path / "site"
     _site(root, purchase=True, fixed_404=False)
-    with SiteServer(root) as site:
+    with serve_folder(root) as site:
         config = tmp_path / "tagaudit.yaml"
         config.write_text(
             f"base_url: {site.base_url}\npages: [/home/, /thank-you/, /old-offer/]\n"

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from staging_server import Staging, staging_site
 
 from tagaudit.cli import main
+from tests.browser.staging_server import Staging, staging_site
 
 TOKEN = "tok-5f0c1e9a7b"
 PASSWORD = "pw-c0ffee-7781"

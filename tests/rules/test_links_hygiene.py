@@ -1,11 +1,11 @@
-"""Parameter ledger, UTM hygiene and the GA4 default channel, as pure functions."""
+"""UTM hygiene, the GA4 default channel and privacy strippers, as pure functions
+(the parameter ledger they read is tested in tests/model/test_params.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tagaudit.model import Finding, Hop, LinkResult
-from tagaudit.model.params import build_ledger, compare, first_loss, tracking_params
+from tagaudit.model import Finding, LinkResult
 from tagaudit.rules import links_hygiene as hygiene
 from tagaudit.rules.links_channels import channel_for
 from tagaudit.rules.links_privacy import strippers
@@ -17,33 +17,6 @@ def make(message, evidence, location):
 
 def messages(check, url: str, args=None) -> list[str]:
     return [f.message for f in check(LinkResult(url=url), args or {}, make)]
-
-
-def test_tracking_params_cover_utm_click_ids_and_user_names():
-    url = "https://a/?utm_foo=1&gclid=2&ScCid=3&x=4&ref=5&_gl=6&rdt_cid=7"
-    assert list(tracking_params(url)) == ["utm_foo", "gclid", "ScCid", "_gl", "rdt_cid"]
-    assert "ref" in tracking_params(url, extra=["ref"])
-
-
-def test_compare_kept_dropped_changed_fragment():
-    original = {"utm_source": "a", "gclid": "1", "fbclid": "2", "utm_medium": "x%20y"}
-    change = compare(3, original, "https://b/?utm_source=a&utm_medium=x+y#fbclid=2")
-    assert change.hop == 3
-    assert change.kept == ["utm_source"]
-    assert change.dropped == ["gclid"]
-    assert change.changed == ["utm_medium"]
-    assert change.moved_to_fragment == ["fbclid"]
-
-
-def test_ledger_numbers_hops_from_one_and_first_loss_wins():
-    hops = [
-        Hop("https://a/?utm_source=s&gclid=g"),
-        Hop("https://a/b?utm_source=s"),
-        Hop("https://c/"),
-    ]
-    ledger = build_ledger(hops)
-    assert [c.hop for c in ledger] == [1, 2]
-    assert first_loss(ledger) == {"gclid": 1, "utm_source": 2}
 
 
 @pytest.mark.parametrize(

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redirect_server import CAMPAIGN
 
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Cookie, Hop, PageVisit, TagHit
 from tagaudit.runner.links import follow_and_look as check_links
+from tests.support.redirect_server import CAMPAIGN
 
 
 class ScriptedNavigator:

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import serve_folder
 
 COLOURS = ["red", "blue", "green", "black", "white", "grey", "pink", "navy", "olive", "teal"]
 ITEMS = ["shirt", "scarf", "boots", "socks", "dress", "jacket"]
@@ -81,6 +82,6 @@ def build(root: Path, base: str) -> None:
 @contextmanager
 def shop_site(root: Path) -> Iterator[SiteServer]:
     root.mkdir(parents=True, exist_ok=True)
-    with SiteServer(root) as site:
+    with serve_folder(root) as site:
         build(root, site.base_url.rstrip("/"))
         yield site

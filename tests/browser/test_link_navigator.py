@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redirect_server import CAMPAIGN
 
 from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
 from tagaudit.browser.page import PageEngine
@@ -15,6 +14,7 @@ from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Finding, LinkResult
 from tagaudit.rules import links_assess as assess
 from tagaudit.runner.links import follow_and_look as check_links
+from tests.support.redirect_server import CAMPAIGN
 
 pytestmark = pytest.mark.e2e
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redirect_server import CAMPAIGN
 
 from tagaudit.links.inputs import LinkTarget
 from tagaudit.model import Finding, Hop, LinkResult, Report
 from tagaudit.model.params import build_ledger
 from tagaudit.rules import links_assess as assess
 from tagaudit.runner.links import follow_and_look as check_links
+from tests.support.redirect_server import CAMPAIGN
 
 
 def make(message, evidence, location):

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shop_site import shop_site
 
 from tagaudit.cli import main
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support.shop_site import shop_site
 
 pytestmark = pytest.mark.e2e
 
