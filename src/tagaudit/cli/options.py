@@ -19,7 +19,7 @@ from typing import Annotated, Any
 import typer
 
 from tagaudit.config import SETTINGS
-from tagaudit.config.fields import Described
+from tagaudit.config.fields import Described, unwrapped
 from tagaudit.report.formats import FORMATS
 
 F = Callable[..., Any]
@@ -78,22 +78,14 @@ def report_keyword(name: str) -> str:
 
 def split_options(given: dict[str, Any]) -> tuple[dict[str, Path], dict[str, Any]]:
     """The report paths (format → path, those given) and the rest of a command's options."""
-    paths = {
-        f.name: given.pop(report_keyword(f.name))
-        for f in FORMATS.values()
-        if given.get(report_keyword(f.name)) is not None
-    }
-    for fmt in FORMATS.values():
-        given.pop(report_keyword(fmt.name), None)
-    return paths, given
+    asked = {name: given.pop(report_keyword(name), None) for name in FORMATS}
+    return {name: path for name, path in asked.items() if path is not None}, given
 
 
 def _flag_type(described: Described) -> Any:
     """What Typer parses a setting's flag into: a repeated flag gives a list, a list given
     once is text the setting's reader splits (`--consent none,accept`)."""
-    kind = described.kind
-    args = [a for a in typing.get_args(kind) if a is not type(None)]
-    inner = args[0] if args and typing.get_origin(kind) is not list else kind
+    inner, _ = unwrapped(described.kind)
     if typing.get_origin(inner) is list:
         return list[str] if described.setting.repeat else str
     if inner in (bool, int, float):

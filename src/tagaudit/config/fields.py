@@ -80,7 +80,7 @@ def read_value(where: Where, key: str, field: Described, readers: dict[str, Read
 
 def convert(where: Where, key: str, value: Any, field: Described) -> Any:
     """`value` as the field's type; ConfigError (file, line, field or flag) when it is not."""
-    kind, optional = _unwrapped(field.kind)
+    kind, optional = unwrapped(field.kind)
     if value is None:
         if optional:
             return None
@@ -109,7 +109,7 @@ def convert(where: Where, key: str, value: Any, field: Described) -> Any:
     raise TypeError(f"{field.path}: a {kind!r} setting needs a reader of its own")
 
 
-def _unwrapped(kind: Any) -> tuple[Any, bool]:
+def unwrapped(kind: Any) -> tuple[Any, bool]:
     """`int | None` → (int, True); `int` → (int, False)."""
     if isinstance(kind, types.UnionType) or typing.get_origin(kind) is typing.Union:
         inner = [k for k in typing.get_args(kind) if k is not type(None)]
