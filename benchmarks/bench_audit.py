@@ -33,7 +33,7 @@ from playwright.async_api import BrowserContext, Page, Route, async_playwright
 from tagaudit import audit_async
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.session import LAUNCH_ARGS
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 VENDOR_HOSTS = re.compile(
     r"^https://(www\.google-analytics\.com|www\.facebook\.com|analytics\.tiktok\.com)/"

@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO / "tests" / "consent"))
 from fixture_server import ConsentSites  # noqa: E402
 
 from tagaudit.browser.discovery import find_browser  # noqa: E402
-from tagaudit.sitesrv import SiteServer  # noqa: E402
+from tagaudit.runner.sitesrv import SiteServer  # noqa: E402
 
 CONSENT_PAGES = ("/klaro/", "/cc3/", "/onetrust/", "/cookiebot/", "/didomi/", "/nobanner/")
 

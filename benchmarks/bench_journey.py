@@ -29,7 +29,7 @@ from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings
 from tagaudit.config import config_from_mapping
 from tagaudit.journeys.run import play
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo-site"
 STEPS = [
@@ -91,7 +91,7 @@ async def _tagaudit(session: BrowserSession, base: str, quiet_ms: int) -> float:
     config = config_from_mapping({"journeys": [{"name": "bench", "steps": STEPS}]})
     engine = PageEngine(session, PageSettings(quiet_ms=quiet_ms))
     began = time.perf_counter()
-    outcome = await play(engine, config.journeys[0], base)
+    outcome = await play(engine, config.journeys.journeys[0], base)
     elapsed = time.perf_counter() - began
     failed = [s for s in outcome.result.steps if s.status != "ok"]
     if failed or not any(h.event == "purchase" for v in outcome.visits for h in v.hits):

@@ -85,9 +85,9 @@ async def run_tagaudit(
     "httpx-aiohttp" it sends through httpx-aiohttp's transport (httpx request and response
     objects every hop: how the follower sent before links.exchange)."""
     from tagaudit.links.follower import Follower
-    from tagaudit.links.params import first_loss
     from tagaudit.links.settings import LinkSettings
     from tagaudit.links.transport import make_transport
+    from tagaudit.model.params import first_loss
 
     wrapped = transport == "httpx-aiohttp"
     settings = LinkSettings(

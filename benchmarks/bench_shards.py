@@ -74,7 +74,7 @@ def comparable(path: Path) -> tuple:
 
 
 def sharding(args: argparse.Namespace, folder: Path) -> None:
-    from tagaudit.sitesrv import SiteServer
+    from tagaudit.runner.sitesrv import SiteServer
 
     root = folder / "site"
     paths = write_site(root, args.pages)
@@ -103,7 +103,7 @@ def sharding(args: argparse.Namespace, folder: Path) -> None:
 
 def big_report(folder: Path, pages: int) -> list[Path]:
     """Two shard reports of `pages` pages built from the demo site's captured pages."""
-    from tagaudit.sitesrv import SiteServer
+    from tagaudit.runner.sitesrv import SiteServer
 
     demo = folder / "demo.json"
     with SiteServer(REPO / "fixtures" / "demo-site") as site:

@@ -24,7 +24,7 @@ from pathlib import Path
 from bench_audit import generate_site
 
 from tagaudit.browser.discovery import find_browser
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 BARE = r"""
 import asyncio, re, sys, time

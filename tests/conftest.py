@@ -1,4 +1,5 @@
-"""Shared test fixtures: the demo site served on 127.0.0.1 and the Chromium to drive.
+"""Shared test fixtures: the demo site and the link route table served on 127.0.0.1, and the
+Chromium to drive.
 
 Every end-to-end test talks only to servers on loopback; tracking hits aimed at vendor hosts
 are answered by tagaudit itself, so the suite passes offline.
@@ -16,7 +17,10 @@ import pytest
 
 from tagaudit.browser.discovery import find_browser
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.links.settings import LinkSettings
+from tagaudit.runner.sitesrv import SiteServer
+from tests.support.redirect_server import RouteServer
+from tests.support.servers import serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
@@ -31,8 +35,22 @@ def chromium_path() -> str:
 @pytest.fixture(scope="session")
 def demo_site() -> Iterator[SiteServer]:
     """The bundled demo site, served once per test session on a free port."""
-    with SiteServer(FIXTURES / "demo-site") as site:
+    with serve_folder(FIXTURES / "demo-site") as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def routes() -> Iterator[RouteServer]:
+    """The link follower's route table of redirect scenarios (tests/support/redirect_server.py),
+    shared by the tests of links, link rules, the link runner, the link navigator and the CLI."""
+    with RouteServer() as server:
+        yield server
+
+
+@pytest.fixture()
+def quick() -> LinkSettings:
+    """Link settings with tiny timeouts and waits so failure paths stay fast."""
+    return LinkSettings(timeout=3.0, backoff=0.01, retry_wait_cap=0.2, retries=2)
 
 
 DEMO_REPORT_FORMATS = ("junit", "sarif", "html", "markdown")
@@ -65,8 +83,7 @@ def consent_cli_run(chromium_path: str, tmp_path_factory: pytest.TempPathFactory
     import subprocess
     import sys
 
-    sys.path.insert(0, str(REPO / "tests" / "consent"))
-    from fixture_server import ConsentSites
+    from tests.support.consent_sites import ConsentSites
 
     folder = tmp_path_factory.mktemp("consent")
     with ConsentSites() as sites:

@@ -1,11 +1,20 @@
-"""The dependency arrows of the whole package (STYLE.md, "Dependencies point one way").
+"""The dependency arrows of the whole package: STYLE.md's table, checked with `ast`.
 
-One table, checked with `ast` over every module of src/tagaudit, `cli` included: each part
-names the tagaudit modules it may import (a name allows the module and everything under it).
-Pure parts that other layers read (the rules read the link checker's ledger and the consent
-vocabulary) are named module by module, so the HTTP and browser sides stay out of reach.
-Only browser/ and the page actions of consent/ and journeys/ touch Playwright; only links/
-imports HTTP clients.
+STYLE.md, "Dependencies point one way", verbatim:
+
+    cli ─► runner (the public API), config, report          pytest_plugin ─► runner, browser
+    runner ─► browser, crawl, journeys, consent, links, rules, providers, config, model
+    journeys, consent ─► browser (the page engine), model    crawl ─► model
+    browser ─► providers (to answer and decode hits), model  links ─► model (browser via a Protocol)
+    rules ─► model   report ─► model   providers ─► model    model, errors ─► nothing in tagaudit
+
+Every part stands on the floor: the model (with its vocabulary and URL helpers), the one
+exception tree, and the two readers every layer uses for what users write (`yamlfile`: YAML
+with file, line and field in every error; `patterns`: URL patterns with time-limited
+regexes), which themselves stand only on `errors`. The table has no row for the config:
+it composes the leaf settings each part owns (`<part>/settings.py`, plain data), so it may
+import those and nothing else of the parts. Relative imports are read too, and a name
+allows exactly that part (no prefix of a package: `runner` is not `runner_x`).
 """
 
 from __future__ import annotations
@@ -18,228 +27,177 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "tagaudit"
-BASE = ("tagaudit.model", "tagaudit.errors")
-# The link checker's modules that do no I/O (what the link rules and the config may read).
-LINKS_PURE = tuple(
-    f"tagaudit.links.{m}"
-    for m in ("params", "assess", "hygiene", "channels", "privacy", "servers", "settings")
-)
-CONSENT_PURE = ("tagaudit.consent.classify", "tagaudit.consent.matrix")
-CORE = (
-    "tagaudit.browser",
-    "tagaudit.journeys",
-    "tagaudit.crawl",
-    "tagaudit.consent",
-    "tagaudit.links",
-    "tagaudit.rules",
-    "tagaudit.providers",
-    "tagaudit.config",
-    "tagaudit.urls",
-    "tagaudit.runner",
-    "tagaudit.runs",
-    "tagaudit.site_plan",
-    "tagaudit.baseline",
-    "tagaudit.report.read",
-)
-# The typed settings the config builds for other parts (plain data, no I/O): the rules'
-# options, the link checker's settings, the browser's site access (headers, cookies, device)
-# and the crawl's plan (sitemaps, robots.txt, include/exclude, sampling).
-CONFIG_TYPES = (
-    "tagaudit.rules.options",
-    "tagaudit.links.settings",
-    "tagaudit.journeys.spec",
+FLOOR = ("model", "errors", "yamlfile", "patterns")
+# What each part may import besides itself and the floor (STYLE.md's table, verbatim).
+ARROWS: dict[str, tuple[str, ...]] = {
+    "cli": ("runner", "config", "report"),
+    "pytest_plugin": ("runner", "browser"),
+    "runner": (
+        "browser",
+        "crawl",
+        "journeys",
+        "consent",
+        "links",
+        "rules",
+        "providers",
+        "config",
+        "model",
+    ),
+    "journeys": ("browser", "model"),
+    "consent": ("browser", "model"),
+    "crawl": ("model",),
+    "browser": ("providers", "model"),
+    "links": ("model",),
+    "rules": ("model",),
+    "report": ("model",),
+    "providers": ("model",),
+    "model": (),
+    "errors": (),
+    # The floor's readers stand on the exception tree only.
+    "yamlfile": ("errors",),
+    "patterns": ("errors",),
+    # Not in STYLE's table: the public names (`tagaudit`) load the core on first use, and
+    # `python -m tagaudit` is the CLI.
+    "__init__": ("runner", "config"),
+    "__main__": ("cli",),
+}
+# The config composes these leaf settings modules (plain data, no Playwright, no HTTP).
+LEAF_SETTINGS = (
     "tagaudit.browser.settings",
-    "tagaudit.crawl.plan",
+    "tagaudit.crawl.settings",
+    "tagaudit.consent.settings",
+    "tagaudit.journeys.settings",
+    "tagaudit.links.settings",
+    "tagaudit.rules.options",
 )
-LINKS_CORE = ("tagaudit.runner_links",)
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "model": ("tagaudit.model",),
-    "errors.py": (),
-    "sitesrv.py": (),
-    "yamlfile.py": BASE,
-    "urls.py": BASE,
-    # The user's provider files are read with the shared YAML reader (alias bombs refused).
-    "providers": (*BASE, "tagaudit.providers", "tagaudit.yamlfile"),
-    "har.py": (*BASE, "tagaudit.providers"),
-    "crawl": (*BASE, "tagaudit.crawl", "tagaudit.patterns"),
-    # The URL pattern language of rule scopes, ignores and the crawl's include/exclude.
-    "patterns.py": ("tagaudit.errors",),
-    "links": (*BASE, "tagaudit.links", "tagaudit.urls"),
-    "report": (*BASE, "tagaudit.report"),
-    "rules": (
-        *BASE,
-        "tagaudit.rules",
-        "tagaudit.yamlfile",
-        "tagaudit.patterns",
-        *LINKS_PURE,
-        *CONSENT_PURE,
-    ),
-    "browser": (*BASE, "tagaudit.browser", "tagaudit.providers"),
-    "consent": (*BASE, "tagaudit.consent", "tagaudit.browser"),
-    # Journeys play on the page engine and choose on banners with the consent engine; their
-    # format is read with the config's readers (spec.py stays free of Playwright).
-    "journeys": (
-        *BASE,
-        "tagaudit.journeys",
-        "tagaudit.browser",
-        "tagaudit.consent",
-        "tagaudit.providers",
-        "tagaudit.config_rules",
-        "tagaudit.yamlfile",
-        "tagaudit.rules.options",
-    ),
-    "config.py": (
-        *BASE,
-        "tagaudit.config_rules",
-        "tagaudit.config_site",
-        "tagaudit.yamlfile",
-        *CONFIG_TYPES,
-    ),
-    # The site half of the config: base_url (resolved with tagaudit.urls), access, crawl plan.
-    "config_site.py": (
-        *BASE,
-        "tagaudit.config_rules",
-        "tagaudit.yamlfile",
-        "tagaudit.urls",
-        *CONFIG_TYPES,
-    ),
-    # Patterns in rule scopes and ignores are checked (ReDoS refused) when the config is read.
-    "config_rules.py": (
-        *BASE,
-        "tagaudit.yamlfile",
-        "tagaudit.patterns",
-        "tagaudit.rules.options",
-    ),
-    "runner.py": ("tagaudit", *BASE, *CORE),
-    # What every run shares that needs no browser (links over HTTP and merge start light).
-    "runs.py": ("tagaudit", *BASE, *CORE),
-    "runner_links.py": ("tagaudit", *BASE, *CORE),
-    "api.py": ("tagaudit", *BASE, *CORE),
-    # Joining shard reports: the core's rule and baseline steps again, on the whole.
-    "merge.py": ("tagaudit", *BASE, *CORE),
-    # Comparing with a baseline report: pure, on the model (templates from the crawl).
-    "baseline.py": (*BASE, "tagaudit.crawl"),
-    # Before an audit: base URL check, robots.txt, sitemaps (through the browser), selection.
-    "site_plan.py": ("tagaudit", *BASE, *CORE),
-    "__init__.py": (
-        *BASE,
-        "tagaudit.api",
-        "tagaudit.config",
-        "tagaudit.runner",
-        "tagaudit.journeys.python",
-        "tagaudit.merge",
-        *LINKS_CORE,
-    ),
-    "__main__.py": ("tagaudit.cli",),
-    # Users' end-to-end suites: the sync recording (browser/) and the rules (through api.py).
-    "pytest_plugin.py": (*BASE, "tagaudit.api", "tagaudit.browser.sync_recording"),
-    # The commands: options → the core → reporters; the inspection commands (decode,
-    # providers, rules, doctor) read the part they show.
-    "cli": (
-        *BASE,
-        "tagaudit",
-        "tagaudit.cli",
-        "tagaudit.runner",
-        "tagaudit.runner_links",
-        "tagaudit.runs",
-        "tagaudit.merge",
-        "tagaudit.api",
-        "tagaudit.config",
-        "tagaudit.report",
-        "tagaudit.urls",
-        "tagaudit.har",
-        "tagaudit.sitesrv",
-        "tagaudit.providers",
-        "tagaudit.rules",
-        "tagaudit.browser.discovery",
-        "tagaudit.consent.engine",
-    ),
-}
-PLAYWRIGHT_OK = ("browser", "consent", "journeys")
-# What the config, the rules and the reporters read of these parts: no Playwright in them.
-PURE_FILES = {
-    "consent": ("classify.py", "matrix.py", "catalog.py", "__init__.py"),
-    "journeys": ("spec.py", "clickid.py", "__init__.py"),
-}
+ARROWS["config"] = ()
+PLAYWRIGHT_OK = ("browser", "consent", "journeys", "pytest_plugin")
+HTTP_CLIENTS = ("httpx", "aiohttp", "httpx_aiohttp")
+
+
+def module_name(path: Path) -> str:
+    """`src/tagaudit/rules/engine.py` → `tagaudit.rules.engine` (a package: its own name)."""
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
 def imports_of(path: Path) -> set[str]:
-    """Every module `path` imports (`from tagaudit import x` counts as tagaudit.x)."""
+    is_package = path.name == "__init__.py"
+    return imports_in(path.read_text(encoding="utf-8"), module_name(path), is_package)
+
+
+def imports_in(source: str, module: str, is_package: bool = False) -> set[str]:
+    """Every module `source` (the text of `module`) imports, relative imports resolved;
+    `from x import y` counts as `x.y` when that is a module of tagaudit, else as `x`."""
+    package = module.split(".") if is_package else module.split(".")[:-1]
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module == "tagaudit":
-            names.update(f"tagaudit.{alias.name}" for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package[: len(package) - (node.level - 1)]
+                base = ".".join([*anchor, *([base] if base else [])])
+            for alias in node.names:
+                candidate = f"{base}.{alias.name}"
+                names.add(candidate if _is_module(candidate) else base)
     return names
 
 
+def _is_module(name: str) -> bool:
+    if not name.startswith("tagaudit."):
+        return False
+    relative = SRC.joinpath(*name.split(".")[1:])
+    return relative.with_suffix(".py").is_file() or relative.is_dir()
+
+
+def part_of_module(name: str) -> str:
+    """`tagaudit.rules.engine` → `rules`; `tagaudit` itself → `__init__`."""
+    parts = name.split(".")
+    return parts[1] if len(parts) > 1 else "__init__"
+
+
 def part_of(path: Path) -> str:
-    return path.relative_to(SRC).parts[0]
-
-
-def allows(allowed: tuple[str, ...], name: str) -> bool:
-    return any(name == a or name.startswith(a + ".") for a in allowed)
+    return path.relative_to(SRC).parts[0].removesuffix(".py")
 
 
 def all_modules() -> list[Path]:
     return sorted(SRC.rglob("*.py"))
 
 
+def allowed(path: Path, name: str) -> bool:
+    """May the module at `path` import `name` (a tagaudit module)?"""
+    part, target = part_of(path), part_of_module(name)
+    if target == part:
+        return True
+    if part in FLOOR:
+        return target in ARROWS[part]
+    if target in FLOOR:
+        return True
+    if part == "config" and any(name == m or name.startswith(m + ".") for m in LEAF_SETTINGS):
+        return True
+    return target in ARROWS[part]
+
+
 def test_every_part_is_in_the_table() -> None:
-    assert {part_of(p) for p in all_modules()} <= set(ALLOWED)
+    assert {part_of(p) for p in all_modules()} <= set(ARROWS)
 
 
 @pytest.mark.parametrize("path", all_modules(), ids=lambda p: str(p.relative_to(SRC)))
 def test_tagaudit_imports_point_down(path: Path) -> None:
-    allowed = ALLOWED[part_of(path)]
     for name in imports_of(path):
         if name == "tagaudit" or name.startswith("tagaudit."):
-            assert allows(allowed, name), f"{path.relative_to(SRC)} imports {name}"
+            assert allowed(path, name), f"{path.relative_to(SRC)} imports {name}"
+
+
+def test_relative_imports_are_read() -> None:
+    """A relative import is held to the table like an absolute one."""
+    source = "from .common import x\nfrom ..model import Report\nfrom . import html\n"
+    assert imports_in(source, "tagaudit.report.markdown") == {
+        "tagaudit.report.common",
+        "tagaudit.model",
+        "tagaudit.report.html",
+    }
+    assert not allowed(SRC / "report" / "markdown.py", "tagaudit.runner.audit")
+    assert not allowed(SRC / "runner" / "audit.py", "tagaudit.cli")
+
+
+def test_leaf_settings_are_plain_data() -> None:
+    """What the config composes imports nothing of tagaudit but the floor."""
+    for name in LEAF_SETTINGS:
+        path = SRC.joinpath(*name.split(".")[1:]).with_suffix(".py")
+        for imported in imports_of(path):
+            if imported.startswith("tagaudit."):
+                assert part_of_module(imported) in FLOOR, f"{name} imports {imported}"
+            assert not imported.startswith(("playwright", *HTTP_CLIENTS)), f"{name}: {imported}"
 
 
 def test_only_the_browser_and_the_page_actions_import_playwright() -> None:
     for path in all_modules():
-        if not any(n.startswith("playwright") for n in imports_of(path)):
-            continue
-        part = part_of(path)
-        assert part in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
-        assert path.name not in PURE_FILES.get(part, ()), f"{part}/{path.name} imports Playwright"
+        if any(n.startswith("playwright") for n in imports_of(path)):
+            part = part_of(path)
+            assert part in PLAYWRIGHT_OK, f"{path.relative_to(SRC)} imports Playwright"
 
 
 def test_only_links_imports_an_http_client() -> None:
     for path in all_modules():
-        if any(n.startswith(("httpx", "aiohttp", "httpx_aiohttp")) for n in imports_of(path)):
+        if any(n.startswith(HTTP_CLIENTS) for n in imports_of(path)):
             assert part_of(path) == "links", f"{path.relative_to(SRC)} imports an HTTP client"
 
 
-def test_pure_link_modules_stay_pure() -> None:
-    """What the rules and the config may read of links/ imports no HTTP client itself."""
-    for name in LINKS_PURE:
-        path = SRC / "links" / f"{name.rsplit('.', 1)[1]}.py"
-        for imported in imports_of(path):
-            assert not imported.startswith(("httpx", "aiohttp")), f"{path.name}: {imported}"
-            if imported.startswith("tagaudit.links."):
-                assert imported in LINKS_PURE, f"{path.name} imports {imported}"
-
-
-def test_public_apis_are_complete() -> None:
+def test_public_api_is_complete() -> None:
     import tagaudit
-    import tagaudit.consent
-    import tagaudit.links
-    import tagaudit.rules
 
-    for module in (tagaudit, tagaudit.consent, tagaudit.links, tagaudit.rules):
-        for name in module.__all__:
-            assert getattr(module, name) is not None, f"{module.__name__}.{name}"
+    for name in tagaudit.__all__:
+        assert getattr(tagaudit, name) is not None, f"tagaudit.{name}"
 
 
 def test_importing_tagaudit_and_its_vocabularies_stays_light() -> None:
-    """`import tagaudit` (and the config, consent's vocabulary) loads no browser, no HTTP."""
+    """`import tagaudit` (and the config, the rules' consent vocabulary) loads no browser,
+    no HTTP client."""
     probe = (
-        "import sys, tagaudit, tagaudit.config, tagaudit.consent.classify; "
+        "import sys, tagaudit, tagaudit.config, tagaudit.rules.consent_classify; "
         "print(sorted(m for m in ('playwright', 'httpx', 'aiohttp') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 import tagaudit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text(encoding="utf-8")

@@ -12,7 +12,9 @@ The public API (the `tagaudit` command is one caller of it; the library never pr
     findings = tagaudit.evaluate(report, tagaudit.load_rules("tagaudit.yaml"))
     report.findings, report.pages, report.links, report.exit_code(fail_on="error")
 
-`audit_async` and `check_links_async` are the twins for callers with their own event loop.
+`audit_async` and `check_links_async` are the twins for callers with their own event loop;
+`prepare_audit` / `prepare_links` give the run itself (checked at once, then `run.run()`),
+which is what the CLI drives.
 Bad input raises `ConfigError` / `UsageError` (exit code 2 on the exception), a missing
 browser `EnvironmentProblem` (3); Ctrl-C raises `Interrupted` with the partial Report.
 The functions load on first use, so `import tagaudit` stays cheap.
@@ -40,34 +42,40 @@ from tagaudit.model import (
     RunInfo,
     TagHit,
 )
+from tagaudit.model.vocabulary import TOOL_VERSION
 
-__version__ = "0.1.0"
+__version__ = TOOL_VERSION
 
 if TYPE_CHECKING:
-    from tagaudit.api import decode, evaluate, load_rules
     from tagaudit.config import Config, load_config
-    from tagaudit.journeys.python import step
-    from tagaudit.merge import merge
-    from tagaudit.runner import Interrupted, Progress, audit, audit_async
-    from tagaudit.runner_links import check_links, check_links_async
+    from tagaudit.runner.api import decode, evaluate, load_rules, step
+    from tagaudit.runner.audit import AuditRun, Progress, audit, audit_async, prepare_audit
+    from tagaudit.runner.links import LinkRun, check_links, check_links_async, prepare_links
+    from tagaudit.runner.merge import merge
+    from tagaudit.runner.run import Interrupted
 
 _LAZY = {
-    "audit": "tagaudit.runner",
-    "audit_async": "tagaudit.runner",
-    "Interrupted": "tagaudit.runner",
-    "Progress": "tagaudit.runner",
-    "check_links": "tagaudit.runner_links",
-    "check_links_async": "tagaudit.runner_links",
-    "decode": "tagaudit.api",
-    "evaluate": "tagaudit.api",
-    "load_rules": "tagaudit.api",
+    "audit": "tagaudit.runner.audit",
+    "audit_async": "tagaudit.runner.audit",
+    "prepare_audit": "tagaudit.runner.audit",
+    "AuditRun": "tagaudit.runner.audit",
+    "Interrupted": "tagaudit.runner.run",
+    "Progress": "tagaudit.runner.audit",
+    "check_links": "tagaudit.runner.links",
+    "check_links_async": "tagaudit.runner.links",
+    "prepare_links": "tagaudit.runner.links",
+    "LinkRun": "tagaudit.runner.links",
+    "decode": "tagaudit.runner.api",
+    "evaluate": "tagaudit.runner.api",
+    "load_rules": "tagaudit.runner.api",
     "Config": "tagaudit.config",
     "load_config": "tagaudit.config",
-    "merge": "tagaudit.merge",
-    "step": "tagaudit.journeys.python",
+    "merge": "tagaudit.runner.merge",
+    "step": "tagaudit.runner.api",
 }
 
 __all__ = [
+    "AuditRun",
     "Banner",
     "Config",
     "ConfigError",
@@ -79,6 +87,7 @@ __all__ = [
     "Hop",
     "Interrupted",
     "LinkResult",
+    "LinkRun",
     "PageVisit",
     "ParamChange",
     "Progress",
@@ -99,6 +108,8 @@ __all__ = [
     "load_config",
     "load_rules",
     "merge",
+    "prepare_audit",
+    "prepare_links",
     "step",
 ]
 

@@ -8,7 +8,8 @@ fails to load, a dead link, a request that does not decode) are values in the Re
     │   └── ConfigError      exit 2: tagaudit.yaml / rule file problems, names file, line, field
     └── EnvironmentProblem   exit 3: no browser could be found or started, a helper is missing
 
-This module imports nothing from tagaudit.
+`first_line(problem)` is the one way a caught exception becomes the one line a report or
+the CLI shows. This module imports nothing from tagaudit.
 """
 
 from __future__ import annotations
@@ -58,3 +59,26 @@ class EnvironmentProblem(TagauditError):
     """The machine lacks something the run needs (a browser, an npm helper)."""
 
     exit_code = 3
+
+
+# A one-line reason is cut here: it lands in reports, tables and step results.
+LINE_LIMIT = 300
+
+
+def first_line(
+    problem: BaseException | str, fallback: str = "", *, calls: tuple[str, ...] = ()
+) -> str:
+    """The first line of an error's text (at most LINE_LIMIT characters), else `fallback`.
+
+    Playwright starts its messages with the call that failed and adds a call log on later
+    lines. `calls` names the calls whose prefix is dropped: `Page.goto` that one method,
+    `Locator.` every method of the class. With `calls=("Page.goto",)`, an error reading
+    `Page.goto: net::ERR_NAME_NOT_RESOLVED at https://shop.example/` and its call log
+    becomes `net::ERR_NAME_NOT_RESOLVED at https://shop.example/`.
+    """
+    text = str(problem).strip()
+    line = text.splitlines()[0] if text else fallback
+    call, sep, rest = line.partition(": ")
+    if sep and any(call == c or (c.endswith(".") and call.startswith(c)) for c in calls):
+        line = rest
+    return line[:LINE_LIMIT]

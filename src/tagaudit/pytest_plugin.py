@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from tagaudit.errors import TagauditError
-from tagaudit.model import Finding, Report, TagHit, severity_rank
+from tagaudit.model import Finding, Report, TagHit, account_matches, severity_rank
 
 
 class Tracking:
@@ -51,7 +51,7 @@ class Tracking:
             and h.left_page()
             and (provider is None or h.provider == provider)
             and (event is None or h.event == event)
-            and (account is None or (h.account or "").split("/")[0] == account.split("/")[0])
+            and account_matches(account, h.account)
         ]
 
     def expect_hit(
@@ -83,7 +83,7 @@ class Tracking:
 
     def findings(self, severity: str | None = None) -> list[Finding]:
         """The built-in rules' findings on what was recorded, at `severity` or worse."""
-        from tagaudit.api import evaluate, load_rules
+        from tagaudit.runner.api import evaluate, load_rules
 
         self._recording.settle()
         visits = self._recording.visits()

@@ -11,10 +11,10 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from action_script import load_script, read_outputs, run_step
-from github_sarif import github_problems
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.ci.action_script import load_script, read_outputs, run_step
+from tests.support.github_sarif import github_problems
 
 SEVERITY_ORDER = ("info", "warning", "error")
 

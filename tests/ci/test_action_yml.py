@@ -17,7 +17,8 @@ from types import ModuleType
 
 import pytest
 import yaml
-from action_script import ACTION, REPO, load_script
+
+from tests.ci.action_script import ACTION, REPO, load_script
 
 EXAMPLE = REPO / "examples" / "github" / "tracking.yml"
 README_DRAFT = REPO / "docs" / "ci-readme-draft.md"

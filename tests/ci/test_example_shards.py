@@ -7,7 +7,8 @@ import re
 from pathlib import Path
 
 import yaml
-from test_action_yml import actionlint, lint_clean
+
+from tests.ci.test_action_yml import actionlint, lint_clean
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "github" / "tracking-shards.yml"

@@ -16,7 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from action_script import REPO
+
+from tests.ci.action_script import REPO
 
 DIST_NAME = "tagaudit-web"
 TIMEOUT = 120
@@ -38,7 +39,9 @@ def run(command: list[str], cwd: Path, **env: str) -> subprocess.CompletedProces
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
-        env={**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", **env},
+        # PYTHONPATH would put a checkout before the wheel under test
+        env={**{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}, **env}
+        | {"PIP_DISABLE_PIP_VERSION_CHECK": "1"},
     )
     assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
     return done
@@ -93,7 +96,7 @@ def test_the_installed_wheel_runs_outside_the_checkout(wheel: Path, tmp_path: Pa
             str(python),
             "-c",
             "import tagaudit; from tagaudit.rules.loader import builtin_rules_dir;"
-            "from tagaudit.cli.misc import demo_site_root;"
+            "from tagaudit.runner.api import demo_site_root;"
             "print(tagaudit.__file__); print(builtin_rules_dir()); print(demo_site_root())",
         ],
         tmp_path,

@@ -16,14 +16,15 @@ import pytest
 
 from tagaudit.browser.session import LAUNCH_ARGS
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import serve_folder
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[SiteServer]:
-    with SiteServer(FIXTURES / "capture-site") as server:
+    with serve_folder(FIXTURES / "capture-site") as server:
         yield server
 
 

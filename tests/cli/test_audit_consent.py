@@ -2,21 +2,18 @@
 
 DESIGN.md's default: a plain visit detects the banner (one evaluate of the CMP catalog), then
 that page runs none/accept/reject in fresh contexts; a page without a banner keeps its plain
-visit. Uses the consent fixture sites (tests/consent/fixture_server.py).
+visit. Uses the consent fixture sites (tests/support/consent_sites.py).
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
 from tagaudit.cli import main
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "consent"))
-from fixture_server import ConsentSites
+from tests.support.consent_sites import ConsentSites
 
 pytestmark = pytest.mark.e2e
 

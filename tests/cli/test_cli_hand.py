@@ -13,7 +13,7 @@ import pytest
 
 from tagaudit import __version__
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

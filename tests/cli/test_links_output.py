@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 SPRING = "/go/spring?utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&gclid=G1"
 SUMMER = "/go/summer?utm_source=newsletter&utm_medium=email&utm_campaign=summer_preview&gclid=G2"

@@ -18,7 +18,7 @@ import pytest
 
 from tagaudit.cli import main
 from tagaudit.report import write_text
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 SPRING = "/go/spring?utm_source=newsletter&utm_medium=email&utm_campaign=spring_sale&gclid=G1"
 
@@ -64,9 +64,12 @@ def test_reports_after_a_failing_one_are_still_written(
     from tagaudit.model import Report
 
     blocked = tmp_path / "blocked"
-    options = ReportOptions(
-        json=blocked / "r.json", markdown=tmp_path / "r.md", sarif=tmp_path / "r.sarif"
-    )
+    paths = {
+        "json": blocked / "r.json",
+        "markdown": tmp_path / "r.md",
+        "sarif": tmp_path / "r.sarif",
+    }
+    options = ReportOptions(paths)
     options.check_paths()  # fine when the run starts
     blocked.write_text("not a folder")
     assert finish(Report(tool_version="0"), options) == 2
@@ -99,7 +102,7 @@ def test_an_internal_error_is_exit_3_in_one_line(
 ) -> None:
     """A bug inside tagaudit is not a tracking finding (exit 1): exit 3, one line, and the
     traceback only with --debug."""
-    from tagaudit import runner_links
+    from tagaudit.runner import links as runner_links
 
     async def broken(self: object) -> None:
         raise RuntimeError("boom in the core")

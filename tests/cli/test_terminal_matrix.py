@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 PAGES = ("/landing/webinar/", "/about/", "/blog/widget-care/", "/landing/spring/")

@@ -10,16 +10,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from fixture_server import NODE_MODULES, ConsentSites
-
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings, SessionSettings
-from tagaudit.consent.engine import ConsentSettings
-from tagaudit.consent.matrix import consent_matrices
 from tagaudit.consent.scenarios import run_scenarios
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import Finding, PageVisit, Report
-from tagaudit.rules import evaluate, load_rules
+from tagaudit.rules.consent_matrix import consent_matrices
+from tagaudit.rules.engine import evaluate, load_rules
+from tests.support.consent_sites import NODE_MODULES, ConsentSites
 
 # Launch args of tests/conftest.py's contract; the resolver rule makes any non-loopback load
 # fail fast (tracking hits are answered by tagaudit before DNS, so they still work).
@@ -53,7 +52,7 @@ def require_npm_banners() -> None:
 
 
 async def _run(chromium: str, engine: str, sites: ConsentSites) -> list[PageVisit]:
-    settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
+    settings = SessionSettings(path=chromium, args=list(TEST_ARGS))
     consent = ConsentSettings(
         engine=engine, screenshots="none", node_modules=NODE_MODULES, reappear_timeout=1.0
     )
@@ -63,8 +62,9 @@ async def _run(chromium: str, engine: str, sites: ConsentSites) -> list[PageVisi
 
         async def one(path: str) -> list[PageVisit]:
             async with gate:
-                # /nobanner/ keeps the default (none only, as no banner shows up).
-                chosen = None if path == "/nobanner/" else ALL
+                # /nobanner/ runs what an audit runs there by default: `none` alone (the
+                # runner plays scenarios only where a plain visit saw a banner).
+                chosen = ["none"] if path == "/nobanner/" else ALL
                 return await run_scenarios(engine, sites.url(path), chosen, consent)
 
         results = await asyncio.gather(*(one(p) for p in PAGES))

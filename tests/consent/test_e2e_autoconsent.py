@@ -8,10 +8,10 @@ missing package fails with the command that installs it.
 from __future__ import annotations
 
 import pytest
-from scenario_assertions import *  # noqa: F403  (the shared tests are collected here)
-from scenario_runs import run_all, visit
 
 from tagaudit.model import Report
+from tests.consent.scenario_assertions import *  # noqa: F403  (the shared tests are collected here)
+from tests.consent.scenario_runs import run_all, visit
 
 pytestmark = pytest.mark.e2e
 

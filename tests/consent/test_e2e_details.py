@@ -6,25 +6,27 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from fixture_server import NODE_MODULES, ConsentSites
-from scenario_runs import TEST_ARGS, require_npm_banners
 
 import tagaudit
 from tagaudit.browser.page import PageEngine
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.consent.engine import ConsentSettings
-from tagaudit.consent.scenarios import run_scenario
+from tagaudit.consent.scenarios import run_scenarios
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import PageVisit
+from tests.consent.scenario_runs import TEST_ARGS, require_npm_banners
+from tests.support.consent_sites import NODE_MODULES, ConsentSites
 
 pytestmark = pytest.mark.e2e
 
 
 async def _play(chromium: str, path: str, scenario: str, consent: ConsentSettings) -> PageVisit:
     with ConsentSites() as sites:
-        settings = SessionSettings(browser_path=chromium, extra_args=TEST_ARGS)
+        settings = SessionSettings(path=chromium, args=list(TEST_ARGS))
         async with BrowserSession(settings) as session:
-            return await run_scenario(PageEngine(session), sites.url(path), scenario, consent)
+            engine = PageEngine(session)
+            (visit,) = await run_scenarios(engine, sites.url(path), [scenario], consent)
+            return visit
 
 
 def test_banner_screenshots_before_and_after_the_action(chromium_path: str) -> None:

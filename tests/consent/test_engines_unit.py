@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from fixture_server import NODE_MODULES
-from scenario_runs import require_npm_banners
 
-from tagaudit.config import parse_scenarios
+from tagaudit.config import Config
 from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent, rules_for
 from tagaudit.consent.builtin import ACCEPT_WORDS, REJECT_WORDS, BuiltinEngine, _has_word
-from tagaudit.consent.engine import ConsentSettings, describe_engine, make_engine
+from tagaudit.consent.engines import describe_engine, make_engine
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem, UsageError
+from tests.consent.scenario_runs import require_npm_banners
+from tests.support.consent_sites import NODE_MODULES
 
 
 def test_autoconsent_is_found_in_node_modules_and_pinned() -> None:
@@ -58,12 +59,17 @@ def test_engine_choice() -> None:
     assert config["autoAction"] is None and config["enableCosmeticRules"] is False
 
 
-def test_parse_scenarios() -> None:
-    assert parse_scenarios(None) is None
-    assert parse_scenarios("auto") is None
-    assert parse_scenarios("reject, none,reject") == ["reject", "none"]
-    with pytest.raises(UsageError, match="unknown scenario 'maybe'"):
-        parse_scenarios("none,maybe")
+def _scenarios(text: str | None) -> list[str] | None:
+    flags = Config().with_options({"consent": text}, ("consent.scenarios",), as_flags=True)
+    return flags.consent.scenarios
+
+
+def test_consent_flag_is_read_like_the_file_key() -> None:
+    assert _scenarios(None) is None
+    assert _scenarios("auto") is None
+    assert _scenarios("reject, none,reject") == ["reject", "none"]
+    with pytest.raises(UsageError, match="--consent: scenarios are none, accept, reject, not"):
+        _scenarios("none,maybe")
 
 
 def test_button_words_match_whole_words_only() -> None:

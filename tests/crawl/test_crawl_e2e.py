@@ -5,15 +5,15 @@ sitemaps and an unreachable base URL are one line and exit 2."""
 from __future__ import annotations
 
 import json
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from shop_site import shop_site
 
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import refused_url
+from tests.support.shop_site import shop_site
 
 pytestmark = pytest.mark.e2e
 
@@ -116,9 +116,7 @@ def test_a_bad_sitemap_is_one_line_and_exit_2(
 def test_an_unreachable_base_url_is_one_line_and_exit_2(
     tmp_path: Path, chromium_path: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
-        base = f"http://127.0.0.1:{closed.getsockname()[1]}/"
+    base = refused_url()
     code, _, _ = _audit(tmp_path, chromium_path, f"base_url: {base}\n")
     assert code == 2
     (err,) = capsys.readouterr().err.strip().splitlines()

@@ -4,16 +4,16 @@ while crawling (a template is known once 10 siblings were seen)."""
 from __future__ import annotations
 
 from tagaudit.crawl.frontier import Frontier
-from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.crawl.robots import parse_robots
 from tagaudit.crawl.select import Selector
+from tagaudit.crawl.settings import CrawlSettings
 
 SHOP = "https://shop.test"
 
 
 def _selector(**plan: object) -> Selector:
     robots = parse_robots("User-agent: *\nDisallow: /private/\n")
-    return Selector(CrawlPlan(**plan), {"shop.test"}, robots)  # type: ignore[arg-type]
+    return Selector(CrawlSettings(**plan), {"shop.test"}, robots)  # type: ignore[arg-type]
 
 
 def test_each_reason_is_counted() -> None:

@@ -6,10 +6,8 @@ vendor hosts; tagaudit must answer every one of them itself, so nothing leaves t
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,7 +15,8 @@ import pytest
 
 import tagaudit
 from tagaudit.model import PageVisit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.support.servers import LoopbackServer, refused_url, serve_folder, silent_socket
 
 pytestmark = pytest.mark.e2e
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
@@ -31,7 +30,7 @@ def run(urls: list[str], chromium: str, **options: object) -> list[PageVisit]:
 
 @pytest.fixture(scope="module")
 def site() -> Iterator[SiteServer]:
-    with SiteServer(FIXTURES / "capture-site") as server:
+    with serve_folder(FIXTURES / "capture-site") as server:
         yield server
 
 
@@ -152,24 +151,16 @@ def test_beacons_sent_while_leaving_the_page_belong_to_it(visits: dict[str, Page
     assert events == [("ga4", "user_engagement")]
 
 
-class CountingSink(ThreadingHTTPServer):
-    """A collector on 127.0.0.1 that counts every request reaching it."""
+class CountingSink(BaseHTTPRequestHandler):
+    """A collector on 127.0.0.1 that counts every request reaching it (`server.served`)."""
 
-    def __init__(self) -> None:
-        self.received: list[str] = []
-        sink = self
+    def do_POST(self) -> None:
+        self.server.served.append(self.path)  # type: ignore[attr-defined]
+        self.send_response(204)
+        self.end_headers()
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                sink.received.append(self.path)
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        super().__init__(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+    def log_message(self, *args: object) -> None:
+        pass
 
 
 def test_the_real_unload_does_not_deliver_tracking_beacons(
@@ -177,23 +168,22 @@ def test_the_real_unload_does_not_deliver_tracking_beacons(
 ) -> None:
     """Unload beacons bypass Playwright's routes; tagaudit records them on a simulated
     leave and mutes the real unload, so the collector never hears from the page."""
-    sink = CountingSink()
+    sink = LoopbackServer(CountingSink).start()
     collector = {
         "id": "local_collector",
         "name": "Local collector",
         "endpoints": [{"kind": "hit", "hosts": ["127.0.0.1"], "paths": ["^/sink$"]}],
     }
-    sink_url = f"http://127.0.0.1:{sink.server_address[1]}/sink"
+    sink_url = sink.url("/sink")
     urls = [site.url(f"/unload-sink/?sink={sink_url}"), site.url("/landing/")]
     try:
         config = {"providers": [collector]}
         visit = run(urls, chromium_path, config=config, concurrency=1, quiet_ms=300)[0]
     finally:
-        sink.shutdown()
-        sink.server_close()
+        sink.close()
     recorded = sorted(h.params.get("e") for h in visit.hits)
     assert recorded == ["hidden", "pagehide"]
-    assert sink.received == []
+    assert sink.served == []
 
 
 def test_a_page_that_never_goes_quiet_is_bounded(visits: dict[str, PageVisit]) -> None:
@@ -208,16 +198,12 @@ def test_http_errors_are_statuses_not_crashes(visits: dict[str, PageVisit]) -> N
 
 
 def test_unreachable_and_hanging_pages_become_page_errors(chromium_path: str) -> None:
-    with socket.socket() as closed:  # a port nobody listens on
-        closed.bind(("127.0.0.1", 0))
-        refused_url = f"http://127.0.0.1:{closed.getsockname()[1]}/"
-    with socket.socket() as silent:  # accepts connections, never answers
-        silent.bind(("127.0.0.1", 0))
-        silent.listen(8)
+    refused_at = refused_url()  # a port nobody listens on
+    with silent_socket() as silent:  # accepts connections, never answers
         hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/"
-        done = run([refused_url, hanging], chromium_path, page_timeout=2.0)
+        done = run([refused_at, hanging], chromium_path, page_timeout=2.0)
     refused, hung = done
-    assert refused.error == f"net::ERR_CONNECTION_REFUSED at {refused_url}"
+    assert refused.error == f"net::ERR_CONNECTION_REFUSED at {refused_at}"
     assert hung.error and "Timeout" in hung.error
     assert hung.timings["total_ms"] < 5000
 

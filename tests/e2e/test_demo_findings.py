@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from tagaudit.cli import main
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 EXPECTED = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site" / "EXPECTED.yaml"
@@ -179,7 +179,7 @@ def test_expectations_on_the_real_capture_say_why(audit: dict, tmp_path: Path) -
     """Site expectations from a tagaudit.yaml, applied to the demo run's capture."""
     import tagaudit
     from tagaudit.model import Report
-    from tagaudit.rules import apply
+    from tagaudit.rules.engine import apply
 
     config = tmp_path / "tagaudit.yaml"
     config.write_text(

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sdk_expected import EXPECTED, _answer, _load
 
 import tagaudit
 from tagaudit.model import Report
+from tests.e2e.sdk_expected import EXPECTED, _answer, _load
 
 pytestmark = pytest.mark.e2e
 SDKS = ("posthog", "mixpanel", "amplitude", "segment", "rudderstack", "snowplow")

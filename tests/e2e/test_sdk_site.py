@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sdk_expected import EXPECTED, NODE_MODULES, _answer, _load
 
 from tagaudit.model import Request, TagHit
 from tagaudit.providers import decode_request, link_aux, read_body
+from tests.e2e.sdk_expected import EXPECTED, NODE_MODULES, _answer, _load
 
 pytestmark = pytest.mark.e2e
 LAUNCH_ARGS = [

@@ -6,20 +6,16 @@ page_view and nothing else, so a test can tell whether a hostile page poisoned t
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tagaudit.sitesrv import SiteServer
-
-# The tests import hostile_kit.py from here.
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from hostile_kit import SITE
+from tagaudit.runner.sitesrv import SiteServer
+from tests.hostile.hostile_kit import SITE
+from tests.support.servers import serve_folder
 
 
 @pytest.fixture(scope="module")
 def hostile_site() -> Iterator[SiteServer]:
-    with SiteServer(SITE) as site:
+    with serve_folder(SITE) as site:
         yield site

@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_kit import kill_browser_of
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.hostile.hostile_kit import kill_browser_of
 
 pytestmark = pytest.mark.e2e
 

@@ -13,11 +13,11 @@ import time
 from typing import Any
 
 import pytest
-from hostile_kit import SMALL_HEAP
 
 import tagaudit
 from tagaudit.model import Report
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
+from tests.hostile.hostile_kit import SMALL_HEAP
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 import tagaudit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

@@ -15,7 +15,7 @@ import pytest
 import tagaudit
 from tagaudit.cli import main
 from tagaudit.patterns import PatternTooSlow, regex_problem, url_matches
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 LONG_URL = "https://shop.example/" + "a" * 5000 + "!"
 

@@ -15,7 +15,7 @@ import pytest
 import tagaudit
 from tagaudit.model import JourneyResult, PageVisit, Report
 from tagaudit.report import html, json_report
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 DEMO = Path(__file__).resolve().parents[2] / "fixtures" / "demo-site"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

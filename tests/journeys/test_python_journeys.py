@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import tagaudit
-from tagaudit.sitesrv import SiteServer
+from tagaudit.runner.sitesrv import SiteServer
 
 pytestmark = pytest.mark.e2e
 

@@ -46,7 +46,7 @@ def _write(tmp_path: Path, text: str) -> Path:
 
 def test_a_journey_is_read_with_its_steps_actions_and_expectations(tmp_path: Path) -> None:
     config = load_config(_write(tmp_path, CHECKOUT))
-    [journey] = config.journeys
+    [journey] = config.journeys.journeys
     assert (journey.name, journey.consent, journey.start) == (
         "checkout",
         "accept",
@@ -85,6 +85,20 @@ def test_a_journey_is_read_with_its_steps_actions_and_expectations(tmp_path: Pat
             6,
             "journeys[0].steps[0].do[0].fill",
             "needs a target",
+        ),
+        (
+            "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"
+            "          - press: {label: Search}\n",
+            6,
+            "journeys[0].steps[0].do[0].press",
+            "`press` needs a `key`, e.g. {key: Enter, label: Search}",
+        ),
+        (
+            "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"
+            "          - goto: {css: a}\n",
+            6,
+            "journeys[0].steps[0].do[0].goto",
+            "`goto` takes a text: a URL or a path",
         ),
         (
             "journeys:\n  - name: j\n    steps:\n      - name: s\n        do:\n"

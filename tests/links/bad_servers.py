@@ -2,19 +2,21 @@
 
 `SlowSockets` answers by path on one TCP port: `/trickle-body` (headers, then the body a
 byte at a time), `/trickle-head` (the header block a byte at a time), `/silent` (reads the
-request, never answers). `unaccepted_port()` is a socket that listens but never accepts.
-`HostChain` is one HTTP server on each of 127.0.0.2 … 127.0.0.51, each redirecting to the
-next (Linux routes all of 127/8 to loopback).
+request, never answers). `HostChain` is one HTTP server on each of 127.0.0.2 … 127.0.0.51,
+each redirecting to the next (Linux routes all of 127/8 to loopback). Both start through
+tests.support.servers (whose `silent_socket()` listens but never accepts).
 """
 
 from __future__ import annotations
 
 import socket
 import socketserver
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.support.servers import LoopbackServer
 
 DRIP = 0.02  # seconds between the bytes of a trickle
 
@@ -53,28 +55,17 @@ class SlowSockets:
     """`with SlowSockets() as slow: slow.url('/silent')`."""
 
     def __init__(self) -> None:
-        self.server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), _SlowHandler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.server = LoopbackServer(_SlowHandler, server_class=socketserver.ThreadingTCPServer)
 
     def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+        return self.server.url(path)
 
     def __enter__(self) -> SlowSockets:
-        self.thread.start()
+        self.server.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
-def unaccepted_socket() -> socket.socket:
-    """A socket that listens and never accepts: the kernel completes the handshake alone."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(8)
-    return sock
+        self.server.close()
 
 
 class _HopHandler(BaseHTTPRequestHandler):
@@ -99,39 +90,30 @@ class _HopHandler(BaseHTTPRequestHandler):
         self.end_headers()
 
 
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def server_bind(self) -> None:
-        """Without HTTPServer's reverse DNS look-up of the address (0.1 s a host here)."""
-        socketserver.TCPServer.server_bind(self)
-        self.server_name, self.server_port = self.server_address[:2]
-
-
 class HostChain:
     """`with HostChain(50) as chain: chain.url(0, 'wait=0.05')` → 49 redirects, then 200."""
 
     def __init__(self, hosts: int) -> None:
-        self.servers: list[_Server] = []
+        self.servers: list[LoopbackServer] = []
+        self._running = ExitStack()
         try:
             for index in range(hosts):
                 handler = type("Hop", (_HopHandler,), {"chain": self, "index": index})
-                self.servers.append(_Server((f"127.0.0.{index + 2}", 0), handler))
+                # a short poll: 50 shutdowns one after another stay quick
+                server = LoopbackServer(handler, host=f"127.0.0.{index + 2}", poll_interval=0.05)
+                self.servers.append(server)
         except OSError:  # not Linux: only 127.0.0.1 is loopback
             for server in self.servers:
-                server.server_close()
+                server.close()
             raise
 
     def url(self, index: int, query: str = "") -> str:
-        host, port = self.servers[index].server_address[:2]
-        return f"http://{host}:{port}/hop" + (f"?{query}" if query else "")
+        return self.servers[index].url("/hop" + (f"?{query}" if query else ""))
 
     def __enter__(self) -> HostChain:
-        for server in self.servers:  # a short poll: 50 shutdowns one after another stay quick
-            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+        for server in self.servers:
+            self._running.enter_context(server)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        for server in self.servers:
-            server.shutdown()
-            server.server_close()
+        self._running.close()

@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from redirect_server import CAMPAIGN
 
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tests.support.redirect_server import CAMPAIGN
 
 
 def follow(settings: LinkSettings, url: str) -> LinkResult:

@@ -7,9 +7,8 @@ link that reaches its landing page can only have gone through the proxy.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import ClassVar
 
 import pytest
@@ -17,6 +16,7 @@ import pytest
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tests.support.servers import LoopbackServer
 
 
 class _Proxy(BaseHTTPRequestHandler):
@@ -41,16 +41,12 @@ class _Proxy(BaseHTTPRequestHandler):
 
 @pytest.fixture()
 def proxy(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[_Proxy]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     for name in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "no_proxy", "NO_PROXY"):
         monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("http_proxy", f"http://127.0.0.1:{server.server_address[1]}")
-    _Proxy.seen = []
-    yield _Proxy
-    server.shutdown()
-    server.server_close()
+    with LoopbackServer(_Proxy) as server:
+        monkeypatch.setenv("http_proxy", server.base_url)
+        _Proxy.seen = []
+        yield _Proxy
 
 
 def follow(url: str) -> LinkResult:

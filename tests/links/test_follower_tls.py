@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import ssl
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
 import trustme
 
 from tagaudit.links import transport
-from tagaudit.links.assess import https_downgrade
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tagaudit.rules.links_assess import https_downgrade
+from tests.support.servers import LoopbackServer
 
 
 class _Answer(BaseHTTPRequestHandler):
@@ -41,13 +41,6 @@ class _Answer(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-class _Quiet(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that refuses our certificate hangs up mid-handshake: expected here."""
-
-
 @pytest.fixture(scope="module")
 def ca() -> trustme.CA:
     return trustme.CA()
@@ -55,21 +48,14 @@ def ca() -> trustme.CA:
 
 @pytest.fixture(scope="module")
 def servers(ca: trustme.CA) -> Iterator[tuple[str, str]]:
-    """(https base, http base): the TLS one redirects /downgrade to the plain one."""
-    plain = _Quiet(("127.0.0.1", 0), _Answer)
-    plain_base = f"http://127.0.0.1:{plain.server_address[1]}"
-    handler = type("Tls", (_Answer,), {"plain_base": plain_base})
-    secure = _Quiet(("127.0.0.1", 0), handler)
+    """(https base, http base): the TLS one redirects /downgrade to the plain one. A client
+    that refuses the certificate hangs up mid-handshake: the helper's server expects that."""
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("127.0.0.1").configure_cert(context)
-    secure.socket = context.wrap_socket(secure.socket, server_side=True)
-    threads = [threading.Thread(target=s.serve_forever, daemon=True) for s in (plain, secure)]
-    for thread in threads:
-        thread.start()
-    yield f"https://127.0.0.1:{secure.server_address[1]}", plain_base
-    for server in (plain, secure):
-        server.shutdown()
-        server.server_close()
+    with LoopbackServer(_Answer) as plain:
+        handler = type("Tls", (_Answer,), {"plain_base": plain.base_url})
+        with LoopbackServer(handler, tls=context) as secure:
+            yield secure.base_url, plain.base_url
 
 
 @pytest.fixture()

@@ -13,12 +13,13 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from bad_servers import HostChain, SlowSockets, unaccepted_socket
-from redirect_server import PAUSE, RING
 
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
 from tagaudit.model import LinkResult
+from tests.links.bad_servers import HostChain, SlowSockets
+from tests.support.redirect_server import PAUSE, RING
+from tests.support.servers import silent_socket
 
 SLACK = 0.8  # seconds a shared CI machine may add to a bound
 
@@ -133,7 +134,7 @@ def test_a_server_that_wastes_time_costs_one_timeout(slow, path, transport):
 
 
 def test_a_server_that_never_accepts_costs_one_timeout():
-    sock = unaccepted_socket()
+    sock = silent_socket()
     try:
         url = f"http://127.0.0.1:{sock.getsockname()[1]}/never"
         result, took = timed(LinkSettings(timeout=0.5, retries=0), url)

@@ -1,7 +1,7 @@
 """Sharding: many links followed in worker processes give exactly the single-process results.
 
 The follower runs in a fresh interpreter (sharding forks only a single-threaded process, and
-pytest's own session may hold server threads) against a redirect server in another process.
+pytest's own session holds server threads) against a redirect server on 127.0.0.1.
 """
 
 from __future__ import annotations
@@ -11,48 +11,43 @@ import subprocess
 import sys
 import textwrap
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import shard_count, slice_settings
+from tests.support.servers import LoopbackServer
 
-SERVER = textwrap.dedent(
-    """
-    import sys
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from urllib.parse import urlsplit
 
-    class Redirects(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
+class _Redirects(BaseHTTPRequestHandler):
+    """/r/<n>/<link>: n redirects, then 200; every 5th link drops its query at the end."""
 
-        def do_GET(self):
-            parts = urlsplit(self.path)
-            n, link = (int(x) for x in parts.path.split("/")[2:4])
-            if n == 0:
-                self.send_response(200)
-                self.send_header("Content-Type", "text/html")
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
-                return
-            keep = link % 5 != 0 or n > 1          # every 5th link drops its query at the end
-            query = "?" + parts.query if parts.query and keep else ""
-            self.send_response(301 if n % 2 else 302)
-            self.send_header("Location", f"/r/{n - 1}/{link}{query}")
-            self.send_header("Content-Length", "0")
+    protocol_version = "HTTP/1.1"
+
+    def do_GET(self) -> None:
+        parts = urlsplit(self.path)
+        n, link = (int(x) for x in parts.path.split("/")[2:4])
+        if n == 0:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", "2")
             self.end_headers()
+            self.wfile.write(b"ok")
+            return
+        keep = link % 5 != 0 or n > 1  # every 5th link drops its query at the end
+        query = "?" + parts.query if parts.query and keep else ""
+        self.send_response(301 if n % 2 else 302)
+        self.send_header("Location", f"/r/{n - 1}/{link}{query}")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
-        def log_message(self, *args):
-            pass
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
 
-    ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops concurrent connects
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirects)
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-    """
-)
+
 CLIENT = textwrap.dedent(
     """
     import asyncio, json, sys
@@ -90,21 +85,14 @@ def follow_in_fresh_process(urls: list[str], processes: int) -> dict:
 
 
 def test_sharded_results_equal_single_process_results(tmp_path: Path) -> None:
-    server = subprocess.Popen([sys.executable, "-c", SERVER], stdout=subprocess.PIPE, text=True)
-    try:
-        assert server.stdout is not None
-        port = int(server.stdout.readline())
-        base = f"http://127.0.0.1:{port}"
+    with LoopbackServer(_Redirects) as server:
+        base = server.base_url
         urls = [f"{base}/r/3/{n}?utm_source=news&utm_medium=email&gclid=G{n}" for n in range(60)]
         urls.append(urls[0])  # a duplicate: followed once
         started = time.monotonic()
         sharded = follow_in_fresh_process(urls, processes=2)
         single = follow_in_fresh_process(urls, processes=1)
         assert time.monotonic() - started < 100
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        server.stdout.close()
     assert (sharded["shards"], single["shards"]) == (2, 1)
     assert sharded["results"] == single["results"]
     results = single["results"]

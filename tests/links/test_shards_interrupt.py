@@ -1,8 +1,8 @@
 """Ctrl-C during a sharded `tagaudit links` run keeps every link the workers had finished.
 
-Real processes throughout: a redirect server (some links hang), the CLI in its own
-interpreter (it forks its link workers), and a real SIGINT sent to its process group, as a
-terminal's Ctrl-C would be.
+Real processes and sockets throughout: a redirect server on 127.0.0.1 (some links hang), the
+CLI in its own interpreter (it forks its link workers), and a real SIGINT sent to its process
+group, as a terminal's Ctrl-C would be.
 """
 
 from __future__ import annotations
@@ -12,50 +12,44 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
+import threading
 import time
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
-SERVER = textwrap.dedent(
-    """
-    import sys, time
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-    from pathlib import Path
+from tests.support.servers import LoopbackServer
 
-    landed = Path(sys.argv[1])
 
-    class Routes(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-        disable_nagle_algorithm = True
+class _Routes(BaseHTTPRequestHandler):
+    """/go/<n> redirects to /land/<n>, which records n in `landed`; /hang/<n> waits (60 s at
+    most) until `release` is set."""
 
-        def do_GET(self):
-            kind, n = self.path.split("?")[0].split("/")[1:3]
-            if kind == "hang":
-                time.sleep(60)
-            if kind == "go":
-                self.send_response(302)
-                self.send_header("Location", f"/land/{n}")
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", "2")
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True
+    landed: list[str]
+    release: threading.Event
+
+    def do_GET(self) -> None:
+        kind, n = self.path.split("?")[0].split("/")[1:3]
+        if kind == "hang":
+            self.release.wait(60)
+        if kind == "go":
+            self.send_response(302)
+            self.send_header("Location", f"/land/{n}")
+            self.send_header("Content-Length", "0")
             self.end_headers()
-            self.wfile.write(b"ok")
-            with landed.open("a") as out:
-                out.write(n + "\\n")
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"ok")
+        self.landed.append(n)
 
-        def log_message(self, *args):
-            pass
+    def log_message(self, *args: object) -> None:
+        """Quiet."""
 
-    ThreadingHTTPServer.request_queue_size = 128  # the default 5 drops concurrent connects
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Routes)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-    server.serve_forever()
-    """
-)
+
 FAST, SLOW = 40, 6
 CLI = [sys.executable, "-m", "tagaudit", "links", "--no-browser", "-q"]
 
@@ -64,13 +58,10 @@ class Run:
     """The redirect server and a sharded `tagaudit links` run against it."""
 
     def __init__(self, folder: Path) -> None:
-        self.folder, self.landed = folder, folder / "landed.txt"
-        self.landed.touch()
-        self.server = subprocess.Popen(
-            [sys.executable, "-c", SERVER, str(self.landed)], stdout=subprocess.PIPE, text=True
-        )
-        assert self.server.stdout is not None
-        base = f"http://127.0.0.1:{int(self.server.stdout.readline())}"
+        self.folder, self.landed, self.release = folder, [], threading.Event()
+        attributes = {"landed": self.landed, "release": self.release}
+        self.server = LoopbackServer(type("Routes", (_Routes,), attributes)).start()
+        base = self.server.base_url
         links = [f"{base}/go/{n}?utm_source=a&utm_medium=b&utm_campaign=c" for n in range(FAST)]
         links += [f"{base}/hang/{n}?utm_source=a" for n in range(SLOW)]
         (folder / "links.txt").write_text("\n".join(links) + "\n")
@@ -89,9 +80,9 @@ class Run:
 
     def wait_for_the_fast_links(self) -> None:
         deadline = time.monotonic() + 60
-        while len(self.landed.read_text().split()) < FAST and time.monotonic() < deadline:
+        while len(self.landed) < FAST and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert len(self.landed.read_text().split()) == FAST, "the fast links never all landed"
+        assert len(self.landed) == FAST, "the fast links never all landed"
         time.sleep(0.3)  # their results are on their way to the parent
 
     def workers(self) -> list[int]:
@@ -106,9 +97,9 @@ class Run:
         if self.cli.poll() is None:
             os.killpg(self.cli.pid, signal.SIGKILL)
             self.cli.wait()
-        self.server.terminate()
-        self.server.wait(timeout=10)
-        for stream in (self.server.stdout, self.cli.stdout, self.cli.stderr):
+        self.release.set()
+        self.server.close()
+        for stream in (self.cli.stdout, self.cli.stderr):
             if stream is not None:
                 stream.close()
 

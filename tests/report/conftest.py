@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-HERE = str(Path(__file__).resolve().parent)
-if HERE not in sys.path:
-    sys.path.insert(0, HERE)
-
-from report_sample import build_sample  # noqa: E402
-
-from tagaudit.model import Report  # noqa: E402
+from tagaudit.model import Report
+from tests.report.report_sample import build_sample
 
 
 @pytest.fixture

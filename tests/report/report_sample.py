@@ -21,10 +21,9 @@ from tagaudit.model import (
     RunInfo,
     TagHit,
 )
-from tagaudit.rules import evaluate, read_rule_file, sort_findings
 from tagaudit.rules.applicability import describe
-from tagaudit.rules.engine import RuleSet
-from tagaudit.rules.loader import builtin_rules_dir
+from tagaudit.rules.engine import RuleSet, evaluate, sort_findings
+from tagaudit.rules.loader import builtin_rules_dir, read_rule_file
 from tagaudit.rules.rule import Rule
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

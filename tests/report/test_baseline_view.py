@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from tagaudit.baseline import compare, mark
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.report import html, markdown, terminal
+from tagaudit.runner.baseline import compare, mark
 
 SHOP = "https://shop.test"
 RED, GREEN = "rgb(180, 35, 24)", "rgb(6, 118, 71)"

@@ -17,7 +17,6 @@ import pytest
 from markdown_it import MarkdownIt
 from rich.console import Console
 
-from tagaudit.cli.common import ReportOptions
 from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
 from tagaudit.report import html, markdown, terminal, write_all
 
@@ -47,14 +46,14 @@ def _terminal_bytes(report: Report, verbose: bool = True) -> str:
 
 def test_a_lone_surrogate_costs_no_report(tmp_path: Path) -> None:
     report = _report(f"{SHOP}/x", "x\udfffy", "G-1", note="a\ud800b")
-    options = ReportOptions(
-        json=tmp_path / "r.json",
-        junit=tmp_path / "r.xml",
-        html=tmp_path / "r.html",
-        sarif=tmp_path / "r.sarif",
-        markdown=tmp_path / "r.md",
-    )
-    written = write_all(report, options)
+    paths = {
+        "json": tmp_path / "r.json",
+        "junit": tmp_path / "r.xml",
+        "html": tmp_path / "r.html",
+        "sarif": tmp_path / "r.sarif",
+        "markdown": tmp_path / "r.md",
+    }
+    written = write_all(report, paths)
     assert written.problems == []
     assert sorted(p.name for p in written) == ["r.html", "r.json", "r.md", "r.sarif", "r.xml"]
     data = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
@@ -142,5 +141,5 @@ def test_reports_for_people_mask_secrets(secret_report: Report) -> None:
 
 def test_the_json_report_keeps_what_was_captured(secret_report: Report, tmp_path: Path) -> None:
     """Machines get the capture as it was (the README says so): masking is for people."""
-    write_all(secret_report, ReportOptions(json=tmp_path / "r.json"))
+    write_all(secret_report, {"json": tmp_path / "r.json"})
     assert "AT-SECRET-1" in (tmp_path / "r.json").read_text(encoding="utf-8")

@@ -11,8 +11,7 @@ import xmlschema
 
 from tagaudit.model import ConsentRecord, Finding, LinkResult, PageVisit, Report
 from tagaudit.report import junit
-from tagaudit.rules import load_rules
-from tagaudit.rules.engine import apply
+from tagaudit.rules.engine import apply, load_rules
 from tagaudit.rules.options import Expectation, RuleOptions
 
 XSD = Path(__file__).resolve().parents[2] / "schemas" / "junit.xsd"

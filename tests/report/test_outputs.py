@@ -9,27 +9,49 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tagaudit.cli.common import ReportOptions, write_reports
+from tagaudit.cli.common import ReportOptions
 from tagaudit.errors import UsageError
 from tagaudit.model import Finding, Report
-from tagaudit.report import terminal
+from tagaudit.report import path_problem, terminal, write_all
 
 
 def test_write_every_format(sample_report: Report, tmp_path: Path) -> None:
-    options = ReportOptions(
-        json=tmp_path / "out/r.json",
-        junit=tmp_path / "r.xml",
-        html=tmp_path / "r.html",
-        sarif=tmp_path / "r.sarif",
-        markdown=tmp_path / "r.md",
-    )
-    written = write_reports(sample_report, options)
-    assert sorted(p.name for p in written) == ["r.html", "r.json", "r.md", "r.sarif", "r.xml"]
+    paths = {
+        "markdown": tmp_path / "r.md",
+        "json": tmp_path / "out/r.json",
+        "junit": tmp_path / "r.xml",
+        "html": tmp_path / "r.html",
+        "sarif": str(tmp_path / "r.sarif"),
+    }
+    written = write_all(sample_report, paths)
+    assert [p.name for p in written] == ["r.json", "r.xml", "r.html", "r.sarif", "r.md"]
     assert json.loads((tmp_path / "out/r.json").read_text())["schema"] == "1.0"
 
 
 def test_nothing_requested_writes_nothing(sample_report: Report) -> None:
-    assert write_reports(sample_report, ReportOptions()) == []
+    assert write_all(sample_report, {}) == []
+    assert write_all(sample_report, {"json": None, "html": None}) == []
+
+
+def test_an_unknown_format_is_the_callers_mistake(sample_report: Report, tmp_path: Path) -> None:
+    with pytest.raises(KeyError, match=r"no report format 'pdf' \(known: json, junit"):
+        write_all(sample_report, {"pdf": tmp_path / "r.pdf"})
+    assert not list(tmp_path.iterdir())
+
+
+def test_fail_on_reaches_the_formats_that_follow_it(sample_report: Report, tmp_path: Path) -> None:
+    write_all(sample_report, {"junit": tmp_path / "error.xml"})
+    write_all(sample_report, {"junit": tmp_path / "warning.xml"}, fail_on="warning")
+    assert (tmp_path / "error.xml").read_text() != (tmp_path / "warning.xml").read_text()
+
+
+def test_a_bad_path_is_named_with_its_flag_before_the_run(tmp_path: Path) -> None:
+    good, folder = tmp_path / "r.json", tmp_path / "reports"
+    folder.mkdir()
+    assert path_problem({"json": good, "html": None}) is None
+    assert path_problem({"markdown": folder, "json": good, "sarif": folder}) == (
+        f"--sarif {folder}: {folder} is a directory"  # in the order of the flags
+    )
 
 
 def _report(*severities: str, suppressed: bool = False) -> Report:
@@ -66,7 +88,7 @@ def test_bad_fail_on_is_a_usage_error() -> None:
 
 
 def test_progress_draws_on_a_terminal_unless_quiet() -> None:
-    from tagaudit.runner import Progress
+    from tagaudit.runner.audit import Progress
 
     out = io.StringIO()
     console = Console(file=out, force_terminal=True, width=80)
@@ -92,8 +114,8 @@ def test_terminal_has_no_colour_off_a_terminal(sample_report: Report) -> None:
 
 def _consent_report() -> Report:
     """A page audited in two scenarios: GA4 before any choice, Meta only after accept."""
-    from tagaudit.consent.matrix import consent_matrices
     from tagaudit.model import ConsentRecord, PageVisit, TagHit
+    from tagaudit.rules.consent_matrix import consent_matrices
 
     url = "https://shop.test/"
     none = PageVisit(url, scenario="none", consent=ConsentRecord(method="builtin", cmp="klaro"))
@@ -128,7 +150,7 @@ def test_information_with_nothing_to_fix_shows_no_fix() -> None:
     """utm-channel says which GA4 channel a link lands in: no "How to fix" under it."""
     from tagaudit.model import LinkResult
     from tagaudit.report import html, markdown
-    from tagaudit.rules import load_rules
+    from tagaudit.rules.engine import load_rules
 
     rule = load_rules().get("utm-channel")
     assert rule is not None and rule.help == ""

@@ -9,7 +9,7 @@ import time
 from rich.console import Console
 
 from tagaudit.report.progress import progress
-from tagaudit.runner import Progress
+from tagaudit.runner.audit import Progress
 
 
 def _lines(out: io.StringIO) -> list[str]:

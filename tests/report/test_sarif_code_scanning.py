@@ -9,10 +9,10 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from github_sarif import github_problems
 
 from tagaudit.model import Finding, PageVisit, Report, RuleInfo, RunInfo
 from tagaudit.report import sarif
+from tests.support.github_sarif import github_problems
 
 SHOP = "https://shop.test"
 

@@ -6,8 +6,8 @@ args, ...}`), then lists `cases`, each a `report` fragment (Report.from_dict inp
 `severity`, `category`, `confidence`, `message` (exact), `message_has` (substring),
 `location` and `evidence` (subsets).
 
-Case files live in tests/rules/cases/** and, for rules other packages own, in
-tests/<package>/rule_cases/*.yaml.
+Case files live in tests/rules/cases/<group>/*.yaml: builtin, capture and kinds, and the
+rules of links, consent, journeys and baselines.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from typing import Any
 import yaml
 
 from tagaudit.model import Finding, Report
-from tagaudit.rules import CHECK_KINDS, load_rules
-from tagaudit.rules.engine import RuleSet
+from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.rules.loader import parse_rule
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
 from tagaudit.yamlfile import Where
 
@@ -29,7 +29,7 @@ TESTS = Path(__file__).resolve().parents[1]
 
 
 def case_files() -> list[Path]:
-    return sorted([*TESTS.glob("rules/cases/**/*.yaml"), *TESTS.glob("*/rule_cases/*.yaml")])
+    return sorted(TESTS.glob("rules/cases/**/*.yaml"))
 
 
 def load_case_file(path: Path) -> dict[str, Any]:
@@ -60,7 +60,7 @@ def all_cases() -> list[tuple[str, Path, dict[str, Any]]]:
 
 
 def run_case(path: Path, case: dict[str, Any]) -> list[Finding]:
-    from tagaudit.rules import evaluate
+    from tagaudit.rules.engine import evaluate
 
     rule = rule_of(load_case_file(path)["rule"])
     report = Report.from_dict(case.get("report") or {})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import tagaudit
 from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
-from tagaudit.rules import evaluate
 from tagaudit.rules.causes import one_per_cause
+from tagaudit.rules.engine import RuleSet, evaluate
 
 PIXEL = "https://www.facebook.com/tr/?id=77&ev=PageView"
 
@@ -34,11 +34,11 @@ def _site() -> Report:
     return Report(pages=[*pages, _page("/webinar/", blocked=True)])
 
 
-def load_rules(config: Path) -> tagaudit.rules.RuleSet:
+def load_rules(config: Path) -> RuleSet:
     return tagaudit.load_rules(config)
 
 
-def _rules(tmp_path: Path, expect: str = "") -> tagaudit.rules.RuleSet:
+def _rules(tmp_path: Path, expect: str = "") -> RuleSet:
     config = tmp_path / "tagaudit.yaml"
     config.write_text(expect or "disable: [console-errors]\n")
     return load_rules(config)

@@ -11,9 +11,10 @@ import pytest
 from tagaudit.config import load_config
 from tagaudit.errors import ConfigError
 from tagaudit.model import Finding, PageVisit, Report, TagHit
-from tagaudit.rules import CHECK_KINDS, Kinds, apply, evaluate, load_rules
-from tagaudit.rules.engine import RuleSet
+from tagaudit.rules.engine import RuleSet, apply, evaluate, load_rules
+from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.options import RuleOptions
+from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule
 
 

@@ -18,8 +18,9 @@ def test_installed_layout_finds_builtin_rules(tmp_path: Path) -> None:
     )
     shutil.copytree(REPO / "rules", site / "tagaudit" / "_builtin_rules")
     code = (
-        "import tagaudit.rules as r; from tagaudit.rules.loader import builtin_rules_dir;"
-        "print(builtin_rules_dir()); print(len(r.load_rules().rules))"
+        "from tagaudit.rules.engine import load_rules; "
+        "from tagaudit.rules.loader import builtin_rules_dir; "
+        "print(builtin_rules_dir()); print(len(load_rules().rules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code],

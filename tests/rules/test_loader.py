@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from tagaudit.errors import ConfigError
-from tagaudit.rules import read_rule_file
-from tagaudit.rules.loader import builtin_rules_dir
+from tagaudit.rules.loader import builtin_rules_dir, read_rule_file
 
 GOOD = """\
 rules:

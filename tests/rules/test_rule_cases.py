@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rule_casefiles import all_cases, run_case, unmatched
+
+from tests.rules.rule_casefiles import all_cases, run_case, unmatched
 
 CASES = all_cases()
 

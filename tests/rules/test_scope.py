@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tagaudit.model import PageVisit
-from tagaudit.rules import Scope, url_matches
+from tagaudit.rules.rule import Scope, url_matches
 
 CASES = [
     ("**", "https://shop.test/", True),

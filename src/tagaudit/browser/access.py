@@ -21,7 +21,7 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Playwright, Request, Route
 
-from tagaudit.browser.settings import SessionSettings, SiteAccess
+from tagaudit.browser.settings import DEFAULT_USER_AGENT, SessionSettings, SiteAccess
 from tagaudit.errors import ConfigError
 
 STORAGE_COOKIE_KEYS = ("name", "value", "domain", "path", "expires", "httpOnly", "secure")
@@ -44,12 +44,12 @@ class Access:
         """new_context() options: the device, then the user's viewport, UA, locale, login."""
         settings, site = self.settings, self.site
         options: dict[str, Any] = {
-            "user_agent": settings.user_agent,
+            "user_agent": DEFAULT_USER_AGENT,
             "locale": settings.locale,
             "viewport": settings.viewport,
         }
         options.update(self.device)
-        if settings.user_agent_set:
+        if settings.user_agent:
             options["user_agent"] = settings.user_agent
         if site.viewport:
             options["viewport"] = dict(site.viewport)

@@ -17,6 +17,7 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.session import BrowserSession
+from tagaudit.errors import first_line
 
 MAX_REDIRECTS = 5
 
@@ -57,16 +58,12 @@ class SiteFetcher:
             )
             return Fetched(url, response.status, await response.body())
         except PlaywrightError as problem:
-            return Fetched(url, error=_reason(problem))
+            # `APIRequestContext.get: connect ECONNREFUSED …` → `connect ECONNREFUSED …`
+            reason = first_line(problem, "no answer", calls=("APIRequestContext.",))
+            return Fetched(url, error=reason)
 
     async def close(self) -> None:
         if self._context is not None:
             with contextlib.suppress(PlaywrightError):
                 await self._context.close()
             self._context = None
-
-
-def _reason(problem: PlaywrightError) -> str:
-    """`APIRequestContext.get: connect ECONNREFUSED 127.0.0.1:9` → `connect ECONNREFUSED …`."""
-    text = str(problem).strip().splitlines()[0] if str(problem).strip() else "no answer"
-    return text.split(": ", 1)[1] if text.startswith("APIRequestContext.") else text

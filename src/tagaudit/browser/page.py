@@ -15,6 +15,12 @@ included), and one `PageSettings` reaches all of them.
     await tab.leave(visit)
     tab.decode(visit)          # visit.hits, with CSP-blocked and failed hits marked
     await tab.close()
+
+A journey cuts its recording into steps (browser/steps.py): `tab.step("cart")` labels what
+follows, `tab.end_step()` and `await tab.read_step(state)` keep the page's state at the
+step's end (cookies labelled with the step they were first seen in), `tab.step_visits()`
+gives one decoded PageVisit per step; `tab.hits()` are the hits so far (cheap to poll) and
+`await tab.screenshot()` pictures the page.
 """
 
 from __future__ import annotations
@@ -33,8 +39,10 @@ from tagaudit.browser.leaving import simulate_leave
 from tagaudit.browser.queues import drained, queue_patterns, queued
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings
+from tagaudit.browser.steps import Steps, StepState, screenshot
 from tagaudit.browser.views import ViewTracker
-from tagaudit.model import HeldEvents, Hop, PageVisit
+from tagaudit.errors import first_line
+from tagaudit.model import HeldEvents, Hop, PageVisit, Request, TagHit
 from tagaudit.providers import decode_requests
 
 Prepare = Callable[[BrowserContext], Awaitable[None]]
@@ -44,6 +52,8 @@ NAVIGATION_LOOP = 8
 # Seconds past `--page-timeout` for giving up on a target: its own goto timeout fires first,
 # with the browser's reason, when only the load was slow.
 HARD_LIMIT_GRACE = 1.0
+# The calls whose `Page.goto: ` prefix a page's one-line load error drops (errors.first_line).
+LOAD_CALLS = ("Page.goto", "Page.reload")
 CLOSE_TIMEOUT = 10.0  # seconds for closing a page or context that misbehaved
 
 
@@ -68,7 +78,7 @@ class PageEngine:
         self.session = session
         self.settings = settings or PageSettings()
         # The localStorage keys of batching SDKs, read on every leave (browser/queues.py).
-        self.queue_patterns = queue_patterns(session.settings.catalog)
+        self.queue_patterns = queue_patterns(session.catalog)
 
     async def open_tab(
         self,
@@ -119,6 +129,8 @@ class Tab:
         self.loop_limit = NAVIGATION_LOOP  # a link landing allows more (link_navigator.py)
         page.on("crash", self._on_crash)
         self.recorder = Recorder(context, page)
+        self.steps = Steps(self.recorder)
+        self._hits: tuple[list[Request], int, list[TagHit]] | None = None
         # Single-page-app views: each new one labels the requests recorded after it.
         self.views = views or ViewTracker()
         self.views.on_view = self._new_view
@@ -175,6 +187,39 @@ class Tab:
     def phase(self, value: str | None) -> None:
         self.recorder.phase = value
 
+    def step(self, name: str) -> StepState:
+        """From now on, what the page sends belongs to step `name` (browser/steps.py)."""
+        return self.steps.begin(name, self.page.url)
+
+    def end_step(self) -> StepState:
+        """End the current step here; `read_step` then keeps the page's state at its end."""
+        return self.steps.close(self.page.url)
+
+    async def read_step(self, state: StepState, patience: float = 3.0) -> None:
+        """Read the page's state into an ended step: its cookies (each labelled with the step
+        it was first seen in), dataLayer and CSP blocks."""
+        self.steps.keep(state, await self.snapshot(patience=patience))
+
+    def step_visits(self, journey: str | None) -> list[PageVisit]:
+        """One decoded PageVisit per step that ended, in order (Steps.visits)."""
+        return [self.decode(visit) for visit in self.steps.visits(journey)]
+
+    async def screenshot(
+        self, target: str = "base64", name: str = "page", quality: int = 50, timeout: float = 5.0
+    ) -> str | None:
+        """The viewport as a JPEG: a data: URL, a file in the directory `target`, or None."""
+        return await screenshot(self.page, target, name, quality, timeout)
+
+    def hits(self) -> list[TagHit]:
+        """The hits recorded so far, decoded with the run's catalog: what a journey's
+        `wait_for: {hit: …}` polls. Decoded again only when requests were added (a request's
+        provider and event are fixed when it is sent; its delivery is not: see `decode`)."""
+        requests, cached = self.recorder.requests, self._hits
+        if cached is None or cached[0] is not requests or cached[1] != len(requests):
+            hits = decode_requests(requests, self.engine.session.catalog)
+            self._hits = cached = (requests, len(requests), hits)
+        return cached[2]
+
     async def load(self, url: str, timeout: float | None = None) -> Loaded:
         """Navigate to `url` and wait for `load`, within the page timeout; never raises."""
         go = lambda ms: self.page.goto(url, wait_until="load", timeout=ms)  # noqa: E731
@@ -204,7 +249,8 @@ class Tab:
         if going.cancelled():
             loaded.error = self.misbehaviour()
         elif isinstance(problem, (PlaywrightError, asyncio.TimeoutError)):
-            loaded.error = first_line(problem) or f"page did not load within {timeout:g} s"
+            late = f"page did not load within {timeout:g} s"
+            loaded.error = first_line(problem, late, calls=LOAD_CALLS)
         elif problem is not None:
             raise problem
         else:
@@ -283,7 +329,7 @@ class Tab:
         """
         if not queue:
             return
-        catalog = self.engine.session.settings.catalog
+        catalog = self.engine.session.catalog
         sent = Counter(
             h.provider
             for h in decode_requests(self.recorder.requests[since:], catalog)
@@ -306,7 +352,7 @@ class Tab:
 
         Then request headers stay only where tags sent them, secrets masked (keep_headers).
         """
-        visit.hits = decode_requests(visit.requests, self.engine.session.settings.catalog)
+        visit.hits = decode_requests(visit.requests, self.engine.session.catalog)
         keep_headers(visit)
         return visit
 
@@ -317,6 +363,7 @@ class Tab:
         """Start a fresh recording on the same page (the next target of a reused tab)."""
         self.recorder.stop()
         self.recorder = await Recorder(self.context, self.page).start()
+        self.steps = Steps(self.recorder)
 
     async def close(self) -> None:
         """Stop recording and close the page (and its context, when the tab opened it).
@@ -353,15 +400,6 @@ async def redirect_hops(response: Response | None) -> list[Hop]:
         )
     hops.append(Hop(url=response.url, status=response.status))
     return hops
-
-
-def first_line(problem: BaseException) -> str:
-    """The browser's one-line reason, without Playwright's `Page.goto: ` style prefix."""
-    text = str(problem).strip()
-    line = text.splitlines()[0][:300] if text else ""
-    for prefix in ("Page.goto: ", "Page.reload: "):
-        line = line.removeprefix(prefix)
-    return line
 
 
 async def quietly(awaitable, fallback=None):  # type: ignore[no-untyped-def]

@@ -22,7 +22,8 @@ from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.hits import install_hit_route, interception_pattern
 from tagaudit.browser.settings import SessionSettings
-from tagaudit.errors import EnvironmentProblem
+from tagaudit.errors import EnvironmentProblem, first_line
+from tagaudit.providers import Catalog
 
 LAUNCH_ARGS = (
     "--disable-blink-features=AutomationControlled",
@@ -50,8 +51,12 @@ class BrowserLost(RuntimeError):
 class BrowserSession:
     """An async context manager owning Playwright and one browser for the whole run."""
 
-    def __init__(self, settings: SessionSettings | None = None) -> None:
+    def __init__(
+        self, settings: SessionSettings | None = None, catalog: Catalog | None = None
+    ) -> None:
         self.settings = settings or SessionSettings()
+        # The run's catalog (the user's providers added): what is answered here and decoded.
+        self.catalog = catalog
         self.browser: Browser | None = None
         self.version = ""
         self._pw_manager: Any = None
@@ -118,17 +123,17 @@ class BrowserSession:
                 return await pw.chromium.connect(endpoint)
             if endpoint:
                 return await pw.chromium.connect_over_cdp(endpoint)
-            path = find_browser(self.settings.browser_path).path
+            path = find_browser(self.settings.path).path
             return await pw.chromium.launch(
                 executable_path=path,
                 headless=self.settings.headless,
-                args=[*LAUNCH_ARGS, *self.settings.extra_args],
+                args=[*LAUNCH_ARGS, *self.settings.args],
                 ignore_default_args=list(IGNORED_DEFAULT_ARGS),
             )
         except PlaywrightError as problem:
-            first = str(problem).strip().splitlines()[0] if str(problem).strip() else "error"
             where = endpoint or "the local Chromium"
-            raise EnvironmentProblem(f"could not start or reach {where}: {first}") from None
+            reason = first_line(problem, "error")
+            raise EnvironmentProblem(f"could not start or reach {where}: {reason}") from None
 
     async def new_context(self, **options: Any) -> BrowserContext:
         """A fresh, isolated context: normal UA (or the device's), locale, viewport, the site's
@@ -144,8 +149,8 @@ class BrowserSession:
         await context.add_init_script(CSP_LISTENER)
         if not settings.deliver_hits:
             if self._pattern is None:
-                self._pattern = interception_pattern(settings.catalog)
-            await install_hit_route(context, settings.catalog, self._pattern)
+                self._pattern = interception_pattern(self.catalog)
+            await install_hit_route(context, self.catalog, self._pattern)
         await self.access.prepare(context)  # after the hit route: its route runs first
         return context
 

@@ -1,18 +1,19 @@
 """Settings of the browser side, as plain data: which browser, and how long to wait on a page.
 
-`SessionSettings` says how to get a browser and what its contexts look like; `PageSettings`
-is the one set of timeouts and waits that every caller of the page engine shares (plain
-visits, consent scenarios, link landings, journey steps), so a `--quiet-ms` or
-`--page-timeout` reaches all of them. Imports no Playwright (the config and the CLI read it).
+`SessionSettings` says how to get a browser and what its contexts look like (with the
+site's `SiteAccess`); `PageSettings` is the one set of timeouts and waits that every caller
+of the page engine shares (plain visits, consent scenarios, link landings, journey steps),
+so a `--quiet-ms` or `--page-timeout` reaches all of them. Fields users set carry their
+tagaudit.yaml key, flag and help (tagaudit.model.settings). Imports only the model floor
+(the config and the CLI read it; no Playwright).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from tagaudit.providers.routing import Catalog
+from tagaudit.model.settings import setting
 
 # Chrome on Linux, without "Headless" in it: some consent banners and bot walls hide from an
 # automated-looking browser (DESIGN.md, "Browser discovery").
@@ -40,19 +41,31 @@ class SiteAccess:
                    "password": "…"}, device="iPhone 13")
     """
 
-    headers: dict[str, str] = field(default_factory=dict)
-    cookies: list[dict[str, Any]] = field(default_factory=list)
-    basic_auth: dict[str, str] | None = None
-    storage_state: str | None = None
-    device: str | None = None
-    viewport: dict[str, int] | None = None
+    headers: dict[str, str] = setting(default_factory=dict, key="browser.headers")
+    cookies: list[dict[str, Any]] = setting(default_factory=list, key="browser.cookies")
+    basic_auth: dict[str, str] | None = setting(None, key="browser.basic_auth")
+    storage_state: str | None = setting(
+        None,
+        key="browser.storage_state",
+        flag="--storage-state",
+        metavar="PATH",
+        help="A Playwright storage-state file: audit as that logged-in user.",
+    )
+    device: str | None = setting(
+        None,
+        key="browser.device",
+        flag="--device",
+        metavar="NAME",
+        help="Emulate a Playwright device, e.g. 'iPhone 13' (default: a desktop Chrome).",
+    )
+    viewport: dict[str, int] | None = setting(None, key="browser.viewport")
     origins: list[str] = field(default_factory=list)
     cookie_url: str | None = None
     # The storage state holds localStorage: a wiped tab cannot get it back, so every page
     # starts in a new context instead (visitor.py).
     local_storage: bool = False
     # `${VARS}` that were not set when the config was read: one line each (file, line, field),
-    # refused when a browser is about to use this access (runner.site_access).
+    # refused when a browser is about to use this access (tagaudit.runner.audit.site_access).
     unresolved: list[str] = field(default_factory=list)
 
     def is_open(self) -> bool:
@@ -62,20 +75,43 @@ class SiteAccess:
 
 @dataclass
 class SessionSettings:
-    """How to get a browser and what every context looks like."""
+    """`browser:` and `deliver_hits`: how to get a browser and what every context looks like.
 
-    browser_path: str | None = None
-    endpoint: str | None = None
+    `user_agent` None means Chrome's usual one (DEFAULT_USER_AGENT), or the device's when a
+    `device` is emulated; one the user sets wins over both.
+    """
+
+    path: str | None = setting(
+        None,
+        key="browser.path",
+        name="browser",
+        flag="--browser",
+        metavar="PATH",
+        help="The Chromium/Chrome executable (default: TAGAUDIT_BROWSER, Playwright's "
+        "Chromium, then a system Chromium or Chrome).",
+    )
+    endpoint: str | None = setting(
+        None,
+        key="browser.endpoint",
+        name="browser_endpoint",
+        flag="--browser-endpoint",
+        metavar="URL",
+        help="A remote browser: a Playwright ws:// or a CDP http:// URL.",
+    )
+    locale: str = setting("en-US", key="browser.locale")
+    timezone: str | None = setting(None, key="browser.timezone")
+    user_agent: str | None = setting(None, key="browser.user_agent")
+    # extra command-line flags for Chromium
+    args: list[str] = setting(default_factory=list, key="browser.args", name="browser_args")
+    deliver_hits: bool = setting(
+        False,
+        key="deliver_hits",
+        flag="--deliver-hits",
+        help="Send tracking hits to the vendors (default: answer them locally).",
+    )
     headless: bool = True
-    deliver_hits: bool = False
-    user_agent: str = DEFAULT_USER_AGENT
-    locale: str = "en-US"
-    timezone: str | None = None
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
-    extra_args: tuple[str, ...] = ()
-    catalog: Catalog | None = None  # the user's providers added to the built-in ones
     access: SiteAccess = field(default_factory=SiteAccess)
-    user_agent_set: bool = False  # the user chose `user_agent` (it then wins over a device's)
 
 
 @dataclass
@@ -88,14 +124,37 @@ class PageSettings:
     `leave_max_wait_ms`). Link landings settle on a shorter quiet period
     (`landing_quiet_ms`): they look for the landing's analytics, not every late beacon.
     `isolation` is how plain visits start clean: `reuse` (one page per worker, wiped) or
-    `context` (a new context per target).
+    `context` (a new context per target). The user's keys live under `crawl:`.
     """
 
-    page_timeout: float = 30.0
-    quiet_ms: int = 400
-    max_wait_ms: int = 5000
+    page_timeout: float = setting(
+        30.0,
+        key="crawl.page_timeout",
+        flag="--page-timeout",
+        metavar="SECONDS",
+        help="Hard limit per page (default: {default:g}).",
+        above=0,
+    )
+    quiet_ms: int = setting(
+        400,
+        key="crawl.quiet_ms",
+        flag="--quiet-ms",
+        metavar="MS",
+        help="Quiet period after load that catches late beacons, in milliseconds "
+        "(default: {default}).",
+        minimum=0,
+    )
+    max_wait_ms: int = setting(5000, key="crawl.max_wait_ms", minimum=0)
+    isolation: str = setting(
+        "reuse",
+        key="crawl.isolation",
+        flag="--isolation",
+        metavar="MODE",
+        help="reuse (wipe state between pages) or context (a new one each time) "
+        "(default: {default}).",
+        choices=ISOLATION_MODES,
+    )
     leave_quiet_ms: int = 30
     leave_max_wait_ms: int = 300
     landing_quiet_ms: int = 200
     landing_max_wait_ms: int = 2000
-    isolation: str = "reuse"

@@ -1,12 +1,15 @@
 """Recording a page driven by Playwright's *sync* API: the pytest plugin's side of the engine.
 
 End-to-end suites (pytest-playwright's `page`, or the plugin's own) drive pages with the
-sync API, so the plugin cannot use the async page engine. This module gives the same capture
-to a sync page: the page engine's Recorder listeners (plain callbacks, either API), tracking
-hits answered locally (the same decision, `hits.local_answer`, and the same unload mute), CSP
-blocks, single-page-app views, and a snapshot; the run's catalog decodes it
-(`decode_requests`). Waiting is done with the page's own `wait_for_timeout`, which lets the
-sync API deliver events meanwhile.
+sync API, so the plugin cannot use the async page engine. This module is a sync adapter over
+the engine's capture: the page engine's Recorder listeners (plain callbacks, either API),
+tracking hits answered locally (the same decision, `hits.local_answer`, and the same unload
+mute), CSP blocks, single-page-app views, and the engine's steps (browser/steps.py: step
+labels, each step's cookies and dataLayer read as it ends, cookies with the step they were
+first seen in, one PageVisit per step), as a journey has them; the run's catalog decodes it
+(`decode_requests`). Only the reads are its own (sync calls where the engine awaits), and
+waiting, done with the page's own `wait_for_timeout`, which lets the sync API deliver events
+meanwhile.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from tagaudit.browser.hits import interception_pattern, local_answer
 from tagaudit.browser.leaving import mute_script
 from tagaudit.browser.session import IGNORED_DEFAULT_ARGS, LAUNCH_ARGS
 from tagaudit.browser.settings import DEFAULT_USER_AGENT
+from tagaudit.browser.steps import START, Steps, StepState
 from tagaudit.browser.views import BINDING, VIEW_HOOK
 from tagaudit.model import PageVisit, TagHit
 from tagaudit.providers import Catalog, decode_requests
@@ -60,8 +64,7 @@ class SyncRecording:
     def __init__(self, page: Any, catalog: Catalog | None = None) -> None:
         self.page, self.context, self.catalog = page, page.context, catalog
         self.recorder = Recorder(self.context, page)
-        self.steps: list[str] = []
-        self.started = time.monotonic()
+        self.steps = Steps(self.recorder)
 
     def attach(self) -> SyncRecording:
         """Answer hits locally, mute unload leaks, watch CSP and views; start recording."""
@@ -75,7 +78,7 @@ class SyncRecording:
         except Exception:  # already exposed by another recording of this context
             pass
         self.recorder.listen()
-        self.step("start")
+        self.step(START)
         return self
 
     def _answer(self, route: Any) -> None:
@@ -89,8 +92,21 @@ class SyncRecording:
         self.recorder.view = str(url)
 
     def step(self, name: str) -> None:
-        self.recorder.step = name
-        self.steps.append(name)
+        """End the current step (its cookies and dataLayer read now) and begin `name`."""
+        if self.steps.current is not None:
+            self._read(self.steps.close(self.page.url))
+        self.steps.begin(name, self.page.url)
+
+    def _read(self, state: StepState) -> None:
+        """The page's state at the end of `state`'s step, as the engine's snapshot has it."""
+        snapshot = PageVisit(url=self.page.url)
+        snapshot.cookies = [_cookie(c, self.recorder.phase) for c in self.context.cookies()]
+        try:
+            main = self.page.evaluate(READ_MAIN_FRAME)
+        except Exception:  # a page mid-navigation, or closed: no dataLayer, as in a snapshot
+            main = {}
+        snapshot.data_layer = main.get("data_layer", [])
+        self.steps.keep(state, snapshot)
 
     def settle(self, quiet_ms: int = 500, max_wait_ms: int = 5000) -> None:
         """Let late beacons arrive: until no request started or ended for `quiet_ms`."""
@@ -108,24 +124,17 @@ class SyncRecording:
         return decode_requests(self.recorder.requests, self.catalog)
 
     def visits(self) -> list[PageVisit]:
-        """One PageVisit per step, with cookies and the dataLayer read now."""
-        cookies = [_cookie(c, None) for c in self.context.cookies()]
-        try:
-            main = self.page.evaluate(READ_MAIN_FRAME)
-        except Exception:
-            main = {}
-        visits = []
-        for name in dict.fromkeys(self.steps):
-            requests = [r for r in self.recorder.requests if r.step == name]
-            if not requests and name == "start" and len(self.steps) > 1:
-                continue
-            url = next((r.url for r in reversed(requests) if r.navigation), self.page.url)
-            visit = PageVisit(url=url, final_url=self.page.url, step=name, requests=requests)
-            visit.journey = "pytest"
-            visit.cookies, visit.data_layer = cookies, main.get("data_layer", [])
-            visit.console_errors = list(self.recorder.console_errors)
-            visit.hits = decode_requests(requests, self.catalog)
-            visits.append(visit)
+        """One PageVisit per step (the current one as it is now), hits decoded; a `start`
+        step that sent nothing before the first `step()` is left out."""
+        current = self.steps.current
+        if current is not None and not current.ended:
+            current.reach(self.page.url)
+            self._read(current)
+        visits = self.steps.visits("pytest", include_open=True)
+        if len(visits) > 1 and visits[0].step == START and not visits[0].requests:
+            visits = visits[1:]
+        for visit in visits:
+            visit.hits = decode_requests(visit.requests, self.catalog)
         return visits
 
     def detach(self) -> None:

@@ -20,12 +20,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Awaitable, Callable
-from urllib.parse import urlsplit
 
 from playwright.async_api import CDPSession
 
 from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab, quietly
 from tagaudit.model import PageVisit
+from tagaudit.model.urls import origin_of
 
 # Called with the tab and its visit after the page settled, before it is left.
 Inspect = Callable[[Tab, PageVisit], Awaitable[None]]
@@ -61,7 +61,7 @@ class Visitor:
         finally:
             tab.stop_recording()
             self._origins.update(
-                _origin(r.url) for r in tab.recorder.requests if r.resource_type == "document"
+                origin_of(r.url) for r in tab.recorder.requests if r.resource_type == "document"
             )
         problem = tab.misbehaviour()
         if problem:
@@ -114,8 +114,3 @@ class Visitor:
         self._origins.clear()
         # last: clearing an origin's data ("all") takes its cookies too
         await self.engine.session.restore_access(tab.context)  # a login survives the wipe
-
-
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") else ""

@@ -1,10 +1,11 @@
 """The `tagaudit` command line: thin wiring from options to core calls, reporters, exit codes.
 
-Each command lives in its own module and registers itself on `app`. Errors become one line
-on stderr and the exit code their class carries (DESIGN.md: 0 ok, 1 findings, 2 bad input,
-3 run failed); anything else that goes wrong inside tagaudit is exit 3 with one line (CI must
-not read a crash as "tracking broken", which is exit 1); `--debug` (or TAGAUDIT_DEBUG=1) shows
-the traceback instead. Help is plain text that reads at 80 columns, with every default in it
+Each command lives in its own module as a plain function; COMMANDS registers them on `app`
+(no module registers itself when imported). Errors become one line on stderr and the exit
+code their class carries (DESIGN.md: 0 ok, 1 findings, 2 bad input, 3 run failed); anything
+else that goes wrong inside tagaudit is exit 3 with one line (CI must not read a crash as
+"tracking broken", which is exit 1); `--debug` (or TAGAUDIT_DEBUG=1) shows the traceback
+instead. Help is plain text that reads at 80 columns, with every default in it
 and type hints as words (PATH, N, LEVEL).
 """
 
@@ -17,8 +18,9 @@ from typing import Annotated
 import typer
 from typer.exceptions import TyperException
 
-from tagaudit import __version__
+from tagaudit.cli import audit, decode, links, merge, misc, rules_cmd
 from tagaudit.errors import TagauditError
+from tagaudit.model import TOOL_VERSION
 
 app = typer.Typer(
     name="tagaudit",
@@ -35,7 +37,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        print(f"tagaudit {__version__}")
+        print(f"tagaudit {TOOL_VERSION}")
         raise typer.Exit(0)
 
 
@@ -51,8 +53,20 @@ def _main(
     """The options of `tagaudit` itself (the app's help text is its description)."""
 
 
-# Command modules register themselves on `app` when imported.
-from tagaudit.cli import audit, decode, links, merge, misc, rules_cmd  # noqa: E402, F401
+# Every command, in the order `tagaudit --help` lists them: (name, function, one line).
+# The command modules only define functions; they are registered here and nowhere else.
+COMMANDS = (
+    ("audit", audit.audit, "Load pages in Chromium, decode every tag hit, check them."),
+    ("links", links.links, "Follow campaign links hop by hop: lost utm_* and click ids."),
+    ("decode", decode.decode, "Explain tracking requests (URLs, stdin, a HAR file), no browser."),
+    ("merge", merge.merge, "Join shard reports into one; rules and exit code on the whole."),
+    ("providers", decode.providers_command, "List the vendor catalog: ids, names, endpoints."),
+    ("rules", rules_cmd.rules_command, "List the rules, or explain one: `tagaudit rules ID`."),
+    ("doctor", misc.doctor, "Say which browser tagaudit would drive (exit 3: none)."),
+    ("demo", misc.demo, "Serve the bundled demo site on 127.0.0.1 and audit it."),
+)
+for _name, _function, _short in COMMANDS:
+    app.command(_name, short_help=_short)(_function)
 
 
 def main(argv: list[str] | None = None) -> int:

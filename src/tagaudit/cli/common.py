@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,44 +23,6 @@ if TYPE_CHECKING:
 
 ConfigOpt = Annotated[
     Path | None, typer.Option("--config", "-c", metavar="PATH", help="The tagaudit.yaml to read.")
-]
-RulesOpt = Annotated[
-    list[Path] | None,
-    typer.Option("--rules", metavar="PATH", help="One more rule file (repeatable)."),
-]
-JsonOpt = Annotated[
-    Path | None, typer.Option("--json", metavar="PATH", help="Write the JSON report here.")
-]
-JunitOpt = Annotated[
-    Path | None, typer.Option("--junit", metavar="PATH", help="Write JUnit XML here.")
-]
-HtmlOpt = Annotated[
-    Path | None,
-    typer.Option("--html", metavar="PATH", help="Write a self-contained HTML report here."),
-]
-SarifOpt = Annotated[
-    Path | None, typer.Option("--sarif", metavar="PATH", help="Write SARIF 2.1.0 here.")
-]
-MarkdownOpt = Annotated[
-    Path | None,
-    typer.Option("--markdown", metavar="PATH", help="Write a Markdown summary (CI step summary)."),
-]
-FailOnOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--fail-on",
-        metavar="LEVEL",
-        help="Exit 1 on findings at or above LEVEL: error, warning, info or never "
-        "(default: the config's fail_on, else error).",
-    ),
-]
-BaseUrlOpt = Annotated[
-    str | None,
-    typer.Option(
-        metavar="URL",
-        help="The site's address: pages given as paths (/checkout/) are joined to it "
-        "(default: the config's base_url).",
-    ),
 ]
 ShardOpt = Annotated[
     str | None,
@@ -89,26 +51,14 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Print only the su
 VerboseOpt = Annotated[
     bool, typer.Option("--verbose", "-v", help="Print every hit and finding, info included.")
 ]
-BrowserOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--browser",
-        metavar="PATH",
-        help="The Chromium/Chrome executable (default: TAGAUDIT_BROWSER, Playwright's "
-        "Chromium, then a system Chromium or Chrome).",
-    ),
-]
 
 
 @dataclass
 class ReportOptions:
-    """Where the reports go and what fails the run."""
+    """Where the reports go (format name → path: tagaudit.report.formats) and what fails
+    the run."""
 
-    json: Path | None = None
-    junit: Path | None = None
-    html: Path | None = None
-    sarif: Path | None = None
-    markdown: Path | None = None
+    paths: dict[str, Path] = field(default_factory=dict)
     fail_on: str = "error"
     quiet: bool = False
     verbose: bool = False
@@ -128,20 +78,18 @@ class ReportOptions:
 
     def check_paths(self) -> None:
         """A report path that cannot be written fails now (exit 2), not after the run."""
-        from tagaudit.report import check_path
+        from tagaudit.report import path_problem
 
-        for name in ("json", "junit", "html", "sarif", "markdown"):
-            path = getattr(self, name)
-            problem = check_path(Path(path)) if path is not None else None
-            if problem:
-                raise UsageError(f"--{name} {path}: {problem}")
+        problem = path_problem(self.paths)
+        if problem:
+            raise UsageError(problem)
 
 
 def write_reports(report: Report, options: ReportOptions) -> Written:
     """Write every requested report file, each on its own (see tagaudit.report.write_all)."""
     from tagaudit.report import write_all
 
-    return write_all(report, options)
+    return write_all(report, options.paths, options.fail_on)
 
 
 def show_notes(report: Report, quiet: bool = True) -> None:
@@ -207,11 +155,12 @@ def sigterm_interrupts() -> Iterator[None]:
 
 
 def execute_run(run: Any) -> Report:
-    """The run's Report; on Ctrl-C or SIGTERM, the Report of what finished."""
-    import asyncio
+    """The run's Report; on Ctrl-C or SIGTERM, the Report of what finished (the core's
+    `Interrupted` carries it)."""
+    from tagaudit.runner.run import Interrupted
 
     with sigterm_interrupts():
         try:
-            return asyncio.run(run.execute())
-        except KeyboardInterrupt:
-            return run.finish(interrupted=True)
+            return run.run()
+        except Interrupted as stopped:
+            return stopped.report

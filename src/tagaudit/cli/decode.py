@@ -1,9 +1,10 @@
 """`tagaudit decode` (explain tracking requests without a browser) and `tagaudit providers`.
 
-Thin wiring: inputs (URLs, stdin lines, a HAR file) → `providers.decode_request` → text blocks
-or JSON Lines. Exit codes: 0 when at least one tag hit decoded, 1 when the input was fine but
-nothing decoded (like grep finding no match), 2 for bad input (malformed URL, unreadable or
-invalid HAR, bad provider file) — one line on stderr, no traceback. The catalog is imported
+Thin wiring: inputs (URLs, stdin lines, a HAR file) → `tagaudit.decode` (the pipeline a page
+of an audit goes through, so the answers are the same) → text blocks or JSON Lines. Exit
+codes: 0 when at least one tag hit decoded, 1 when the input was fine but nothing decoded
+(like grep finding no match), 2 for bad input (malformed URL, unreadable or invalid HAR, bad
+provider file) — one line on stderr, no traceback. The catalog is imported
 when a command here runs, not when the `tagaudit` CLI starts.
 """
 
@@ -16,13 +17,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tagaudit.cli import app
 from tagaudit.errors import UsageError
-from tagaudit.har import read_har
 from tagaudit.model import Request, TagHit, to_dict
 
 if TYPE_CHECKING:
-    from tagaudit.providers import Catalog
+    from tagaudit.runner.api import Catalog
 
 METHODS = {"GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS", "DELETE"}
 
@@ -44,15 +43,9 @@ ConfigOpt = Annotated[
 ]
 
 
-def _catalog(config: Path | None) -> Catalog:
-    from tagaudit.providers import default_catalog, load_catalog_file
-
-    return load_catalog_file(str(config)) if config else default_catalog()
-
-
 def check_url(url: str) -> str:
     """The URL itself when it is an absolute http(s) URL with a host; else UsageError."""
-    from tagaudit import urls
+    from tagaudit.config import targets as urls
 
     try:
         return urls.check_url(url, assume_https=False)
@@ -80,6 +73,8 @@ def parse_line(line: str) -> Request | None:
 
 def read_requests(urls: list[str] | None, har: Path | None) -> list[Request]:
     """The requests to decode: HAR entries, then URL arguments; stdin when neither is given."""
+    from tagaudit.runner.api import read_har
+
     requests = read_har(har) if har else []
     requests += [Request(url=check_url(url)) for url in urls or []]
     if har or urls:
@@ -139,7 +134,6 @@ def _explain_nothing(request: Request, catalog: Catalog) -> str:
     return f"nothing decoded from {request.url}"
 
 
-@app.command(short_help="Explain tracking requests (URLs, stdin, a HAR file), no browser.")
 def decode(
     urls: UrlsArg = None,
     har: HarOpt = None,
@@ -153,15 +147,17 @@ def decode(
     is a line break (GA4 batches one event per line). Exit 0 when at least one tag hit
     decoded, 1 when none did (like grep), 2 on bad input (malformed URL, unreadable HAR).
     """
-    from tagaudit.providers import decode_request
+    from tagaudit.runner.api import catalog_of, decode
 
-    catalog = _catalog(config)
+    catalog = catalog_of(config)
     requests = read_requests(urls, har)
+    by_request: dict[int, list[TagHit]] = {}
+    for hit in decode(requests, config):
+        by_request.setdefault(hit.request_index or 0, []).append(hit)
     decoded = 0
     for index, request in enumerate(requests):
-        hits = decode_request(request, catalog)
+        hits = by_request.get(index, [])
         for hit in hits:
-            hit.request_index = index
             if json_lines:
                 print(json.dumps(to_dict(hit), ensure_ascii=False))
             else:
@@ -174,29 +170,6 @@ def decode(
     raise typer.Exit(0 if decoded else 1)
 
 
-def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
-    """The catalog as plain data: id, name, type, decoder, endpoints."""
-    return [
-        {
-            "id": p.id,
-            "name": p.name,
-            "type": p.type,
-            "decoder": p.decoder,
-            "endpoints": [
-                {
-                    "kind": e.kind,
-                    "hosts": list(e.hosts),
-                    "paths": [x.pattern for x in e.paths if x.pattern],
-                    "require": {name: rx.pattern for name, rx in e.require},
-                    "transport": e.transport,
-                }
-                for e in p.endpoints
-            ],
-        }
-        for p in catalog.providers.values()
-    ]
-
-
 def _endpoint_text(endpoint: dict[str, Any]) -> str:
     needs = " ".join(f"{k}~{v}" for k, v in endpoint["require"].items())
     paths = " | ".join(endpoint["paths"]) or "any path"
@@ -205,10 +178,11 @@ def _endpoint_text(endpoint: dict[str, Any]) -> str:
     )
 
 
-@app.command("providers", short_help="List the vendor catalog: ids, names, endpoints.")
 def providers_command(json_out: TableJsonFlag = False, config: ConfigOpt = None) -> None:
     """List the provider catalog: each provider's id, name and endpoints."""
-    rows = provider_rows(_catalog(config))
+    from tagaudit.runner.api import catalog_of, provider_rows
+
+    rows = provider_rows(catalog_of(config))
     if json_out:
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return

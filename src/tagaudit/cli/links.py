@@ -1,9 +1,9 @@
-"""`tagaudit links`: options → the link core (tagaudit.runner_links) → reports, exit code.
+"""`tagaudit links`: options → the link core (tagaudit.runner.links) → reports, exit code.
 
 Thin: flags become overrides of the config's `links:` section (checked like the file's
 keys), bad inputs are one line each on stderr (exit 2 only when nothing usable is left), the
 core follows the links and loads the landings in Chromium when there is one (its policy:
-tagaudit.runner_links), and reporters and the exit code are shared with `audit`.
+tagaudit.runner.links), and reporters and the exit code are shared with `audit`.
 
 `--browser PATH` means what it means for `audit`: the Chromium to drive (and, named here, a
 browser the run insists on: exit 3 without one). `--http-only` never starts a browser
@@ -14,38 +14,31 @@ verdict people read: a link that works but loses its utm_* and click ids is not 
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from tagaudit.cli import app
 from tagaudit.cli.common import (
     BaselineOpt,
-    BrowserOpt,
     ConfigOpt,
     FailOnNewOpt,
-    FailOnOpt,
-    HtmlOpt,
-    JsonOpt,
-    JunitOpt,
-    MarkdownOpt,
     QuietOpt,
     ReportOptions,
-    RulesOpt,
-    SarifOpt,
     ShardOpt,
     VerboseOpt,
     execute_run,
     finish,
 )
+from tagaudit.cli.options import split_options, with_options
 from tagaudit.config import load_config
 from tagaudit.errors import UsageError
-from tagaudit.links.settings import LinkSettings
+from tagaudit.runner.options import LINK_OPTIONS
 
 if TYPE_CHECKING:
     from tagaudit.model import LinkResult, Report
 
-_LINKS = LinkSettings()
+# The flags of `tagaudit links`: the settings the run takes, and what fails the run.
+LINK_FLAGS = (*LINK_OPTIONS, "rules.fail_on")
 
 
 def print_links(report: Report, options: ReportOptions) -> None:
@@ -90,12 +83,10 @@ def hop_lines(link: LinkResult) -> list[str]:
     return lines
 
 
-@app.command(short_help="Follow campaign links hop by hop: lost utm_* and click ids.")
+@with_options(LINK_FLAGS)
 def links(
     inputs: Annotated[list[str] | None, typer.Argument(metavar="INPUT", hidden=True)] = None,
     config_path: ConfigOpt = None,
-    rule_files: RulesOpt = None,
-    browser: BrowserOpt = None,
     http_only: Annotated[
         bool,
         typer.Option(
@@ -106,59 +97,26 @@ def links(
         ),
     ] = False,
     browser_path: Annotated[str | None, typer.Option("--browser-path", hidden=True)] = None,
-    max_hops: Annotated[
-        int | None,
-        typer.Option(metavar="N", help=f"Give up after N redirects (default: {_LINKS.max_hops})."),
-    ] = None,
     chain_budget: Annotated[
         int | None,
         typer.Option(metavar="N", help="Warn on chains of more than N redirects (default: 3)."),
     ] = None,
-    concurrency: Annotated[
-        int | None,
-        typer.Option(metavar="N", help=f"Links followed at once (default: {_LINKS.concurrency})."),
-    ] = None,
-    per_host: Annotated[
-        int | None,
-        typer.Option(metavar="N", help=f"Requests at once per host (default: {_LINKS.per_host})."),
-    ] = None,
-    timeout: Annotated[
-        float | None,
-        typer.Option(metavar="SECONDS", help=f"Limit per link (default: {_LINKS.timeout:g})."),
-    ] = None,
-    retries: Annotated[
-        int | None,
-        typer.Option(metavar="N", help=f"Retries on 429/5xx (default: {_LINKS.retries})."),
-    ] = None,
-    param: Annotated[
-        list[str] | None,
-        typer.Option("--param", metavar="NAME", help="One more tracking parameter (repeatable)."),
-    ] = None,
-    transport: Annotated[
-        str | None,
-        typer.Option(metavar="NAME", help=f"aiohttp or httpx (default: {_LINKS.transport})."),
-    ] = None,
     shard: ShardOpt = None,
     baseline: BaselineOpt = None,
     fail_on_new: FailOnNewOpt = False,
-    json_path: JsonOpt = None,
-    junit: JunitOpt = None,
-    html: HtmlOpt = None,
-    sarif: SarifOpt = None,
-    markdown: MarkdownOpt = None,
-    fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    **flags: Any,
 ) -> None:
     """Follow campaign links hop by hop: lost utm_*/click ids, broken redirects, UTM hygiene.
 
     INPUT... are URLs, .txt lists (# comments) or .csv exports (a URL column; optionally
     the expected landing, parameters that must arrive, the expected channel).
     """
-    from tagaudit.crawl.shards import parse_shard
-    from tagaudit.runner_links import LINK_FIELDS, LinkRun
-    from tagaudit.runs import resolve_config
+    from tagaudit.runner.links import prepare_links
 
+    paths, settings = split_options(flags)
+    browser = settings.pop("browser", None)
     if browser is not None and browser.startswith("-"):
         raise UsageError(
             f"--browser needs the path of a Chromium or Chrome executable, not {browser!r}",
@@ -167,26 +125,21 @@ def links(
     if browser is not None and http_only:
         raise UsageError("--browser and --http-only contradict each other")
     file = load_config(config_path)
-    fail_on = fail_on or file.fail_on or "error"
-    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
-    options.fail_on_new = fail_on_new
+    fail_on = settings.pop("fail_on", None) or file.rules.fail_on or "error"
+    options = ReportOptions(paths, fail_on, quiet, verbose, fail_on_new)
     options.check_paths()
-    overrides = {
-        "max_hops": max_hops,
-        "concurrency": concurrency,
-        "per_host": per_host,
-        "timeout": timeout,
-        "retries": retries,
-        "transport": transport,
-        "extra_params": param or None,
-        "chain_budget": chain_budget,
-        "browser_path": browser or browser_path,
-        "rules": [str(p) for p in rule_files or []] or None,
-    }
-    config = resolve_config(file, overrides, LINK_FIELDS, as_flags=True)
     wanted = False if http_only else (True if browser is not None else None)
-    compared = options.compare_with(baseline)
-    run = LinkRun(list(inputs or []), config, wanted, parse_shard(shard), compared)
+    run = prepare_links(
+        list(inputs or []),
+        config=file,
+        browser=wanted,
+        browser_path=browser or browser_path,
+        shard=shard,
+        baseline=options.compare_with(baseline),
+        chain_budget=chain_budget,
+        as_flags=True,
+        **settings,
+    )
     for problem in run.report.config.input_problems:
         print(f"tagaudit: {problem}", file=sys.stderr)
     run.require_targets()

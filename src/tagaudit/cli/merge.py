@@ -1,6 +1,6 @@
 """`tagaudit merge`: shard reports → one report in every format, and its exit code.
 
-Thin: the core (tagaudit.merge) joins the reports and runs the rules, the baseline and the
+Thin: the core (tagaudit.runner.merge) joins the reports and runs the rules, the baseline and the
 run checks again on the whole; this module reads the options and finishes like `audit`
 (cli.common.finish). Writing the merged JSON over one of the inputs is fine: every input is
 read before anything is written.
@@ -9,62 +9,51 @@ read before anything is written.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from tagaudit.cli import app
 from tagaudit.cli.common import (
     BaselineOpt,
     ConfigOpt,
     FailOnNewOpt,
-    FailOnOpt,
-    HtmlOpt,
-    JsonOpt,
-    JunitOpt,
-    MarkdownOpt,
     QuietOpt,
     ReportOptions,
-    RulesOpt,
-    SarifOpt,
     VerboseOpt,
     finish,
 )
+from tagaudit.cli.options import split_options, with_options
 from tagaudit.config import load_config
+from tagaudit.runner.options import MERGE_OPTIONS
 
 
-@app.command(short_help="Join shard reports into one; rules and exit code on the whole.")
+@with_options((*MERGE_OPTIONS, "rules.fail_on"))
 def merge(
     reports: Annotated[list[Path] | None, typer.Argument(metavar="REPORT", hidden=True)] = None,
     config_path: ConfigOpt = None,
-    rule_files: RulesOpt = None,
     baseline: BaselineOpt = None,
     fail_on_new: FailOnNewOpt = False,
-    json_path: JsonOpt = None,
-    junit: JunitOpt = None,
-    html: HtmlOpt = None,
-    sarif: SarifOpt = None,
-    markdown: MarkdownOpt = None,
-    fail_on: FailOnOpt = None,
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
+    **flags: Any,
 ) -> None:
     """Join shard reports into one: rules, site-wide checks and the exit code on the whole.
 
     REPORT... are the JSON reports of `tagaudit audit --shard I/N` (or `links --shard`)
     runs; every format of the merged report can be written, and --baseline compares it.
     """
-    from tagaudit.merge import merge as merge_reports
+    from tagaudit.runner.merge import merge as merge_reports
 
     config = load_config(config_path)
-    fail_on = fail_on or config.fail_on or "error"
-    options = ReportOptions(json_path, junit, html, sarif, markdown, fail_on, quiet, verbose)
-    options.fail_on_new = fail_on_new
+    paths, settings = split_options(flags)
+    fail_on = settings.pop("fail_on", None) or config.rules.fail_on or "error"
+    options = ReportOptions(paths, fail_on, quiet, verbose, fail_on_new)
     options.check_paths()
     merged = merge_reports(
         list(reports or []),
         config=config,
-        rules=[str(p) for p in rule_files or []] or None,
+        rules=settings.get("rules"),
         baseline=options.compare_with(baseline),
+        as_flags=True,
     )
     raise typer.Exit(finish(merged, options))

@@ -8,24 +8,26 @@ registered check kinds with their arguments.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 import yaml
 from rich.console import Console
 from rich.text import Text
 
-from tagaudit.cli import app
-from tagaudit.cli.common import ConfigOpt, RulesOpt
-from tagaudit.config import load_config
+from tagaudit.cli.common import ConfigOpt
 from tagaudit.errors import UsageError
-from tagaudit.rules.engine import RuleSet, load_rules
-from tagaudit.rules.registry import CHECK_KINDS
-from tagaudit.rules.rule import Rule
 from tagaudit.yamlfile import nearest
 
+if TYPE_CHECKING:
+    from tagaudit.runner.api import Rule, RuleSet
 
-@app.command("rules", short_help="List the rules, or explain one: `tagaudit rules ID`.")
+RulesOpt = Annotated[
+    list[Path] | None,
+    typer.Option("--rules", metavar="PATH", help="One more rule file (repeatable)."),
+]
+
+
 def rules_command(
     rule_id: Annotated[str | None, typer.Argument(metavar="ID", hidden=True)] = None,
     config_path: ConfigOpt = None,
@@ -37,9 +39,9 @@ def rules_command(
     if kinds:
         _show_kinds(console)
         return
-    options = load_config(config_path).rule_options()
-    options.files += [Path(p) for p in rule_files or []]
-    ruleset = load_rules(options)
+    from tagaudit.runner.api import load_rules
+
+    ruleset = load_rules(config_path, extra_files=rule_files or [])
     if rule_id is None:
         _show_list(console, ruleset)
         return
@@ -84,6 +86,8 @@ def _explain(console: Console, rule: Rule) -> None:
 
 
 def _show_kinds(console: Console) -> None:
+    from tagaudit.runner.api import CHECK_KINDS
+
     kinds = sorted(CHECK_KINDS.items())
     width = max(len(name) for name, _ in kinds) + 2
     for name, kind in kinds:

@@ -27,7 +27,8 @@ from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.consent.builtin import banner_visible
 from tagaudit.consent.catalog import cmp_by_id, cmp_id_for_rule
-from tagaudit.consent.engine import ACTIONS, ActionOutcome, ConsentSettings, Detection
+from tagaudit.consent.engine import ACTIONS, ActionOutcome, Detection
+from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem
 
 PACKAGE = "@duckduckgo/autoconsent"

@@ -19,6 +19,7 @@ from playwright.async_api import Locator, Page
 
 from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
 from tagaudit.consent.engine import ActionOutcome, Detection
+from tagaudit.errors import first_line
 from tagaudit.model import Banner
 
 VISIBLE_JS = """(sel) => Array.from(document.querySelectorAll(sel)).some((el) => {
@@ -219,7 +220,7 @@ class BuiltinEngine:
         try:
             await locator.click(timeout=3000)
         except PlaywrightError as problem:
-            outcome.steps.append(f"click failed: {str(problem).splitlines()[0]}")
+            outcome.steps.append(f"click failed: {first_line(problem, type(problem).__name__)}")
             return False
         outcome.clicks = (outcome.clicks or 0) + 1
         outcome.via = via

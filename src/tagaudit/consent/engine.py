@@ -1,46 +1,18 @@
 """What every consent engine (autoconsent, built-in catalog) promises the scenario loop.
 
-Owns the shared settings and result types and `make_engine()`, which picks the engine:
-autoconsent when its npm package is found, else the built-in catalog (or whichever the
-settings ask for). Imports no Playwright itself; the engines do.
+Owns the result types and the engine Protocol; consent/engines.py picks an engine, and
+consent/settings.py holds the settings. Imports no Playwright itself; the engines do.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # the engines import Playwright; the settings alone must not
     from playwright.async_api import BrowserContext, Page
 
 ACTIONS = {"accept": "optIn", "reject": "optOut"}
-
-
-@dataclass
-class ConsentSettings:
-    """How scenarios run: which engine, where autoconsent lives, how long to wait.
-
-    `engine`: `auto` (autoconsent when installed, else built-in), `autoconsent` (required:
-    an EnvironmentProblem says how to install it when absent) or `builtin`. `observe_ms` is
-    the least time each scenario keeps watching after its action (late tags, timeouts such
-    as Consent Mode's wait_for_update) before it reloads; `empty_page_wait` is how long
-    detection waits when not even a CMP script is present (no banner at all). Load timeouts
-    and quiet periods are the run's (tagaudit.browser.settings.PageSettings).
-    """
-
-    engine: str = "auto"
-    node_modules: Path | None = None
-    detect_timeout: float = 6.0
-    empty_page_wait: float = 3.0
-    action_timeout: float = 10.0
-    reappear_timeout: float = 1.5
-    observe_ms: int = 1000
-    # Before acting, at least this much network quiet (whatever the run's quiet period):
-    # longer than a typical Consent Mode wait_for_update (500 ms).
-    min_quiet_ms: int = 800
-    screenshots: str = "base64"  # base64 | none | a directory path
-    main_world: bool = True
 
 
 @dataclass
@@ -92,31 +64,3 @@ class ConsentEngine(Protocol):
 
     def new_document(self) -> None:
         """Forget per-document detection state before a reload."""
-
-
-def describe_engine(settings: ConsentSettings) -> str:
-    """One line for the CLI and `tagaudit doctor`: which engine runs, or why not autoconsent."""
-    from tagaudit.consent.autoconsent import INSTALL_HINT, find_autoconsent
-
-    if settings.engine == "builtin":
-        return "consent engine: built-in CMP catalog (chosen)"
-    package = find_autoconsent(settings.node_modules)
-    if package is None:
-        return (
-            "consent engine: built-in CMP catalog — @duckduckgo/autoconsent is not installed "
-            f"({INSTALL_HINT})"
-        )
-    return f"consent engine: autoconsent {package.version} ({package.root})"
-
-
-def make_engine(settings: ConsentSettings) -> ConsentEngine:
-    """The engine the settings ask for (see ConsentSettings.engine)."""
-    from tagaudit.consent.autoconsent import AutoconsentEngine, find_autoconsent
-    from tagaudit.consent.builtin import BuiltinEngine
-
-    if settings.engine == "builtin":
-        return BuiltinEngine(settings.empty_page_wait)
-    package = find_autoconsent(settings.node_modules, required=settings.engine == "autoconsent")
-    if package is None:
-        return BuiltinEngine(settings.empty_page_wait)
-    return AutoconsentEngine(package, settings)

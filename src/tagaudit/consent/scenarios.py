@@ -6,51 +6,64 @@ catalog: load and observe (phase `before-action`), act on the banner or not (`af
 then reload in the same context to see whether the choice was kept (`after-reload`). Every
 request, hit and cookie carries its phase; `PageVisit.consent` holds what the engine saw and
 did, the state read back from the page at each phase, and whether that state agrees with the
-action (`verified`).
+action (`verified`). `run_scenarios` is the one way to play a page's scenarios: the runner
+calls it, and the consent end-to-end tests drive it.
 """
 
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
-from pathlib import Path
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.page import PageEngine, Tab, first_line
+from tagaudit.browser.page import LOAD_CALLS, PageEngine, Tab
 from tagaudit.consent.builtin import first_layer
 from tagaudit.consent.catalog import cmp_by_id
-from tagaudit.consent.engine import ConsentEngine, ConsentSettings, Detection, make_engine
+from tagaudit.consent.engine import ConsentEngine, Detection
+from tagaudit.consent.engines import make_engine
 from tagaudit.consent.readback import assess, install_probe, read_state
-from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, Cookie, PageVisit
+from tagaudit.consent.settings import ConsentSettings
+from tagaudit.errors import first_line
+from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, PageVisit
+
+# Told of each scenario as it ends: its name, and every visit finished so far, in order.
+Finished = Callable[[str, list[PageVisit]], None]
 
 
 async def run_scenarios(
     engine: PageEngine,
     url: str,
-    scenarios: list[str] | None = None,
+    scenarios: Sequence[str],
     settings: ConsentSettings | None = None,
+    finished: Finished | None = None,
 ) -> list[PageVisit]:
-    """One PageVisit per scenario for `url`, in the order none, accept, reject.
+    """One PageVisit per scenario of `url`, the scenarios side by side, in SCENARIOS order.
 
-    With `scenarios=None`, `none` runs first and `accept`/`reject` follow only when it found
-    a consent banner (the `--consent` default).
+    `finished(scenario, visits)` is called as each scenario ends, with a new list of the
+    visits finished so far (in SCENARIOS order): the runner keeps them, so an interrupted
+    run reports finished scenarios, and counts each in its progress. It is called for a
+    scenario that ended without a visit too (cancelled, or an unexpected error, which then
+    propagates). Which scenarios a page gets is the caller's choice (the runner's: all of
+    them once a plain visit saw a banner, or the ones asked for).
     """
     settings = settings or ConsentSettings()
-    if scenarios is None:
-        first = await run_scenario(engine, url, "none", settings)
-        visits = [first]
-        if first.consent.popup:
-            visits += await asyncio.gather(
-                *(run_scenario(engine, url, s, settings) for s in ("accept", "reject"))
-            )
-        return visits
-    found = await asyncio.gather(*(run_scenario(engine, url, s, settings) for s in scenarios))
     order = {name: i for i, name in enumerate(SCENARIOS)}
-    return sorted(found, key=lambda v: order.get(v.scenario, 99))
+    visits: list[PageVisit] = []
+
+    async def play(scenario: str) -> None:
+        try:
+            visits.append(await run_scenario(engine, url, scenario, settings))
+            visits.sort(key=lambda v: order.get(v.scenario, 99))
+        finally:
+            if finished is not None:
+                finished(scenario, list(visits))
+
+    await asyncio.gather(*(play(s) for s in scenarios))
+    return visits
 
 
 async def run_scenario(
@@ -97,7 +110,7 @@ def scenario_limit(page_timeout: float, settings: ConsentSettings) -> float:
 
 
 def _failed(url: str, scenario: str, problem: Exception) -> PageVisit:
-    reason = f"consent scenario failed: {first_line(problem) or 'error'}"
+    reason = f"consent scenario failed: {first_line(problem, 'error', calls=LOAD_CALLS)}"
     return PageVisit(url=url, scenario=scenario, error=reason)
 
 
@@ -112,7 +125,6 @@ class ScenarioRun:
         # Wall clock at the recorder's start: request timestamps are relative to it, page
         # timestamps (Date.now()) are wall clock; both are compared in `timeline`.
         self.wall0 = time.time() - (time.monotonic() - tab.recorder.started)
-        self.cookies: dict[tuple[str, str, str], Cookie] = {}
         self.consent = ConsentRecord()
         self.commands: list[dict[str, Any]] = []
 
@@ -132,10 +144,10 @@ async def _play(run: ScenarioRun) -> PageVisit:
     await _act(run, detection)
     await _after_reload(run, detection)
     visit = await tab.snapshot()
-    _keep_cookies(run, visit.cookies)
+    tab.steps.cookies.see(visit.cookies)
     visit.url, visit.final_url, visit.status = run.url, run.page.url, loaded.status
     visit.scenario = run.scenario
-    visit.cookies = list(run.cookies.values())
+    visit.cookies = tab.steps.cookies.all()  # each as first seen, with that phase
     tab.decode(visit)
     visit.timings = {"total_ms": round((time.monotonic() - began) * 1000, 1)}
     visit.consent = _finish_consent(run, visit)
@@ -157,8 +169,7 @@ async def _before_action(run: ScenarioRun, detection: Detection) -> None:
     if detection.popup:
         consent.first_layer = await first_layer(run.page, entry)
         consent.screenshots = {"before": await _screenshot(run, "before")}
-    snapshot = await run.tab.snapshot()
-    _keep_cookies(run, snapshot.cookies)
+    run.tab.steps.cookies.see((await run.tab.snapshot()).cookies)
     consent.readback = {"before-action": await read_state(run.page, entry)}
 
 
@@ -181,8 +192,7 @@ async def _act(run: ScenarioRun, detection: Detection) -> None:
     state = await read_state(run.page, entry)
     consent.readback["after-action"] = state
     run.commands = _phase_commands(state, consent.action_at)
-    snapshot = await run.tab.snapshot()
-    _keep_cookies(run, snapshot.cookies)
+    run.tab.steps.cookies.see((await run.tab.snapshot()).cookies)
 
 
 async def _after_reload(run: ScenarioRun, detection: Detection) -> None:
@@ -213,12 +223,6 @@ def _phase_commands(state: dict[str, Any], action_at: float) -> list[dict[str, A
         before = (command.get("ts") or 0) / 1000 < action_at
         tagged.append({**command, "phase": "before-action" if before else "after-action"})
     return tagged
-
-
-def _keep_cookies(run: ScenarioRun, cookies: list[Cookie]) -> None:
-    """Remember each cookie with the first phase it was seen in."""
-    for cookie in cookies:
-        run.cookies.setdefault((cookie.name, cookie.domain, cookie.path), cookie)
 
 
 def _finish_consent(run: ScenarioRun, visit: PageVisit) -> ConsentRecord:
@@ -269,18 +273,6 @@ def _engine_info(engine: ConsentEngine) -> dict[str, Any]:
 
 
 async def _screenshot(run: ScenarioRun, moment: str) -> str | None:
-    """The viewport as a JPEG: a data: URL for the HTML report, or a file path."""
-    target = run.settings.screenshots
-    if target == "none":
-        return None
-    try:
-        data = await run.page.screenshot(type="jpeg", quality=50, timeout=5000)
-    except PlaywrightError:
-        return None
-    if target == "base64":
-        return "data:image/jpeg;base64," + base64.b64encode(data).decode()
-    folder = Path(target)
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{abs(hash(run.url)) % 10**8:08d}-{run.scenario}-{moment}.jpg"
-    (folder / name).write_bytes(data)
-    return str(folder / name)
+    """The banner before or after the action: a data: URL for the HTML report, or a file."""
+    name = f"{abs(hash(run.url)) % 10**8:08d}-{run.scenario}-{moment}"
+    return await run.tab.screenshot(run.settings.screenshots, name)

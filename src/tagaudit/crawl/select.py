@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from urllib.parse import urlsplit
 
-from tagaudit.crawl.plan import CrawlPlan
 from tagaudit.crawl.robots import Robots
+from tagaudit.crawl.settings import CrawlSettings
 from tagaudit.crawl.templates import MANY_AT_ROOT, MANY_SIBLINGS, sample, shape
 from tagaudit.patterns import any_matches, url_matches
 
@@ -23,7 +23,7 @@ from tagaudit.patterns import any_matches, url_matches
 class Selector:
     """The plan's filters for one run; `left_out` counts what they dropped, by reason."""
 
-    def __init__(self, plan: CrawlPlan, hosts: set[str], robots: Robots | None = None) -> None:
+    def __init__(self, plan: CrawlSettings, hosts: set[str], robots: Robots | None = None) -> None:
         self.plan, self.hosts, self.robots = plan, hosts, robots
         self.left_out: Counter[str] = Counter()
         self._counts: Counter[str] = Counter()

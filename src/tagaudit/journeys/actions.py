@@ -1,7 +1,9 @@
 """Doing one journey action on a live page: Playwright locators, auto-waiting, one timeout.
 
-Owns turning an Action (journeys/spec.py) into Playwright calls, and a failure into one
+Owns turning an Action (journeys/settings.py) into Playwright calls, and a failure into one
 sentence a person can act on ("no button or link named 'Place order' appeared within 10 s").
+HANDLERS is the table action kind → handler; it names exactly the kinds of spec.ACTIONS (a
+test holds the two together).
 A `wait_for: {hit: ga4:purchase}` waits on the recording (the decoded hits), not the DOM.
 Relative `goto` paths are joined to the journey's base URL.
 """
@@ -9,9 +11,8 @@ Relative `goto` paths are joined to the journey's base URL.
 from __future__ import annotations
 
 import asyncio
-import base64
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import urljoin
 
@@ -19,7 +20,8 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from tagaudit.journeys.spec import Action
+from tagaudit.errors import first_line
+from tagaudit.journeys.settings import Action
 
 # How long to wait, at most, for a hit while polling the recording.
 HIT_POLL_S = 0.05
@@ -82,13 +84,14 @@ class Performer:
 
     async def do(self, action: Action, timeout: float) -> None:
         """Perform `action` within `timeout` seconds, or raise StepFailed saying why."""
-        handler = getattr(self, f"_{action.kind}")
+        handler = HANDLERS[action.kind]
         try:
-            await handler(action.args, timeout)
+            await handler(self, action.args, timeout)
         except (PlaywrightTimeout, asyncio.TimeoutError):
             raise StepFailed(self._timed_out(action, timeout)) from None
         except PlaywrightError as problem:
-            raise StepFailed(f"{action.describe()} failed: {_first_line(problem)}") from None
+            reason = first_line(problem, type(problem).__name__, calls=("Locator.", "Page."))
+            raise StepFailed(f"{action.describe()} failed: {reason}") from None
 
     def _timed_out(self, action: Action, timeout: float) -> str:
         if action.kind == "wait_for":
@@ -167,13 +170,26 @@ class Performer:
         await asyncio.wait_for(self.page.evaluate(body), timeout)
 
     async def _screenshot(self, args: dict[str, Any], timeout: float) -> None:
-        data = await self.page.screenshot(type="jpeg", quality=60, timeout=timeout * 1000)
-        self.screenshots[str(args["name"])] = (
-            "data:image/jpeg;base64," + base64.b64encode(data).decode()
-        )
+        from tagaudit.browser.steps import screenshot  # the page engine's one way
+
+        shot = await screenshot(self.page, quality=60, timeout=timeout)
+        if shot is None:
+            reason = f"the page could not be pictured within {timeout:g} s"
+            raise StepFailed(f"screenshot {args['name']} failed: {reason}")
+        self.screenshots[str(args["name"])] = shot
 
 
-def _first_line(problem: BaseException) -> str:
-    text = str(problem).strip()
-    line = text.splitlines()[0] if text else type(problem).__name__
-    return line.split(": ", 1)[1] if line.startswith(("Locator.", "Page.")) else line
+Handler = Callable[[Performer, dict[str, Any], float], Awaitable[None]]
+# Every action kind of spec.ACTIONS → the Performer method that does it.
+HANDLERS: dict[str, Handler] = {
+    "goto": Performer._goto,
+    "click": Performer._click,
+    "fill": Performer._fill,
+    "select": Performer._select,
+    "check": Performer._check,
+    "press": Performer._press,
+    "submit": Performer._submit,
+    "wait_for": Performer._wait_for,
+    "evaluate": Performer._evaluate,
+    "screenshot": Performer._screenshot,
+}

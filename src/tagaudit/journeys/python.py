@@ -24,7 +24,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from tagaudit.errors import UsageError
+from tagaudit.errors import UsageError, first_line
 from tagaudit.journeys.recording import START, JourneyRecording
 
 # The page of every Python journey now running → its recording (for `step()`).
@@ -89,8 +89,8 @@ def _load(path: Path) -> Any:
 
 def _last_line(problem: BaseException, path: Path) -> str:
     """`ValueError: no such button (checkout.py:12)`: the error and where in the journey."""
-    text = str(problem).strip().splitlines()
-    message = f"{type(problem).__name__}: {text[0]}" if text else type(problem).__name__
+    line = first_line(problem)
+    message = f"{type(problem).__name__}: {line}" if line else type(problem).__name__
     frames = [f for f in traceback.extract_tb(problem.__traceback__) if f.filename == str(path)]
     if isinstance(problem, SyntaxError) and problem.lineno:
         return f"{message} ({path.name}:{problem.lineno})"

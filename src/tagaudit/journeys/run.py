@@ -13,19 +13,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.link_navigator import Navigations
-from tagaudit.browser.page import PageEngine
-from tagaudit.consent.engine import ConsentSettings
+from tagaudit.browser.page import PageEngine, Tab
+from tagaudit.errors import first_line
 from tagaudit.journeys.actions import Performer, StepFailed
-from tagaudit.journeys.recording import START, JourneyRecording
-from tagaudit.journeys.spec import Journey, Step
+from tagaudit.journeys.recording import START, ConsentChoice, JourneyRecording
+from tagaudit.journeys.settings import Journey, Step
 from tagaudit.model import JourneyResult, PageVisit
-from tagaudit.providers import decode_requests
 
 # Seconds without a new main-frame navigation before the start link counts as landed.
 START_SETTLE_S = 1.0
@@ -50,18 +49,19 @@ async def play(
     engine: PageEngine,
     journey: Journey,
     base_url: str | None = None,
-    consent: ConsentSettings | None = None,
+    consent: ConsentChoice | None = None,
     outcome: JourneyOutcome | None = None,
 ) -> JourneyOutcome:
     """Run `journey` to its end (or its first failed step); never raises for page problems.
 
-    Fills `outcome` (a new one when None); when the run is cancelled (Ctrl-C), it still
-    holds every step that finished, with its visits, and `status` is `interrupted`.
+    `consent` makes the journey's choice on the banner (the caller picks the engine; a
+    journey with `consent: accept` or `reject` and no `consent` here makes none). Fills
+    `outcome` (a new one when None); when the run is cancelled (Ctrl-C), it still holds
+    every step that finished, with its visits, and `status` is `interrupted`.
     """
     outcome = outcome or new_outcome(journey, base_url)
     result = outcome.result
-    settings = consent or ConsentSettings(screenshots="none")
-    recording = JourneyRecording(engine, journey, settings, base_url or result.start)
+    recording = JourneyRecording(engine, journey, consent, base_url or result.start)
     try:
         await recording.open()
     except PlaywrightError as problem:
@@ -76,12 +76,12 @@ async def play(
             await _play_steps(recording, journey, result.start, base_url)
     except asyncio.CancelledError:
         result.status = "interrupted"
-        result.steps = [c.result for c in recording.captures if c.ended]
+        result.steps = list(recording.ran)
         with contextlib.suppress(Exception):
             outcome.visits = recording.visits()
         raise
     outcome.visits = await recording.finish()
-    result.steps = [c.result for c in recording.captures]
+    result.steps = list(recording.results)
     if any(s.status == "failed" for s in result.steps):
         result.status = "failed"
     return outcome
@@ -92,8 +92,7 @@ async def _play_steps(
 ) -> None:
     tab = recording.tab
     assert tab is not None
-    hits = _live_hits(recording)
-    performer = Performer(tab.page, base_url or start, hits, {})
+    performer = Performer(tab.page, base_url or start, _hits_so_far(tab), {})
     timeout = journey.timeout or tab.settings.page_timeout
     if start is not None and not await _start(recording, start, timeout):
         recording.skip([s.name for s in journey.steps])
@@ -141,34 +140,18 @@ async def _step(
     except StepFailed as failure:
         error = str(failure)
     except PlaywrightError as problem:  # the page crashed or closed under the step
-        error = str(problem).strip().splitlines()[0] if str(problem).strip() else "page error"
+        error = first_line(problem, "page error")
     await recording.end("failed" if error else "ok", error)
-    capture = recording.current
-    if capture is not None and performer.screenshots:
-        capture.result.screenshot = next(iter(performer.screenshots.values()))
+    current = recording.current
+    if current is not None and performer.screenshots:
+        current.screenshot = next(iter(performer.screenshots.values()))
         performer.screenshots.clear()
     return error
 
 
-def _live_hits(recording: JourneyRecording):  # type: ignore[no-untyped-def]
-    """(provider, event) of every hit recorded so far: what `wait_for: {hit: …}` waits on.
-
-    Asked every poll while a step waits: decoded again only when requests were added (a
-    request's provider and event are fixed when it is sent)."""
-    seen: list[Any] = [None, -1, []]  # the recorder's request list, its length, its pairs
-
-    def hits() -> list[tuple[str, str | None]]:
-        tab = recording.tab
-        if tab is None:
-            return []
-        requests = tab.recorder.requests
-        if seen[0] is not requests or seen[1] != len(requests):
-            catalog = tab.engine.session.settings.catalog
-            pairs = [(h.provider, h.event) for h in decode_requests(requests, catalog)]
-            seen[:] = [requests, len(requests), pairs]
-        return seen[2]
-
-    return hits
+def _hits_so_far(tab: Tab) -> Callable[[], list[tuple[str, str | None]]]:
+    """(provider, event) of every hit recorded so far: what `wait_for: {hit: …}` waits on."""
+    return lambda: [(hit.provider, hit.event) for hit in tab.hits()]
 
 
 def _joined(target: str, base_url: str | None) -> str:

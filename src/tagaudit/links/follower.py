@@ -19,7 +19,9 @@ redirect statuses, the browsers' method change, fragments inherited across hops;
 checked and normalised by `httpx.URL`, and a link's cookies kept in an `httpx.Cookies` jar
 made on its first Set-Cookie.
 
-Imports httpx, never Playwright; browser hops come in through `links.navigator`.
+Many links are spread over worker processes by links.shards, which runs `follow_slice` in
+each (the follower hands it over, so shards never imports the follower). Imports httpx, never
+Playwright; browser hops come in through `links.navigator`.
 """
 
 from __future__ import annotations
@@ -40,12 +42,12 @@ from tagaudit.links.outcome import (
     verdict_for_status,
 )
 from tagaudit.links.pacing import LinkClock, retry_wait, run_limit, seconds, within
-from tagaudit.links.params import build_ledger
 from tagaudit.links.servers import server_of
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import follow_sharded, shard_count
 from tagaudit.links.transport import redirect_method
 from tagaudit.model import Hop, LinkResult
+from tagaudit.model.params import build_ledger
 
 LOOP_SHOWN = 8  # hops of a redirect loop named in its error (all are in landing["cycle"])
 
@@ -86,7 +88,7 @@ class Follower:
         distinct = list(dict.fromkeys(urls))
         shards = shard_count(self.settings, len(distinct)) if self._owns_transport else 1
         if shards > 1:
-            return await follow_sharded(distinct, self.settings, shards, self._done)
+            return await follow_sharded(follow_slice, distinct, self.settings, shards, self._done)
         limit = run_limit(self.settings, len(distinct))
         deadline = time.monotonic() + limit
         results = await asyncio.gather(*(self._limited(url, deadline, limit) for url in distinct))
@@ -243,6 +245,15 @@ class Follower:
                 return answer, advice
             await clock.spend(asyncio.sleep(wait))
             attempt += 1
+
+
+async def follow_slice(
+    urls: list[str], settings: LinkSettings, done: dict[str, LinkResult]
+) -> None:
+    """A link worker's share (links.shards runs it in each forked process): follow `urls`
+    with a Follower of its own, each result set in `done` as it finishes."""
+    async with Follower(settings) as follower:
+        await follower.follow_all(urls, done=done)
 
 
 def _cookie_header(jar: httpx.Cookies, method: str, url: httpx.URL) -> str | None:

@@ -9,7 +9,7 @@ line they start on (`ads.csv:7: …`), the line a spreadsheet or editor shows.
 
 CSV as spreadsheets write it: the delimiter (`,`, `;` as European Excel writes it, or tab)
 is read from the header line or Excel's `sep=` line; cells may span lines when quoted; a
-UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped. Imports only tagaudit.urls (which
+UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped. Imports only tagaudit.model.urls (which
 URLs can be followed) and the standard library.
 """
 
@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tagaudit.urls import url_problem
+from tagaudit.model.urls import url_problem
 
 URL_COLUMNS = ("url", "final url", "final_url", "link", "landing page", "destination url")
 EXPECT_COLUMNS = ("expected_landing", "expected landing", "expected", "landing")

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from tagaudit.links.params import build_ledger, tracking_params
 from tagaudit.model import CLICK_IDS, LinkResult, PageVisit, to_dict
+from tagaudit.model.params import build_ledger, tracking_params
 
 
 class LinkNavigator(Protocol):

@@ -1,7 +1,7 @@
-"""Who answered a hop: the web server or CDN, and where its redirect rules keep the query.
+"""Who answered a hop: the web server or CDN behind it.
 
-Owns two plain tables (lychee's habit: per-site oddities as data) and `server_of`, which
-reads them from response headers (any case-insensitive mapping, such as httpx.Headers).
+Owns a plain table (lychee's habit: per-site oddities as data) and `server_of`, which
+reads it from response headers (any case-insensitive mapping, such as httpx.Headers).
 Imports only the standard library.
 """
 
@@ -19,14 +19,6 @@ CDN_SIGNATURES: tuple[tuple[str, str], ...] = (
     ("x-served-by", "fastly"),
     ("x-akamai-transformed", "akamai"),
 )
-# Where the redirect rule usually lives, and how it keeps the query string (only what the
-# vendors document: nginx rewrite module docs, Apache httpd "Manipulating the Query String",
-# Cloudflare Single/Bulk Redirects "Preserve query string").
-SERVER_HINTS: dict[str, str] = {
-    "nginx": "nginx: `return 301 https://host$request_uri;` or append `$is_args$args`",
-    "apache": "Apache mod_rewrite: add [QSA]; a substitution with its own ?query replaces it",
-    "cloudflare": "Cloudflare Single/Bulk Redirects: turn on 'Preserve query string'",
-}
 
 
 def server_of(headers: Mapping[str, str]) -> str | None:

@@ -1,12 +1,15 @@
 """Settings of the link checker: limits, budgets, politeness, and the user's extra parameters.
 
-Plain data with defaults that work with zero config; the CLI and tagaudit.yaml fill it in.
-Imports nothing from tagaudit.
+Plain data with defaults that work with zero config; tagaudit.yaml's `links:`, the CLI's
+flags and the library's keywords fill it in, each field saying where (its Setting).
+Imports only the model.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from tagaudit.model.settings import setting
 
 TRANSPORTS = ("aiohttp", "httpx")
 
@@ -22,28 +25,85 @@ class LinkSettings:
     override it), not a setting here.
     """
 
-    max_hops: int = 10
-    concurrency: int = 64
-    per_host: int = 16
+    # The campaign links of tagaudit.yaml (URLs, .txt and .csv lists), before the command's.
+    targets: list[str] = setting(default_factory=list, key="links.targets")
+    # More names for GA4's source categories ({social: [mastodon]}): the channel rule reads
+    # them (the run passes them to the rules; nothing global).
+    sources: dict[str, list[str]] = setting(default_factory=dict, key="links.sources")
+    max_hops: int = setting(
+        10,
+        key="links.max_hops",
+        flag="--max-hops",
+        metavar="N",
+        help="Give up after N redirects (default: {default}).",
+        minimum=1,
+    )
+    concurrency: int = setting(
+        64,
+        key="links.concurrency",
+        flag="--concurrency",
+        metavar="N",
+        help="Links followed at once (default: {default}).",
+        minimum=1,
+    )
+    per_host: int = setting(
+        16,
+        key="links.per_host",
+        flag="--per-host",
+        metavar="N",
+        help="Requests at once per host (default: {default}).",
+        minimum=1,
+    )
     # Seconds a link may spend on its own requests and backoff sleeps; waiting for a turn at
     # a host (per_host) does not count (links.pacing).
-    timeout: float = 15.0
-    retries: int = 2
-    backoff: float = 0.5
+    timeout: float = setting(
+        15.0,
+        key="links.timeout",
+        flag="--timeout",
+        metavar="SECONDS",
+        help="Limit per link (default: {default:g}).",
+        above=0,
+    )
+    retries: int = setting(
+        2,
+        key="links.retries",
+        flag="--retries",
+        metavar="N",
+        help="Retries on 429/5xx (default: {default}).",
+        minimum=0,
+    )
+    backoff: float = setting(0.5, key="links.backoff", minimum=0)
     # A Retry-After longer than this is not waited for: the 429/503 stands (unverifiable).
-    retry_wait_cap: float = 10.0
-    max_body: int = 64 * 1024  # enough for <head> (meta refresh) and challenge pages
-    method: str = "GET"
-    user_agent: str = "tagaudit-links/0.1 (+https://github.com/tagaudit/tagaudit)"
-    transport: str = "aiohttp"
-    extra_params: list[str] = field(default_factory=list)
+    retry_wait_cap: float = setting(10.0, key="links.retry_wait_cap", minimum=0)
+    # enough for <head> (meta refresh) and challenge pages
+    max_body: int = setting(64 * 1024, key="links.max_body", minimum=0)
+    method: str = setting("GET", key="links.method")
+    user_agent: str = setting(
+        "tagaudit-links/0.1 (+https://github.com/tagaudit/tagaudit)", key="links.user_agent"
+    )
+    transport: str = setting(
+        "aiohttp",
+        key="links.transport",
+        flag="--transport",
+        metavar="NAME",
+        help="aiohttp or httpx (default: {default}).",
+        choices=TRANSPORTS,
+    )
+    extra_params: list[str] = setting(
+        default_factory=list,
+        key="links.extra_params",
+        flag="--param",
+        metavar="NAME",
+        help="One more tracking parameter (repeatable).",
+        repeat=True,
+    )
     # Seconds without a new main-frame navigation before a browser visit counts as landed.
-    browser_settle: float = 1.0
-    # Following is CPU-bound (httpx and aiohttp in Python): from `shard_min` distinct links on, they
-    # are split over up to `processes` worker processes (0 = one per core; 1 = never).
-    processes: int = 0
-    shard_min: int = 200
+    browser_settle: float = setting(1.0, key="links.browser_settle", minimum=0)
+    # Following is CPU-bound (httpx and aiohttp in Python): from `shard_min` distinct links on,
+    # they are split over up to `processes` worker processes (0 = one per core; 1 = never).
+    processes: int = setting(0, key="links.processes", minimum=0)
+    shard_min: int = setting(200, key="links.shard_min", minimum=1)
     # Seconds the whole follow may take; None: worked out from the number of links so that
     # links keeping to `timeout` never reach it (links.pacing.run_limit). Links it cuts short
     # are `unverifiable` / `run-timeout`.
-    run_timeout: float | None = None
+    run_timeout: float | None = setting(None, key="links.run_timeout", above=0)

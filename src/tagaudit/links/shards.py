@@ -19,6 +19,11 @@ Fork is used only while this process has a single thread (forking a threaded pro
 unsafe); otherwise, and for small inputs, everything stays in one process. A worker runs its
 event loop on uvloop where it is installed (a dependency except on Windows): measured about
 10% less CPU a hop. The workers' loops are ours to choose; a caller's loop never is.
+
+What a worker runs is the caller's: the link follower hands over `follow_slice`. This module
+knows processes, pipes and signals, not how a link is followed, so it never imports the
+follower (the follower imports it). Imports tagaudit.model, errors, links.settings and
+links.transport (to prepare it once before forking).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from multiprocessing.connection import Connection
 
 from tagaudit.errors import TagauditError
@@ -41,6 +47,9 @@ BATCH = 32  # results per message: fewer pickles and writes, yet little held bac
 FLUSH_EVERY = 0.05  # seconds a finished result may wait in a worker (lost if it is killed)
 STOP_GRACE = 5.0  # seconds a stopped worker gets to send what it holds
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+# What a worker runs: follow these URLs with these settings, setting each result in `done`.
+FollowSlice = Callable[[list[str], LinkSettings, dict[str, LinkResult]], Awaitable[None]]
 
 
 class WorkerFailed(TagauditError):
@@ -98,13 +107,17 @@ def die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _worker(urls: list[str], settings: LinkSettings, conn: Connection, parent: int) -> None:
+def _worker(
+    follow_slice: FollowSlice,
+    urls: list[str],
+    settings: LinkSettings,
+    conn: Connection,
+    parent: int,
+) -> None:
     """Runs in a forked worker: follow `urls`, stream results, then send None (the end)."""
     die_with(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.set_wakeup_fd(-1)  # the inherited one is the parent's event loop
-    from tagaudit.links.follower import Follower
-
     outbox = _Outbox(conn)
 
     async def follow() -> None:
@@ -114,8 +127,7 @@ def _worker(urls: list[str], settings: LinkSettings, conn: Connection, parent: i
         loop.add_signal_handler(signal.SIGTERM, task.cancel)
         flusher = asyncio.ensure_future(_flush_often(outbox, parent))
         try:
-            async with Follower(settings) as follower:
-                await follower.follow_all(urls, done=outbox)
+            await follow_slice(urls, settings, outbox)
         finally:
             flusher.cancel()
 
@@ -145,9 +157,14 @@ async def _flush_often(outbox: _Outbox, parent: int) -> None:
 
 
 async def follow_sharded(
-    urls: list[str], settings: LinkSettings, shards: int, done: dict[str, LinkResult]
+    follow_slice: FollowSlice,
+    urls: list[str],
+    settings: LinkSettings,
+    shards: int,
+    done: dict[str, LinkResult],
 ) -> dict[str, LinkResult]:
-    """Follow distinct `urls` in `shards` processes; `done` fills as their results arrive."""
+    """Follow distinct `urls` in `shards` processes, each running `follow_slice` on its
+    share (after fork: nothing is pickled); `done` fills as their results arrive."""
     from tagaudit.links.transport import prepare
 
     prepare(settings)
@@ -157,7 +174,9 @@ async def follow_sharded(
     for index in range(shards):
         ours, theirs = context.Pipe(duplex=False)
         worker = context.Process(
-            target=_worker, args=(urls[index::shards], child, theirs, parent), daemon=True
+            target=_worker,
+            args=(follow_slice, urls[index::shards], child, theirs, parent),
+            daemon=True,
         )
         worker.start()
         theirs.close()

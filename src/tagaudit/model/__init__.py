@@ -10,6 +10,8 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     links.py       ParamChange, LinkResult: what following a campaign link found
     report.py      Finding, RuleInfo, RunInfo, Report, BaselineDiff and TagChange (--baseline)
     serial.py      to_dict / from_dict
+    tags.py        base_account, account_matches, tag_label: what one tag is
+    urls.py        url_problem, is_path, origin_of: URLs as tagaudit reads them
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from tagaudit.model.report import (
     severity_rank,
 )
 from tagaudit.model.serial import from_dict, to_dict
+from tagaudit.model.tags import account_matches, base_account, tag_label
 from tagaudit.model.vocabulary import (
     CATEGORIES,
     CLICK_IDS,
@@ -53,6 +56,7 @@ from tagaudit.model.vocabulary import (
     SCENARIOS,
     SCHEMA_VERSION,
     SEVERITIES,
+    TOOL_VERSION,
     Severity,
     is_identifier_cookie,
 )
@@ -71,6 +75,7 @@ __all__ = [
     "SCHEMA_VERSION",
     "SEVERITIES",
     "STEP_STATES",
+    "TOOL_VERSION",
     "Banner",
     "BaselineDiff",
     "ChainLink",
@@ -94,6 +99,8 @@ __all__ = [
     "StepResult",
     "TagChange",
     "TagHit",
+    "account_matches",
+    "base_account",
     "fails",
     "fingerprint",
     "from_dict",
@@ -103,5 +110,6 @@ __all__ = [
     "normalise_url",
     "parse_ranges",
     "severity_rank",
+    "tag_label",
     "to_dict",
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tagaudit.model.consent import ConsentRecord
+from tagaudit.model.tags import base_account, tag_label
 
 # How the browser reports a request the page's Content Security Policy blocked (`csp` is
 # tagaudit's own mark for blocks read from securitypolicyviolation events).
@@ -108,6 +109,17 @@ class TagHit:
         """Was it sent at all? (A CSP-blocked hit never left; a failed one was attempted.)"""
         return self.blocked != "csp"
 
+    # Properties, not fields: the JSON report carries `account`, these are read from it.
+    @property
+    def base_account(self) -> str | None:
+        """The account without its conversion label: `AW-123` for `AW-123/label`."""
+        return base_account(self.account)
+
+    @property
+    def tag(self) -> str:
+        """The tag it belongs to, as reports name it: `ga4 G-ABC123`, `google_ads AW-123`."""
+        return tag_label(self.provider, self.account)
+
 
 @dataclass
 class Cookie:
@@ -180,6 +192,11 @@ class PageVisit:
     # Events batching SDKs still held when the page was left (they did not send them then).
     held_events: list[HeldEvents] = field(default_factory=list)
     error: str | None = None
+
+    @property
+    def loaded(self) -> bool:
+        """Did the page itself load (no error, no 4xx/5xx)? Tag checks skip pages that did not."""
+        return not self.error and not (self.status is not None and self.status >= 400)
 
     def request_of(self, hit: TagHit) -> Request | None:
         """The request `hit` was decoded from, when the capture recorded it."""

@@ -9,6 +9,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+# The version of tagaudit (pyproject.toml says the same; a test keeps them equal) and of its
+# JSON report schema.
+TOOL_VERSION = "0.1.0"
 SCHEMA_VERSION = "1.0"
 
 Severity = Literal["error", "warning", "info"]

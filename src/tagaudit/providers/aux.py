@@ -29,14 +29,10 @@ import dataclasses
 from tagaudit.model import TagHit
 
 
-def _base(account: str | None) -> str:
-    return (account or "").partition("/")[0]
-
-
 def _belongs(aux: TagHit, hit: TagHit) -> bool:
     if hit.kind != "hit" or hit.provider != aux.provider:
         return False
-    return aux.account is None or _base(aux.account) == _base(hit.account)
+    return aux.account is None or (aux.base_account or "") == (hit.base_account or "")
 
 
 def _followed(hits: list[TagHit], index: int) -> int | None:

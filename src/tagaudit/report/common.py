@@ -24,6 +24,7 @@ from tagaudit.model import (
     TagHit,
     fails,
 )
+from tagaudit.model.urls import origin_of
 from tagaudit.report.masking import for_people, mask_emails
 from tagaudit.report.matrix import Cell, tag_key, tag_matrix
 
@@ -132,7 +133,7 @@ def _run_facts(report: Report) -> tuple[set[str], set[str]]:
     """The scenarios and origins of the report's pages, found once per report."""
     pages = report.pages
     if _SEEN[0] is not pages or _SEEN[1] != len(pages):
-        facts = ({p.scenario for p in pages}, {_origin(p.url) for p in pages})
+        facts = ({p.scenario for p in pages}, {origin_of(p.url) for p in pages})
         _SEEN[:] = [pages, len(pages), facts]
     return _SEEN[2]
 
@@ -148,13 +149,8 @@ def short_label(page: PageVisit, report: Report) -> str:
     _, origins = _run_facts(report)
     label = page_label(page, report)
     if len(origins) == 1:
-        return label[len(_origin(page.url)) :] or "/"
+        return label[len(origin_of(page.url)) :] or "/"
     return label
-
-
-def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}"
 
 
 def finding_place(finding: Finding, report: Report) -> str:

@@ -1,6 +1,6 @@
 """The consent scenario × tag matrix for people: terminal, Markdown and HTML, one vocabulary.
 
-Renders `Report.config.consent_matrix` (computed by tagaudit.consent.matrix when the run
+Renders `Report.config.consent_matrix` (computed by tagaudit.rules.consent_matrix when the run
 played consent scenarios). A cell's state (`fires`, `fires-before-consent`, `cookieless`,
 `blocked`, `not-run`) means something different per scenario: firing after "accept all" is
 what should happen, firing after "reject all" is a violation. Each cell therefore also gets a

@@ -22,6 +22,7 @@ import json
 from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
+from tagaudit.model.urls import origin_of
 from tagaudit.report import baseline_view
 from tagaudit.report.common import (
     LEVEL_WORDS,
@@ -101,12 +102,7 @@ def _header(report: Report, fail_on: str) -> str:
 
 def _sites(report: Report) -> list[str]:
     urls = [p.url for p in report.pages] or [link.url for link in report.links]
-    origins: list[str] = []
-    for url in urls:
-        scheme, _, rest = url.partition("://")
-        origin = f"{scheme}://{rest.split('/', 1)[0]}"
-        if origin not in origins:
-            origins.append(origin)
+    origins = list(dict.fromkeys(origin for origin in map(origin_of, urls) if origin))
     return origins[:3] + ([f"+{len(origins) - 3} more"] if len(origins) > 3 else [])
 
 

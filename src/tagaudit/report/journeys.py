@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from tagaudit.model import ClickIdPath, JourneyResult, Report
+from tagaudit.model.urls import origin_of
 from tagaudit.report.html_sections import esc
 
 TITLE = "Journeys"
@@ -29,7 +30,7 @@ def journey_lines(report: Report) -> list[str]:
     lines: list[str] = []
     for journey in report.journeys:
         lines.append(f"{journey.name}  ({_summary(journey)})")
-        origin = _origin(journey.start or next((s.url for s in journey.steps if s.url), ""))
+        origin = origin_of(journey.start or next((s.url for s in journey.steps if s.url), ""))
         for step in journey.steps:
             mark = MARKS.get(step.status, "?")
             shown = _short(step.url, origin)
@@ -44,11 +45,6 @@ def journey_lines(report: Report) -> list[str]:
             if path.reason:
                 lines.append(f"      {path.reason}")
     return lines
-
-
-def _origin(url: str | None) -> str:
-    scheme, _, rest = (url or "").partition("://")
-    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else ""
 
 
 def _short(url: str | None, origin: str) -> str:

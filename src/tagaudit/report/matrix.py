@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.model import Finding, PageVisit, Report, TagHit, base_account
 
 # state → (words in legends and tooltips, symbol, CSS class); the terminal styles by class.
 STATES: dict[str, tuple[str, str, str]] = {
@@ -90,13 +90,13 @@ LEGEND = " · ".join(f"{SAMPLES[state]}: {words}" for state, (words, _, _) in ST
 
 
 def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
-    """Matrix column of a hit: `provider:account` (account without an Ads conversion label).
+    """Matrix column of a hit: its tag (`TagHit.tag`) as `provider:account`, the colon being
+    where the renderers split a column's heading.
 
     A hit whose account is unknown (a blocked request shows its URL, not its body) joins
     its provider's column when the run saw exactly one account of that provider.
     """
-    account = (hit.account or "").split("/", 1)[0]
-    account = account or (only_account or {}).get(hit.provider, "")
+    account = hit.base_account or (only_account or {}).get(hit.provider, "")
     return f"{hit.provider}:{account}" if account else hit.provider
 
 
@@ -106,11 +106,11 @@ def single_accounts(report: Report) -> dict[str, str]:
     for page in report.pages:
         for hit in page.hits:
             if hit.account:
-                accounts[hit.provider].add(hit.account.split("/", 1)[0])
+                accounts[hit.provider].add(hit.base_account)
     for finding in report.findings:
         provider, account = finding.location.get("provider"), finding.location.get("account")
         if provider and account and finding.category == "missing-tag":
-            accounts[provider].add(str(account).split("/", 1)[0])
+            accounts[provider].add(base_account(str(account)))
     return {provider: next(iter(seen)) for provider, seen in accounts.items() if len(seen) == 1}
 
 

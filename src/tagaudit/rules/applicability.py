@@ -13,7 +13,6 @@ from __future__ import annotations
 from tagaudit.model import Report, RuleInfo, index_ranges
 from tagaudit.patterns import PatternTooSlow
 from tagaudit.rules import checks_baseline, checks_consent, checks_consent_mode, checks_links
-from tagaudit.rules.kinds import is_loaded
 from tagaudit.rules.rule import Rule
 
 # Kinds that read followed links, and kinds that read consent scenario visits; every other
@@ -23,7 +22,7 @@ SCENARIO_KINDS = frozenset(checks_consent.KINDS) | frozenset(checks_consent_mode
 # Kinds that read the comparison with a baseline: nothing to apply to without one.
 BASELINE_KINDS = frozenset(checks_baseline.KINDS)
 # A page that did not load (an error, or HTTP 4xx/5xx) is read only by rules of this
-# category (page-load-error): the others skip it (rules.kinds.is_loaded).
+# category (page-load-error): the others skip it (PageVisit.loaded).
 LOAD_CATEGORY = "page-error"
 
 
@@ -36,7 +35,7 @@ def applied_pages(rule: Rule, report: Report) -> list[int]:
     for index, page in enumerate(report.pages):
         if wants_scenarios and not page.consent.is_scenario():
             continue
-        if not is_loaded(page) and rule.category != LOAD_CATEGORY:
+        if not page.loaded and rule.category != LOAD_CATEGORY:
             continue
         if rule.scope.covers_page(page):
             indices.append(index)

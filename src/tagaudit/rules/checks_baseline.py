@@ -1,6 +1,6 @@
 """Check kinds that compare with the baseline (`--baseline previous.json`): `baseline-tags`
 turns the tag inventory changes the comparison found (Report.baseline.tags, computed by
-tagaudit.baseline before the rules run) into findings, for what was lost or what is new.
+tagaudit.runner.baseline before the rules run) into findings, for what was lost or what is new.
 Without a baseline they find nothing. Imports only tagaudit.model and tagaudit.rules.
 """
 

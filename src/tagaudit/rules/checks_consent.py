@@ -2,7 +2,7 @@
 
 Each kind reads the scenario visits (`PageVisit.scenario`, phases, `PageVisit.consent`) of a
 finished Report and yields Findings through `rule.finding`; the phase/tag vocabulary lives
-in tagaudit.consent.classify, the Consent Mode kinds in checks_consent_mode.py. Pure: no
+in tagaudit.rules.consent_classify, the Consent Mode kinds in checks_consent_mode.py. Pure: no
 browser, no I/O.
 Regulatory basis (signals for review, not legal verdicts): ePrivacy Art. 5(3), EDPB
 Guidelines 2/2023, EDPB cookie banner taskforce (Jan 2023), CNIL 2020-091/092.
@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from tagaudit.consent.classify import (
+from tagaudit.model import Finding, PageVisit, Report, tag_label
+from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     acted,
     before_choice_phases,
@@ -20,11 +21,9 @@ from tagaudit.consent.classify import (
     group_by_tag,
     identifier_cookies,
     is_denied_ping,
-    tag_label,
     tracking_hits,
     visits_by_url,
 )
-from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
@@ -47,8 +46,7 @@ def _hit_findings(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iter
     for (provider, account), group in group_by_tag(hits).items():
         events = sorted({h.event or "?" for h in group})
         yield rule.finding(
-            f"{tag_label((provider, account))} sent {len(group)} hit(s) {what}: "
-            f"{', '.join(events)}",
+            f"{tag_label(provider, account)} sent {len(group)} hit(s) {what}: {', '.join(events)}",
             page.url,
             page=page,
             location={"provider": provider, "account": account, "phase": group[0].phase},
@@ -130,7 +128,7 @@ def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
             pings = [h for h in tracking_hits(page, phases) if is_denied_ping(h)]
             for (provider, account), group in group_by_tag(pings).items():
                 yield rule.finding(
-                    f"{tag_label((provider, account))} sent {len(group)} Consent Mode ping(s) "
+                    f"{tag_label(provider, account)} sent {len(group)} Consent Mode ping(s) "
                     f"with storage denied ({page.scenario})",
                     page.url,
                     page=page,
@@ -154,7 +152,7 @@ def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
         phases = before_choice_phases(page)
         tags = sorted(
             {
-                tag_label(k)
+                tag_label(*k)
                 for k in group_by_tag(
                     h for h in tracking_hits(page, phases) if not is_denied_ping(h)
                 )

@@ -13,20 +13,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tagaudit.consent.classify import (
+from tagaudit.model import GOOGLE_PROVIDERS, Finding, PageVisit, Report, TagHit, tag_label
+from tagaudit.model.urls import origin_of
+from tagaudit.rules.checks_consent import scoped_visits
+from tagaudit.rules.consent_classify import (
     AFTER_ACTION,
     acted,
     first_look,
     gcd_letter,
     group_by_tag,
     storage_state,
-    tag_key,
-    tag_label,
     tracking_hits,
     uses_consent_mode,
 )
-from tagaudit.model import GOOGLE_PROVIDERS, Finding, PageVisit, Report, TagHit
-from tagaudit.rules.checks_consent import scoped_visits
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.rule import Rule
 
@@ -67,11 +66,10 @@ def mode_default(rule: Rule, report: Report) -> Iterator[Finding]:
         if uses_consent_mode(first) or early:
             continue
         yield rule.finding(
-            f"{tag_label(tag_key(first))} sent {first.event or 'a hit'} with no Consent Mode "
-            "default in effect",
+            f"{first.tag} sent {first.event or 'a hit'} with no Consent Mode default in effect",
             page.url,
             page=page,
-            location={"provider": first.provider, "account": tag_key(first)[1]},
+            location={"provider": first.provider, "account": first.base_account or None},
             evidence={
                 "gcd": ((first.consent or {}).get("gcd") or {}).get("raw"),
                 "defaults": len(defaults),
@@ -139,7 +137,7 @@ def mode_mismatch(rule: Rule, report: Report) -> Iterator[Finding]:
             for key, group in group_by_tag(bad).items():
                 raw = sorted({str(((h.consent or {}).get("gcs") or {}).get("raw")) for h in group})
                 yield rule.finding(
-                    f'after "{scenario}", {tag_label(key)} sent {len(group)} hit(s) with '
+                    f'after "{scenario}", {tag_label(*key)} sent {len(group)} hit(s) with '
                     f"consent state {', '.join(raw)}",
                     page.url,
                     page=page,
@@ -158,13 +156,9 @@ def _fired_after_accept(page: PageVisit) -> set[tuple[str, str | None]]:
     return set(group_by_tag(tracking_hits(page, AFTER_ACTION)))
 
 
-def _origin(page: PageVisit) -> str:
-    return "/".join(page.url.split("/", 3)[:3])
-
-
 def _same_site(a: PageVisit, b: PageVisit) -> bool:
     """Pages compared for blocked tags: same origin and same CMP (one site, one set-up)."""
-    return _origin(a) == _origin(b) and a.consent.cmp == b.consent.cmp
+    return origin_of(a.url) == origin_of(b.url) and a.consent.cmp == b.consent.cmp
 
 
 def _expected(rule: Rule) -> list[tuple[str, str | None]]:
@@ -206,7 +200,7 @@ def _blocked(
     rule: Rule, page: PageVisit, key: tuple[str, str | None], why: str, where: list[str]
 ) -> Finding:
     return rule.finding(
-        f"{tag_label(key)} {why}: its conversions will not be tracked",
+        f"{tag_label(*key)} {why}: its conversions will not be tracked",
         page.url,
         page=page,
         location={"provider": key[0], "account": key[1]},

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.model import Finding, PageVisit, Report, TagHit, tag_label
 from tagaudit.rules.fixes import (
     configure_fix,
     csp_cause,
@@ -30,7 +30,7 @@ from tagaudit.rules.fixes import (
     request_fix,
     tag_cause,
 )
-from tagaudit.rules.kinds import Kinds, base_account, delivery_problem, request_of
+from tagaudit.rules.kinds import Kinds, delivery_problem, request_of
 from tagaudit.rules.rule import Rule
 from tagaudit.rules.why import csp_directive
 
@@ -52,12 +52,8 @@ def _short(url: str, limit: int = 90) -> str:
 
 def _page_account(page: PageVisit, provider: str) -> str | None:
     """The one account of `provider` the page shows anywhere (a blocked request may not)."""
-    seen = {base_account(h.account) for h in page.hits if h.provider == provider and h.account}
+    seen = {h.base_account for h in page.hits if h.provider == provider and h.account}
     return next(iter(seen)) if len(seen) == 1 else None
-
-
-def _tag(provider: str, account: str | None) -> str:
-    return " ".join(part for part in (provider, account) if part)
 
 
 @KINDS.register("tag-csp-blocked", optional={"kinds": list})
@@ -70,7 +66,7 @@ def tag_csp_blocked(rule: Rule, report: Report) -> Iterator[Finding]:
             request = request_of(page, hit)
             if hit.kind not in kinds or delivery_problem(request) != "csp" or request is None:
                 continue
-            account = base_account(hit.account) or _page_account(page, hit.provider)
+            account = hit.base_account or _page_account(page, hit.provider)
             directive = csp_directive(page, request.url)
             groups[(hit.provider, account, directive, host_of(request.url))].append(hit)
         for (provider, account, directive, host), hits in groups.items():
@@ -91,7 +87,7 @@ def _csp_finding(
     what = ", ".join(events) if events else ("library" if hits[0].kind == "library" else "hit")
     where = f" ({directive})" if directive else ""
     message = (
-        f"{_tag(provider, account)} {what} blocked by the page's Content Security Policy"
+        f"{tag_label(provider, account)} {what} blocked by the page's Content Security Policy"
         f"{where}: {_short(urls[0])}"
     )
     evidence: dict[str, Any] = {
@@ -137,7 +133,7 @@ def tag_library_failed(rule: Rule, report: Report) -> Iterator[Finding]:
 
 
 def _library_finding(rule: Rule, page: PageVisit, hit: TagHit, problem: str, url: str) -> Finding:
-    account = base_account(hit.account) or _page_account(page, hit.provider)
+    account = hit.base_account or _page_account(page, hit.provider)
     sent = any(
         h.provider == hit.provider
         and h.kind == "hit"
@@ -147,7 +143,7 @@ def _library_finding(rule: Rule, page: PageVisit, hit: TagHit, problem: str, url
     outcome = "its hits still went out" if sent else f"{hit.provider} sends nothing on this page"
     why = "http-error" if problem.startswith("HTTP ") else "network"
     verb = f"got {problem}" if why == "http-error" else f"failed ({problem})"
-    message = f"the {_tag(hit.provider, account)} library {verb}: {_short(url)}; {outcome}"
+    message = f"the {tag_label(hit.provider, account)} library {verb}: {_short(url)}; {outcome}"
     return rule.finding(
         message,
         page.url,
@@ -169,12 +165,13 @@ def tag_request_failed(rule: Rule, report: Report) -> Iterator[Finding]:
             if problem is None or request is None:
                 continue
             endpoint = request.url.split("?", 1)[0]
-            groups[(hit.provider, base_account(hit.account), problem, endpoint)].append(hit)
+            groups[(hit.provider, hit.base_account, problem, endpoint)].append(hit)
         for (provider, account, problem, endpoint), hits in groups.items():
             why = "http-error" if problem.startswith("HTTP ") else "network"
             events = sorted({h.event for h in hits if h.event})
             what = ", ".join(events) or "hits"
-            message = f"{_tag(provider, account)} {what} not delivered: {problem} from {endpoint}"
+            tag = tag_label(provider, account)
+            message = f"{tag} {what} not delivered: {problem} from {endpoint}"
             yield rule.finding(
                 message,
                 page.url,
@@ -198,7 +195,7 @@ def tag_not_configured(rule: Rule, report: Report) -> Iterator[Finding]:
         if page.error or page.scenario == "reject":
             continue
         configured = _configured_ids(page)
-        attempted = {base_account(h.account) for h in page.hits if h.kind == "hit"}
+        attempted = {h.base_account for h in page.hits if h.kind == "hit"}
         for tag_id, url in _gtag_loads(page).items():
             provider = _GTAG_IDS[next(p for p in _GTAG_IDS if tag_id.startswith(p))]
             if tag_id in configured or tag_id in attempted:

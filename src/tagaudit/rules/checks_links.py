@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from tagaudit.links.assess import LINK_CHECKS, LinkCheck, Make
-from tagaudit.links.hygiene import UTM_CHECKS, case_variants
 from tagaudit.model import Finding, LinkResult, Report
 from tagaudit.rules.kinds import Kinds
+from tagaudit.rules.links_assess import LINK_CHECKS, LinkCheck, Make
+from tagaudit.rules.links_hygiene import UTM_CHECKS, case_variants
 from tagaudit.rules.rule import Rule
 
 KINDS = Kinds()
@@ -27,7 +27,10 @@ ARGS: dict[str, dict[str, Any]] = {
     "link-param-stored": {"params": list},
     "utm-required": {"params": list},
     "utm-names": {"allow": list},
-    "utm-channel": {"flag": list},
+    # `sources`: more names for GA4's source categories (tagaudit.yaml `links.sources`, which
+    # the rules engine puts here: rules.engine.CHANNEL_KINDS)
+    "utm-channel": {"flag": list, "sources": dict},
+    "utm-channel-info": {"sources": dict},
 }
 
 

@@ -11,15 +11,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from tagaudit.model import Finding, PageVisit, Report
-from tagaudit.rules.kinds import (
-    Kinds,
-    as_list,
-    base_account,
-    describe_tag,
-    hit_matches,
-    is_delivered,
-    is_loaded,
-)
+from tagaudit.rules.kinds import Kinds, as_list, describe_tag, hit_matches, is_delivered
 from tagaudit.rules.rule import Rule
 from tagaudit.rules.why import explain_missing
 
@@ -46,7 +38,7 @@ def tag_present(rule: Rule, report: Report) -> Iterator[Finding]:
     low, high = rule.args.get("min", 1), rule.args.get("max")
     tag = describe_tag(provider, account, "/".join(events) or None)
     for page in rule.pages(report):
-        if not is_loaded(page):
+        if not page.loaded:
             continue
         sent = [
             h
@@ -118,7 +110,7 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
     providers = as_list(rule.args.get("providers"))
     by_scenario: dict[str, list[PageVisit]] = defaultdict(list)
     for page in rule.pages(report):
-        if is_loaded(page) and page.journey is None:
+        if page.loaded and page.journey is None:
             by_scenario[page.scenario].append(page)
     for pages in by_scenario.values():
         if len(pages) < pages_needed:
@@ -137,7 +129,7 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
 def _accounts(page: PageVisit, providers: list[str]) -> set[tuple[str, str]]:
     """(provider, account) pairs a page shows in any delivered hit, library or config load."""
     return {
-        (h.provider, base_account(h.account) or "")
+        (h.provider, h.base_account or "")
         for h in page.hits
         if h.account and (not providers or h.provider in providers) and is_delivered(page, h)
     }

@@ -28,6 +28,9 @@ from tagaudit.rules.registry import CHECK_KINDS
 from tagaudit.rules.rule import Rule, any_matches
 from tagaudit.yamlfile import Where, nearest
 
+# Check kinds that name GA4's channel of a link: they get the run's `links.sources`.
+CHANNEL_KINDS = ("utm-channel", "utm-channel-info")
+
 
 @dataclass
 class RuleSet:
@@ -100,6 +103,8 @@ def configure(ruleset: RuleSet, options: RuleOptions) -> RuleSet:
             )
     for rule in ruleset.rules:
         rule = replace(rule, args=args.get(rule.id, rule.args))
+        if rule.check in CHANNEL_KINDS and options.link_sources:
+            rule.args = {**rule.args, "sources": _joined(rule.args, options.link_sources)}
         if any(_selected(s, rule) for s in options.disable):
             rule.enabled = False
         for selector, level in options.severity.items():
@@ -110,6 +115,14 @@ def configure(ruleset: RuleSet, options: RuleOptions) -> RuleSet:
         rules.append(rule)
     disabled = [r.id for r in rules if not r.enabled]
     return RuleSet(rules, disabled, ruleset.ignore, ruleset.kinds)
+
+
+def _joined(args: dict[str, Any], extra: dict[str, list[str]]) -> dict[str, list[str]]:
+    """A channel rule's own `sources` with the run's `links.sources` added."""
+    joined = {category: list(names) for category, names in (args.get("sources") or {}).items()}
+    for category, names in extra.items():
+        joined.setdefault(category, []).extend(names)
+    return joined
 
 
 def _arg_overrides(ruleset: RuleSet, options: RuleOptions) -> dict[str, dict[str, Any]]:

@@ -4,12 +4,14 @@ A cause is a short key (`csp img-src https://www.facebook.com`, `http-error <url
 `not-configured ga4 G-1`): two findings on one page with the same cause are one problem, and
 tagaudit.rules.causes keeps one of them. A fix is one sentence that matches its cause: which
 directive to extend with which host, which URL answers 404, which `gtag('config', …)` call
-is missing, which consent purpose holds the tag back. Imports nothing of tagaudit.
+is missing, which consent purpose holds the tag back. Imports only the model's words (the
+base account of a tag, the origin of a URL).
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from tagaudit.model import base_account
+from tagaudit.model.urls import origin_of
 
 # Tags that share one library: gtag.js runs GA4, Google Ads and Floodlight, each switched on
 # by its own gtag('config', id).
@@ -39,14 +41,13 @@ ANALYTICS_PROVIDERS = frozenset(
 
 def tag_cause(why: str, provider: str, account: str | None, event: str | None = None) -> str:
     """The cause key of a reason that belongs to one tag (not to one request)."""
-    account = (account or "").split("/", 1)[0]
-    return " ".join(part for part in (why, provider, account, event) if part)
+    return " ".join(part for part in (why, provider, base_account(account), event) if part)
 
 
 def host_of(url: str) -> str:
-    """`https://www.facebook.com` from a request URL: what a CSP source list names."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else url
+    """`https://www.facebook.com` from a request URL: what a CSP source list names (its
+    origin; a CSP report's `inline`, `eval` or `data` comes back as it is)."""
+    return origin_of(url) or url
 
 
 def csp_cause(directive: str | None, url: str) -> str:
@@ -90,7 +91,7 @@ def request_fix(problem: str, url: str, what: str) -> str:
 
 def configure_fix(provider: str, account: str | None) -> str:
     """The missing set-up call: `gtag('config', id)` for the Google tag family."""
-    base = (account or "").split("/", 1)[0]
+    base = base_account(account) or ""
     if SHARED_LIBRARY.get(provider) == "gtag" and base:
         return (
             f"Add gtag('config', '{base}') to this page's Google tag snippet (after "

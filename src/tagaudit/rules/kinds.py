@@ -1,5 +1,8 @@
 """Check kinds, and the small hit-reading helpers every kind shares.
 
+What one tag is (base account, account matching, its label) and whether a page loaded are
+the model's words (tagaudit.model.tags, `PageVisit.loaded`), not these helpers'.
+
 A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name in a
 `Kinds` set with `@KINDS.register("name", required={...}, optional={...})`. The arg specs map
 an argument name to the type(s) it accepts; the rule loader checks every rule file against
@@ -14,7 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
+from tagaudit.model import Finding, PageVisit, Report, Request, TagHit, account_matches
 from tagaudit.rules.rule import Rule
 
 CheckFunc = Callable[[Rule, Report], Iterable[Finding]]
@@ -87,27 +90,6 @@ def delivery_problem(request: Request | None) -> str | None:
 def is_delivered(page: PageVisit, hit: TagHit) -> bool:
     """Did the hit leave the page (answered locally counts: it would have been delivered)?"""
     return delivery_problem(request_of(page, hit)) is None
-
-
-def is_loaded(page: PageVisit) -> bool:
-    """Did the page itself load (no error, no 4xx/5xx)? Tag checks skip pages that did not."""
-    return not page.error and not (page.status is not None and page.status >= 400)
-
-
-def base_account(account: str | None) -> str | None:
-    """`AW-123/label` → `AW-123`: the account without a conversion label."""
-    return account.split("/", 1)[0] if account else account
-
-
-def account_matches(wanted: str | None, account: str | None) -> bool:
-    """None wants any account; `AW-123` matches `AW-123/label`; ids compare case-insensitively."""
-    if not wanted:
-        return True
-    if not account:
-        return False
-    if wanted.lower() == account.lower():
-        return True
-    return "/" not in wanted and base_account(account).lower() == wanted.lower()
 
 
 def hit_matches(

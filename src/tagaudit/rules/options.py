@@ -1,8 +1,8 @@
 """What a user can say about the rules, as plain data: extra files, expectations, selections.
 
-tagaudit.yaml's `rules:`, `expect:`, `disable:`, `severity:`, `args:` and `ignore:` are read
-by tagaudit.config into these types; the rules engine takes them without knowing where they
-came from (so `rules/` never imports the config). Imports nothing from tagaudit.
+tagaudit.yaml's `rules:`, `expect:`, `disable:`, `severity:`, `args:`, `ignore:` and
+`fail_on:` are read by tagaudit.config into these types; the rules engine takes them without
+knowing where they came from (so `rules/` never imports the config). Imports only the model.
 """
 
 from __future__ import annotations
@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from tagaudit.model.settings import setting
+from tagaudit.model.vocabulary import FAIL_ON_LEVELS
 
 
 @dataclass
@@ -50,12 +53,33 @@ class RuleOptions:
 
     `args` maps rule ids to argument overrides; its values may be YAML mappings that remember
     their lines (tagaudit.yamlfile), so a bad argument is reported at its line.
+    `link_sources` are a run's own names for GA4's source categories (`links.sources`),
+    handed to the channel rules as their `sources` argument. `fail_on` is what fails a run.
     """
 
-    files: list[Path] = field(default_factory=list)
-    expect: list[Expectation] = field(default_factory=list)
-    disable: list[str] = field(default_factory=list)
-    severity: dict[str, str] = field(default_factory=dict)
-    args: dict[str, Any] = field(default_factory=dict)
-    ignore: list[Ignore] = field(default_factory=list)
+    files: list[Path] = setting(
+        default_factory=list,
+        key="rules",
+        name="rules",
+        flag="--rules",
+        metavar="PATH",
+        help="One more rule file (repeatable).",
+        repeat=True,
+        extends=True,
+    )
+    expect: list[Expectation] = setting(default_factory=list, key="expect")
+    disable: list[str] = setting(default_factory=list, key="disable")
+    severity: dict[str, str] = setting(default_factory=dict, key="severity")
+    args: dict[str, Any] = setting(default_factory=dict, key="args")
+    ignore: list[Ignore] = setting(default_factory=list, key="ignore")
+    fail_on: str | None = setting(
+        None,
+        key="fail_on",
+        flag="--fail-on",
+        metavar="LEVEL",
+        help="Exit 1 on findings at or above LEVEL: error, warning, info or never "
+        "(default: the config's fail_on, else error).",
+        choices=FAIL_ON_LEVELS,
+    )
+    link_sources: dict[str, list[str]] = field(default_factory=dict)
     source: str | None = None

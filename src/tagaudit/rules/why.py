@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
-from tagaudit.model import PageVisit, TagHit
+from tagaudit.model import PageVisit, TagHit, account_matches
 from tagaudit.rules.fixes import (
     SHARED_LIBRARY,
     configure_fix,
@@ -37,7 +37,7 @@ from tagaudit.rules.fixes import (
     send_fix,
     tag_cause,
 )
-from tagaudit.rules.kinds import account_matches, delivery_problem, request_of
+from tagaudit.rules.kinds import delivery_problem, request_of
 
 _DENIED_GCS = ("G100", "G110", "G101")
 

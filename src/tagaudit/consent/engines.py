@@ -1,0 +1,71 @@
+"""Choosing the consent engine: autoconsent when its npm package is found, else the catalog.
+
+Sits above both engines (consent/autoconsent.py, consent/builtin.py), so neither imports the
+other's chooser: `make_engine` for a scenario, `JourneyConsent` for a journey's choice,
+`describe_engine` for the CLI and doctor.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tagaudit.consent.autoconsent import INSTALL_HINT, AutoconsentEngine, find_autoconsent
+from tagaudit.consent.builtin import BuiltinEngine
+from tagaudit.consent.engine import ConsentEngine
+from tagaudit.consent.settings import ConsentSettings
+from tagaudit.model import ConsentRecord
+
+if TYPE_CHECKING:
+    from playwright.async_api import BrowserContext, Page
+
+
+def describe_engine(settings: ConsentSettings) -> str:
+    """One line for the CLI and `tagaudit doctor`: which engine runs, or why not autoconsent."""
+    if settings.engine == "builtin":
+        return "consent engine: built-in CMP catalog (chosen)"
+    package = find_autoconsent(settings.node_modules)
+    if package is None:
+        return (
+            "consent engine: built-in CMP catalog — @duckduckgo/autoconsent is not installed "
+            f"({INSTALL_HINT})"
+        )
+    return f"consent engine: autoconsent {package.version} ({package.root})"
+
+
+def make_engine(settings: ConsentSettings) -> ConsentEngine:
+    """The engine the settings ask for (see ConsentSettings.engine)."""
+    if settings.engine == "builtin":
+        return BuiltinEngine(settings.empty_page_wait)
+    package = find_autoconsent(settings.node_modules, required=settings.engine == "autoconsent")
+    if package is None:
+        return BuiltinEngine(settings.empty_page_wait)
+    return AutoconsentEngine(package, settings)
+
+
+class JourneyConsent:
+    """A journey's choice on the banner, over the engine the settings ask for: what
+    tagaudit.journeys.recording.ConsentChoice asks of its caller (the runner passes one).
+
+    One per journey (its engine is bound to the journey's context); the engine is made when
+    the context is prepared, so a journey that makes no choice needs no engine at all.
+    """
+
+    def __init__(self, settings: ConsentSettings) -> None:
+        self.settings = settings
+        self.engine: ConsentEngine | None = None
+
+    async def prepare(self, context: BrowserContext) -> None:
+        self.engine = make_engine(self.settings)
+        await self.engine.install(context)
+
+    async def choose(self, page: Page, choice: str) -> ConsentRecord:
+        """Find the banner and make `choice` on it; what was seen and done, as a record."""
+        engine = self.engine
+        assert engine is not None, "choose() before prepare()"
+        detection = await engine.detect(page, self.settings.detect_timeout)
+        record = ConsentRecord(cmp=detection.cmp, method=engine.method)
+        record.popup = detection.popup
+        if detection.popup:
+            outcome = await engine.act(page, choice, detection)
+            record.action, record.clicks = outcome.to_dict(), outcome.clicks
+        return record

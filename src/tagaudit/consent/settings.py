@@ -1,0 +1,51 @@
+"""How consent scenarios run, as plain data: the consent part of the run's settings.
+
+`scenarios` is tagaudit.yaml's `consent:` (and `--consent`); the rest tunes the engines and
+their waits. Imports only the model (the config composes it; the engines read it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from tagaudit.model.settings import setting
+from tagaudit.model.vocabulary import SCENARIOS
+
+
+@dataclass
+class ConsentSettings:
+    """Which scenarios run, with which engine, where autoconsent lives, how long to wait.
+
+    `scenarios`: the scenarios played on every target (None: `none`, `accept` and `reject`
+    on pages that show a consent banner). `engine`: `auto` (autoconsent when installed,
+    else built-in), `autoconsent` (required: an EnvironmentProblem says how to install it
+    when absent) or `builtin`. `observe_ms` is the least time each scenario keeps watching
+    after its action (late tags, timeouts such as Consent Mode's wait_for_update) before it
+    reloads; `empty_page_wait` is how long detection waits when not even a CMP script is
+    present (no banner at all). Load timeouts and quiet periods are the run's
+    (tagaudit.browser.settings.PageSettings).
+    """
+
+    scenarios: list[str] | None = setting(
+        None,
+        key="consent",
+        name="consent",
+        flag="--consent",
+        metavar="LIST",
+        help="Consent scenarios to play, e.g. none,accept,reject (default: all three on "
+        "pages that show a consent banner).",
+        choices=SCENARIOS,
+    )
+    engine: str = "auto"
+    node_modules: Path | None = None
+    detect_timeout: float = 6.0
+    empty_page_wait: float = 3.0
+    action_timeout: float = 10.0
+    reappear_timeout: float = 1.5
+    observe_ms: int = 1000
+    # Before acting, at least this much network quiet (whatever the run's quiet period):
+    # longer than a typical Consent Mode wait_for_update (500 ms).
+    min_quiet_ms: int = 800
+    screenshots: str = "base64"  # base64 | none | a directory path
+    main_world: bool = True

@@ -1,0 +1,80 @@
+"""The report file formats: one entry each, carrying everything a caller needs to offer and
+write it (its command-line flag, metavar and help, its render function, how its text is made
+safe to write, its file name ending).
+
+A new format is its module (a `render(report)` or `render(report, fail_on=…)` function) plus
+one line in FORMATS; tests/report/test_formats.py then asks for its golden output and its flag
+in README.md. Callers never match formats by attribute name: the CLI declares one option per
+entry and hands `files.write_all` a mapping of format name → path. Imports only
+tagaudit.model and the format modules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from tagaudit.model import Report
+from tagaudit.report import html, json_report, junit, markdown, sarif
+from tagaudit.report.masking import safe_json_text, safe_xml_text
+
+
+@dataclass(frozen=True)
+class ReportFormat:
+    """One file format: `ReportFormat("junit", "Write JUnit XML here.", junit.render,
+    ".junit.xml", takes_fail_on=True)` is offered as `--junit PATH`, written by
+    `render(report, fail_on=…)`, and conventionally named `tagaudit.junit.xml`."""
+
+    name: str  # the key of write_all's mapping; the flag is --name
+    help: str  # the flag's one line of --help
+    render: Callable[..., str]  # Report (and fail_on=, when takes_fail_on) → text
+    suffix: str  # the file name ending: tagaudit{suffix} (action), report{suffix} (goldens)
+    takes_fail_on: bool = False  # its verdict follows --fail-on (JUnit failures, the banner)
+    is_json: bool = False  # JSON text keeps lone surrogates as escapes; markup replaces them
+    metavar: str = "PATH"
+
+    @property
+    def flag(self) -> str:
+        return f"--{self.name}"
+
+    def text(self, report: Report, fail_on: str = "error") -> str:
+        """The report in this format, as written to its file (safe for UTF-8)."""
+        text = self.render(report, fail_on=fail_on) if self.takes_fail_on else self.render(report)
+        return safe_json_text(text) if self.is_json else safe_xml_text(text)
+
+
+def _registry(*formats: ReportFormat) -> dict[str, ReportFormat]:
+    return {f.name: f for f in formats}
+
+
+# In the order the flags are listed in --help.
+FORMATS: dict[str, ReportFormat] = _registry(
+    ReportFormat("json", "Write the JSON report here.", json_report.render, ".json", is_json=True),
+    ReportFormat("junit", "Write JUnit XML here.", junit.render, ".junit.xml", takes_fail_on=True),
+    ReportFormat(
+        "html",
+        "Write a self-contained HTML report here.",
+        html.render,
+        ".html",
+        takes_fail_on=True,
+    ),
+    ReportFormat("sarif", "Write SARIF 2.1.0 here.", sarif.render, ".sarif", is_json=True),
+    ReportFormat(
+        "markdown",
+        "Write a Markdown summary (CI step summary).",
+        markdown.render,
+        ".md",
+        takes_fail_on=True,
+    ),
+)
+
+
+def report_format(name: str) -> ReportFormat:
+    """The format called `name`; KeyError naming the known ones otherwise."""
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise KeyError(f"no report format {name!r} (known: {', '.join(FORMATS)})") from None
+
+
+__all__ = ["FORMATS", "ReportFormat", "report_format"]

@@ -1,0 +1,148 @@
+"""What every run shares: prepare → execute → finish, the interrupt, options over the config,
+the provider catalog, and the rules with the baseline comparison around them.
+
+A run is prepared at once (config read, options checked, rules loaded, targets planned: bad
+input fails before any browser starts), then executed, then finished into its Report. The
+library functions (`tagaudit.audit`, `check_links`) and the CLI drive the same runs:
+
+    run = prepare_audit(["https://shop.example/"], concurrency=2)   # AuditRun
+    report = run.run()          # Ctrl-C: Interrupted, carrying the report of what finished
+
+Imports no browser: `tagaudit links` over HTTP and `tagaudit merge` start light (measured
+with -X importtime, Playwright and the consent engines were a third of a 1,000-link check's
+own CPU).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from tagaudit.browser.settings import SessionSettings, SiteAccess
+from tagaudit.config import Config, config_from_mapping, load_config
+from tagaudit.errors import UsageError
+from tagaudit.model import Report
+from tagaudit.model.urls import origin_of
+from tagaudit.providers import Catalog, load_catalog
+from tagaudit.rules.engine import RuleSet, apply
+from tagaudit.runner.baseline import compare as compare_baseline
+from tagaudit.runner.baseline import mark as mark_baseline
+from tagaudit.runner.reports import read_report
+
+ConfigLike = Config | dict[str, Any] | str | Path | None
+
+
+class Interrupted(KeyboardInterrupt):
+    """The run was interrupted (Ctrl-C, SIGTERM); `report` holds everything that finished."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("interrupted")
+        self.report = report
+
+
+class Run:
+    """A prepared run: `execute()` does the work, `finish()` makes the Report of what is done.
+
+    Subclasses (AuditRun, LinkRun) prepare in their constructor and implement both.
+    """
+
+    report: Report
+
+    async def execute(self) -> Report:
+        raise NotImplementedError
+
+    def finish(self, interrupted: bool = False) -> Report:
+        raise NotImplementedError
+
+    def run(self) -> Report:
+        """Execute in a new event loop; on Ctrl-C, `Interrupted` with the partial Report."""
+        try:
+            return asyncio.run(self.execute())
+        except KeyboardInterrupt:
+            raise Interrupted(self.finish(interrupted=True)) from None
+
+    async def run_async(self) -> Report:
+        """Execute in the caller's loop; a cancelled run still finishes what it has."""
+        try:
+            return await self.execute()
+        except asyncio.CancelledError:
+            self.finish(interrupted=True)
+            raise
+
+
+def now_iso() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def resolve_config(
+    config: ConfigLike, options: dict[str, Any], allowed: tuple[str, ...], as_flags: bool = False
+) -> Config:
+    """The config file (or mapping, or Config) with `options` over it (Config.with_options):
+    keyword → value, None meaning "not given"; a bad one is named by its keyword or flag."""
+    if isinstance(config, dict):
+        base = config_from_mapping(config)
+    else:
+        base = config if isinstance(config, Config) else load_config(config)
+    return base.with_options(options, allowed, as_flags)
+
+
+def build_catalog(config: Config) -> Catalog | None:
+    """The built-in catalog with the user's `providers:` (None when there are none)."""
+    if not config.providers:
+        return None
+    return load_catalog(config.providers, source=str(config.path) if config.path else None)
+
+
+def load_baseline(baseline: Report | str | Path | None) -> tuple[Report, str] | None:
+    """The baseline report and where it came from (a path is read: bad ones are exit 2)."""
+    if baseline is None:
+        return None
+    if isinstance(baseline, Report):
+        return baseline, "baseline"
+    return read_report(baseline, "baseline"), str(baseline)
+
+
+def apply_with_baseline(
+    report: Report, ruleset: RuleSet, baseline: tuple[Report, str] | None
+) -> None:
+    """The rules on `report`, with the baseline's tag changes first and marks after."""
+    if baseline is not None:
+        report.baseline = compare_baseline(baseline[0], report, baseline[1])
+    apply(report, ruleset)
+    if baseline is not None:
+        mark_baseline(report, baseline[0], baseline[1])
+        if report.baseline is not None:
+            report.config.notes.append(report.baseline.summary(report.findings))
+
+
+def session_settings(config: Config, targets: list[str] | None = None) -> SessionSettings:
+    """The config's session settings with the site's access bound to the origins of the
+    base URL and of `targets`."""
+    return dataclasses.replace(config.session, access=site_access(config, targets or []))
+
+
+def site_access(config: Config, targets: list[str]) -> SiteAccess:
+    """The config's access, bound to the site: the base URL's origin first, then the pages'.
+
+    A secret the environment lacks (`${STAGING_PASSWORD}` not set) is refused here, before
+    any browser starts: one line naming the variable, the file and the line (exit 2).
+    """
+    unresolved = config.session.access.unresolved
+    if unresolved:
+        raise UsageError(unresolved[0])
+    access = dataclasses.replace(config.session.access)
+    places = [u for u in (config.base_url, *targets) if u]
+    access.origins = list(dict.fromkeys(origin_of(u) for u in places))
+    access.cookie_url = places[0] if places else None
+    return access
+
+
+def base_url_of(config: Config, targets: list[str]) -> str | None:
+    """What relative paths (journeys' `start:` and `goto:`) are joined to: the config's
+    `base_url` when it has one, else the site of the first page audited."""
+    if config.base_url:
+        return config.base_url
+    return origin_of(targets[0]) + "/" if targets else None
