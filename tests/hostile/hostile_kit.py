@@ -3,8 +3,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 SITE = Path(__file__).resolve().parent / "site"
@@ -55,3 +61,57 @@ def kill_browser_of(pid: int) -> int:
         except ProcessLookupError:
             pass
     return killed
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of `pid` and every process below it, in bytes (from /proc)."""
+    total = 0
+    for member in [pid, *descendants(pid)]:
+        try:
+            status = Path(f"/proc/{member}/status").read_text()
+        except OSError:
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1]) * 1024
+    return total
+
+
+@dataclass
+class Watched:
+    """A finished command: its exit code, output, wall time and the peak memory of its tree."""
+
+    returncode: int
+    out: str
+    err: str
+    seconds: float
+    peak_rss: int
+
+
+def run_watched(
+    command: list[str],
+    limit: float,
+    interrupt_after: Callable[[], bool] | None = None,
+    signum: int = signal.SIGTERM,
+) -> Watched:
+    """Run `command`, sampling its process tree's memory every 50 ms; SIGKILL it past `limit`
+    seconds (the test then fails on the time). With `interrupt_after`, send `signum` once it
+    says so, and time the run from that signal to its end."""
+    began = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak, signalled = 0, None
+    with ThreadPoolExecutor(1) as pool:
+        output = pool.submit(process.communicate)
+        while process.poll() is None and time.monotonic() - began < limit:
+            peak = max(peak, tree_rss(process.pid))
+            if signalled is None and interrupt_after is not None and interrupt_after():
+                process.send_signal(signum)
+                signalled = time.monotonic()
+            time.sleep(0.05)
+        if process.poll() is None:
+            for pid in [*descendants(process.pid), process.pid]:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        out, err = output.result()
+    took = time.monotonic() - (signalled or began)
+    return Watched(process.returncode, out, err, took, peak)

@@ -54,6 +54,9 @@ class Request:
     body_size: int | None = None
     body_sha256: str | None = None
     body_encoding: str | None = None
+    # What tagaudit did not read of it, past a limit on what a page may make it read
+    # ("100,000 events in one request: the first 1,000 read"); rule `capture-cut`.
+    cut: str | None = None
 
     def delivery_problem(self) -> str | None:
         """Why it did not reach its server: `csp`, a network error, `HTTP 404` … or None.

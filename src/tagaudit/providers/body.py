@@ -40,7 +40,11 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 # Stop inflating past this: a tracking body is kilobytes; a "zip bomb" must not eat memory.
+# A body sent larger than this is not read either (a page controls what it sends).
 MAX_DECODED = 8 * 1024 * 1024
+# Compressed input handed to a brotli module without an output limit at a time: brotli
+# inflates at most about 1 MB per input byte, so the output is checked often enough.
+_BROTLI_STEP = 64
 _BASE64 = re.compile(rb"[A-Za-z0-9+/_-]+={0,2}")
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -94,15 +98,45 @@ def _brotli() -> ModuleType | None:
     return None
 
 
+class TooLarge(ValueError):
+    """A body that inflates past MAX_DECODED: not read (a page controls what it sends)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"inflates past {MAX_DECODED // 2**20} MiB, tagaudit's limit: not read")
+
+
 def _inflate(raw: bytes, wbits: int) -> bytes:
-    """zlib inflate with a size cap; raises zlib.error / ValueError on bad or huge input."""
+    """zlib inflate with a size cap; raises zlib.error / TooLarge on bad or huge input."""
     inflater = zlib.decompressobj(wbits)
     out = inflater.decompress(raw, MAX_DECODED)
     if inflater.unconsumed_tail:
-        raise ValueError("decoded body too large")
+        raise TooLarge()
     if not inflater.eof:
         raise zlib.error("truncated")
     return out
+
+
+def _unbrotli(raw: bytes, module: ModuleType) -> bytes:
+    """Brotli inflate with the same cap (before: a 1.5 KB bomb inflated to 1 GB, and the
+    process tree passed 12 GB). Google's `brotli` ≥ 1.2 stops its output at a limit; other
+    modules get the input in small slices and the output is measured after each."""
+    inflater = module.Decompressor()
+    out = bytearray()
+    try:
+        out += inflater.process(raw, output_buffer_limit=MAX_DECODED + 1)
+    except TypeError:  # no output limit in this module: slice the input instead
+        for at in range(0, len(raw), _BROTLI_STEP):
+            out += inflater.process(raw[at : at + _BROTLI_STEP])
+            if len(out) > MAX_DECODED:
+                raise TooLarge() from None
+    if len(out) > MAX_DECODED or not _finished(inflater):
+        raise TooLarge() if len(out) > MAX_DECODED else ValueError("truncated")
+    return bytes(out)
+
+
+def _finished(inflater: Any) -> bool:
+    finished = getattr(inflater, "is_finished", None)
+    return bool(finished()) if callable(finished) else True
 
 
 def _undo_compression(raw: bytes, content_encoding: str) -> tuple[bytes, str | None, str | None]:
@@ -122,7 +156,7 @@ def _undo_compression(raw: bytes, content_encoding: str) -> tuple[bytes, str | N
             module = _brotli()
             if module is None:
                 return raw, None, "brotli module not installed"
-            return module.decompress(raw), "br", None
+            return _unbrotli(raw, module), "br", None
     except (zlib.error, ValueError, EOFError) as problem:
         return raw, None, f"unreadable {declared or 'compressed'} body: {problem}"
     except Exception as problem:  # brotli's own error type differs between modules
@@ -182,6 +216,9 @@ def read_body(raw: bytes | str | None, headers: Any = None, url: str = "") -> Bo
     if isinstance(raw, str):
         raw = raw.encode("utf-8", errors="surrogatepass")
     digest = hashlib.sha256(raw).hexdigest()
+    if len(raw) > MAX_DECODED:
+        size = f"{len(raw) / 2**20:.1f} MiB"
+        return Body(None, len(raw), digest, None, f"a body of {size}, over tagaudit's limit")
     data, steps = raw, []
     data, undone, problem = _undo_compression(data, _header(headers, "content-encoding"))
     steps += [undone] if undone else []

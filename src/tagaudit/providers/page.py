@@ -20,13 +20,22 @@ from tagaudit.providers.aux import link_aux
 from tagaudit.providers.decoding import decode_request
 from tagaudit.providers.fanout import merge_fanout
 from tagaudit.providers.lookalike import lookalike
-from tagaudit.providers.routing import Catalog, default_catalog
+from tagaudit.providers.routing import Catalog, default_catalog, is_collection_endpoint
+
+
+# Hits read from one page at most: a page that sends more (many full batches) is cut there,
+# and the first request left unread says so in `Request.cut` (rule `capture-cut`).
+MAX_PAGE_HITS = 20_000
 
 
 def decode_requests(requests: Iterable[Request], catalog: Catalog | None = None) -> list[TagHit]:
     """Every tag hit in `requests` (a PageVisit's, in order), blocked ones marked."""
     hits: list[TagHit] = []
     for index, request in enumerate(requests):
+        if len(hits) >= MAX_PAGE_HITS:
+            if is_collection_endpoint(request.url, catalog):
+                request.cut = f"not read: the page had sent {MAX_PAGE_HITS:,} hits before it"
+            continue
         decoded = decode_request(request, catalog)
         if not decoded:
             request.lookalike = lookalike(request, catalog)

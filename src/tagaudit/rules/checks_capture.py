@@ -4,7 +4,7 @@ What a tag manager's preview never shows: events a batching SDK still held when 
 left (lost for that visitor), a tracking request tagaudit could not read (its body, its
 account, its event), a vendor's hit sent to a host nobody catalogued (a first-party proxy
 tagaudit could neither answer nor decode), and an SDK whose settings request failed and which
-therefore sent nothing at all. Pure: reads the model (`held_events`, `params["_undecoded"]`,
+therefore sent nothing at all, and what a page sent past tagaudit's limits. Pure: reads the model (`held_events`, `params["_undecoded"]`,
 `Request.lookalike`, hit kinds) and tagaudit.rules.
 """
 
@@ -79,6 +79,25 @@ def hit_undecoded(rule: Rule, report: Report) -> Iterator[Finding]:
                 page=page,
                 location=hit_location(hit),
                 evidence={"undecoded": list(missing), "request": hit.url[:300]},
+            )
+
+
+@KINDS.register("capture-cut")
+def capture_cut(rule: Rule, report: Report) -> Iterator[Finding]:
+    """What a page sent past tagaudit's limits (events per request, hits per page) is named:
+    the rules did not see it, so the audit of that page is incomplete."""
+    for page in rule.pages(report):
+        for index, request in enumerate(page.requests):
+            if not request.cut:
+                continue
+            host = urlsplit(request.url).netloc
+            yield rule.finding(
+                f"only part of what this page sent to {host} was read: {request.cut}",
+                page.url,
+                page=page,
+                location={"request_index": index},
+                evidence={"request": request.url[:300], "cut": request.cut},
+                distinct=str(index),
             )
 
 

@@ -167,16 +167,30 @@ def pii(rule: Rule, report: Report) -> Iterator[Finding]:
     wanted = set(rule.args.get("types") or ["email", "phone", "name"])
     for page in rule.pages(report):
         reported: set[tuple] = set()
+        sent = [h for h in page.hits if h.left_page()]
         # Decoded params first, so a value is blamed on the hit (batched event) that carries
-        # it; then the raw query and body, for what no provider decoded.
-        for source in (_param_fields, _raw_fields):
-            for hit in (h for h in page.hits if h.left_page()):
+        # it; then the raw query and body, for what no provider decoded: once per request,
+        # on its first hit (a batch's hits share one body; reading it again for each of a
+        # 10,000-line GA4 body's hits cost N² and never ended).
+        for source, hits in ((_param_fields, sent), (_raw_fields, _first_of_each(sent))):
+            for hit in hits:
                 for key, value in source(page, hit):
                     for match in detect(key, value):
                         mark = (hit.request_index, hit.url, match["type"], match["found"])
                         if match["type"] in wanted and mark not in reported:
                             reported.add(mark)
                             yield _pii_finding(rule, page, hit, key, match)
+
+
+def _first_of_each(hits: list[TagHit]) -> list[TagHit]:
+    """The first hit of each request (the raw query and body are the request's, not a hit's)."""
+    seen: set[tuple[int | None, str]] = set()
+    first = []
+    for hit in hits:
+        if (hit.request_index, hit.url) not in seen:
+            seen.add((hit.request_index, hit.url))
+            first.append(hit)
+    return first
 
 
 def _pii_finding(
