@@ -127,6 +127,14 @@ def _say(line: str) -> None:
     print(f"tagaudit: {line}", file=sys.stderr)
 
 
+def _limits_met(request: Request) -> list[str]:
+    """What of `request` was not read, past tagaudit's limits (a bomb, a huge batch)."""
+    said = [request.cut] if request.cut else []
+    if (request.body_encoding or "").startswith("unreadable"):
+        said.append(f"body not read ({request.body_encoding})")
+    return said
+
+
 def _explain_nothing(request: Request, catalog: Catalog) -> str:
     match = catalog.match(request.url)
     if match is not None:
@@ -165,6 +173,8 @@ def decode(
         decoded += len(hits)
         if not hits and not har:
             _say(_explain_nothing(request, catalog))
+        for limit in _limits_met(request):
+            _say(f"{request.url[:120]}: {limit}")
     if har:
         _say(f"decoded {decoded} tag hits from {len(requests)} requests in {har}")
     raise typer.Exit(0 if decoded else 1)

@@ -1,8 +1,13 @@
 """Providers: the vendor catalog (data) and the decoders that turn requests into TagHits.
 
 Pure: no browser, no httpx, no I/O beyond reading the packaged catalog.yaml (and a user's
-provider file when asked). Imports only tagaudit.model, tagaudit.errors and tagaudit.yamlfile
-(the shared reader of user YAML).
+provider file when asked). Imports only tagaudit.model, tagaudit.errors, tagaudit.yamlfile
+(the shared reader of user YAML) and tagaudit.patterns (a user's `providers:` regexes are
+refused when catastrophic and time-limited on every request, like every user regex).
+
+What a page sends is bounded before it is read: a body inflates to 8 MiB at most (gzip,
+deflate, br, base64), one request yields at most 1,000 events and one page 20,000 hits;
+what was cut is said in `Request.cut` (rule `capture-cut`) or as an unreadable body.
 
     catalog.yaml     the built-in catalog (schema at its top); users extend it as data
     catalog.py       schema validation → Provider / Endpoint (ConfigError on bad entries)

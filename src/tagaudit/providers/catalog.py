@@ -32,6 +32,7 @@ from typing import Any
 import yaml
 
 from tagaudit.errors import ConfigError
+from tagaudit.patterns import BoundedRegex, regex_problem
 from tagaudit.yamlfile import FastSafeLoader, load_bounded
 
 ENDPOINT_KINDS = ("hit", "aux", "ping", "library", "config")
@@ -127,6 +128,11 @@ class _Where:
     def fail(self, message: str) -> ConfigError:
         return ConfigError(message, path=self.source, line=self.line, field=self.path)
 
+    def describe(self) -> str:
+        """`tagaudit.yaml:12 providers[0].endpoints[0].paths[0]`: where, in words."""
+        place = f"{self.source or 'providers'}" + (f":{self.line}" if self.line else "")
+        return f"{place} {self.path}"
+
 
 class LineDict(dict):
     """A dict that remembers the YAML line it started on (1-based)."""
@@ -192,13 +198,21 @@ def _picks(value: Any, where: _Where) -> tuple[Pick, ...]:
     return tuple(picks)
 
 
-def _regex(text: Any, where: _Where) -> re.Pattern[str]:
+def _regex(text: Any, where: _Where) -> Any:
+    """A compiled regex: `re` for the shipped catalog; for a user's, a BoundedRegex (each
+    match time-limited) after refusing the catastrophic forms (tagaudit.patterns)."""
     if not isinstance(text, str):
         raise where.fail("must be a regular expression string")
     try:
-        return re.compile(text)
+        compiled = re.compile(text)
     except re.error as problem:
         raise where.fail(f"invalid regular expression {text!r}: {problem}") from None
+    if where.source == BUILTIN_SOURCE:
+        return compiled
+    problem = regex_problem(text)
+    if problem is not None:
+        raise where.fail(f"{text!r}: {problem}")
+    return BoundedRegex(text, where.describe())
 
 
 def _check_keys(data: Any, allowed: set[str], where: _Where, what: str) -> None:

@@ -30,6 +30,7 @@ from tagaudit.providers.catalog import (
     load_yaml,
     parse_providers,
 )
+from tagaudit.patterns import BoundedRegex
 from tagaudit.providers.wire import parse_query, split_url
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")
@@ -90,6 +91,16 @@ class Catalog:
             else:
                 self._exact.setdefault(host, []).append(endpoint)
 
+    def problems(self) -> list[str]:
+        """Users' regexes that ran out of time on a request and were switched off (one line
+        each): requests they should have routed may have been missed."""
+        regexes: list[Any] = []
+        for provider in self.providers.values():
+            for endpoint in provider.endpoints:
+                regexes += [*endpoint.paths, *(pattern for _, pattern in endpoint.require)]
+        slow = [r.slow for r in regexes if isinstance(r, BoundedRegex) and r.slow]
+        return list(dict.fromkeys(slow))
+
     def provider(self, provider_id: str) -> Provider:
         return self.providers[provider_id]
 
@@ -146,15 +157,31 @@ class Catalog:
         return routed is not None and routed[0].is_collection
 
 
-def _combined(patterns: list[re.Pattern[str]]) -> re.Pattern[str] | None:
+class _Screen:
+    """Could `path` match any of the patterns? One `re` search over the shipped ones; each
+    user regex (BoundedRegex) on its own, so one that runs out of time switches off only
+    itself, never the shipped endpoints."""
+
+    def __init__(self, shipped: re.Pattern[str] | None, users: list[BoundedRegex]) -> None:
+        self.shipped, self.users = shipped, users
+
+    def search(self, path: str) -> bool:
+        if self.shipped is not None and self.shipped.search(path):
+            return True
+        return any(user.search(path) for user in self.users)
+
+
+def _combined(patterns: list[Any]) -> _Screen | None:
     """One regex that matches wherever any of `patterns` might (named groups neutralised)."""
     if not patterns:
         return None
-    parts = [_GROUP_NAME.sub("(?:", p.pattern) for p in patterns]
+    users = [p for p in patterns if isinstance(p, BoundedRegex)]
+    parts = [_GROUP_NAME.sub("(?:", p.pattern) for p in patterns if p not in users]
     try:
-        return re.compile("|".join(f"(?:{part})" for part in parts))
+        shipped = re.compile("|".join(f"(?:{part})" for part in parts)) if parts else None
     except re.error:
-        return re.compile("")
+        shipped = re.compile("")
+    return _Screen(shipped, users)
 
 
 def _path_groups(endpoint: Endpoint, path: str) -> dict[str, str] | None:

@@ -304,13 +304,17 @@ class AuditRun(Run):
             declared=planned.declared if planned else self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
             run_error=self.run_error or (None if interrupted else no_page_loaded(report.pages)),
-            notes=list(planned.notes) if planned else [],
+            notes=[*(planned.notes if planned else []), *self._catalog_problems()],
             shard=str(self.shard) if self.shard else None,
             planned=planned.planned if planned and self.shard else None,
             plan_id=planned.plan_id if planned and self.shard else None,
         )
         apply_with_baseline(report, self.ruleset, self.baseline)
         return report
+
+    def _catalog_problems(self) -> list[str]:
+        """The user's provider regexes that ran out of time (routing.Catalog.problems)."""
+        return self.catalog.problems() if self.catalog is not None else []
 
 
 def plan_targets(
