@@ -64,28 +64,33 @@ def kill_browser_of(pid: int) -> int:
 
 
 def tree_rss(pid: int) -> int:
-    """Resident memory of `pid` and every process below it, in bytes (from /proc)."""
-    total = 0
-    for member in [pid, *descendants(pid)]:
-        try:
-            status = Path(f"/proc/{member}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1]) * 1024
-    return total
+    """Resident memory of `pid` and every process below it, in bytes (from /proc; memory the
+    browser's processes share is counted in each, so this is an upper bound)."""
+    return sum(_rss(member) for member in [pid, *descendants(pid)])
+
+
+def _rss(pid: int) -> int:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0
+    for line in status.splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
 
 
 @dataclass
 class Watched:
-    """A finished command: its exit code, output, wall time and the peak memory of its tree."""
+    """A finished command: its exit code, output, wall time, and the peak memory of its whole
+    process tree (tagaudit, the driver, the browser) and of tagaudit's own process."""
 
     returncode: int
     out: str
     err: str
     seconds: float
     peak_rss: int
+    own_peak_rss: int
 
 
 def run_watched(
@@ -99,11 +104,13 @@ def run_watched(
     says so, and time the run from that signal to its end."""
     began = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak, signalled = 0, None
+    peak = own = 0
+    signalled = None
     with ThreadPoolExecutor(1) as pool:
         output = pool.submit(process.communicate)
         while process.poll() is None and time.monotonic() - began < limit:
             peak = max(peak, tree_rss(process.pid))
+            own = max(own, _rss(process.pid))
             if signalled is None and interrupt_after is not None and interrupt_after():
                 process.send_signal(signum)
                 signalled = time.monotonic()
@@ -114,4 +121,4 @@ def run_watched(
                     os.kill(pid, signal.SIGKILL)
         out, err = output.result()
     took = time.monotonic() - (signalled or began)
-    return Watched(process.returncode, out, err, took, peak)
+    return Watched(process.returncode, out, err, took, peak, own)

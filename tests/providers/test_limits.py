@@ -19,8 +19,8 @@ import pytest
 
 from tagaudit.errors import ConfigError
 from tagaudit.model import Request
-from tagaudit.providers import decode_request, decode_requests, load_catalog, read_body
 from tagaudit.providers import body as body_module
+from tagaudit.providers import decode_request, decode_requests, load_catalog, read_body
 from tagaudit.providers.decoding import MAX_RECORDS
 from tagaudit.providers.page import MAX_PAGE_HITS
 
@@ -138,6 +138,6 @@ def test_a_slow_provider_regex_costs_one_time_limit_then_is_switched_off_and_nam
     assert time.monotonic() - began < 30  # one time limit (the regex module checks it late)
     assert catalog.match(GA4).provider.id == "ga4"
     assert catalog.match("https://t.shop.example/aaaa") is None  # switched off, and said:
-    problem, = catalog.problems()
+    (problem,) = catalog.problems()
     assert "providers[0].endpoints[0].paths[0]" in problem and "(a|a)*$" in problem
     assert "not used for the rest of the run" in problem

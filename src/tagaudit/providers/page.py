@@ -22,7 +22,6 @@ from tagaudit.providers.fanout import merge_fanout
 from tagaudit.providers.lookalike import lookalike
 from tagaudit.providers.routing import Catalog, default_catalog, is_collection_endpoint
 
-
 # Hits read from one page at most: a page that sends more (many full batches) is cut there,
 # and the first request left unread says so in `Request.cut` (rule `capture-cut`).
 MAX_PAGE_HITS = 20_000

@@ -23,6 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tagaudit.patterns import BoundedRegex
 from tagaudit.providers.catalog import (
     Endpoint,
     Provider,
@@ -30,7 +31,6 @@ from tagaudit.providers.catalog import (
     load_yaml,
     parse_providers,
 )
-from tagaudit.patterns import BoundedRegex
 from tagaudit.providers.wire import parse_query, split_url
 
 _GROUP_NAME = re.compile(r"\(\?P<[A-Za-z_]\w*>")

@@ -3,9 +3,10 @@
 What a tag manager's preview never shows: events a batching SDK still held when the visitor
 left (lost for that visitor), a tracking request tagaudit could not read (its body, its
 account, its event), a vendor's hit sent to a host nobody catalogued (a first-party proxy
-tagaudit could neither answer nor decode), and an SDK whose settings request failed and which
-therefore sent nothing at all, and what a page sent past tagaudit's limits. Pure: reads the model (`held_events`, `params["_undecoded"]`,
-`Request.lookalike`, hit kinds) and tagaudit.rules.
+tagaudit could neither answer nor decode), an SDK whose settings request failed and which
+therefore sent nothing at all, and what a page sent past tagaudit's limits. Pure: reads the
+model (`held_events`, `params["_undecoded"]`, `Request.lookalike`, `Request.cut`, hit kinds)
+and tagaudit.rules.
 """
 
 from __future__ import annotations
