@@ -40,7 +40,7 @@ def test_help_reads_at_80_columns_with_words_for_types(command: str) -> None:
 def test_audit_help_shows_every_default() -> None:
     text = " ".join(_run("audit", "--help").stdout.split())
     for expected in (
-        "--max-pages N Stop after N pages (default: 200).",
+        "--max-pages N At most N pages in all; listed pages are never cut (default: 200).",
         "--depth N Follow same-site links N clicks deep (default: 0).",
         "--concurrency N Pages loaded at once (default: 4).",
         "--quiet-ms MS",

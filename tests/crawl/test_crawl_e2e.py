@@ -122,3 +122,39 @@ def test_an_unreachable_base_url_is_one_line_and_exit_2(
     (err,) = capsys.readouterr().err.strip().splitlines()
     assert err.startswith(f"tagaudit: the base URL {base} is unreachable: connect ECONNREFUSED")
     assert err.endswith("(check base_url / --base-url)")
+
+
+def test_max_pages_never_cuts_a_listed_page_and_fills_the_room_left_with_discovered_ones(
+    tmp_path: Path, shop: SiteServer, chromium_path: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 22, item 6. Before: a 500-URL audit audited 200 (the default), and the only sign
+    was one stderr line. Now every listed page is audited; discovered ones get the room left."""
+    listed = [f"/category/{name}/" for name in ("men", "women", "kids", "shoes", "bags")]
+    yaml = (
+        f"base_url: {shop.base_url}\npages: [{', '.join(listed)}]\n"
+        "crawl: {sitemap: /sitemap_index.xml, include: ['/product/*'], quiet_ms: 50}\n"
+    )
+    _, _, urls = _audit(tmp_path, chromium_path, yaml, "--max-pages", "7")
+    paths = _paths(shop.base_url, urls)
+    assert paths[:5] == listed and len(paths) == 7
+    assert all(p.startswith("/product/") for p in paths[5:])
+    err = capsys.readouterr().err
+    assert "crawl: 59 discovered pages beyond max_pages 7 left out (the 5 listed pages" in err
+    _, _, urls = _audit(tmp_path, chromium_path, yaml, "--max-pages", "3")
+    assert _paths(shop.base_url, urls) == listed
+    err = capsys.readouterr().err
+    assert "crawl: 61 discovered pages beyond max_pages 3 left out (the 5 listed" in err
+
+
+def test_pages_listed_on_the_command_line_are_all_audited_whatever_max_pages_says(
+    shop: SiteServer, chromium_path: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    urls = [shop.url(f"/product/{name}/") for name in ("red-shirt", "red-scarf", "red-boots")]
+    urls += [shop.url("/cart/"), shop.url("/checkout/")]
+    out = tmp_path / "report.json"
+    argv = ["audit", *urls, "--max-pages", "2", "--depth", "1", "--browser", chromium_path]
+    code = main([*argv, "-q", "--json", str(out), "--fail-on", "never"])
+    assert code == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert [p["url"] for p in report["pages"]] == urls  # and no link followed: no room left
+    assert "max_pages" not in capsys.readouterr().err

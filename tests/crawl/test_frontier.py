@@ -28,5 +28,13 @@ def test_follows_same_host_links_to_depth() -> None:
 
 
 def test_duplicates_and_page_cap() -> None:
+    """The planned targets are all kept (the plan applied max_pages, never to listed pages);
+    links found while crawling fill only the room left."""
     targets = ["https://a.test/1", "https://a.test/1#frag", "https://a.test/2", "https://a.test/3"]
-    assert drain(Frontier(targets, 2, 0), {}) == ["https://a.test/1", "https://a.test/2"]
+    links = {"https://a.test/1": ["https://a.test/4"]}
+    assert drain(Frontier(targets, 2, 1), links) == [
+        "https://a.test/1",
+        "https://a.test/2",
+        "https://a.test/3",
+    ]
+    assert drain(Frontier(targets[:1], 2, 1), links) == ["https://a.test/1", "https://a.test/4"]

@@ -1,5 +1,8 @@
 """The URL frontier: which targets are left, deduplicated, bounded by page count and depth.
 
+The targets it starts with are the plan (the pages listed, then the sitemaps' within
+`max_pages`): all of them are kept; links followed with `depth` fill what room is left.
+
 Links found on a page are followed only on the same host as a start URL, without fragments,
 and only while `depth` allows, and only when `admit` keeps them (the crawl plan's include,
 exclude, robots.txt and sampling: crawl/select.py); each link is asked about once. Plain
@@ -36,12 +39,12 @@ class Frontier:
         self.hosts = {urlsplit(t).netloc for t in targets}
         self.rank: dict[str, int] = {}
         self._queue: deque[tuple[str, int]] = deque()
-        for target in targets:
-            self._add(target, 0)
+        for target in targets:  # planned already: never cut here, whatever their number
+            self._add(target, 0, planned=True)
 
-    def _add(self, url: str, depth: int) -> None:
+    def _add(self, url: str, depth: int, planned: bool = False) -> None:
         url = normalise(url)
-        if url in self.rank or len(self.rank) >= self.max_pages:
+        if url in self.rank or (len(self.rank) >= self.max_pages and not planned):
             return
         self.rank[url] = len(self.rank)
         self._queue.append((url, depth))

@@ -4,7 +4,8 @@ targets, as plain data (the config reads them, the runner acts on them).
     CrawlSettings(concurrency=4, depth=1, sitemap=["auto"], robots=True,
                   include=["/products/**"], exclude=["/admin/**"], per_template=5)
 
-`concurrency` pages are loaded at once, at most `max_pages` of them, following same-site
+`concurrency` pages are loaded at once, at most `max_pages` of them (the pages listed
+always all, discovered ones in the room left), following same-site
 links `depth` clicks deep. `sitemap`: `["auto"]` reads the Sitemap lines of robots.txt, else
 `/sitemap.xml`; or the sitemaps' URLs (or paths under the base URL). `robots`: leave out what
 robots.txt disallows (RFC 9309). `include` / `exclude`: URL patterns, as in rule scopes
@@ -41,7 +42,7 @@ class CrawlSettings:
         key="crawl.max_pages",
         flag="--max-pages",
         metavar="N",
-        help="Stop after N pages (default: {default}).",
+        help="At most N pages in all; listed pages are never cut (default: {default}).",
         minimum=1,
     )
     depth: int = setting(

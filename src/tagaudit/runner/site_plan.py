@@ -1,5 +1,5 @@
 """Before an audit loads its pages: check that the base URL answers, read robots.txt and the
-sitemaps, keep the discovered pages the crawl plan selects, cap them, take this shard's share.
+sitemaps, keep the discovered pages the crawl plan selects, cap them (never the pages the user listed), take this shard's share.
 
 Runs in the audit's browser session (browser/fetch.py), so robots.txt and sitemaps are read
 with the staging access of the pages. Bad input is one line and exit 2 (UsageError): a base
@@ -74,11 +74,8 @@ async def plan_site(
     known = set(explicit)
     discovered = selector.select([u for u in found if u not in known])
     notes += [line for line in [selector.summary()] if line]
+    discovered = _within_max_pages(discovered, len(explicit), config.crawl.max_pages, notes)
     targets = [*explicit, *discovered]
-    cap = config.crawl.max_pages
-    if len(targets) > cap:
-        notes.append(f"crawl: {len(targets) - cap:,} planned pages beyond max_pages {cap} left out")
-        targets = targets[:cap]
     declared = dict(config.declared)
     if plan.sitemap_source:
         for url in discovered:
@@ -88,6 +85,19 @@ async def plan_site(
         targets = shard.take(targets)
         notes.append(f"shard {shard}: {len(targets)} of the {planned} planned pages")
     return PlannedTargets(targets, planned, identity, declared, notes, selector)
+
+
+def _within_max_pages(discovered: list[str], listed: int, cap: int, notes: list[str]) -> list[str]:
+    """The discovered pages `max_pages` leaves room for. A limit meant for crawling never
+    drops a page the user listed (before: a 500-URL audit audited 200, and said so in one
+    stderr line): listed pages take their room first, discovered ones get what is left."""
+    room = max(0, cap - listed)
+    if len(discovered) <= room:
+        return discovered
+    left_out = len(discovered) - room
+    why = f" (the {listed:,} listed pages come first)" if listed else ""
+    notes.append(f"crawl: {left_out:,} discovered pages beyond max_pages {cap} left out{why}")
+    return discovered[:room]
 
 
 async def check_base_url(fetcher: SiteFetcher, base_url: str) -> None:
