@@ -13,6 +13,7 @@ the plan left out is said in notes ("crawl: left out 49,980 discovered pages (â€
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
@@ -29,8 +30,13 @@ from tagaudit.crawl.sitemap import read_sitemap
 from tagaudit.errors import UsageError
 from tagaudit.model.urls import origin_of
 
+# Sitemaps are the site's: an endless or slow chain of index files must not hold the run
+# (before: an index that named a new index every second had no bound at all). Files, URLs,
+# index levels below a start, and the time for all of them; past one, the run says so.
 MAX_SITEMAP_FILES = 1000
 MAX_SITEMAP_URLS = 1_000_000
+MAX_SITEMAP_DEPTH = 3
+SITEMAP_BUDGET_S = 120.0
 
 
 @dataclass
@@ -139,16 +145,25 @@ def sitemap_urls(config: Config, site: str, robots: Robots | None) -> list[tuple
 async def read_sitemaps(
     fetcher: SiteFetcher, starts: list[tuple[str, bool]], notes: list[str]
 ) -> list[str]:
-    """Every page URL of the sitemaps (index files followed), in their order."""
-    queue, seen, pages = deque(starts), set(), []
+    """Every page URL of the sitemaps (index files followed), in their order, within the
+    limits above (what was not read is said in `notes`)."""
+    queue = deque((url, named, 0) for url, named in starts)
+    seen: set[str] = set()
+    pages: list[str] = []
+    deadline = time.monotonic() + SITEMAP_BUDGET_S
     while queue:
-        url, named = queue.popleft()
+        url, named, depth = queue.popleft()
         if url in seen:
             continue
-        seen.add(url)
-        if len(seen) > MAX_SITEMAP_FILES or len(pages) >= MAX_SITEMAP_URLS:
-            notes.append(f"sitemaps: stopped after {len(seen) - 1} files and {len(pages):,} URLs")
+        stop = _sitemap_limit(len(seen), len(pages), deadline)
+        if stop is not None:
+            left = len({u for u, _, _ in queue} - seen) + 1
+            notes.append(
+                f"sitemaps: stopped after {len(seen)} files and {len(pages):,} URLs "
+                f"({stop}); {left:,} sitemap files not read"
+            )
             break
+        seen.add(url)
         got = await fetcher.get(url)
         if got.error is not None:
             raise UsageError(f"sitemap {url} could not be fetched: {got.error}")
@@ -159,5 +174,23 @@ async def read_sitemaps(
             continue
         sitemap = read_sitemap(got.body, url)
         pages += sitemap.pages
-        queue.extend((child, True) for child in sitemap.sitemaps)
+        if sitemap.sitemaps and depth >= MAX_SITEMAP_DEPTH:
+            notes.append(
+                f"sitemaps: {url} is an index {depth + 1} levels deep; the "
+                f"{len(sitemap.sitemaps):,} sitemaps it names were not read "
+                f"(at most {MAX_SITEMAP_DEPTH} levels)"
+            )
+            continue
+        queue.extend((child, True, depth + 1) for child in sitemap.sitemaps)
     return pages
+
+
+def _sitemap_limit(files: int, urls: int, deadline: float) -> str | None:
+    """Which limit reading one more sitemap file would pass, in words; None: none."""
+    if files >= MAX_SITEMAP_FILES:
+        return f"at most {MAX_SITEMAP_FILES:,} files"
+    if urls >= MAX_SITEMAP_URLS:
+        return f"at most {MAX_SITEMAP_URLS:,} URLs"
+    if time.monotonic() > deadline:
+        return f"at most {SITEMAP_BUDGET_S:g} s for all of them"
+    return None
