@@ -1,5 +1,6 @@
 """Before an audit loads its pages: check that the base URL answers, read robots.txt and the
-sitemaps, keep the discovered pages the crawl plan selects, cap them (never the pages the user listed), take this shard's share.
+sitemaps, keep the discovered pages the crawl plan selects, cap them (never the pages the
+user listed), take this shard's share.
 
 Runs in the audit's browser session (browser/fetch.py), so robots.txt and sitemaps are read
 with the staging access of the pages. Bad input is one line and exit 2 (UsageError): a base
