@@ -14,7 +14,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
@@ -25,6 +25,16 @@ from tagaudit.journeys.settings import Action
 
 # How long to wait, at most, for a hit while polling the recording.
 HIT_POLL_S = 0.05
+
+
+# The keys that name an element (locate): actions without one have nothing to wait for.
+TARGET_KEYS = ("role", "label", "placeholder", "test_id", "css", "text")
+
+
+def _shown(action: Action) -> str:
+    """The action in words, its argument cut short (a script can be long)."""
+    text = action.describe()
+    return text if len(text) <= 80 else text[:77] + "…"
 
 
 class StepFailed(Exception):
@@ -99,6 +109,10 @@ class Performer:
             return f"waited {timeout:g} s for {what}, it never came"
         if action.kind == "goto":
             return f"the page {action.args['url']} did not load within {timeout:g} s"
+        if not any(key in action.args for key in TARGET_KEYS):
+            # evaluate, screenshot, a key press on the page: nothing to appear (before:
+            # a KeyError here lost the step, and the journey passed)
+            return f"{_shown(action)} did not finish within {timeout:g} s"
         target = describe_target(action.args)
         return f"{action.kind}: {target} did not appear (or was not usable) within {timeout:g} s"
 
@@ -106,7 +120,13 @@ class Performer:
         return urljoin(self.base_url or self.page.url, target)
 
     async def _goto(self, args: dict[str, Any], timeout: float) -> None:
-        await self.page.goto(self.url(args["url"]), wait_until="load", timeout=timeout * 1000)
+        url = self.url(args["url"])
+        scheme = urlsplit(url).scheme.lower()
+        if scheme not in ("http", "https"):
+            # A journey visits the site: a file:// goto would put the machine's files in the
+            # report (its screenshot), and data:/javascript: are no pages of the site.
+            raise StepFailed(f"goto {url[:200]} refused: a journey goes to http(s) pages only")
+        await self.page.goto(url, wait_until="load", timeout=timeout * 1000)
 
     async def _click(self, args: dict[str, Any], timeout: float) -> None:
         await locate(self.page, args).click(timeout=timeout * 1000)

@@ -10,68 +10,167 @@ belong to Playwright's sync API and are not available: use `page.wait_for_url`,
 `locator.wait_for()` instead).
 
 A journey that raises fails the step it was in, with the exception's last line and the line
-of the journey file that raised: never a traceback of tagaudit.
+of the journey file that raised: never a traceback of tagaudit. KeyboardInterrupt and
+SystemExit raised by a journey fail its step too (they do not end the run), and a step that
+outlives the journey's `timeout` (else the page timeout; every `tagaudit.step()` starts the
+clock again) is stopped and fails naming the line it was stuck at (journeys/watchdog.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import inspect
 import sys
+import threading
 import traceback
 import weakref
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tagaudit.errors import UsageError, first_line
 from tagaudit.journeys.recording import START, JourneyRecording
+from tagaudit.journeys.watchdog import (
+    Clock,
+    JourneyStuck,
+    coroutine_line,
+    loop_watch,
+    raise_in_thread,
+    thread_line,
+    wait_bounded,
+)
 
-# The page of every Python journey now running → its recording (for `step()`).
-_ACTIVE: weakref.WeakKeyDictionary[Any, JourneyRecording] = weakref.WeakKeyDictionary()
+# The page of every Python journey now running → its recording and its step's clock.
+_ACTIVE: weakref.WeakKeyDictionary[Any, Running] = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class Running:
+    recording: JourneyRecording
+    clock: Clock
 
 
 def step(page: Any, name: str) -> None:
     """Mark that what `page` does from now on belongs to step `name` of the journey."""
     target = page._target if isinstance(page, SyncPage) else page
-    recording = _ACTIVE.get(target)
-    if recording is None:
+    running = _ACTIVE.get(target)
+    if running is None:
         raise UsageError("tagaudit.step() works only in a journey that tagaudit runs")
     if isinstance(page, SyncPage):  # from the journey's thread: apply it in the loop's
-        asyncio.run_coroutine_threadsafe(_mark(recording, name), page._loop).result()
+        asyncio.run_coroutine_threadsafe(_mark(running, name), page._loop).result()
     else:
-        recording.mark(name)
+        running.recording.mark(name)
+        running.clock.restart()
 
 
-async def _mark(recording: JourneyRecording, name: str) -> None:
-    recording.mark(name)
+async def _mark(running: Running, name: str) -> None:
+    running.recording.mark(name)
+    running.clock.restart()
 
 
 async def run_script(recording: JourneyRecording, path: Path, base_url: str | None) -> None:
-    """Run the `journey(page)` of `path` on the recording's tab (opened by the caller)."""
+    """Run the `journey(page)` of `path` on the recording's tab (opened by the caller).
+
+    Each step is bounded by the journey's `timeout` (else the page timeout); a journey that
+    cannot finish (an exception, even one whose message cannot be read, KeyboardInterrupt,
+    SystemExit, a step past its time) fails the step it was in: never a pass."""
     tab = recording.tab
     assert tab is not None
     recording.begin(START)
+    clock = Clock(recording.journey.timeout or tab.settings.page_timeout)
+    _ACTIVE[tab.page] = Running(recording, clock)
     try:
-        function = _load(path)
-    except Exception as problem:  # a syntax error, an import that fails, no journey()
-        await recording.end("failed", _last_line(problem, path))
-        return
-    _ACTIVE[tab.page] = recording
-    error = None
-    try:
-        if inspect.iscoroutinefunction(function):
-            await function(tab.page)
-        else:
-            loop = asyncio.get_running_loop()
-            await asyncio.to_thread(function, SyncPage(tab.page, loop))
-        await tab.settle()
-    except Exception as problem:
-        error = _last_line(problem, path)
+        error = await _run(path, tab.page, clock)
+        if error is None:
+            await tab.settle()
     finally:
         _ACTIVE.pop(tab.page, None)
     await recording.settle_marks()
     await recording.end("failed" if error else "ok", error)
+
+
+async def _run(path: Path, page: Any, clock: Clock) -> str | None:
+    """Load and run the journey; None when it ended, else why it failed."""
+    try:
+        with loop_watch(path, clock, lambda: False):  # module-level code is the user's too
+            function = _load(path)
+    except JourneyStuck as stuck:
+        return str(stuck)
+    except BaseException as problem:  # a syntax error, an import that fails, sys.exit()
+        return _last_line(problem, path)
+    if inspect.iscoroutinefunction(function):
+        return await _run_async(function, page, path, clock)
+    return await _run_sync(function, SyncPage(page, asyncio.get_running_loop()), path, clock)
+
+
+async def _run_async(function: Any, page: Any, path: Path, clock: Clock) -> str | None:
+    task = asyncio.ensure_future(_caught(function, page, path))
+    lines: list[int | None] = []
+
+    def stop() -> None:
+        lines.append(coroutine_line(task.get_coro(), path))
+        task.cancel()
+
+    try:
+        with loop_watch(path, clock, task.done):
+            ended = await wait_bounded(task, clock, stop)
+    except asyncio.CancelledError:  # the run is interrupted: so is the journey
+        task.cancel()
+        raise
+    return task.result() if ended else clock.reason(path, lines[0])
+
+
+async def _caught(function: Any, page: Any, path: Path) -> str | None:
+    """The journey's coroutine, every way it can end turned into None or a reason."""
+    try:
+        await function(page)
+    except asyncio.CancelledError:
+        raise
+    except JourneyStuck as stuck:
+        return str(stuck)
+    except BaseException as problem:  # KeyboardInterrupt, SystemExit too: the journey's
+        return _last_line(problem, path)
+    return None
+
+
+async def _run_sync(function: Any, page: SyncPage, path: Path, clock: Clock) -> str | None:
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[str | None] = loop.create_future()
+
+    def journey() -> None:
+        try:
+            function(page)
+            error = None
+        except JourneyStuck:
+            error = "stopped"
+        except BaseException as problem:
+            error = _last_line(problem, path)
+        with contextlib.suppress(RuntimeError):  # the loop may be closed by now
+            loop.call_soon_threadsafe(_settle, done, error)
+
+    # Its own daemon thread, not the loop's executor: a journey stuck in a call that cannot
+    # be interrupted is left behind and never holds the process's exit.
+    thread = threading.Thread(target=journey, name=f"journey {path.name}", daemon=True)
+    thread.start()
+    lines: list[int | None] = []
+
+    def stop() -> None:
+        lines.append(thread_line(thread, path))
+        raise_in_thread(thread)
+
+    try:
+        ended = await wait_bounded(done, clock, stop)
+    except asyncio.CancelledError:
+        raise_in_thread(thread)
+        raise
+    return done.result() if ended else clock.reason(path, lines[0])
+
+
+def _settle(done: asyncio.Future[str | None], error: str | None) -> None:
+    if not done.done():
+        done.set_result(error)
 
 
 def _load(path: Path) -> Any:
@@ -89,8 +188,13 @@ def _load(path: Path) -> Any:
 
 def _last_line(problem: BaseException, path: Path) -> str:
     """`ValueError: no such button (checkout.py:12)`: the error and where in the journey."""
-    line = first_line(problem)
+    try:
+        line = first_line(problem)
+    except Exception as unreadable:  # a journey's exception whose __str__ fails
+        line = f"(its message could not be read: {type(unreadable).__name__} in __str__)"
     message = f"{type(problem).__name__}: {line}" if line else type(problem).__name__
+    if isinstance(problem, (SystemExit, KeyboardInterrupt)):
+        message += " — a journey cannot end the run"
     frames = [f for f in traceback.extract_tb(problem.__traceback__) if f.filename == str(path)]
     if isinstance(problem, SyntaxError) and problem.lineno:
         return f"{message} ({path.name}:{problem.lineno})"
