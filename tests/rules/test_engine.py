@@ -11,6 +11,7 @@ import pytest
 from tagaudit.config import load_config
 from tagaudit.errors import ConfigError
 from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.rules import engine
 from tagaudit.rules.engine import RuleSet, apply, evaluate, load_rules
 from tagaudit.rules.kinds import Kinds
 from tagaudit.rules.options import RuleOptions
@@ -254,3 +255,45 @@ def test_apply_with_a_ruleset_loaded_before_the_crawl() -> None:
     report = _shop()
     apply(report, ruleset)
     assert [f.rule_id for f in report.findings] == ["ga4-purchase-params", "tag-inferred-missing"]
+
+
+def _flooding(tmp_path: Path, count: int) -> RuleSet:
+    flood = Kinds()
+
+    @flood.register("test-flood")
+    def many(rule: Rule, report: Report) -> Iterator[Finding]:
+        """One finding per number, all on the first page (as a hostile page can cause)."""
+        page = report.pages[0]
+        for n in range(count):
+            yield rule.finding(f"number {n}", page.url, page=page, distinct=str(n))
+
+    (tmp_path / "flood.yaml").write_text(
+        "- {id: flood, title: t, category: consent, severity: info, check: test-flood, help: h}\n"
+    )
+    return _rules(tmp_path, "rules: [flood.yaml]\n", flood)
+
+
+def test_a_rule_keeps_at_most_max_findings_per_page_and_says_how_many_it_had(
+    tmp_path: Path,
+) -> None:
+    """Issue 22, item 5: a page controls how many findings its data makes; the report keeps
+    a bounded number per rule and page, and says what it left out."""
+    report = _shop()
+    apply(report, _flooding(tmp_path, engine.MAX_FINDINGS_PER_PAGE + 500))
+    flood = [f for f in report.findings if f.rule_id == "flood"]
+    assert len(flood) == engine.MAX_FINDINGS_PER_PAGE == 1000
+    assert report.config.rule_errors == [
+        f"rule flood: 1,500 findings on {report.pages[0].url}, the first 1,000 kept"
+    ]
+
+
+def test_a_rule_past_its_time_budget_stops_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(engine, "RULE_BUDGET_S", 0.0)
+    report = _shop()
+    apply(report, _flooding(tmp_path, 50))
+    assert len([f for f in report.findings if f.rule_id == "flood"]) == 1
+    assert "rule flood stopped after 0 s: its findings are incomplete" in (
+        report.config.rule_errors
+    )

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import fnmatch
 import time
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -30,6 +32,11 @@ from tagaudit.yamlfile import Where, nearest
 
 # Check kinds that name GA4's channel of a link: they get the run's `links.sources`.
 CHANNEL_KINDS = ("utm-channel", "utm-channel-info")
+# What one rule may cost, whatever the pages sent (they control what rules read): findings
+# on one page, and time for the whole report, measured between its findings. Past either,
+# the rule stops there and the report says so (`rule_errors`).
+MAX_FINDINGS_PER_PAGE = 1000
+RULE_BUDGET_S = 120.0
 
 
 @dataclass
@@ -160,7 +167,8 @@ def evaluate(
     for rule in ruleset.enabled():
         began = time.perf_counter()
         try:
-            found.extend((rule.check, f) for f in ruleset.kinds[rule.check].func(rule, report))
+            produced = ruleset.kinds[rule.check].func(rule, report)
+            found.extend((rule.check, f) for f in _bounded(rule, produced, errors))
         except Exception as problem:
             if errors is None:
                 raise
@@ -169,6 +177,32 @@ def evaluate(
         if seconds is not None:
             seconds[rule.id] = time.perf_counter() - began
     return sort_findings(one_per_cause(found))
+
+
+def _bounded(
+    rule: Rule, produced: Iterable[Finding], errors: list[str] | None
+) -> Iterator[Finding]:
+    """A rule's findings within MAX_FINDINGS_PER_PAGE and RULE_BUDGET_S; what was cut is
+    said in `errors` (when given)."""
+    began, per_page = time.perf_counter(), Counter[str]()
+    for finding in produced:
+        per_page[finding.url] += 1
+        if per_page[finding.url] <= MAX_FINDINGS_PER_PAGE:
+            yield finding
+        if time.perf_counter() - began > RULE_BUDGET_S:
+            if errors is not None:
+                errors.append(
+                    f"rule {rule.id} stopped after {RULE_BUDGET_S:g} s: its findings are incomplete"
+                )
+            break
+    over = {url: n for url, n in per_page.items() if n > MAX_FINDINGS_PER_PAGE}
+    if over and errors is not None:
+        url, count = max(over.items(), key=lambda item: item[1])
+        errors.append(
+            f"rule {rule.id}: {count:,} findings on {url[:200]}, the first "
+            f"{MAX_FINDINGS_PER_PAGE:,} kept"
+            + (f" (and on {len(over) - 1} more pages)" if len(over) > 1 else "")
+        )
 
 
 def sort_findings(findings: list[Finding]) -> list[Finding]:
