@@ -19,8 +19,14 @@ import pytest
 
 from tagaudit.errors import ConfigError
 from tagaudit.model import Request
+from tagaudit.providers import (
+    PageBodies,
+    decode_request,
+    decode_requests,
+    load_catalog,
+    read_body,
+)
 from tagaudit.providers import body as body_module
-from tagaudit.providers import decode_request, decode_requests, load_catalog, read_body
 from tagaudit.providers.decoding import MAX_RECORDS
 from tagaudit.providers.page import MAX_PAGE_HITS
 
@@ -141,3 +147,18 @@ def test_a_slow_provider_regex_costs_one_time_limit_then_is_switched_off_and_nam
     (problem,) = catalog.problems()
     assert "providers[0].endpoints[0].paths[0]" in problem and "(a|a)*$" in problem
     assert "not used for the rest of the run" in problem
+
+
+def test_the_bodies_of_one_page_are_read_within_a_budget_for_all_of_them() -> None:
+    """48 bodies of 1 MiB, each under the limit for one body: 16 MiB are read, the rest say
+    why not (an unreadable body, so the hit says so), and a small body after them too."""
+    bodies = PageBodies()
+    read = [bodies.read(b"en=scroll&ep.blob=" + b"x" * 2**20, {}, GA4) for _ in range(48)]
+    assert [b.text is not None for b in read] == [True] * 16 + [False] * 32
+    assert (
+        read[-1].problem
+        == "not read: the page had sent 16 MiB of bodies before it (tagaudit's limit)"
+    )
+    assert read[-1].size == 2**20 + 18 and read[-1].sha256
+    assert bodies.read(b"en=page_view").text is None
+    assert bodies.read(None).text is None and bodies.read(None).problem is None

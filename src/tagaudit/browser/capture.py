@@ -22,7 +22,7 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.hits import ANSWERED
 from tagaudit.model import Cookie, PageVisit, Request, is_identifier_cookie
-from tagaudit.providers import read_body
+from tagaudit.providers import PageBodies
 
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 CATCH_UP_LEAD = 0.1  # seconds before the quiet period ends that the catch-up starts
@@ -78,6 +78,9 @@ class Recorder:
         self.documents = 0
         self.console_errors: list[str] = []
         self._by_pw: dict[PwRequest, Request] = {}
+        # The bodies this page sent, read within a budget for all of them (a page decides
+        # how many it sends).
+        self.bodies = PageBodies()
         self._in_flight: set[PwRequest] = set()
         self._listening = False
         self._patience = 3.0
@@ -122,7 +125,7 @@ class Recorder:
         headers = dict(pw_request.headers)
         # The bytes as sent (gzip, base64 undone by read_body): `post_data` would turn a
         # binary body into U+FFFD replacement characters.
-        body = read_body(_post_data_buffer(pw_request), headers, pw_request.url)
+        body = self.bodies.read(_post_data_buffer(pw_request), headers, pw_request.url)
         self._by_pw[pw_request] = record = Request(
             url=pw_request.url,
             method=pw_request.method,

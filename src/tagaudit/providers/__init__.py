@@ -7,7 +7,8 @@ refused when catastrophic and time-limited on every request, like every user reg
 
 What a page sends is bounded before it is read: a body inflates to 8 MiB at most (gzip,
 deflate, br, base64), one request yields at most 1,000 events and one page 20,000 hits;
-what was cut is said in `Request.cut` (rule `capture-cut`) or as an unreadable body.
+what was cut is said in `Request.cut` (rule `capture-cut`) or as an unreadable body; the
+bodies of one page are read within 16 MiB together (`PageBodies`, used by the capture).
 
     catalog.yaml     the built-in catalog (schema at its top); users extend it as data
     catalog.py       schema validation → Provider / Endpoint (ConfigError on bad entries)
@@ -42,7 +43,7 @@ when `post_data` is still compressed or binary text (`is_body_unread`).
 from __future__ import annotations
 
 from tagaudit.providers.aux import link_aux
-from tagaudit.providers.body import Body, read_body
+from tagaudit.providers.body import Body, PageBodies, read_body
 from tagaudit.providers.catalog import Endpoint, Provider
 from tagaudit.providers.consent_mode import decode_consent_params, decode_gcd, decode_gcs
 from tagaudit.providers.decoding import UNDECODED, decode_request, is_body_unread
@@ -61,6 +62,7 @@ __all__ = [
     "Body",
     "Catalog",
     "Endpoint",
+    "PageBodies",
     "Provider",
     "decode_consent_params",
     "decode_gcd",

@@ -42,6 +42,8 @@ from urllib.parse import parse_qsl
 # Stop inflating past this: a tracking body is kilobytes; a "zip bomb" must not eat memory.
 # A body sent larger than this is not read either (a page controls what it sends).
 MAX_DECODED = 8 * 1024 * 1024
+# Read text kept for all the bodies of one page (PageBodies): a real page sends kilobytes.
+PAGE_BUDGET = 16 * 1024 * 1024
 # Compressed input handed at a time to a brotli module without an output limit: a bomb
 # inflates about 0.7 MB per input byte (1 GB from 1.5 KB), so the output is checked after
 # a few MB at most; 1 MB of honest compressed body still takes only about 0.1 s this way.
@@ -234,6 +236,36 @@ def read_body(raw: bytes | str | None, headers: Any = None, url: str = "") -> Bo
     text, binary = _text(data) if problem is None else (_text(raw)[0], None)
     encoding = "+".join(steps) or None
     return Body(text, len(raw), digest, encoding, problem or binary)
+
+
+class PageBodies:
+    """`read_body` for the requests of one page, with a budget for all of them together.
+
+    One body is at most MAX_DECODED; a page that sends many (a thousand 8 MiB bodies) would
+    still take gigabytes and minutes to read, so past PAGE_BUDGET of read text its further
+    bodies are not read, and each says so (an unreadable body: rule hit-undecoded).
+
+        >>> bodies = PageBodies(budget=10)
+        >>> [bodies.read(b"en=page_view").text, bodies.read(b"en=scroll").problem]
+        ['en=page_view', "not read: the page had sent 10 B of bodies before it (tagaudit's limit)"]
+    """
+
+    def __init__(self, budget: int = PAGE_BUDGET) -> None:
+        self.budget, self.used = budget, 0
+
+    def read(self, raw: bytes | str | None, headers: Any = None, url: str = "") -> Body:
+        if raw and self.used >= self.budget:
+            size = len(raw)
+            shown = f"{self.budget // 2**20} MiB" if self.budget >= 2**20 else f"{self.budget} B"
+            why = f"not read: the page had sent {shown} of bodies before it (tagaudit's limit)"
+            return Body(None, size, hashlib.sha256(_bytes(raw)).hexdigest(), None, why)
+        body = read_body(raw, headers, url)
+        self.used += len(body.text or "")
+        return body
+
+
+def _bytes(raw: bytes | str) -> bytes:
+    return raw.encode("utf-8", errors="surrogatepass") if isinstance(raw, str) else raw
 
 
 def looks_unread(text: str | None) -> bool:
