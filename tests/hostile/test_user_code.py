@@ -5,7 +5,7 @@ Before: a Python journey that slept or spun (sync or async) or awaited forever r
 and ignored SIGTERM; a YAML `evaluate` step that timed out (`KeyError: 'text'`), a journey
 raising an exception whose `str()` fails, and `sys.exit(0)` (the whole run: exit 0, no
 reports) gave exit 0 "passed" with the steps lost; a journey raising KeyboardInterrupt was
-"ok"; `goto: file:///…` put a screenshot of the file into the HTML report.
+"ok"; `goto: file:///…` (and `start:`) put a screenshot of the file into the HTML report.
 """
 
 from __future__ import annotations
@@ -78,10 +78,17 @@ YAML = """
       - name: peek
         do:
           - goto: file:///etc/passwd
+  - name: start-file
+    start: file:///etc/passwd
+    steps:
+      - name: look
+        do:
+          - wait_for: {selector: body}
 """
 YAML_ERRORS = {
     "evaluate-forever": "evaluate script: () => new Promise(() => {}) did not finish within 3 s",
     "goto-file": "goto file:///etc/passwd refused: a journey goes to http(s) pages only",
+    "start-file": "start file:///etc/passwd refused: a journey goes to http(s) pages only",
 }
 
 
@@ -114,7 +121,7 @@ def test_the_run_ends_in_bounded_time_fails_and_reports(ran: tuple[Watched, dict
     watched, report = ran
     assert watched.returncode == 1, watched.err[-2000:]
     assert "Traceback" not in watched.err
-    # Ten journeys one after the other, the stuck ones 3 s each (measured: 35-50 s).
+    # Eleven journeys one after the other, the stuck ones 3 s each (measured: 35-60 s).
     assert watched.seconds < 180, watched.seconds
     assert len(report["journeys"]) == len(PYTHON) + len(YAML_ERRORS)
 

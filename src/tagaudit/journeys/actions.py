@@ -31,6 +31,15 @@ HIT_POLL_S = 0.05
 TARGET_KEYS = ("role", "label", "placeholder", "test_id", "css", "text")
 
 
+WEB_ONLY = "a journey goes to http(s) pages only"
+
+
+def is_web_url(url: str) -> bool:
+    """May a journey go to `url`? Only http(s): a file:// page would put the machine's files
+    into the report (its screenshot, its text), and data:/javascript: are no pages of a site."""
+    return urlsplit(url).scheme.lower() in ("http", "https")
+
+
 def _shown(action: Action) -> str:
     """The action in words, its argument cut short (a script can be long)."""
     text = action.describe()
@@ -121,11 +130,8 @@ class Performer:
 
     async def _goto(self, args: dict[str, Any], timeout: float) -> None:
         url = self.url(args["url"])
-        scheme = urlsplit(url).scheme.lower()
-        if scheme not in ("http", "https"):
-            # A journey visits the site: a file:// goto would put the machine's files in the
-            # report (its screenshot), and data:/javascript: are no pages of the site.
-            raise StepFailed(f"goto {url[:200]} refused: a journey goes to http(s) pages only")
+        if not is_web_url(url):
+            raise StepFailed(f"goto {url[:200]} refused: {WEB_ONLY}")
         await self.page.goto(url, wait_until="load", timeout=timeout * 1000)
 
     async def _click(self, args: dict[str, Any], timeout: float) -> None:

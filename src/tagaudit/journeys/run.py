@@ -21,7 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.link_navigator import Navigations
 from tagaudit.browser.page import PageEngine, Tab
 from tagaudit.errors import first_line
-from tagaudit.journeys.actions import Performer, StepFailed
+from tagaudit.journeys.actions import WEB_ONLY, Performer, StepFailed, is_web_url
 from tagaudit.journeys.recording import START, ConsentChoice, JourneyRecording
 from tagaudit.journeys.settings import Journey, Step
 from tagaudit.model import JourneyResult, PageVisit
@@ -109,6 +109,9 @@ async def _start(recording: JourneyRecording, start: str, timeout: float) -> boo
     tab = recording.tab
     assert tab is not None
     recording.begin(START)
+    if not is_web_url(start):  # as for goto: a journey visits the site, never a local file
+        await recording.end("failed", f"start {start[:200]} refused: {WEB_ONLY}")
+        return False
     navigations = Navigations()
     navigations.watch(tab.page)
     loaded = await tab.load(start, timeout=timeout)

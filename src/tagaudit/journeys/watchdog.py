@@ -116,7 +116,8 @@ def loop_watch(path: Path, clock: Clock, is_done: Callable[[], bool]) -> Iterato
         return
     key = str(path)
     if not _WATCHED:
-        _PREVIOUS.append(signal.signal(WATCH_SIGNAL, _on_signal))
+        previous = signal.signal(WATCH_SIGNAL, _on_signal)
+        _PREVIOUS.append(signal.SIG_DFL if previous is None else previous)
     _WATCHED[key] = clock
     stop = threading.Event()
     watcher = threading.Thread(
