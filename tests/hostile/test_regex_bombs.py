@@ -106,3 +106,19 @@ def test_a_slow_scope_costs_one_rule_not_the_report(
     assert time.monotonic() - began < 60
     assert [p.status for p in report.pages] == [200]
     assert any("took more than" in e and "(a|a)*$" in e for e in report.config.rule_errors)
+
+
+def test_a_catastrophic_providers_path_regex_is_refused_when_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Issue 22, item 5. Before: a `providers:` path regex was neither refused nor bounded."""
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text(
+        "pages: [https://example.com/]\nproviders:\n  - id: mine\n    name: Mine\n"
+        "    endpoints:\n      - hosts: ['*']\n        paths: ['^/(\\w+/?)+$']\n",
+        encoding="utf-8",
+    )
+    assert main(["audit", "-c", str(config)]) == 2
+    (err,) = capsys.readouterr().err.strip().splitlines()
+    assert f"{config}:6" in err and "providers[0].endpoints[0].paths[0]" in err, err
+    assert "nested quantifiers" in err
