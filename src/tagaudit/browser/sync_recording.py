@@ -125,6 +125,7 @@ class SyncRecording:
         except Exception:  # a page mid-navigation, or closed: no dataLayer, as in a snapshot
             main = {}
         snapshot.data_layer = main.get("data_layer", [])
+        snapshot.csp_violations = main.get("csp", [])  # as the engine's snapshot reads them
         self.steps.keep(state, snapshot)
 
     def settle(self, quiet_ms: int = 500, max_wait_ms: int = 5000) -> None:

@@ -96,7 +96,8 @@ class AuditItem(pytest.Item):
         mine = [f for f in report.findings if self in owners(f, report, self.parent)]
         fail_on = self.parent.tagaudit_config.rules.fail_on or "error"
         failing = [f for f in mine if not f.suppressed and fails(f, fail_on)]
-        self.add_report_section("call", "tagaudit", self.summary(report, mine))
+        others = [f for f in mine if f not in failing]
+        self.add_report_section("call", "tagaudit", self.summary(report, others, fail_on))
         if failing:
             raise FindingsFailed(self.failure(report, failing, fail_on))
 
@@ -110,15 +111,19 @@ class AuditItem(pytest.Item):
     def owns(self, page: PageVisit) -> bool:
         raise NotImplementedError
 
-    def summary(self, report: Report, findings: list[Finding]) -> str:
+    def summary(self, report: Report, others: list[Finding], fail_on: str) -> str:
+        """What the item's visits sent, and the findings that do not fail it."""
         pages = [p for p in report.pages if self.owns(p)]
         hits = sum(len([h for h in p.hits if h.kind == "hit"]) for p in pages)
-        lines = [f"{len(pages)} visit(s), {hits} hit(s), {len(findings)} finding(s)"]
-        return "\n".join([*lines, *(f.describe() for f in findings)])
+        lines = [f"{len(pages)} visit(s), {hits} hit(s)"]
+        if others:
+            lines.append(f"findings below {fail_on} or suppressed:")
+            lines += [f"  {f.describe()}" for f in others]
+        return "\n".join(lines)
 
     def failure(self, report: Report, failing: list[Finding], fail_on: str) -> str:
-        head = f"{len(failing)} finding(s) at {fail_on} or worse:"
-        return "\n".join([head, *(f"  {f.describe()}" for f in failing)])
+        lines = [headline(failing, fail_on), *(f"  {f.describe()}" for f in failing)]
+        return "\n".join(lines)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> Any:
         if isinstance(excinfo.value, FindingsFailed):
@@ -163,12 +168,12 @@ class JourneyItem(AuditItem):
         by_step: dict[str | None, list[Finding]] = {}
         for finding in failing:
             by_step.setdefault(step_of(finding, report, self.journey), []).append(finding)
-        lines = [f"journey {self.journey}: {len(failing)} finding(s) at {fail_on} or worse"]
+        lines = [headline(failing, fail_on)]
         for step in [*steps, *(s for s in by_step if s not in steps)]:
             status = next((s.status for s in result.steps if s.name == step), "") if result else ""
             found = by_step.get(step, [])
             mark = "FAILED" if found or status == "failed" else status or "ok"
-            lines.append(f"  step {step or '(journey)'}: {mark}")
+            lines.append(f"  step {step}: {mark}" if step else f"  the whole journey: {mark}")
             lines += [f"    {f.severity} {f.rule_id}: {f.message}" for f in found]
         return "\n".join(lines)
 
@@ -179,6 +184,13 @@ class CrawlItem(AuditItem):
     def owns(self, page: PageVisit) -> bool:
         declared = {i.url for i in self.parent.session.items if isinstance(i, PageItem)}
         return page.journey is None and page.url not in declared
+
+
+def headline(failing: list[Finding], fail_on: str) -> str:
+    """`2 findings at error or worse: tag-blocked-by-csp, pii-in-hit` (pytest's summary
+    line shows this one)."""
+    rules = ", ".join(dict.fromkeys(f.rule_id for f in failing))
+    return f"{len(failing)} finding(s) at {fail_on} or worse: {rules}"
 
 
 def step_of(finding: Finding, report: Report, journey: str) -> str | None:
