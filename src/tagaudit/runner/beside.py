@@ -7,8 +7,9 @@ pytest-playwright's sync API (whose dispatcher marks its loop as running in the 
 between calls) or in a Jupyter cell would fail. `run_beside` starts the coroutine in a new
 thread with a new loop and waits for it; Ctrl-C in the waiting thread cancels the
 coroutine in the other one, waits until it has stopped (browsers closed, what finished
-kept), and raises KeyboardInterrupt as `asyncio.run` would. The caller's loop is blocked
-meanwhile, as it would be by any synchronous call.
+kept), and raises KeyboardInterrupt as `asyncio.run` would; so does a cancellation of the
+calling task (what `asyncio.run` makes of Ctrl-C in the loop that waits here). The
+caller's loop is blocked meanwhile, as it would be by any synchronous call.
 
 Imports nothing from tagaudit.
 """
@@ -21,6 +22,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
+WAKE_EVERY = 0.1  # seconds: how soon Ctrl-C is seen while waiting for the run
 
 
 def loop_is_running() -> bool:
@@ -68,6 +70,31 @@ class _Beside(Generic[T]):
                 self.loop.call_soon_threadsafe(self.task.cancel)
 
 
+def _wait(done: threading.Event, caller: asyncio.Task[Any] | None = None) -> None:
+    """Until `done`, waking now and then: Ctrl-C is handled in this (the main) thread only
+    between waits, and a signal the kernel handed to another thread wakes no untimed one.
+
+    `asyncio.run` (3.11+) turns Ctrl-C into a cancellation of its main task, not an
+    exception: a `caller` task cancelled while it waits here is Ctrl-C too.
+    """
+    asked = _cancelling(caller)
+    while not done.wait(WAKE_EVERY):
+        if _cancelling(caller) > asked:
+            raise KeyboardInterrupt
+
+
+def _cancelling(task: asyncio.Task[Any] | None) -> int:
+    count = getattr(task, "cancelling", None)  # Python 3.11+
+    return count() if count is not None else 0
+
+
+def _caller() -> asyncio.Task[Any] | None:
+    try:
+        return asyncio.current_task()
+    except RuntimeError:
+        return None
+
+
 def run_beside(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     """`make()`'s result, run to its end on a new thread and loop (see the module docstring).
 
@@ -77,10 +104,10 @@ def run_beside(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     beside: _Beside[T] = _Beside(make)
     beside.thread.start()
     try:
-        beside.done.wait()
+        _wait(beside.done, _caller())
     except KeyboardInterrupt:
         beside.cancel()
-        beside.done.wait()
+        _wait(beside.done)
         raise
     if beside.error is not None:
         raise beside.error
