@@ -14,12 +14,17 @@ from pathlib import Path
 
 
 def run_suite(
-    folder: Path, files: dict[str, str], *args: str, chromium: str, timeout: float = 300
+    folder: Path,
+    files: dict[str, str],
+    *args: str,
+    chromium: str,
+    timeout: float = 300,
+    env: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
     """pytest's outcome over `files` (name → text) written into `folder`."""
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
-    env = {**os.environ, "TAGAUDIT_BROWSER": chromium}
+    env = {**os.environ, "TAGAUDIT_BROWSER": chromium, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "pytest", *args],
         cwd=folder,
