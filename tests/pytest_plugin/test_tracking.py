@@ -267,3 +267,8 @@ def test_findings_and_hits_print_one_line_each() -> None:
     assert plain.describe() == "error page-load-error /spa/cart: HTTP 404"
     assert repr(HITS[3]) == "<TagHit ga4 G-ABC123 purchase (step pay) value=129>"
     assert repr(HITS[6]) == "<TagHit ga4 G-ABC123 add_to_cart blocked: csp>"
+
+
+def test_a_count_of_none_is_expect_no_hit() -> None:
+    with pytest.raises(ValueError, match="expect_no_hit"):
+        _tracking().expect_hit("ga4", event="refund", count=0)

@@ -154,6 +154,8 @@ class Tracking:
         AssertionError listing every hit sent, else. With `count`, exactly that many must
         match once the page has gone quiet."""
         __tracebackhide__ = True  # the user's line, not the plugin's, in the failure
+        if count is not None and count < 1:
+            raise ValueError(f"count={count}: expect_no_hit() says that none was sent")
         wanted = Wanted(provider, event, account, dict(params or {}), step, view)
         found = self._wait_for(wanted, count or 1, timeout)
         if count is not None:
