@@ -14,6 +14,7 @@ from tagaudit.model.capture import PageVisit
 from tagaudit.model.consent import ConsentMatrix
 from tagaudit.model.journeys import JourneyResult
 from tagaudit.model.links import LinkResult
+from tagaudit.model.urls import page_of
 from tagaudit.model.vocabulary import LINK_CATEGORIES, SCHEMA_VERSION, SEVERITIES
 
 
@@ -102,6 +103,25 @@ class Finding:
         if not self.fingerprint:
             keep_query = self.category in LINK_CATEGORIES
             self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.describe()}>"
+
+    def describe(self) -> str:
+        """One line: severity, rule, where (page, or journey and step), message.
+
+        `error tag-blocked-by-csp /checkout/: ga4 G-ABC123 blocked by the page's CSP (img-src)`;
+        a pytest failure or a `print` shows it whole, where the dataclass's repr was cut.
+        """
+        where = page_of(self.url)
+        journey, step = self.location.get("journey"), self.location.get("step")
+        if journey:
+            where = f"journey {journey}" + (f", step {step}" if step else "")
+        scenario = self.location.get("scenario")
+        if scenario and scenario != "none":
+            where += f" [{scenario}]"
+        quiet = f" (suppressed: {self.suppressed})" if self.suppressed else ""
+        return f"{self.severity} {self.rule_id} {where}: {self.message}{quiet}"
 
 
 @dataclass

@@ -57,3 +57,14 @@ def origin_of(url: str | None) -> str:
     if parts.scheme not in ORIGIN_SCHEMES or not parts.netloc:
         return ""
     return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def page_of(url: str | None) -> str:
+    """The page a URL names, as a person reads it in one line: its path and query for a
+    web page (`/checkout/?step=2`), the URL itself otherwise (`about:blank`, `journey:x`)."""
+    if not url:
+        return "-"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        return url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

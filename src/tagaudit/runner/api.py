@@ -20,7 +20,7 @@ from typing import Any
 
 from tagaudit.browser.discovery import INSTALL_HINT, Search, browser_version, search_browser
 from tagaudit.config import Config, config_from_mapping, load_config
-from tagaudit.config.targets import check_url
+from tagaudit.config.targets import check_url, resolve_target
 from tagaudit.consent.engines import describe_engine
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem
@@ -39,6 +39,7 @@ from tagaudit.runner.run import ConfigLike, build_catalog
 __all__ = [
     "CHECK_KINDS",
     "Catalog",
+    "Config",
     "Kinds",
     "Rule",
     "RuleSet",
@@ -47,8 +48,10 @@ __all__ = [
     "demo_site_root",
     "doctor",
     "evaluate",
+    "load_config",
     "load_rules",
     "read_har",
+    "resolve_target",
     "step",
 ]
 

@@ -8,6 +8,11 @@ library functions (`tagaudit.audit`, `check_links`) and the CLI drive the same r
     run = prepare_audit(["https://shop.example/"], concurrency=2)   # AuditRun
     report = run.run()          # Ctrl-C: Interrupted, carrying the report of what finished
 
+`run()` works from any caller: where an event loop is already running in the thread (a
+pytest-asyncio test, pytest-playwright's sync API, a Jupyter cell) it cannot borrow that
+loop without blocking it, so the run gets a thread and a loop of its own (runner/beside.py)
+and the caller's thread waits for it; `await run.run_async()` is the natural call there.
+
 Imports no browser: `tagaudit links` over HTTP and `tagaudit merge` start light (measured
 with -X importtime, Playwright and the consent engines were a third of a 1,000-link check's
 own CPU).
@@ -30,6 +35,7 @@ from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply
 from tagaudit.runner.baseline import compare as compare_baseline
 from tagaudit.runner.baseline import mark as mark_baseline
+from tagaudit.runner.beside import loop_is_running, run_beside
 from tagaudit.runner.reports import read_report
 
 ConfigLike = Config | dict[str, Any] | str | Path | None
@@ -58,8 +64,14 @@ class Run:
         raise NotImplementedError
 
     def run(self) -> Report:
-        """Execute in a new event loop; on Ctrl-C, `Interrupted` with the partial Report."""
+        """Execute in a new event loop; on Ctrl-C, `Interrupted` with the partial Report.
+
+        The loop is this thread's, unless one is running here already: then it is a thread's
+        of its own, and Ctrl-C here cancels the run there (its report is kept the same way).
+        """
         try:
+            if loop_is_running():
+                return run_beside(self.execute)
             return asyncio.run(self.execute())
         except KeyboardInterrupt:
             raise Interrupted(self.finish(interrupted=True)) from None
