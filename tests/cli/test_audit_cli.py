@@ -63,6 +63,7 @@ def test_missing_browser_is_exit_3(site: SiteServer, capsys: pytest.CaptureFixtu
     assert "no Chromium found" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.timing
 @pytest.mark.e2e
 def test_interrupt_still_writes_the_report(
     site: SiteServer, chromium_path: str, tmp_path: Path

@@ -19,7 +19,7 @@ import pytest
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import kill_browser_of
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def _kill_after(site: SiteServer, process: subprocess.Popen[str], served: int) -> None:

@@ -19,7 +19,7 @@ from tagaudit.model import Report
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import SMALL_HEAP
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 PAGE_TIMEOUT = 5.0
 # What each hostile page must be reported as (words of its error), None: loads fine.

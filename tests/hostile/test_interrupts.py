@@ -19,7 +19,7 @@ import pytest
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import browser_processes
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 @pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])

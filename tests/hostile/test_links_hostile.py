@@ -20,7 +20,7 @@ from tagaudit.browser.link_navigator import MAX_NAVIGATIONS
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import kill_browser_of
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def _links(chromium_path: str, out: Path, urls: list[str]) -> list[str]:

@@ -13,6 +13,8 @@ import pytest
 
 from tagaudit.cli import main
 
+pytestmark = pytest.mark.timing
+
 
 def _alias_bomb(levels: int = 9) -> str:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']

@@ -13,7 +13,7 @@ import pytest
 
 from tagaudit.runner.sitesrv import SiteServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def test_an_interrupted_journey_keeps_its_finished_steps(

@@ -77,6 +77,7 @@ def test_not_collection_endpoints(url: str) -> None:
     assert is_collection_endpoint(url) is False
 
 
+@pytest.mark.timing
 def test_speed_on_ordinary_and_tracking_urls() -> None:
     """20k calls well under a second (measured ~3 µs per ordinary URL on a shared 2-core box)."""
     urls = [

@@ -94,6 +94,7 @@ def test_markdown_from_page_data_stays_text() -> None:
     assert "\r" not in text
 
 
+@pytest.mark.timing
 def test_html_rendering_is_linear_in_a_parameter_length() -> None:
     """60,000 characters cost about ten times what 6,000 do (it was a hundred: quadratic)."""
 
