@@ -43,6 +43,15 @@ VENDOR_HOSTS = (
     "rudderstack.com",
     "rudderlabs.com",
     "snplow.net",
+    "adobedc.net",
+    "demdex.net",
+    "datadoghq.com",
+    "browser-intake-datadoghq.com",
+    "shop.example",
+    "prodregistryv2.org",
+    "featureassets.org",
+    "launchdarkly.com",
+    "grafana.net",
 )
 
 
