@@ -35,13 +35,18 @@ from tagaudit.providers.wire import parse_json_loose
 STRONG_NAMES = ("event", "eventtype", "eventname", "eventaction", "eventkey", "en", "ev", "evt")
 WEAK_NAMES = ("key", "name", "action", "type", "kind", "t", "e")
 IDS = frozenset(
-    "anonymousid anonid distinctid deviceid clientid cid uid userid visitorid visitid sessionid"
-    " sid uuid messageid insertid vid stableid eventid browserid viewid pageviewid".split()
-)
+    (
+        "anonymousid", "anonid", "distinctid", "deviceid", "clientid", "cid", "uid", "userid",
+        "visitorid", "visitid", "sessionid", "sid", "uuid", "messageid", "insertid", "vid",
+        "stableid", "eventid", "browserid", "viewid", "pageviewid",
+    )
+)  # fmt: skip
 TIMES = frozenset(
-    "timestamp ts time sentat createdat creationdate date clientts originaltimestamp eventtime"
-    " clienttime clienttimestamp receivedat".split()
-)
+    (
+        "timestamp", "ts", "time", "sentat", "createdat", "creationdate", "date", "clientts",
+        "originaltimestamp", "eventtime", "clienttime", "clienttimestamp", "receivedat",
+    )
+)  # fmt: skip
 ACCOUNTS = (
     "writekey", "apikey", "token", "appkey", "clienttoken", "clientkey", "sdkkey", "siteid",
     "idsite", "projectid", "projectkey", "projecttoken", "licensekey", "applicationid",
