@@ -22,7 +22,7 @@ from typing import Any
 from tagaudit.model import Request, TagHit
 from tagaudit.providers import cdp, google, snowplow, vendors
 from tagaudit.providers.body import looks_unread
-from tagaudit.providers.catalog import Pick, Provider
+from tagaudit.providers.catalog import SHARED_NAMES, Pick, Provider
 from tagaudit.providers.consent_mode import decode_consent_params
 from tagaudit.providers.families import find_family
 from tagaudit.providers.records import Record, Wire, generic_records
@@ -147,6 +147,9 @@ def _build_hit(wire: Wire, record: Record) -> TagHit:
     params = flatten(record)
     if is_hit:
         params.update(shared_params(provider, record))
+        for name in SHARED_NAMES:  # a wire field of that name sent empty (Statsig's value)
+            if name in params and params[name] is None:
+                del params[name]
         transport = endpoint.transport or wire.match.groups.get("transport")
         if transport:
             params["transport"] = transport

@@ -162,5 +162,8 @@ def faro_records(wire: Wire) -> list[Record]:
             if not isinstance(item, dict):
                 continue
             name = item.get(name_key) if name_key else signal.rstrip("s")
-            records.append({**envelope, **item, "event_name": name or signal.rstrip("s")})
+            record = {**envelope, **item, "event_name": name or signal.rstrip("s")}
+            if signal == "exceptions" and "value" in record:  # the message, not an amount
+                record["message"] = record.pop("value")
+            records.append(record)
     return records or [params]
