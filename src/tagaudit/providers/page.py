@@ -20,8 +20,8 @@ from tagaudit.model import Request, TagHit
 from tagaudit.providers.aux import link_aux
 from tagaudit.providers.decoding import decode_request
 from tagaudit.providers.fanout import merge_fanout
-from tagaudit.providers.unknown import GUESS, GUESS_FROM, UNKNOWN
 from tagaudit.providers.routing import Catalog, default_catalog
+from tagaudit.providers.unknown import GUESS, GUESS_FROM, UNKNOWN
 
 
 def decode_requests(requests: Iterable[Request], catalog: Catalog | None = None) -> list[TagHit]:
