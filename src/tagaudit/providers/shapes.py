@@ -51,7 +51,7 @@ ACCOUNTS = (
     "writekey", "apikey", "token", "appkey", "clienttoken", "clientkey", "sdkkey", "siteid",
     "idsite", "projectid", "projectkey", "projecttoken", "licensekey", "applicationid",
     "appid", "trackingid", "measurementid", "propertyid", "pixelid", "configid", "ddapikey",
-    "sentrykey", "accountid", "environmentid", "envid", "websiteid", "datasetid",
+    "sentrykey", "accountid", "environmentid", "envid", "websiteid", "datasetid", "key",
 )  # fmt: skip
 MAX_DEPTH = 4
 MAX_RECORDS = 500
@@ -91,7 +91,7 @@ def explode(
         payload = parse_json_loose(payload)
     if isinstance(payload, list):
         items = [i for i in payload[:MAX_RECORDS] if isinstance(i, (dict, list))]
-        return [pair for item in items for pair in explode(item, envelope, depth + 1)]
+        return [pair for item in items for pair in explode(item, envelope, depth)]
     if not isinstance(payload, dict):
         return []
     batches = {k: v for k, v in payload.items() if _is_batch(v)}

@@ -32,7 +32,7 @@ from typing import Any
 import yaml
 
 from tagaudit.model import Request, TagHit
-from tagaudit.providers.cdp import basic_auth_user
+from tagaudit.providers.cdp import basic_auth_user, header_write_key
 from tagaudit.providers.lookalike import BEACON_TYPES, lookalike_hits
 from tagaudit.providers.routing import Catalog, default_catalog
 from tagaudit.providers.shapes import (
@@ -122,8 +122,18 @@ def _payloads(request: Request) -> tuple[dict[str, Any], Any]:
         parsed = [line for line in lines if isinstance(line, (dict, list))]
         body = parsed or parse_json_loose(body)
     elif isinstance(body, dict):
-        body = {k: _maybe_json(k, v) for k, v in body.items()}
+        body = _unwrap({k: _maybe_json(k, v) for k, v in body.items()})
     return query, body
+
+
+def _unwrap(form: dict[str, Any]) -> dict[str, Any]:
+    """A form whose `data` (`events`, `payload` …) field held JSON: that JSON is the body,
+    the form's other fields its envelope."""
+    for key, value in form.items():
+        if norm(key) in _JSON_FIELDS and isinstance(value, (dict, list)):
+            rest = {k: v for k, v in form.items() if k != key}
+            return {**rest, **value} if isinstance(value, dict) else {**rest, "batch": value}
+    return form
 
 
 def _maybe_json(key: str, value: Any) -> Any:
@@ -140,11 +150,12 @@ def _maybe_json(key: str, value: Any) -> Any:
 def _account_fields(request: Request, query: dict[str, Any], body: Any) -> list[tuple[str, Any]]:
     """Where an account can be: headers (write keys), the query, the body's envelope."""
     fields: list[tuple[str, Any]] = []
-    for name, value in (request.headers or {}).items():
-        fields.append((norm(name).removeprefix("x"), value))
-    user = basic_auth_user(request.headers)
-    if user:
+    user = basic_auth_user(request.headers) or header_write_key(request.headers)
+    if user:  # the key's id, never a secret after its colon
         fields.append(("writekey", user))
+    for name, value in (request.headers or {}).items():
+        if norm(name) not in ("xwritekey", "authorization"):
+            fields.append((norm(name).removeprefix("x"), value))
     fields += flat_fields(query)
     if isinstance(body, dict):
         fields += flat_fields(body)
