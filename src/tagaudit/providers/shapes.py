@@ -38,13 +38,14 @@ IDS = frozenset(
     (
         "anonymousid", "anonid", "distinctid", "deviceid", "clientid", "cid", "uid", "userid",
         "visitorid", "visitid", "sessionid", "sid", "uuid", "messageid", "insertid", "vid",
-        "stableid", "eventid", "browserid", "viewid", "pageviewid",
+        "stableid", "eventid", "browserid", "viewid", "pageviewid", "userkey", "contextkey",
     )
 )  # fmt: skip
 TIMES = frozenset(
     (
         "timestamp", "ts", "time", "sentat", "createdat", "creationdate", "date", "clientts",
         "originaltimestamp", "eventtime", "clienttime", "clienttimestamp", "receivedat",
+        "startdate", "enddate",
     )
 )  # fmt: skip
 ACCOUNTS = (
@@ -113,6 +114,10 @@ def judge(record: dict[str, Any], envelope: dict[str, Any]) -> EventRecord | Non
     has_id = any(_is_id(name, value) for name, value in (*fields, *outer))
     has_time = any(_is_time(name, value) for name, value in (*fields, *outer))
     top = {norm(k): v for k, v in record.items()}
+    for inner in record.values():  # `{"xdm": {"eventType": …}}`: a strong name one level down
+        if isinstance(inner, dict):
+            top.update({norm(k): v for k, v in inner.items() if norm(k) in STRONG_NAMES
+                        and norm(k) not in top})  # fmt: skip
     for names, needs_both in ((STRONG_NAMES, False), (WEAK_NAMES, True)):
         enough = (has_id and has_time) if needs_both else (has_id or has_time)
         if not enough:
@@ -126,8 +131,8 @@ def judge(record: dict[str, Any], envelope: dict[str, Any]) -> EventRecord | Non
 
 
 def flat_fields(record: dict[str, Any], depth: int = 0, parent: str = "") -> list[tuple[str, Any]]:
-    """(normalised name, value) of scalar fields, nested objects joined to their parent's
-    name (`session: {id: …}` gives `sessionid`), two levels deep."""
+    """(normalised name, value) of scalar fields, an `id` or `key` of a nested object joined
+    to its parent's name (`session: {id: …}` gives `sessionid`), two levels deep."""
     out: list[tuple[str, Any]] = []
     for key, value in record.items():
         name = norm(key)
@@ -136,8 +141,8 @@ def flat_fields(record: dict[str, Any], depth: int = 0, parent: str = "") -> lis
                 out += flat_fields(value, depth + 1, name)
         elif not isinstance(value, list):
             out.append((name, value))
-            if parent and name == "id":
-                out.append((parent + "id", value))
+            if parent and name in ("id", "key"):  # session.id, context.key (LaunchDarkly)
+                out.append((parent + name, value))
     return out
 
 
@@ -157,7 +162,9 @@ def _is_name(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     text = value.strip()
-    if not 0 < len(text) <= 100 or "\n" in text or text.startswith(("http", "{", "[")):
+    if not 0 < len(text) <= 100 or "\n" in text or text.startswith("http"):
+        return False
+    if text[:1] in "{[" and parse_json_loose(text) is not None:  # JSON, not a name ([CLY]_view is)
         return False
     return any(c.isalpha() for c in text)  # `t=1`, `e=0` are flags, not names
 
