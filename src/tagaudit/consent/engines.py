@@ -55,12 +55,17 @@ async def _named_by_catalog(page: Page, found: Detection) -> Detection:
     return Detection(cmp=named, rule=found.rule, popup=True, frame_url=found.frame_url)
 
 
-class WithGeneric:
-    """An engine that, when its rules find no popup, looks for a banner nobody catalogued.
+CATALOG = "catalog"  # the rule name of a detection made by the CMP catalog's own checks
 
-    Detection then names the CMP the engine recognised (or `generic`) with rule `generic`;
-    acting clicks the banner's own accept or reject control; an action it cannot take is an
-    error the scenario records ("found a consent banner, but no reject control …").
+
+class WithGeneric:
+    """An engine that, when its rules find no popup, tries the CMP catalog (autoconsent can
+    miss a banner its rule knows on a busy machine), then a banner nobody catalogued.
+
+    A catalogued banner is then driven by the catalog's plan (rule `catalog`); an
+    uncatalogued one is named `generic` (or the CMP the engine or catalog recognised) with
+    rule `generic`, and acting clicks its own accept or reject control; an action it cannot
+    take is an error the scenario records ("found a consent banner, but no reject control").
     """
 
     def __init__(self, inner: ConsentEngine) -> None:
@@ -79,13 +84,19 @@ class WithGeneric:
         found = await self.inner.detect(page, timeout)
         if found.popup:
             return await _named_by_catalog(page, found)
+        named = await visible_cmp(page)  # the engine's rules missed a banner the catalog knows
+        if named is not None and not isinstance(self.inner, BuiltinEngine):
+            self.events.append({"type": "popupFound", "cmp": named, "via": CATALOG})
+            return Detection(cmp=named, rule=CATALOG, popup=True)
         banner = await find_banner(page)
         if banner is None:
             return found
         self.events.append({"type": "popupFound", "cmp": GENERIC, "controls": banner.__dict__})
-        return Detection(cmp=found.cmp or GENERIC, rule=GENERIC, popup=True)
+        return Detection(cmp=found.cmp or named or GENERIC, rule=GENERIC, popup=True)
 
     async def act(self, page: Page, action: str, detection: Detection) -> ActionOutcome:
+        if detection.rule == CATALOG:
+            return await BuiltinEngine().act(page, action, detection)
         if detection.rule != GENERIC:
             return await self.inner.act(page, action, detection)
         outcome = ActionOutcome(action=action, method=GENERIC, cmp=detection.cmp, rule=GENERIC)
