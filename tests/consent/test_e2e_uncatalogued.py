@@ -54,7 +54,7 @@ def zero_config(chromium_path: str) -> tuple[Report, str]:
             [sites.url(p) for p in PAGES],
             browser=chromium_path,
             browser_args=list(TEST_ARGS),
-            concurrency=2,
+            concurrency=1,  # one context at a time: banners and read-back on a busy runner
         )
         return report, sites.url("")
 
