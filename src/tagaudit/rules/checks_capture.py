@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterator
 
-from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
 from tagaudit.rules.kinds import Kinds, delivery_problem, hit_location, request_of
 from tagaudit.rules.rule import Rule
 
@@ -98,7 +98,8 @@ def collector_unknown(rule: Rule, report: Report) -> Iterator[Finding]:
         guess = group.guess()
         looks = f"; it looks like {guess[0]} ({guess[1]})" if guess else "; vendor not known"
         yield rule.finding(
-            f"{group.host} received {group.describe()} that tagaudit cannot decode{looks}",
+            f"{group.host} received {group.describe()} that tagaudit cannot decode{looks}"
+            f"{group.delivery()}",
             group.page.url,
             page=group.page,
             location={"provider": guess[0] if guess else UNKNOWN, "account": group.account()},
@@ -126,7 +127,7 @@ def collector_family(rule: Rule, report: Report) -> Iterator[Finding]:
         named = f", account {account}" if account else ""
         yield rule.finding(
             f"{group.host} is a {family} collector the catalog does not list: "
-            f"{group.describe()}{named}, decoded as {group.hits[0].provider}",
+            f"{group.describe()}{named}, decoded as {group.hits[0].provider}{group.delivery()}",
             group.page.url,
             page=group.page,
             location={"provider": group.hits[0].provider, "account": account},
@@ -143,6 +144,7 @@ class _Collector:
         self.hits: list[TagHit] = []
         self.requests: set[tuple[int, int | None]] = set()
         self.pages: set[str] = set()
+        self.delivered = 0  # requests that went to the collector (tagaudit did not answer)
 
     def describe(self) -> str:
         counts = Counter(h.event or "(no name)" for h in self.hits)
@@ -152,6 +154,13 @@ class _Collector:
         return (
             f"{len(self.requests)} request(s) with {len(self.hits)} event(s){pages} ({shown}{more})"
         )
+
+    def delivery(self) -> str:
+        """Whether the audit let them reach the collector (a production collector counts
+        them), said only when it did."""
+        if not self.delivered:
+            return ""
+        return f"; {self.delivered} of them reached it (tagaudit did not answer them locally)"
 
     def account(self) -> str | None:
         return next((h.account for h in self.hits if h.account), None)
@@ -175,6 +184,10 @@ class _Collector:
         }
 
 
+def _delivered(request: Request) -> bool:
+    return not request.answered_locally and request.delivery_problem() is None
+
+
 def _collectors(rule: Rule, report: Report, wanted: Callable[[TagHit], bool]) -> list[_Collector]:
     groups: dict[str, _Collector] = {}
     for page in rule.pages(report):
@@ -183,7 +196,11 @@ def _collectors(rule: Rule, report: Report, wanted: Callable[[TagHit], bool]) ->
                 continue
             group = groups.setdefault(hit.collector, _Collector(hit.collector, page))
             group.hits.append(hit)
-            group.requests.add((id(page), hit.request_index))
+            key = (id(page), hit.request_index)
+            request = page.request_of(hit)
+            if key not in group.requests and request is not None and _delivered(request):
+                group.delivered += 1
+            group.requests.add(key)
             group.pages.add(page.url)
     return list(groups.values())
 
