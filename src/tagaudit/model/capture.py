@@ -108,6 +108,11 @@ class TagHit:
     # Why its request did not reach the vendor, when it did not (Request.delivery_problem):
     # `csp` means the page's Content Security Policy stopped it; it never left the page.
     blocked: str | None = None
+    # The host that received it, when the catalog does not list that host for the provider:
+    # decoded by its wire format (a Segment-compatible CDP, a self-hosted Matomo, a
+    # server-side GA4 container), or, for provider `unknown`, an event-shaped request to a
+    # collector tagaudit cannot name (providers/unknown.py).
+    collector: str | None = None
 
     def left_page(self) -> bool:
         """Was it sent at all? (A CSP-blocked hit never left; a failed one was attempted.)"""

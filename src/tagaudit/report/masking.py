@@ -39,7 +39,15 @@ SECRET_NAME = re.compile(
 )
 # Header and evidence keys whose whole value is a credential.
 SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"}
+    {
+        "authorization",
+        "proxy-authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "x-auth-token",
+        "x-write-key",  # Jitsu: `id:secret`
+    }
 )
 
 _NAME = rf"(?:{SECRET_PARAMS}|[\w.-]{{0,40}}?(?:_token|_secret|_password|_key|-signature|_sig))"

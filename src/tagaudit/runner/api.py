@@ -126,7 +126,8 @@ def demo_site_root() -> Path:
 
 
 def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
-    """The catalog as plain data: id, name, type, decoder, endpoints."""
+    """The catalog as plain data: id, name, type, decoder, endpoints (a wire-format family
+    last, as kind `family`: tried on hosts no endpoint lists, its rules on the body)."""
     return [
         {
             "id": p.id,
@@ -142,7 +143,25 @@ def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
                     "transport": e.transport,
                 }
                 for e in p.endpoints
-            ],
+            ]
+            + _family_rows(p),
         }
         for p in catalog.providers.values()
+    ]
+
+
+def _family_rows(provider: Any) -> list[dict[str, Any]]:
+    """The provider's wire format on any other host, as one more endpoint row (`family`)."""
+    family = provider.family
+    if family is None:
+        return []
+    return [
+        {
+            "kind": "family",
+            "hosts": ["*"],
+            "paths": [x.pattern for x in family.paths],
+            "require": {"|".join(names): rx.pattern for names, rx in family.require},
+            "transport": None,
+            "name": family.name,
+        }
     ]
