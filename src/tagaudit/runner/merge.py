@@ -49,15 +49,18 @@ def merge(
     config: Config | dict[str, Any] | str | Path | None = None,
     rules: list[str] | None = None,
     baseline: Report | str | Path | None = None,
+    keep_secrets: bool | None = None,
     as_flags: bool = False,
 ) -> Report:
     """One Report from several (see the module docstring); paths are read as JSON reports.
-    `rules` are more rule files; `as_flags` names a bad option by its flag."""
+    `rules` are more rule files; `keep_secrets` keeps the credentials of shards that kept
+    theirs in the merged JSON; `as_flags` names a bad option by its flag."""
     loaded = [r if isinstance(r, Report) else read_report(r, "report") for r in reports]
     names = [f"report {i + 1}" if isinstance(r, Report) else str(r) for i, r in enumerate(reports)]
     if not loaded:
         raise UsageError("nothing to merge: give the shards' JSON reports")
-    settings = resolve_config(config, {"rules": rules}, MERGE_OPTIONS, as_flags)
+    options = {"rules": rules, "keep_secrets": keep_secrets}
+    settings = resolve_config(config, options, MERGE_OPTIONS, as_flags)
     ruleset = load_rules(settings.rule_options())
     rule_notes = _check_rules(loaded, names, ruleset)
     shards = _shards(loaded, names)
@@ -74,7 +77,7 @@ def merge(
     merged.finished = max((r.finished for r in loaded if r.finished), default=now_iso())
     merged.interrupted = any(r.interrupted for r in loaded)
     merged.config = _run_info(loaded, names, order, shards, merged, settings)
-    merged.config.notes += rule_notes
+    merged.config.notes += rule_notes + _secrets(merged.config, loaded, names, settings)
     shown = ", ".join(str(shards[i]) for i in sorted(shards, key=lambda i: shards[i].index))
     merged.config.notes.append(
         f"merge: {len(loaded)} reports{f' (shards {shown})' if shown else ''}, "
@@ -82,6 +85,24 @@ def merge(
     )
     apply_with_baseline(merged, ruleset, load_baseline(baseline))
     return merged
+
+
+def _secrets(info: RunInfo, reports: list[Report], names: list[str], settings: Config) -> list[str]:
+    """The merged run keeps credentials when asked to and every report kept them; a report
+    written masked stays masked, and a note says so."""
+    if not settings.keep_secrets:
+        return []
+    masked = [name for report, name in zip(reports, names, strict=True) if not _kept(report)]
+    info.secrets = None if masked else "kept"
+    if not masked:
+        return []
+    shown = ", ".join(masked[:3]) + (" …" if len(masked) > 3 else "")
+    return [f"merge: --keep-secrets, but {shown} masked its credentials: they stay masked"]
+
+
+def _kept(report: Report) -> bool:
+    """A report read from a masked JSON says `masked`; one in memory has them all."""
+    return report.config.secrets != "masked"
 
 
 def _check_rules(reports: list[Report], names: list[str], ruleset: RuleSet) -> list[str]:

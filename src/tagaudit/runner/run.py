@@ -124,6 +124,12 @@ def session_settings(config: Config, targets: list[str] | None = None) -> Sessio
     return dataclasses.replace(config.session, access=site_access(config, targets or []))
 
 
+def secrets_kept(config: Config) -> str | None:
+    """RunInfo.secrets of a run: `kept` with `keep_secrets` (its JSON report keeps
+    credentials), else None (masked when written: tagaudit.report.masking)."""
+    return "kept" if config.keep_secrets else None
+
+
 def site_access(config: Config, targets: list[str]) -> SiteAccess:
     """The config's access, bound to the site: the base URL's origin first, then the pages'.
 
