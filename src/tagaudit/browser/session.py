@@ -14,7 +14,13 @@ import re
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import (
+    APIRequestContext,
+    Browser,
+    BrowserContext,
+    Playwright,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.access import Access
@@ -153,6 +159,15 @@ class BrowserSession:
             await install_hit_route(context, self.catalog, self._pattern)
         await self.access.prepare(context)  # after the hit route: its route runs first
         return context
+
+    async def bare_request_context(self) -> APIRequestContext:
+        """A request API without the site's access (no headers, cookies, credentials, stored
+        login), for tagaudit's own requests off the site (browser/fetch.py); dispose it."""
+        assert self._pw is not None and self.access is not None, "use `async with`"
+        options = self.access.context_options()
+        return await self._pw.request.new_context(
+            user_agent=options["user_agent"], ignore_https_errors=True
+        )
 
     async def restore_access(self, context: BrowserContext) -> None:
         """After a wipe of `context` (visitor.py): the site's cookies and login back."""
