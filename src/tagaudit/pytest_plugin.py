@@ -15,7 +15,10 @@ assertions on what it sent:
 With pytest-playwright installed and the test also asking for its `page` fixture, `tracking`
 records that page (pytest-playwright's browser, context and options); otherwise it launches
 the Chromium tagaudit would drive (`--browser`/TAGAUDIT_BROWSER, else Playwright's, else the
-system's) once per session. A failing assertion lists the hits that did fire.
+system's) once per session. A failing assertion lists the hits that did fire, as a page
+sent them but safe to print: terminal escapes and other control characters shown as
+`\x1b`, credentials and email addresses masked (tagaudit.model.redaction), each value cut
+at SHOWN_CHARS and the list at SHOWN_HITS (pytest prints the message into CI logs).
 """
 
 from __future__ import annotations
@@ -27,6 +30,10 @@ import pytest
 
 from tagaudit.errors import TagauditError
 from tagaudit.model import Finding, Report, TagHit, account_matches, severity_rank
+from tagaudit.model.redaction import mask_emails, mask_secrets
+
+SHOWN_CHARS = 120  # of one value in a failure message
+SHOWN_HITS = 30  # hits listed in a failure message; the rest are counted
 
 
 class Tracking:
@@ -109,20 +116,35 @@ def _missing(
     fired: list[TagHit],
     timeout: float,
 ) -> str:
-    """The assertion message: what was expected, then every hit that did fire."""
-    wanted = " ".join(p for p in (provider, account, event) if p)
+    """The assertion message: what was expected, then the hits that did fire (safe to print:
+    see the module docstring)."""
+    wanted = " ".join(_shown(p) for p in (provider, account, event) if p)
     if params:
-        wanted += " with " + ", ".join(f"{k}={'…' if v is ... else v}" for k, v in params.items())
+        pairs = (f"{_shown(k)}={'…' if v is ... else _shown(v)}" for k, v in params.items())
+        wanted += " with " + ", ".join(pairs)
     lines = [f"no {wanted} hit within {timeout:g} s; the hits that fired:"]
-    for hit in fired:
-        keys = ("transaction_id", "value", "currency", "event_id")
-        shown = ", ".join(
-            f"{k}={hit.params[k]}" for k in keys if hit.params.get(k) not in (None, "")
+    keys = ("transaction_id", "value", "currency", "event_id")
+    for hit in fired[:SHOWN_HITS]:
+        values = ", ".join(
+            f"{k}={_shown(hit.params[k])}" for k in keys if hit.params.get(k) not in (None, "")
         )
-        lines.append(f"  {hit.provider} {hit.account or '-'} {hit.event or '-'}  {shown}".rstrip())
+        tag = " ".join(_shown(v or "-") for v in (hit.provider, hit.account, hit.event))
+        lines.append(f"  {tag}  {values}".rstrip())
+    if len(fired) > SHOWN_HITS:
+        lines.append(f"  … and {len(fired) - SHOWN_HITS} more")
     if not fired:
         lines.append("  (none)")
     return "\n".join(lines)
+
+
+def _shown(value: Any) -> str:
+    """A value a page sent, fit for a terminal: masked, control characters escaped, cut."""
+    text = str(value)
+    if len(text) > 4 * SHOWN_CHARS:  # mask only what is shown: a page's value may be 1 MB
+        text = text[: 4 * SHOWN_CHARS]
+    text = mask_emails(mask_secrets(text))
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 @pytest.fixture(scope="session")

@@ -260,7 +260,8 @@ def fingerprint(rule_id: str, url: str, location: dict[str, Any], keep_query: bo
     """A stable id for a finding: rule, normalised url, scenario, provider, account, event."""
     parts = [rule_id, normalise_url(url, keep_query)]
     parts += [str(location.get(k) or "") for k in _FINGERPRINT_KEYS]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    # surrogatepass: a page can put a lone surrogate in a URL, and JSON keeps it (`\udfff`)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def severity_rank(severity: str) -> int:

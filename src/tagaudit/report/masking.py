@@ -14,7 +14,8 @@ values under credential keys, cookie values in evidence. Then, by audience:
     `secrets="kept"`) it keeps credentials too, for those who need the raw capture.
 
 `masked_report(report, people=…)` is the view of a Report a reporter renders: a copy with
-every string of it masked, the original untouched. `for_people` masks one string the same
+every string of it masked (and numbers JSON has not, a page's `NaN`, as text), the
+original untouched. `for_people` masks one string the same
 way (terminal lines, progress, stderr); `mask_data` one piece of evidence. Lone UTF-16
 surrogates a page can put in its dataLayer (`'x\\udfff'`), which no encoder writes, become
 U+FFFD for people and `\\udXXX` escapes in JSON (`safe_xml_text` / `safe_json_text`).
@@ -26,6 +27,7 @@ tagaudit.model.
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from collections.abc import Callable
 from functools import lru_cache
@@ -87,6 +89,8 @@ class _Masker:
         if kind is str:
             return MASK if secret and value else self.text(value)
         if kind in _SCALARS:
+            if kind is float and not math.isfinite(value):  # a page's NaN: no JSON number
+                return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
             return MASK if secret and kind in (int, float) else value
         if kind is list or kind is tuple:
             if not secret:

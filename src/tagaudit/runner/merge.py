@@ -41,6 +41,7 @@ from tagaudit.runner.reports import read_report
 from tagaudit.runner.run import apply_with_baseline, load_baseline, now_iso, resolve_config
 
 T = TypeVar("T")
+SHOWN_MISSING = 10  # missing shards named in the run error; the rest are counted
 
 
 def merge(
@@ -233,7 +234,21 @@ def _run_error(reports: list[Report], names: list[str], shards: dict[int, Shard]
     if shards:
         count = next(iter(shards.values())).count
         present = {s.index for s in shards.values()}
-        missing = [f"{i}/{count}" for i in range(1, count + 1) if i not in present]
-        if missing:
-            return f"shard {', '.join(missing)} missing: its pages are not in this report"
+        absent = count - len(present)
+        if absent:
+            shown = ", ".join(f"{i}/{count}" for i in _missing(present, count, SHOWN_MISSING))
+            more = f" and {absent - SHOWN_MISSING:,} more" if absent > SHOWN_MISSING else ""
+            return f"shard {shown}{more} missing: its pages are not in this report"
     return None
+
+
+def _missing(present: set[int], count: int, limit: int) -> list[int]:
+    """The first `limit` shard numbers of 1…count not in `present`, without walking all of
+    them: a report can say it is shard 1 of ten billion."""
+    found: list[int] = []
+    number = 1
+    while number <= count and len(found) < limit:
+        if number not in present:
+            found.append(number)
+        number += 1
+    return found
