@@ -234,4 +234,4 @@ def test_links_and_merge_reports_mask_credentials_and_keep_secrets_keeps_the_jso
     texts = _outputs(tmp_path / "kept", "k")
     assert "PLANTED-ACCESS-TOKEN-2" in texts.pop("json")
     _assert_every_format(texts, "merge --keep-secrets")  # people's reports mask, always
-    assert re.search(r"--keep-secrets: .*k\.json keeps credentials", kept.stderr)
+    assert re.search(r"--keep-secrets: .*k\.json holds credentials", kept.stderr)

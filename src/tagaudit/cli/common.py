@@ -146,10 +146,7 @@ def warn_kept_secrets(report: Report, options: ReportOptions, written: Written) 
     """`--keep-secrets` is loud: the JSON report it wrote holds credentials."""
     path = options.paths.get("json")
     if report.config.secrets == "kept" and path is not None and Path(path) in written.paths:
-        say(
-            f"--keep-secrets: {path} keeps credentials (URL passwords, tokens, "
-            "Authorization and Cookie headers): do not publish or upload it"
-        )
+        say(f"--keep-secrets: {path} holds credentials (passwords, tokens): do not publish it")
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -1,7 +1,9 @@
 """Writing report files: each requested format on its own, whole or not at all.
 
 `write_all` takes the formats asked for as a mapping of format name (tagaudit.report.formats)
-→ path, and writes each to a temporary file in the target's folder renamed into place: a
+→ path, renders each from the masked copy of the Report its readers may see (one copy per
+audience, tagaudit.report.masking), and writes each to a temporary file in the target's
+folder renamed into place: a
 report is whole or absent, never truncated, and one that cannot be written (a full disk, a
 directory as the path) does not stop the others. `check_path` and `path_problem` say before a
 run why a path could not take a report. Imports only tagaudit.model and the report package.
