@@ -6,7 +6,8 @@ The site (127.0.0.1) is reached with basic auth in the page URL and tokens in it
 (`access_token`, camelCase `accessToken`, `apiKey`, an OAuth `code` with its `state`): the
 GA4 stand-in of the demo site copies that URL into `dl` (URL-encoded in the hit), a
 first-party GA4 endpoint of the site receives its `Cookie` header, and the page pushes
-`document.cookie` and an `accessToken` into its dataLayer. The staging config sends an
+`document.cookie` and an `accessToken` into its dataLayer, and sends that endpoint its own
+`Authorization` header. The staging config sends an
 `Authorization` header and a cookie from the environment. Reports people read also mask the
 email address planted next to them; the JSON keeps it (the rules of `merge` read it).
 `--keep-secrets` keeps credentials in the JSON alone, and says so on stderr.
@@ -42,6 +43,7 @@ SECRETS = (
     "PLANTED-CONFIG-COOKIE-7",
     "PLANTED-SET-COOKIE-8",
     "PLANTED-DATALAYER-TOKEN-9",
+    "PLANTED-PAGE-BEARER-10",
 )
 EMAIL = "ann.planted@example.com"
 QUERY = (
@@ -58,8 +60,11 @@ gtag('js', new Date());
 gtag('config', 'G-PLANT01');
 dataLayer.push({event: "login", accessToken: "PLANTED-DATALAYER-TOKEN-9",
                 cookie: document.cookie});
-fetch("/g/collect?v=2&tid=G-PLANT01&en=first_party&dl=" + encodeURIComponent(location.href),
-      {method: "POST", body: "", credentials: "include"});
+// location.origin: a URL with user-info (the page's own) is refused by fetch()
+fetch(location.origin + "/g/collect?v=2&tid=G-PLANT01&en=first_party&dl="
+      + encodeURIComponent(location.href),
+      {method: "POST", body: "", credentials: "include",
+       headers: {Authorization: "Bearer PLANTED-PAGE-BEARER-10"}});
 </script></head><body><h1>Account</h1></body></html>"""
 CONFIG = """\
 browser:
@@ -180,6 +185,8 @@ def test_the_action_step_summary_and_every_audit_report_mask_credentials(
     assert any("access_token=***" in str(h["params"].get("dl")) for h in ga4)
     assert any("%3D***" in h["url"] for h in ga4)  # masked inside the URL-encoded dl
     assert EMAIL.replace("@", "%40") in json.dumps(page)  # the JSON keeps what rules read
+    sent = [r["headers"] for r in page["requests"] if "first_party" in r["url"]]
+    assert sent and sent[0].get("authorization") == "Bearer ***"  # recorded, and masked
     assert "utm_source=news" in texts["html"]  # what is no secret stays readable
     for where, text in (
         ("the step summary", (tmp_path / "step_summary.md").read_text(encoding="utf-8")),
