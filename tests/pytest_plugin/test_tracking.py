@@ -272,3 +272,30 @@ def test_findings_and_hits_print_one_line_each() -> None:
 def test_a_count_of_none_is_expect_no_hit() -> None:
     with pytest.raises(ValueError, match="expect_no_hit"):
         _tracking().expect_hit("ga4", event="refund", count=0)
+
+
+def test_a_failure_message_shows_page_data_escaped_masked_and_short() -> None:
+    """A page sends what it likes; pytest prints the message into a CI log: no terminal
+    escape may act, no credential or address may show, no value may fill a screen."""
+    hostile = [
+        TagHit(
+            "ga4",
+            account="G-\x1b[2J\x1b]0;pwned\x07",
+            event="purchase\u202e",
+            params={
+                "transaction_id": "https://ann:hunter2@shop.test/?access_token=AT-1&a=1",
+                "currency": "jane.doe@example.com",
+                "value": "9" * 1_000_000,
+            },
+        )
+    ] + [TagHit("ga4", account="G-1", event=f"e{i}") for i in range(500)]
+    tracking = Tracking(FixedRecording(hostile), "test")
+    with pytest.raises(AssertionError) as caught:
+        tracking.expect_hit("ga4", event="refund", params={"token": "x"}, timeout=0)
+    message = str(caught.value)
+    assert "\x1b" not in message and "\x07" not in message and "\u202e" not in message
+    assert "\\x1b[2J" in message and "\\u202e" in message  # shown, not acted on
+    assert "hunter2" not in message and "AT-1" not in message and "jane.doe@" not in message
+    assert "access_token=***" in message and "j***@example.com" in message
+    assert len(message) < 20_000 and max(len(line) for line in message.splitlines()) < 400
+    assert message.splitlines()[-1] == "  … and 471 more"

@@ -137,7 +137,9 @@ class TagHit:
         if self.blocked:
             head += f" blocked: {self.blocked}"
         shown = [
-            f"{k}={self.params[k]}" for k in SHOWN_PARAMS if self.params.get(k) not in (None, "")
+            f"{k}={_short(self.params[k])}"
+            for k in SHOWN_PARAMS
+            if self.params.get(k) not in (None, "")
         ]
         return f"{head} {', '.join(shown)}".rstrip()
 
@@ -151,6 +153,12 @@ class TagHit:
     def tag(self) -> str:
         """The tag it belongs to, as reports name it: `ga4 G-ABC123`, `google_ads AW-123`."""
         return tag_label(self.provider, self.account)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    """A value as one line shows it: a page may send a megabyte in one parameter."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

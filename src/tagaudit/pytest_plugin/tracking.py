@@ -10,8 +10,9 @@ Hits are matched as the rules match them: accounts by `tagaudit.model.account_ma
 mapped to `...` only has to be present), `step` by name, `view` against the page the hit
 was made on (the single-page-app view, else the page URL the hit reports) as a whole URL,
 a path (`/cart/`) or a glob (`**/cart*`). A failed assertion says what was wanted and lists
-every hit (or finding) on one line each. Imports the model (and the runner's rules, when
-findings are asked for).
+every hit (or finding) on one line each, safe to print: terminal escapes shown as `\\x1b`,
+credentials and email addresses masked, each line cut, at most SHOWN_LINES of them.
+Imports the model (and the runner's rules, when findings are asked for).
 """
 
 from __future__ import annotations
@@ -30,9 +31,12 @@ from tagaudit.model import (
     account_matches,
     severity_rank,
 )
+from tagaudit.model.redaction import mask_emails, mask_secrets
 from tagaudit.model.urls import page_of
 
 POLL_MS = 50
+SHOWN_CHARS = 300  # of one listed line of a failure message
+SHOWN_LINES = 30  # lines listed in a failure message; the rest are counted
 
 
 class Recording(Protocol):
@@ -106,7 +110,21 @@ def _param_matches(value: Any, wanted: Any) -> bool:
 
 
 def _listing(title: str, lines: list[str]) -> str:
-    return "\n".join([title, *(f"  {line}" for line in lines or ["(none)"])])
+    """A failure message pytest prints into CI logs: page data made safe to print (see
+    `shown`), at most SHOWN_LINES lines and the rest counted."""
+    listed = [shown(line) for line in lines[:SHOWN_LINES]] or ["(none)"]
+    if len(lines) > SHOWN_LINES:
+        listed.append(f"… and {len(lines) - SHOWN_LINES} more")
+    return "\n".join([shown(title), *(f"  {line}" for line in listed)])
+
+
+def shown(text: str) -> str:
+    """Text a page sent, fit for a terminal: credentials and email addresses masked
+    (tagaudit.model.redaction), control characters escaped (`\\x1b`: a terminal escape
+    never acts), cut at SHOWN_CHARS (a page's value may be a megabyte)."""
+    text = mask_emails(mask_secrets(text[: 4 * SHOWN_CHARS]))
+    text = "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
+    return text if len(text) <= SHOWN_CHARS else text[: SHOWN_CHARS - 1] + "…"
 
 
 class Tracking:

@@ -28,7 +28,7 @@ from typing import Any
 
 from tagaudit.browser.settings import SessionSettings, SiteAccess
 from tagaudit.config import Config, config_from_mapping, load_config
-from tagaudit.errors import UsageError
+from tagaudit.errors import UsageError, first_line
 from tagaudit.model import Report
 from tagaudit.model.urls import origin_of
 from tagaudit.providers import Catalog, load_catalog
@@ -120,20 +120,52 @@ def load_baseline(baseline: Report | str | Path | None) -> tuple[Report, str] | 
 def apply_with_baseline(
     report: Report, ruleset: RuleSet, baseline: tuple[Report, str] | None
 ) -> None:
-    """The rules on `report`, with the baseline's tag changes first and marks after."""
-    if baseline is not None:
-        report.baseline = compare_baseline(baseline[0], report, baseline[1])
-    apply(report, ruleset)
-    if baseline is not None:
-        mark_baseline(report, baseline[0], baseline[1])
-        if report.baseline is not None:
-            report.config.notes.append(report.baseline.summary(report.findings))
+    """The rules on `report`, with the baseline's tag changes first and marks after.
+
+    The baseline was checked when it was read (runner.reports); should comparing with it
+    still fail, the finished run is kept and reported, unmarked, with the reason as its
+    `run_error` (exit 3): a baseline file never costs the run it is compared with."""
+    if baseline is None:
+        apply(report, ruleset)
+        return
+    previous, source = baseline
+    applied = False
+    try:
+        report.baseline = compare_baseline(previous, report, source)
+        apply(report, ruleset)
+        applied = True
+        mark_baseline(report, previous, source)
+    except Exception as problem:  # the run's reports come first
+        if not applied:
+            report.baseline = None
+            apply(report, ruleset)
+        _unmarked(report, source, problem)
+        return
+    if report.baseline is not None:
+        report.config.notes.append(report.baseline.summary(report.findings))
 
 
 def session_settings(config: Config, targets: list[str] | None = None) -> SessionSettings:
     """The config's session settings with the site's access bound to the origins of the
     base URL and of `targets`."""
     return dataclasses.replace(config.session, access=site_access(config, targets or []))
+
+
+def _unmarked(report: Report, source: str, problem: Exception) -> None:
+    """The run without its baseline comparison, and why (`run_error`)."""
+    report.baseline = None
+    for finding in report.findings:
+        finding.baseline = None
+    report.config.run_error = (
+        f"the baseline {source} could not be compared ({type(problem).__name__}: "
+        f"{first_line(problem, 'no reason given')}); findings are not marked new or fixed"
+    )
+
+
+def secrets_kept(config: Config) -> str | None:
+    """RunInfo.secrets of a run: `kept` with `keep_secrets` (its JSON report keeps
+    credentials), else None (masked when written: tagaudit.report.masking)."""
+    return "kept" if config.keep_secrets else None
 
 
 def site_access(config: Config, targets: list[str]) -> SiteAccess:
