@@ -2,7 +2,7 @@
 
 Sits above both engines (consent/autoconsent.py, consent/builtin.py), so neither imports the
 other's chooser: `make_engine` for a scenario, `JourneyConsent` for a journey's choice,
-`describe_engine` for the CLI and doctor.
+`LandingConsent` for a campaign link's landing, `describe_engine` for the CLI and doctor.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagaudit.consent.autoconsent import INSTALL_HINT, AutoconsentEngine, find_autoconsent
-from tagaudit.consent.builtin import BuiltinEngine
+from tagaudit.consent.builtin import BuiltinEngine, detect_banner
 from tagaudit.consent.engine import ConsentEngine
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import ConsentRecord
@@ -67,5 +67,38 @@ class JourneyConsent:
         record.popup = detection.popup
         if detection.popup:
             outcome = await engine.act(page, choice, detection)
+            record.action, record.clicks = outcome.to_dict(), outcome.clicks
+        return record
+
+
+class LandingConsent:
+    """A campaign link's landing meets its consent banner as an audited page does: the
+    banner is looked for (the audit's cheap detection, browser catalog) and, when one shows,
+    the run's choice is made on it (`accept` unless told otherwise; `none` makes none, so
+    the tags are seen waiting). What tagaudit.browser.link_navigator asks of its caller;
+    one per landing (its engine is bound to the landing's context).
+    """
+
+    def __init__(self, settings: ConsentSettings, choice: str | None = None) -> None:
+        self.settings = settings
+        self.choice = choice or "accept"
+        self.engine: ConsentEngine | None = None
+
+    async def prepare(self, context: BrowserContext) -> None:
+        if self.choice != "none":
+            self.engine = make_engine(self.settings)
+            await self.engine.install(context)
+
+    async def choose(self, page: Page) -> ConsentRecord:
+        """The banner the landing shows, and the choice made on it (as a record)."""
+        banner = await detect_banner(page)
+        record = ConsentRecord(banner=banner)
+        if banner is None or not banner.visible or self.engine is None:
+            return record
+        detection = await self.engine.detect(page, self.settings.detect_timeout)
+        record.cmp, record.method = detection.cmp or banner.cmp, self.engine.method
+        record.popup = detection.popup or banner.visible
+        if detection.popup:
+            outcome = await self.engine.act(page, self.choice, detection)
             record.action, record.clicks = outcome.to_dict(), outcome.clicks
         return record

@@ -20,7 +20,14 @@ from typing import Any
 from tagaudit.model import Finding, severity_rank
 
 # Check kinds that read the cause on the page itself, most specific first.
-PAGE_LEVEL = ("tag-csp-blocked", "tag-library-failed", "tag-request-failed", "tag-not-configured")
+PAGE_LEVEL = (
+    "page-reached",
+    "tag-csp-blocked",
+    "tag-library-failed",
+    "tag-request-failed",
+    "tag-not-configured",
+    "tag-collector-down",
+)
 _RANK = {**{kind: 0 for kind in PAGE_LEVEL}, "tag-present": 1, "tag-inferred": 2}
 
 

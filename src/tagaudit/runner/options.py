@@ -18,6 +18,7 @@ AUDIT_OPTIONS = (
     "session.deliver_hits",
     "page.quiet_ms",
     "page.page_timeout",
+    "journeys.action_timeout",
     "page.max_wait_ms",
     "page.isolation",
     "session.path",
@@ -44,6 +45,7 @@ LINK_OPTIONS = (
     "links.retries",
     "links.transport",
     "links.extra_params",
+    "links.consent",
     "session.path",
     "rules.files",
 )
