@@ -144,7 +144,7 @@ def terminal_lines(report: Report, width: int = 80) -> list[str]:
     name_width = min(max(len(head[1]), *(len(r.name) for r in rows)), NAME_WIDTH)
     verdict_width = max(len(head[0]), *(len(r.verdict) for r in rows))
     room = max(width - 2 - verdict_width - 2 - name_width - 2, 12)
-    lines = [counts_line(rows, source)]
+    lines = [_cut(counts_line(rows, source), width)]
     for verdict, name, what in [head, *((r.verdict, r.name, r.what) for r in rows)]:
         cells = (verdict.ljust(verdict_width), _cut(name, name_width).ljust(name_width))
         lines.append(f"  {cells[0]}  {cells[1]}  {_cut(what, room)}".rstrip())
