@@ -68,12 +68,12 @@ def test_rows_are_grouped_worst_first_in_input_order() -> None:
 
 
 def test_the_terminal_gives_counts_and_a_header_first_then_one_line_per_link() -> None:
-    lines = links_view.terminal_lines(_report(), width=72)
+    lines = links_view.terminal_lines(_report(), width=80)
     assert lines[0] == f"4 link(s) of {CSV}: 1 broken, 1 params lost, 1 warning, 1 ok"
     assert lines[1] == "  verdict      line  what happened"
     assert lines[3] == "  params lost  5     /go/old dropped gclid, utm_source/medium"
     assert lines[-1] == "1 landing(s) behind a klaro banner: judged after accept (--consent)"
-    assert all(len(line) <= 72 for line in lines)
+    assert all(len(line) <= 80 for line in lines)
     narrow = links_view.terminal_lines(_report(), width=40)
     assert narrow[3].endswith("…") and len(narrow[3]) == 40
 
