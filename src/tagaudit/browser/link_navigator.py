@@ -33,6 +33,9 @@ from tagaudit.model import ConsentRecord, Hop, PageVisit
 
 # Main-frame navigations watched per landing: far past any honest redirect chain.
 MAX_NAVIGATIONS = 50
+# Network quiet after the choice on a landing's banner: longer than Consent Mode's usual
+# wait_for_update (500 ms), as a consent scenario waits (ConsentSettings.min_quiet_ms).
+AFTER_CHOICE_QUIET_MS = 800
 
 # Runs first in every document: report a <meta http-equiv=refresh> as soon as it is parsed.
 REFRESH_SPY = """
@@ -156,10 +159,13 @@ class PlaywrightLinkNavigator:
         navigations.stop()
         record = await landing.choose(tab.page)
         if record.action:
+            # The tags that waited for the choice load now: as long a quiet period as a
+            # consent scenario gives them (consent.settings: min_quiet_ms), bounded.
             settings = self.engine.settings
             with contextlib.suppress(PlaywrightError):
                 await tab.page.wait_for_load_state("load", timeout=5000)
-            await tab.settle(settings.landing_quiet_ms, settings.landing_max_wait_ms)
+            quiet = max(settings.landing_quiet_ms, AFTER_CHOICE_QUIET_MS)
+            await tab.settle(quiet, max(settings.landing_max_wait_ms, settings.max_wait_ms))
         return record
 
 

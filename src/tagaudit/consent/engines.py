@@ -7,13 +7,17 @@ other's chooser: `make_engine` for a scenario, `JourneyConsent` for a journey's 
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from tagaudit.consent.autoconsent import INSTALL_HINT, AutoconsentEngine, find_autoconsent
 from tagaudit.consent.builtin import BuiltinEngine, detect_banner
 from tagaudit.consent.engine import ConsentEngine
 from tagaudit.consent.settings import ConsentSettings
-from tagaudit.model import ConsentRecord
+from tagaudit.model import Banner, ConsentRecord
+
+BANNER_POLL_S = 0.25  # how often a landing looks again for a CMP's banner that is not up yet
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
@@ -73,9 +77,9 @@ class JourneyConsent:
 
 class LandingConsent:
     """A campaign link's landing meets its consent banner as an audited page does: the
-    banner is looked for (the audit's cheap detection, browser catalog) and, when one shows,
-    the run's choice is made on it (`accept` unless told otherwise; `none` makes none, so
-    the tags are seen waiting). What tagaudit.browser.link_navigator asks of its caller;
+    banner is looked for (the audit's cheap detection, the built-in CMP catalog) and, when
+    one shows, the run's choice is made on it by the catalog's engine (`accept` unless told
+    otherwise; `none` makes none, so the tags are seen waiting). What tagaudit.browser.link_navigator asks of its caller;
     one per landing (its engine is bound to the landing's context).
     """
 
@@ -85,13 +89,22 @@ class LandingConsent:
         self.engine: ConsentEngine | None = None
 
     async def prepare(self, context: BrowserContext) -> None:
+        """The built-in catalog's engine, whatever the run's: it needs nothing in the page
+        before a banner shows. (autoconsent's script answers every document the page loads,
+        and a landing that redirects itself without end loads hundreds.)"""
         if self.choice != "none":
-            self.engine = make_engine(self.settings)
+            self.engine = BuiltinEngine(self.settings.empty_page_wait)
             await self.engine.install(context)
 
     async def choose(self, page: Page) -> ConsentRecord:
-        """The banner the landing shows, and the choice made on it (as a record)."""
-        banner = await detect_banner(page)
+        """The banner the landing shows, and the choice made on it (as a record).
+
+        A page without a known CMP costs one evaluate; a CMP whose banner is not showing yet
+        (a deferred script on a slow machine) is waited for, at most `detect_timeout`.
+        """
+        banner = await detect_banner(page, self.settings.detect_timeout)
+        if banner is not None and not banner.visible:
+            banner = await self._until_visible(page, banner)
         record = ConsentRecord(banner=banner)
         if banner is None or not banner.visible or self.engine is None:
             return record
@@ -102,3 +115,12 @@ class LandingConsent:
             outcome = await self.engine.act(page, self.choice, detection)
             record.action, record.clicks = outcome.to_dict(), outcome.clicks
         return record
+
+    async def _until_visible(self, page: Page, banner: Banner) -> Banner:
+        deadline = time.monotonic() + self.settings.detect_timeout
+        while time.monotonic() < deadline:
+            await asyncio.sleep(BANNER_POLL_S)
+            seen = await detect_banner(page, self.settings.detect_timeout)
+            if seen is not None and seen.visible:
+                return seen
+        return banner
