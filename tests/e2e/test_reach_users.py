@@ -271,7 +271,8 @@ def marketer(site: SiteServer, chromium_path: str, tmp_path_factory: pytest.Temp
 def test_landings_behind_a_banner_are_judged_after_the_choice(marketer: Any) -> None:
     done, report, _ = marketer
     assert done.returncode == 1, done.stderr  # the old spring link drops the query
-    assert not findings(report, rule_id="link-param-not-stored")
+    landings = [(k["expected"]["source"], k["landing"]) for k in report["links"]]
+    assert not findings(report, rule_id="link-param-not-stored"), landings
     gclid = [k for k in report["links"] if "gclid=" in k["url"] and k["landing"].get("arrived")]
     assert len(gclid) == 4
     for link in gclid:

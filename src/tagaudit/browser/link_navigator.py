@@ -36,6 +36,7 @@ MAX_NAVIGATIONS = 50
 # Network quiet after the choice on a landing's banner: longer than Consent Mode's usual
 # wait_for_update (500 ms), as a consent scenario waits (ConsentSettings.min_quiet_ms).
 AFTER_CHOICE_QUIET_MS = 800
+AFTER_CHOICE_FIRST_S = 5.0  # at most, for the first request of the tags that waited
 
 # Runs first in every document: report a <meta http-equiv=refresh> as soon as it is parsed.
 REFRESH_SPY = """
@@ -157,16 +158,26 @@ class PlaywrightLinkNavigator:
         the landing's settle time. Navigations after the choice (a CMP that reloads) are
         the choice's doing, not the link's: they are not hops."""
         navigations.stop()
+        before = len(tab.recorder.requests)
         record = await landing.choose(tab.page)
         if record.action:
-            # The tags that waited for the choice load now: as long a quiet period as a
-            # consent scenario gives them (consent.settings: min_quiet_ms), bounded.
+            # The tags that waited for the choice load now: the first of their requests is
+            # waited for (bounded: a landing whose tags did not wait sends none), then as
+            # long a quiet period as a consent scenario gives them, bounded.
             settings = self.engine.settings
             with contextlib.suppress(PlaywrightError):
                 await tab.page.wait_for_load_state("load", timeout=5000)
+            await _until(lambda: len(tab.recorder.requests) > before, AFTER_CHOICE_FIRST_S)
             quiet = max(settings.landing_quiet_ms, AFTER_CHOICE_QUIET_MS)
             await tab.settle(quiet, max(settings.landing_max_wait_ms, settings.max_wait_ms))
         return record
+
+
+async def _until(done: Callable[[], bool], seconds: float) -> None:
+    """Return as soon as `done()` holds, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
 
 
 async def _bounded(awaitable: Any, fallback: Any, seconds: float = 10.0) -> Any:
