@@ -145,6 +145,7 @@ def test_the_failed_step_is_the_one_finding_of_its_journey(ci: Any) -> None:
     assert [f["rule_id"] for f in on_journey] == ["journey-step-failed"]
     causes_are_said_once(report)
     assert done.returncode == 1
+    assert "journey-step-failed" in "\n".join(done.stdout.splitlines()[:FIRST_SCREEN])
 
 
 def test_a_missing_button_costs_the_action_timeout_not_the_page_timeout(ci: Any) -> None:

@@ -79,8 +79,8 @@ class LandingConsent:
     """A campaign link's landing meets its consent banner as an audited page does: the
     banner is looked for (the audit's cheap detection, the built-in CMP catalog) and, when
     one shows, the run's choice is made on it by the catalog's engine (`accept` unless told
-    otherwise; `none` makes none, so the tags are seen waiting). What tagaudit.browser.link_navigator asks of its caller;
-    one per landing (its engine is bound to the landing's context).
+    otherwise; `none` makes none, so the tags are seen waiting). What
+    tagaudit.browser.link_navigator asks of its caller; one per landing.
     """
 
     def __init__(self, settings: ConsentSettings, choice: str | None = None) -> None:
