@@ -13,7 +13,6 @@ browser the run insists on: exit 3 without one). `--http-only` never starts a br
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Any
 
 import typer
@@ -28,6 +27,7 @@ from tagaudit.cli.common import (
     VerboseOpt,
     execute_run,
     finish,
+    say,
 )
 from tagaudit.cli.options import split_options, with_options
 from tagaudit.config import load_config
@@ -96,7 +96,7 @@ def links(
         **settings,
     )
     for problem in run.report.config.input_problems:
-        print(f"tagaudit: {problem}", file=sys.stderr)
+        say(problem)
     run.require_targets()
     report = execute_run(run)
     raise typer.Exit(finish(report, options))
