@@ -222,9 +222,11 @@ def test_sarif_places_the_failed_step_at_its_line(ci: Any) -> None:
     )
 
 
-def test_a_gclid_on_an_app_without_google_ads_is_one_info_line(ci: Any) -> None:
+def test_a_gclid_on_an_app_without_google_ads_is_one_info_line(ci: Any, site: SiteServer) -> None:
     _, report, _ = ci
     assert not findings(report, rule_id="click-id-lost")
+    # The config leaves Google Ads out of the app (`not_on`): no inference blames it there.
+    assert not findings(report, rule_id="tag-inferred-missing", url=site.url("/app/"))
     [unused] = findings(report, rule_id="click-id-unused")
     assert unused["severity"] == "info"
     assert unused["message"] == (
