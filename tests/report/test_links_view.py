@@ -91,3 +91,17 @@ def test_the_html_table_links_each_row_to_its_card() -> None:
     assert html.startswith('<section id="links-overview"><h2>4 link(s) of campaign-links.csv')
     assert html.count("<tr") == 5 and 'href="#link-1"' in html  # the broken one, 2nd input
     assert links_view.links_overview(Report()) == ""
+
+
+def test_an_info_card_lists_its_links_in_the_order_of_the_file() -> None:
+    from tagaudit.report import html
+
+    report = _report()
+    report.findings = [
+        Finding("utm-channel", "utm-hygiene", "info", f"channel of {link.url}", link.url)
+        for link in sorted(report.links, key=lambda link: link.url)  # the order findings sort
+    ]
+    page = html.render(report)
+    card = page[page.index('id="rule-utm-channel"') :]
+    rows = [card.index(f"<td>{CSV}:{n}</td>") for n in (2, 3, 5, 4)]  # as report.links
+    assert rows == sorted(rows)

@@ -21,6 +21,7 @@ Imports only tagaudit.model and the other report modules.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
@@ -187,7 +188,7 @@ def _rule_cards(
         names = {link.url: link_name(link) for link in report.links}
         rows = "".join(
             f"<tr><td>{esc(names.get(f.url) or f.url)}</td><td>{esc(f.message)}</td></tr>"
-            for f in mine
+            for f in sorted(mine, key=_input_order(report))
         )
         cards.append(
             f'<article class="finding info rule-card pg-site pv-_" id="rule-{esc(rule_id)}">'
@@ -198,6 +199,15 @@ def _rule_cards(
             f"{esc(info.category if info else '')}</p></article>"
         )
     return cards
+
+
+def _input_order(report: Report) -> Callable[[Finding], int]:
+    """A card's rows in the order of the run's input: links as the file lists them (line 2,
+    3, …), then pages as they were visited."""
+    order: dict[str, int] = {}
+    for url in [link.url for link in report.links] + [page.url for page in report.pages]:
+        order.setdefault(url, len(order))
+    return lambda finding: order.get(finding.url, len(order))
 
 
 def _page_of(finding: Finding, report: Report) -> PageVisit | None:
