@@ -286,6 +286,12 @@ def test_landings_behind_a_banner_are_judged_after_the_choice(marketer: Any) -> 
         assert link["landing"]["stored_in_cookies"] == {"gclid": ["_gcl_aw"]}
     # The Final URL suffix column is part of every link.
     assert all("utm_campaign=" in k["url"] for k in report["links"])
+    # The old spring link: the redirect that dropped the gclid is the one finding, and the
+    # CSV's `Must arrive` column is said in it, not again.
+    [old] = [k["url"] for k in report["links"] if "/go/spring-2025" in k["url"]]
+    [dropped] = [f for f in findings(report, url=old) if f["severity"] != "info"]
+    assert dropped["rule_id"] == "link-stripped-params"
+    assert [a["rule"] for a in dropped["evidence"]["also"]] == ["link-must-arrive"]
     [case] = findings(report, rule_id="utm-case")
     assert case["message"] == "utm_source spelt 'Facebook' / 'facebook' in campaign 'spring_sale'"
     causes_are_said_once(report)

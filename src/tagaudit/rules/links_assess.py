@@ -66,6 +66,7 @@ def stripped_params(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     for number, names in sorted(by_hop.items()):
         message = f"{', '.join(names)} dropped at hop {number} ({hop_words(link, number)})"
         evidence = {"dropped": names, "hop": number, "chain": _chain(link)}
+        evidence["cause"] = dropped_cause(number)
         evidence |= _server_hint(link.hops[number - 1] if number <= len(link.hops) else None)
         out.append(make(message, evidence, {"hop": number}))
     return out
@@ -118,7 +119,17 @@ def must_arrive(link: LinkResult, args: dict[str, Any], make: Make) -> list[Find
     if not missing:
         return []
     message = f"{', '.join(missing)} did not arrive on the landing page {landed}"
-    return [make(message, {"missing": missing, "landing_url": landed}, {})]
+    evidence: dict[str, Any] = {"missing": missing, "landing_url": landed}
+    hops = {first_loss(link.ledger).get(name) for name in missing}
+    if len(hops) == 1 and None not in hops:  # one redirect dropped them all: its finding's cause
+        evidence["cause"] = dropped_cause(hops.pop())
+    return [make(message, evidence, {})]
+
+
+def dropped_cause(hop: int | None) -> str:
+    """The cause of parameters a redirect dropped (tagaudit.rules.causes merges the findings
+    that share it: the required click id that never arrived is the hop that dropped it)."""
+    return f"params-dropped-at-hop-{hop}"
 
 
 def _pairs(url: str) -> list[tuple[str, str]]:
