@@ -105,3 +105,17 @@ def test_an_info_card_lists_its_links_in_the_order_of_the_file() -> None:
     card = page[page.index('id="rule-utm-channel"') :]
     rows = [card.index(f"<td>{CSV}:{n}</td>") for n in (2, 3, 5, 4)]  # as report.links
     assert rows == sorted(rows)
+
+
+def test_a_links_findings_in_the_terminal_name_its_row_of_the_file() -> None:
+    import io
+
+    from rich.console import Console
+
+    from tagaudit.report import terminal
+
+    out = io.StringIO()
+    terminal.render(_report(), Console(file=out, width=200, color_system=None))
+    text = out.getvalue()
+    assert f"  {CSV}:5  https://shop.test/go/old?utm_source=g" in text  # the dropped params
+    assert f"  {CSV}:4  https://shop.test/lp/?utm_source=Facebook" in text

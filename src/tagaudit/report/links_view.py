@@ -61,6 +61,17 @@ def _file_line(link: LinkResult) -> tuple[str, str]:
     return (PurePath(path).name, line) if path and line.isdigit() else ("", "")
 
 
+def input_lines(report: Report) -> dict[str, str]:
+    """Link URL → `campaign-links.csv:5`, for the links read from a file: where a finding
+    about the link sends the reader back to its row."""
+    lines = {}
+    for link in report.links:
+        file, line = _file_line(link)
+        if file:
+            lines[link.url] = f"{file}:{line}"
+    return lines
+
+
 def link_name(link: LinkResult, one_file: bool = False) -> str:
     """`campaign-links.csv:5` for a link read from a file (`5` when every link came from
     that file: the column is then `line`), else `host/path` of the URL."""

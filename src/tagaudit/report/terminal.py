@@ -138,9 +138,12 @@ def _severity_section(report: Report, console: Console, severity: str, verbose: 
 
 def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
     place = None
+    rows = links_view.input_lines(report)  # a link's findings name its row of the file
     for group in finding_groups(findings, by_place=True):
         finding = group.finding
         here = for_people(group.place(report))
+        if finding.url in rows:
+            here = f"{rows[finding.url]}  {here}"
         if here != place:
             _print(console, Text(f"  {here}", style="bold"))
             place = here
