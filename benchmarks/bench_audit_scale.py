@@ -89,7 +89,7 @@ def write_config(folder: Path, base: str, pages: int, concurrency: int) -> Path:
     )
     config = folder / f"tagaudit-{pages}.yaml"
     config.write_text(
-        f"base_url: {base}\ncrawl: {{sitemap: /sitemap-{pages}.xml, max_pages: {pages}, "
+        f"base_url: {base}/p0/\ncrawl: {{sitemap: /sitemap-{pages}.xml, max_pages: {pages}, "
         f"depth: 0, concurrency: {concurrency}}}\n"
     )
     return config
