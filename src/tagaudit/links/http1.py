@@ -33,6 +33,7 @@ import httpx
 
 HEAD_LIMIT = 64 * 1024  # bytes of status line + header fields (aiohttp and nginx: 8-64 KiB)
 DRAIN_LIMIT = 256 * 1024  # an unwanted body up to this size is read to keep the connection
+CLOSE_WAIT = 1.0  # seconds aclose waits for the sockets to be released
 IDLE_PER_HOST = 64  # kept-alive connections per host (the follower's per_host is 16)
 NO_BODY_STATUSES = frozenset({204, 304})
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -125,10 +126,16 @@ class Http1Client:
         return _Connection(reader, writer)
 
     async def aclose(self) -> None:
-        for idle in self._idle.values():
-            for conn in idle:
-                conn.close()
+        """Close the kept-alive connections and give the loop the turn that releases their
+        sockets (at most CLOSE_WAIT seconds: a TLS peer may never answer our close)."""
+        conns = [conn for idle in self._idle.values() for conn in idle]
         self._idle.clear()
+        for conn in conns:
+            conn.close()
+        if conns:
+            await asyncio.wait(
+                [asyncio.ensure_future(c.closed()) for c in conns], timeout=CLOSE_WAIT
+            )
 
 
 def _key(url: httpx.URL) -> Key:
@@ -156,6 +163,12 @@ class _Connection:
 
     def close(self) -> None:
         self.writer.close()
+
+    async def closed(self) -> None:
+        try:
+            await self.writer.wait_closed()
+        except OSError:  # the peer reset it: closed all the same
+            pass
 
     async def exchange(
         self, request: bytes, method: str, wants_body: Callable[[int], bool], max_body: int
