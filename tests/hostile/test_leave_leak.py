@@ -14,7 +14,7 @@ import pytest
 import tagaudit
 from tagaudit.runner.sitesrv import SiteServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def test_page_hide_images_do_not_reach_the_server_during_a_real_navigation(

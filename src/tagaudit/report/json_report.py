@@ -8,18 +8,23 @@ layout is also what keeps writing fast: Python's json module encodes in C only w
 `indent`, and an indented 6 MB report of 1,000 links took 3.5 times as long to write
 (benchmarks/bench_links.py prints the cost). One encoder serves every line: `json.dumps`
 with options builds a new one per call, which was a third of the writing on 10,000 links.
-Imports only tagaudit.model.
+
+A page can hand over numbers JSON has not (`NaN`, `Infinity` in a dataLayer or a JSON
+body); Python would write them as bare words, which no JSON reader accepts (tagaudit's own
+included). They are written as the strings "NaN", "Infinity", "-Infinity". Imports only
+tagaudit.model.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from tagaudit.model import Report
 
 ONE_PER_LINE = ("pages", "links", "findings")
-_ONE_LINE = json.JSONEncoder(ensure_ascii=False).encode
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
@@ -31,6 +36,32 @@ def render(report: Report) -> str:
 
 def _value(key: str, value: Any) -> str:
     if key in ONE_PER_LINE and isinstance(value, list) and value:
-        lines = ",\n    ".join(map(_ONE_LINE, value))
+        lines = ",\n    ".join(map(_one_line, value))
         return "[\n    " + lines + "\n  ]"
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return _dumps(value, indent=2).replace("\n", "\n  ")
+
+
+def _one_line(value: Any) -> str:
+    """One page, link or finding as one line (the shared encoder; NaN only when met)."""
+    try:
+        return _ONE_LINE(value)
+    except ValueError:
+        return _ONE_LINE(_finite(value))
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    """JSON text of `value`; numbers JSON has not become strings (checked only when met)."""
+    try:
+        return json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), indent=indent, ensure_ascii=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
