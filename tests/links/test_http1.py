@@ -12,19 +12,34 @@ from __future__ import annotations
 import asyncio
 import gzip
 import socketserver
+import ssl
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import trustme
 
+from tagaudit.links import transport
 from tagaudit.links.exchange import wants_body
 from tagaudit.links.follower import Follower
-from tagaudit.links.http1 import DRAIN_LIMIT, Http1Client
+from tagaudit.links.http1 import DRAIN_LIMIT, Http1Client, _Brotli
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.transport import ssl_context
 from tagaudit.model import LinkResult
 from tests.support.servers import LoopbackServer
+
+try:
+    import brotli
+except ImportError:  # the test extra installs it
+    brotli = None
+BR_BOUNDED = _Brotli.made() is not None  # brotli >= 1.2 bounds its output
+
+
+def _br(body: bytes) -> bytes:
+    return brotli.compress(body, quality=1) if brotli is not None else body
+
 
 REFRESH = b'<html><head><meta http-equiv="refresh" content="0; url=/landing?utm_source=x">'
 
@@ -57,6 +72,19 @@ SCRIPT: dict[str, tuple[bytes, bool]] = {
     ),
     "/gzip": (answer("200 OK", ["Content-Encoding: gzip"], gzip.compress(REFRESH)), False),
     "/deflate": (answer("200 OK", ["Content-Encoding: deflate"], raw_deflate(REFRESH)), False),
+    # br although we ask for gzip and deflate only; a 40 MB page behind it (bounded reading)
+    "/br": (
+        answer("200 OK", ["Content-Encoding: br"], _br(REFRESH + b" " * 40_000_000)),
+        False,
+    ),
+    # one chunk announcing 1 GiB: the refresh and then nothing more (the connection stays)
+    "/giant-chunk": (
+        answer("200 OK", ["Transfer-Encoding: chunked"], length=False)
+        + b"40000000\r\n"
+        + REFRESH
+        + b" " * 70_000,
+        False,
+    ),
     "/early-hints": (
         answer("103 Early Hints", ["Link: </app.css>; rel=preload"], length=False)
         + answer("301 Moved Permanently", ["Location: /landing?utm_source=x"]),
@@ -117,6 +145,27 @@ def scripted() -> Iterator[LoopbackServer]:
         yield server
 
 
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture()
+def scripted_tls(ca: trustme.CA, tmp_path: Path, monkeypatch) -> Iterator[LoopbackServer]:
+    """The scripted server behind TLS, its CA trusted the way httpx reads it (SSL_CERT_FILE)."""
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
+    transport.ssl_context.cache_clear()
+    server = LoopbackServer(_Scripted, server_class=socketserver.ThreadingTCPServer, tls=context)
+    server.server.connections = 0  # type: ignore[attr-defined]
+    with server:
+        yield server
+    transport.ssl_context.cache_clear()
+
+
 def follow(url: str, **settings: object) -> LinkResult:
     async def run() -> LinkResult:
         async with Follower(LinkSettings(timeout=5.0, retries=0, **settings)) as follower:
@@ -125,12 +174,45 @@ def follow(url: str, **settings: object) -> LinkResult:
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("path", ["/chunked", "/gzip", "/deflate", "/until-close"])
+BR = pytest.param("/br", marks=pytest.mark.skipif(not BR_BOUNDED, reason="brotli < 1.2"))
+FRAMINGS = ["/chunked", "/gzip", "/deflate", BR, "/until-close", "/giant-chunk"]
+
+
+@pytest.mark.parametrize("path", FRAMINGS)
 def test_a_meta_refresh_is_found_in_every_framing_and_coding(scripted, path):
     result = follow(scripted.url(path))
     assert result.verdict == "ok", result.error
     assert [(h.status, h.via) for h in result.hops] == [(200, "meta"), (200, "http")]
     assert result.final_url == scripted.url("/landing?utm_source=x")
+
+
+@pytest.mark.parametrize("path", FRAMINGS)
+def test_every_framing_and_coding_reads_the_same_over_tls(scripted_tls, path):
+    """TLS streams end differently (close_notify, or a bare TCP close after the body)."""
+    result = follow(scripted_tls.url(path))
+    assert result.verdict == "ok", result.error
+    assert [(h.status, h.via) for h in result.hops] == [(200, "meta"), (200, "http")]
+    assert result.final_url == scripted_tls.url("/landing?utm_source=x")
+
+
+def test_bodies_are_read_up_to_max_body_whatever_their_size_or_coding(scripted):
+    """A 40 MB br page and a 1 GiB chunk: `max_body` bytes kept, the rest never read."""
+
+    async def run(paths: tuple[str, ...]) -> list[bytes]:
+        client = Http1Client(ssl_context)
+        try:
+            bodies = []
+            for path in paths:
+                url = httpx.URL(scripted.url(path))
+                bodies.append((await client.send("GET", url, b"", wants_body, 4096)).body)
+            return bodies
+        finally:
+            await client.aclose()
+
+    paths = ("/br", "/giant-chunk") if BR_BOUNDED else ("/giant-chunk",)
+    for body in asyncio.run(run(paths)):
+        assert body.startswith(REFRESH)
+        assert len(body) == 4096
 
 
 @pytest.mark.parametrize("path", ["/early-hints", "/folded", "/big-redirect"])

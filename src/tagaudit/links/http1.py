@@ -9,13 +9,17 @@ distance to lychee's pace.
 
 What it does, after RFC 9112: one request per connection at a time, connections kept alive
 per (scheme, host, port) and reused when the answer was read to its end; interim answers
-(100, 103 Early Hints) skipped; a body framed by Content-Length, chunked coding or the end
-of the connection; HEAD, 1xx, 204 and 304 answers carry none. A body the verdict does not
-need is drained when small and cut off (the connection closed) when large; a body it needs
-is read up to `max_body` bytes after gzip or deflate is undone. A kept-alive connection that
-the server closed meanwhile is retried once on a new one (nothing was answered yet). TLS is
-asyncio's, with the follower's verifying context. Proxies are not spoken: with HTTP_PROXY /
-HTTPS_PROXY set, links.exchange sends through aiohttp instead, which honours them.
+(100, 103 Early Hints) skipped; a body framed by Content-Length, chunked coding (read in
+pieces, whatever size a chunk announces) or the end of the connection; HEAD, 1xx, 204 and
+304 answers carry none. A body the verdict does not need is drained when small and cut off
+(the connection closed) when large; a body it needs is read up to `max_body` bytes after
+gzip, deflate or br is undone, each bounded to that size. A kept-alive connection that the
+server closed meanwhile is retried once on a new one (nothing was answered yet). TLS is
+asyncio's, with the follower's verifying context (SSL_CERT_FILE honoured as httpx does),
+which never offers h2 by ALPN, so a server can only answer in HTTP/1.1. The link's clock
+(links.pacing) is the timeout: a cancel mid-answer closes the connection. Proxies are not
+spoken: with HTTP_PROXY / HTTPS_PROXY / ALL_PROXY set, links.exchange sends through aiohttp
+instead, which honours them and NO_PROXY.
 
 Errors are httpx's exception types (the verdicts in links.outcome read them), each with the
 socket's own error as its cause: a refused connection, a name that does not resolve and an
@@ -25,6 +29,8 @@ untrusted certificate keep their words. Imports httpx (for those types and `http
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import ssl
 import zlib
 from collections.abc import Callable
@@ -165,10 +171,8 @@ class _Connection:
         self.writer.close()
 
     async def closed(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the peer reset it: closed all the same
             await self.writer.wait_closed()
-        except OSError:  # the peer reset it: closed all the same
-            pass
 
     async def exchange(
         self, request: bytes, method: str, wants_body: Callable[[int], bool], max_body: int
@@ -242,7 +246,12 @@ class _Connection:
                     yield chunk
             elif framing == "chunked":
                 while size := await _chunk_size(reader):
-                    yield await reader.readexactly(size)
+                    while size:  # in pieces: a chunk may announce gigabytes
+                        piece = await reader.read(min(size, 64 * 1024))
+                        if not piece:
+                            raise _disconnected()
+                        size -= len(piece)
+                        yield piece
                     await reader.readexactly(2)  # the CRLF after the chunk
                 while (await reader.readuntil(b"\n")).strip():  # trailer fields
                     pass
@@ -324,14 +333,47 @@ def _keeps_alive(version: str, fields: dict[str, str]) -> bool:
     return "close" not in tokens
 
 
-def _decoder(encoding: str) -> _Inflate | None:
-    """gzip or deflate undone (bounded by the caller's max_length); else None."""
+def _decoder(encoding: str) -> _Inflate | _Brotli | None:
+    """gzip, deflate or br undone (bounded by the caller's max_length); else None (the body
+    as it came: br without a brotli module that can bound its output, or another coding)."""
     encoding = encoding.strip().lower()
     if encoding in ("gzip", "x-gzip"):
         return _Inflate(16 + zlib.MAX_WBITS)
     if encoding == "deflate":
         return _Inflate(None)
+    if encoding == "br":
+        return _Brotli.made()
     return None
+
+
+class _Brotli:
+    """brotli's decompressor with its output bounded (brotli >= 1.2's `output_buffer_limit`;
+    unbounded, 1.6 KB of brotli can become gigabytes). We never ask for br (Accept-Encoding
+    says gzip, deflate), but some servers send it all the same."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+
+    @classmethod
+    def made(cls) -> _Brotli | None:
+        for name in ("brotli", "brotlicffi"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            inner = module.Decompressor()
+            try:
+                inner.process(b"", output_buffer_limit=1)
+            except TypeError:  # an older brotli, or brotlicffi: no bound on the output
+                continue
+            return cls(inner)
+        return None
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        try:
+            return self.inner.process(data, output_buffer_limit=max_length)  # type: ignore[attr-defined]
+        except Exception as problem:  # brotli.error (brotlicffi: its own type)
+            raise httpx.DecodingError(f"the body could not be decompressed: {problem}") from None
 
 
 class _Inflate:
