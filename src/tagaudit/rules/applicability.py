@@ -186,6 +186,8 @@ def applied_links(rule: Rule, report: Report) -> list[int]:
     """Indices of the links `rule` looked at (link kinds only)."""
     if rule.check not in LINK_KINDS:
         return []
+    if rule.scope.covers_every_link():
+        return list(range(len(report.links)))
     return [i for i, link in enumerate(report.links) if rule.scope.covers_link(link)]
 
 

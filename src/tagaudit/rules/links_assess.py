@@ -9,6 +9,7 @@ links.params / links.privacy for names and lists.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,8 +32,20 @@ SERVER_HINTS: dict[str, str] = {
 
 
 def path_of(url: str | None) -> str:
-    """`https://a.example/go/spring?x=1` → `/go/spring` (how messages name a hop)."""
-    return (urlsplit(url or "").path or "/") if url else "?"
+    """`https://a.example/go/spring?x=1` → `/go/spring` (how messages name a hop).
+
+    Split by hand (a chain's messages name every hop, and urlsplit was a tenth of the link
+    rules' time); URLs urlsplit would clean first (spaces, tabs) still go through it."""
+    if not url:
+        return "?"
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.isalpha() or not url.isprintable() or " " in url:
+        return urlsplit(url).path or "/"
+    cut = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    if rest[cut : cut + 1] != "/":
+        return "/"
+    path = rest[cut:]
+    return path[: min((i for i in map(path.find, "?#") if i >= 0), default=len(path))]
 
 
 def hop_words(link: LinkResult, number: int) -> str:
@@ -222,7 +235,7 @@ def browser_differs(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     if not info.get("differs"):
         return []
     http_final, browser_final = info.get("http_final_url"), info.get("browser_final_url")
-    sent = tracking_params(link.url)
+    sent = link_params(link.url)
     arrived = dict(raw_pairs(urlsplit(browser_final or "").query))
     lost = [name for name, value in sent.items() if arrived.get(name) != value]
     if not lost:
@@ -295,14 +308,31 @@ def consent_waiting(link: LinkResult, args: dict[str, Any], make: Make) -> list[
 
 def privacy_strip(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
     """Advice: click ids on this link that some browsers strip on navigation."""
-    names = list(tracking_params(link.url))
-    stripped = strippers(names)
-    if not stripped:
+    advice = _strip_advice(tuple(link_params(link.url)))
+    if advice is None:
         return []
+    message, stripped, sources = advice
+    evidence = {"strippers": {k: list(v) for k, v in stripped.items()}, "sources": dict(sources)}
+    return [make(message, evidence, {})]
+
+
+@functools.lru_cache(maxsize=256)
+def _strip_advice(names: tuple[str, ...]) -> tuple[str, dict, dict] | None:
+    """(message, strippers, sources) for a link's tracking parameter names: links of one
+    campaign share it (cached; the finding gets copies)."""
+    stripped = strippers(list(names))
+    if not stripped:
+        return None
     parts = [f"{name} ({', '.join(b.title() for b in who)})" for name, who in stripped.items()]
     message = "browsers may strip " + "; ".join(parts) + " — not the site's doing"
     browsers = {b for who in stripped.values() for b in who}
-    return [make(message, {"strippers": stripped, "sources": sources_for(browsers)}, {})]
+    return message, stripped, sources_for(browsers)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # above the link count: several rules ask per link
+def link_params(url: str) -> dict[str, str]:
+    """tracking_params of a link's URL (cached: read it, never change it)."""
+    return tracking_params(url)
 
 
 LINK_CHECKS: dict[str, LinkCheck] = {

@@ -59,6 +59,10 @@ class Scope:
     def covers_link(self, link: LinkResult) -> bool:
         return any_matches(self.links, link.url) and not any_matches(self.exclude, link.url)
 
+    def covers_every_link(self) -> bool:
+        """The default link scope (`**`, nothing excluded): no URL needs to be looked at."""
+        return "**" in self.links and not self.exclude
+
 
 @dataclass
 class Rule:
@@ -85,6 +89,8 @@ class Rule:
 
     def links(self, report: Report) -> list[LinkResult]:
         """The followed links this rule applies to."""
+        if self.scope.covers_every_link():
+            return list(report.links)
         return [link for link in report.links if self.scope.covers_link(link)]
 
     def finding(

@@ -30,6 +30,7 @@ from tagaudit.links.inputs import LinkTarget, read_inputs
 from tagaudit.links.navigator import LinkNavigator, merge_visit
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import WorkerFailed
+from tagaudit.links.transport import used_transport
 from tagaudit.model import TOOL_VERSION, LinkResult, Report, RunInfo
 from tagaudit.rules.engine import load_rules
 from tagaudit.runner.options import LINK_ALIASES, LINK_OPTIONS
@@ -73,7 +74,7 @@ class LinkRun(Run):
             command="links",
             links=len(self.targets),
             input_problems=list(read.problems),
-            transport=self.settings.transport,
+            transport=used_transport(self.settings),
             secrets=secrets_kept(self.config),
         )
         if shard is not None:  # every shard reads the same inputs: round-robin over them
