@@ -21,7 +21,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.hits import ANSWERED
-from tagaudit.model import Cookie, PageVisit, Request, is_identifier_cookie
+from tagaudit.model import Cookie, PageVisit, Request, empty_state, is_identifier_cookie
 from tagaudit.providers import read_body
 
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
@@ -54,8 +54,19 @@ READ_MAIN_FRAME = """
     return out;
   };
   const layer = window.dataLayer;
+  // What the page says it is: its title, headings and alert boxes (an empty or error state
+  // such as "No order found" shows there), a few short texts, never the body copy.
+  const notices = [document.title];
+  const shown = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+  const boxes = 'h1, h2, [role=alert], [role=status], [class*=empty i], [class*=error i], ' +
+    '[class*=notice i], [class*=alert i]';
+  for (const el of Array.from(document.querySelectorAll(boxes)).slice(0, 40)) {
+    const text = (el.innerText || '').trim();
+    if (text && text.length <= 200 && shown(el)) notices.push(text);
+    if (notices.length >= 12) break;
+  }
   return {data_layer: Array.isArray(layer) ? layer.map((x) => plain(x, 0)) : [],
-          csp: window.__tagauditCsp || []};
+          csp: window.__tagauditCsp || [], notices};
 }
 """
 
@@ -240,6 +251,9 @@ class Recorder:
             self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME), {}, patience)
         )
         visit.data_layer = main.get("data_layer", [])
+        found = empty_state([str(t) for t in main.get("notices") or []])
+        if found is not None:
+            visit.reached.empty, visit.reached.notice = found
         visit.csp_violations = main.get("csp", []) + await self._csp_in_child_frames(page)
         self._add_csp_blocked(visit)
         return visit

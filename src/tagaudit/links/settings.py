@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from tagaudit.model.settings import setting
 
 TRANSPORTS = ("asyncio", "aiohttp", "httpx")
+LANDING_CHOICES = ("accept", "reject", "none")
 
 
 @dataclass
@@ -97,6 +98,18 @@ class LinkSettings:
         metavar="NAME",
         help="One more tracking parameter (repeatable).",
         repeat=True,
+    )
+    # The choice made on a landing's consent banner (in the browser): `accept` (the default,
+    # as the audit's accept scenario: the visitor whose click ids must be stored), `reject`,
+    # or `none` (no choice: tags that wait for consent are reported waiting, not broken).
+    consent: str | None = setting(
+        None,
+        key="links.consent",
+        flag="--consent",
+        metavar="CHOICE",
+        help="The choice made on a landing's consent banner: accept, reject or none "
+        "(default: accept, when a banner shows).",
+        choices=LANDING_CHOICES,
     )
     # Seconds without a new main-frame navigation before a browser visit counts as landed.
     browser_settle: float = setting(1.0, key="links.browser_settle", minimum=0)

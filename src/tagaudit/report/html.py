@@ -2,9 +2,11 @@
 marketer can open and act on.
 
 Top to bottom: a verdict header (the site, passed or failed against `--fail-on`, what ran),
-a table of contents, the consent matrix when scenarios ran (near the top, not under the
-pages), what changed since the baseline (with `--baseline`; each finding also carries a
-new / unchanged badge), the findings with a filter by severity, page and provider, the tag
+a table of contents, the campaign links at a glance (one row per link, worst first:
+tagaudit.report.links_view), the consent matrix when scenarios ran (near the top, not
+under the pages), what changed since the baseline (with `--baseline`; each finding also
+carries a new / unchanged badge), the findings with a filter by severity, page and provider
+(information is one card per rule, listing where it was met), the tag
 matrix (every empty cell says why, on hover), the campaign links with a hop diagram of which
 parameter was dropped at which hop, each page's details, and the rules applied.
 
@@ -19,6 +21,7 @@ Imports only tagaudit.model and the other report modules.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
@@ -45,6 +48,7 @@ from tagaudit.report.html_sections import (
 )
 from tagaudit.report.html_style import STYLE
 from tagaudit.report.journeys import journeys_html
+from tagaudit.report.links_view import link_name, links_overview
 from tagaudit.report.masking import mask_data
 
 __all__ = ["PAGE_SECTIONS", "esc", "finding_card", "render"]
@@ -54,6 +58,7 @@ TITLES = {"error": "Errors: fix these first", "warning": "Warnings", "info": "Fo
 def render(report: Report, fail_on: str = "error") -> str:
     anchors = {id(page): page_anchor(i) for i, page in enumerate(report.pages)}
     sections = [
+        ("links-overview", "Links at a glance", links_overview(report)),
         ("consent", "Consent scenarios", _consent(report)),
         ("baseline", baseline_view.TITLE, baseline_view.html_section(report, esc)),
         ("findings", "Findings", _findings(report, anchors)),
@@ -145,7 +150,10 @@ def _findings(report: Report, anchors: dict[int, str]) -> str:
                 f'<h3 class="{severity}" id="findings-{severity}">'
                 f"{esc(TITLES[severity])} ({len(chosen)})</h3>"
             )
-            parts.extend(_cards(chosen, report, catalog, anchors))
+            if severity == "info":
+                parts.extend(_rule_cards(chosen, report, catalog, anchors))
+            else:
+                parts.extend(_cards(chosen, report, catalog, anchors))
     suppressed = [f for f in report.findings if f.suppressed]
     if suppressed:
         parts.append(f"<h3>Accepted (suppressed) ({len(suppressed)})</h3>")
@@ -161,6 +169,45 @@ def _cards(
         finding_card(group.finding, report, catalog, anchors, group.scenarios, group.members)
         for group in finding_groups(findings)
     ]
+
+
+def _rule_cards(
+    findings: list[Finding], report: Report, catalog: dict[str, Any], anchors: dict[int, str]
+) -> list[str]:
+    """Information is one card per rule: a rule met on many links or pages (the GA4 channel
+    of every link) lists them in its card instead of repeating the card."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    cards = []
+    for rule_id, mine in by_rule.items():
+        if len(mine) == 1:
+            cards.extend(_cards(mine, report, catalog, anchors))
+            continue
+        info = catalog.get(rule_id)
+        names = {link.url: link_name(link) for link in report.links}
+        rows = "".join(
+            f"<tr><td>{esc(names.get(f.url) or f.url)}</td><td>{esc(f.message)}</td></tr>"
+            for f in sorted(mine, key=_input_order(report))
+        )
+        cards.append(
+            f'<article class="finding info rule-card pg-site pv-_" id="rule-{esc(rule_id)}">'
+            f"<h4>{esc(info.title if info else rule_id)} "
+            f'<span class="tag">{len(mine)} findings</span></h4>'
+            f'<table class="hits"><tr><th>where</th><th>what</th></tr>{rows}</table>'
+            f'<p class="muted small">rule {esc(rule_id)} · '
+            f"{esc(info.category if info else '')}</p></article>"
+        )
+    return cards
+
+
+def _input_order(report: Report) -> Callable[[Finding], int]:
+    """A card's rows in the order of the run's input: links as the file lists them (line 2,
+    3, …), then pages as they were visited."""
+    order: dict[str, int] = {}
+    for url in [link.url for link in report.links] + [page.url for page in report.pages]:
+        order.setdefault(url, len(order))
+    return lambda finding: order.get(finding.url, len(order))
 
 
 def _page_of(finding: Finding, report: Report) -> PageVisit | None:

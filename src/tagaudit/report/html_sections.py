@@ -260,7 +260,7 @@ def _brief(sections: tuple[PageSection, ...]) -> tuple[PageSection, ...]:
 def links_section(report: Report) -> str:
     if not report.links:
         return ""
-    cards = "".join(_link_card(link, report) for link in report.links)
+    cards = "".join(_link_card(link, report, i) for i, link in enumerate(report.links))
     return (
         '<section id="links"><h2>Campaign links</h2><p class="muted">Each link hop by hop, '
         "with the tracking parameters every hop kept, changed or dropped.</p>"
@@ -268,15 +268,18 @@ def links_section(report: Report) -> str:
     )
 
 
-def _link_card(link: LinkResult, report: Report) -> str:
+def _link_card(link: LinkResult, report: Report, index: int = 0) -> str:
     word, css = link_verdict(link, report)
     reason = f" ({link.reason})" if link.reason else ""
     landed = link.final_url or ""
     status = "" if link.final_status is None else f" · HTTP {link.final_status}"
+    source = str(link.expected.get("source") or "")
+    where = f"{source} · " if ":" in source else ""
     return (
-        f'<article class="link v-{css}"><p class="verdict-word v-{css}">{esc(word + reason)}</p>'
+        f'<article class="link v-{css}" id="link-{index}">'
+        f'<p class="verdict-word v-{css}">{esc(word + reason)}</p>'
         f'<p class="url">{esc(link.url)}</p>'
-        f'<p class="muted small">landed on {esc(landed)}{esc(status)}</p>'
+        f'<p class="muted small">{esc(where)}landed on {esc(landed)}{esc(status)}</p>'
         f"{hop_diagram(link)}</article>"
     )
 

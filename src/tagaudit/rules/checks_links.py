@@ -26,6 +26,7 @@ ARGS: dict[str, dict[str, Any]] = {
     "link-verdict": {"verdict": str},
     "link-must-arrive": {"params": list},
     "link-param-stored": {"params": list},
+    "link-param-consent": {"params": list},
     "utm-required": {"params": list},
     "utm-names": {"allow": list},
     # `sources`: more names for GA4's source categories (tagaudit.yaml `links.sources`, which

@@ -171,7 +171,33 @@ def evaluate(
             _failed(rule, problem, errors)
         seconds[rule.id] = time.perf_counter() - began
     found += _link_pass(report, ruleset, per_link, errors, seconds)
+    found = not_declared_away(found, ruleset.enabled())
     return sort_findings(one_per_cause(found))
+
+
+def not_declared_away(
+    found: list[tuple[str, Finding]], rules: list[Rule]
+) -> list[tuple[str, Finding]]:
+    """The site-wide inference never blames a page for a tag the user's own `expect:` says
+    is not expected there (`not_on`): a Google Ads tag on 7 of 8 pages is no defect on the
+    one page the config leaves it out of."""
+    declared = [
+        (rule.args.get("provider"), rule.args.get("account"), rule.scope)
+        for rule in rules
+        if rule.check == "tag-present" and rule.scope.exclude and not rule.args.get("event")
+    ]
+
+    def away(finding: Finding) -> bool:
+        provider, account = finding.location.get("provider"), finding.location.get("account")
+        return any(
+            want == provider
+            and (not base or base == account)
+            and any_matches(scope.pages, finding.url)
+            and any_matches(scope.exclude, finding.url)
+            for want, base, scope in declared
+        )
+
+    return [(kind, f) for kind, f in found if not (kind == "tag-inferred" and away(f))]
 
 
 def _failed(rule: Rule, problem: Exception, errors: list[str] | None) -> None:

@@ -131,7 +131,9 @@ def channel_info(link: LinkResult, args: dict[str, Any], make: Make) -> list[Fin
 
 
 def case_variants(links: list[LinkResult], make_for: Any) -> list[Finding]:
-    """Values that differ only by case within one link or across one campaign's links."""
+    """Values that differ only by case within one campaign's links: each value spelt
+    several ways is one finding listing its spellings (different values are no variants:
+    `google` and `bing` are two sources, `Facebook` and `facebook` one)."""
     out: list[Finding] = []
     groups: dict[str, list[LinkResult]] = defaultdict(list)
     for link in links:
@@ -140,17 +142,19 @@ def case_variants(links: list[LinkResult], make_for: Any) -> list[Finding]:
             groups[values["utm_campaign"].lower()].append(link)
     for campaign, members in groups.items():
         for name in (*REQUIRED, "utm_content", "utm_term"):
-            spellings = sorted({utm_values(m.url).get(name) for m in members} - {None})
-            if len({s.lower() for s in spellings}) < len(spellings):
-                first = members[0]
-                variants = " / ".join(repr(s) for s in spellings)
+            by_value: dict[str, list[LinkResult]] = defaultdict(list)
+            for member in members:
+                value = utm_values(member.url).get(name)
+                if value is not None:
+                    by_value[value.lower()].append(member)
+            for spelt in by_value.values():
+                spellings = sorted({utm_values(m.url)[name] for m in spelt})
+                if len(spellings) < 2:
+                    continue
+                variants = " / ".join(repr(v) for v in spellings)
                 message = f"{name} spelt {variants} in campaign {campaign!r}"
-                evidence = {
-                    "param": name,
-                    "spellings": spellings,
-                    "links": [m.url for m in members],
-                }
-                out.append(make_for(first)(message, evidence, {}))
+                evidence = {"param": name, "spellings": spellings, "links": [m.url for m in spelt]}
+                out.append(make_for(spelt[0])(message, evidence, {}))
     return out
 
 

@@ -80,6 +80,8 @@ class Rule:
     examples: dict[str, str] = field(default_factory=dict)
     source: str = ""
     enabled: bool = True
+    # For people where the id is a number: an expectation as tagaudit.yaml writes it.
+    name: str = ""
 
     def pages(self, report: Report) -> list[PageVisit]:
         """The visited pages this rule applies to."""
@@ -103,7 +105,8 @@ class Rule:
         distinct: str | None = None,
         help: str | None = None,
     ) -> Finding:
-        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint).
+        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint),
+        and for a journey step its journey and step (not in the fingerprint).
 
         `distinct` separates findings that share rule, page and tag (e.g. an email and a phone
         number in the same hit) in the fingerprint; it must be stable across runs. `help`
@@ -113,6 +116,9 @@ class Rule:
         where = dict(location or {})
         if page is not None:
             where.setdefault("scenario", page.scenario)
+            if page.journey is not None:  # a journey step: reports place it there
+                where.setdefault("journey", page.journey)
+                where.setdefault("step", page.step)
         where = {k: v for k, v in where.items() if v is not None}
         key = f"{self.id}/{distinct}" if distinct else self.id
         return Finding(
@@ -138,4 +144,5 @@ class Rule:
             description=self.description,
             check=self.check,
             source=self.source,
+            name=self.name,
         )

@@ -3,7 +3,9 @@
 Owns the link check as a library call: inputs (URLs, .txt lists, .csv exports) become link
 targets (bad ones are recorded in the report, the rest still run), the link follower
 (httpx) follows them, and the run's one browser — when there is one — loads each landing on
-the page engine (JS redirects, the landing's tags and click-id cookies); the rules engine
+the page engine (JS redirects, the landing's tags and click-id cookies), where the landing
+meets its consent banner as an audited page does (`links.consent`, `--consent`: accept by
+default, so tags that wait for consent are judged after it); the rules engine
 turns the LinkResults into findings. The library never prints: what a person should know
 about how the run went ("no Chromium found; links checked over HTTP only") is in
 `report.config.notes`.
@@ -132,6 +134,7 @@ class LinkRun(Run):
         from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
         from tagaudit.browser.page import PageEngine
         from tagaudit.browser.session import BrowserSession
+        from tagaudit.consent.engines import LandingConsent
 
         session = BrowserSession(session_settings(self.config), build_catalog(self.config))
         try:
@@ -144,7 +147,11 @@ class LinkRun(Run):
             return self.finish()
         try:
             self.report.config.browser = True
-            navigator = PlaywrightLinkNavigator(PageEngine(session, self.config.page))
+            choice = self.settings.consent
+            navigator = PlaywrightLinkNavigator(
+                PageEngine(session, self.config.page),
+                consent=lambda: LandingConsent(self.config.consent, choice),
+            )
             await follow_and_look(self.targets, self.settings, navigator, done=self.done)
         finally:
             await session.__aexit__(None, None, None)
