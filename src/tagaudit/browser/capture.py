@@ -106,6 +106,7 @@ class Recorder:
         self.leaving = False  # the visitor is leaving the page (Tab.leave)
         self.left = asyncio.Event()  # the page said it is hidden (its LEFT_PATH beacon)
         self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
+        self.marked = False  # the page will say when it is hidden (browser/leaving.py)
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
@@ -318,6 +319,7 @@ class Recorder:
             self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME, args), {}, patience)
         )
         self.queued = main.get("queued") or {}
+        self.marked = "queued" in main  # its hidden-beacon listener is in place
         visit.data_layer = main.get("data_layer", [])
         visit.csp_violations = main.get("csp", []) + await self._csp_in_child_frames(page)
         self._add_csp_blocked(visit)

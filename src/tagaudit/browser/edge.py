@@ -131,14 +131,16 @@ class Edge:
         command, params = self._command(event, verdict, resource_type)
         record = self._record(event, verdict, params)
         self.busy_s += time.perf_counter() - began
+        # Recorded before the answer goes out: records reach the page in the order the
+        # browser paused them (the page's "hidden" mark comes after its own beacons).
+        if receiver is not None:
+            receiver.edge_record(record)
+        elif not is_leave_mark(record.url):
+            self.unplaced.append(record)
         assert self.session is not None
         # A page or context that went away while it waited: the request was never sent.
         with contextlib.suppress(PlaywrightError):
             await self.session.send(command, params)
-        if receiver is not None:
-            receiver.edge_record(record)
-        else:
-            self.unplaced.append(record)
 
     def _command(
         self, event: dict[str, Any], verdict: Verdict, resource_type: str

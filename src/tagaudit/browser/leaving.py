@@ -50,8 +50,9 @@ async def leave_page(page: Page, recorder: Recorder, quiet_ms: int, max_wait_ms:
     # that crashed or hangs: what it sent is recorded all the same.
     with contextlib.suppress(PlaywrightError):
         await page.goto("about:blank", wait_until="commit", timeout=LEAVE_NAVIGATION_MS)
-    with contextlib.suppress(asyncio.TimeoutError):
-        await asyncio.wait_for(recorder.left.wait(), max_wait_ms / 1000)
+    if recorder.marked:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(recorder.left.wait(), max_wait_ms / 1000)
     try:
         await recorder.settle(quiet_ms, max_wait_ms, catch_up=False)
     finally:

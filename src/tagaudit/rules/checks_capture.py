@@ -36,8 +36,9 @@ def held_events(rule: Rule, report: Report) -> Iterator[Finding]:
                 when = f"sent them {seconds:.1f} s later, on its timer"
                 within = f"within {seconds:.1f} s"
             yield rule.finding(
-                f"events queued by {held.provider} are lost when a visitor leaves {within}: it "
-                f"still held {held.events} event(s) when the page was hidden and {when}",
+                f"events queued by {held.provider} wait for its timer: it still held "
+                f"{held.events} event(s) at the end of the visit and {when}; a visitor who "
+                f"leaves {within} loses those it does not send on leaving",
                 page.url,
                 page=page,
                 location={"provider": held.provider},
