@@ -3,9 +3,10 @@
 Through tagaudit itself (`tagaudit.audit`, its page engine, its leave, its waits): every
 event each SDK sends is decoded to its provider, account and event, strict both ways; a
 re-send is not a second event; what a batching SDK still held at the end of the visit is
-waited for and reported; nothing is left unread. Offline: hits are answered by tagaudit, and everything
-else that tries to leave the machine (the SDKs' remote-config fetches, Chromium's own calls)
-reaches the loopback sink of fixtures/sdk-site (PAC + its own certificate), which answers.
+waited for and reported; nothing is left unread. Offline: hits are answered by tagaudit,
+and everything else that tries to leave the machine (the SDKs' remote-config fetches,
+Chromium's own calls) reaches the loopback sink of fixtures/sdk-site (PAC + its own
+certificate), which answers.
 """
 
 from __future__ import annotations
