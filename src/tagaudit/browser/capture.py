@@ -72,7 +72,8 @@ READ_MAIN_FRAME = """
         if (!matching.some((r) => r.test(key))) continue;
         try {
           const value = JSON.parse(localStorage.getItem(key));
-          count += Array.isArray(value) ? value.length : 0;
+          const list = Array.isArray(value) ? value : (value && value.queue);
+          count += Array.isArray(list) ? list.length : 0;
         } catch (e) {}
       }
       if (count) held[provider] = count;
