@@ -56,91 +56,56 @@ class Receiver(Protocol):
     def edge_record(self, record: Request) -> None: ...
 
 
-class Edge:
-    """Pauses, decides, answers and records; see the module docstring."""
+class EdgeCore:
+    """What both drivers share (no I/O): where frames belong, the verdict, the record.
+
+    `Edge` drives it with Playwright's async API (the page engine); the pytest plugin's sync
+    recording drives it with the sync API (browser/sync_recording.py)."""
 
     def __init__(self, gate: Gate, secret_headers: tuple[str, ...] = ()) -> None:
         self.gate = gate
         self.secret_headers = {h.lower() for h in secret_headers}
-        self.session: CDPSession | None = None
         self.receivers: dict[str, Receiver] = {}  # browser context id → its receiver
         self.frames: dict[str, str] = {}  # frame or target id → browser context id
         self.frame_urls: dict[str, str] = {}
-        self.pages: dict[str, list[CDPSession]] = {}  # context id → its pages' sessions
         self.unplaced: list[Request] = []
         self.counts = {"paused": 0, "answered": 0, "let_through": 0}
         self.busy_s = 0.0  # Python time spent deciding and recording (cost per request)
-        self._lookups: dict[str, asyncio.Future[str | None]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
 
-    async def start(self, browser: Browser) -> Edge:
-        """Open the browser-level session, discover targets, pause what can carry a hit."""
-        self.session = session = await browser.new_browser_cdp_session()
-        session.on("Fetch.requestPaused", self._on_paused)
-        session.on("Target.targetCreated", self._on_target)
-        session.on("Target.targetInfoChanged", self._on_target)
-        await session.send("Target.setDiscoverTargets", DISCOVER)
-        await session.send("Fetch.enable", {"patterns": pause_patterns(self.gate.catalog)})
-        return self
-
-    async def attach(self, context: BrowserContext, page: Page, receiver: Receiver) -> str:
-        """Place `page`'s requests (and its context's) with `receiver`: the context's id."""
-        session = await context.new_cdp_session(page)
-        info = (await session.send("Target.getTargetInfo"))["targetInfo"]
-        context_id = info["browserContextId"]
-        self.frames[info["targetId"]] = context_id
-        self.receivers[context_id] = receiver
-        self.pages.setdefault(context_id, []).append(session)
-        return context_id
-
-    def receive(self, context_id: str, receiver: Receiver) -> None:
-        """From now on `receiver` gets the context's records (a reused tab's next target)."""
-        self.receivers[context_id] = receiver
-
-    def forget(self, context_id: str) -> None:
-        """The context is closing: its records go nowhere any more."""
-        self.receivers.pop(context_id, None)
-        self.pages.pop(context_id, None)
-
-    async def drain(self, timeout: float = 2.0) -> None:
-        """Wait until every paused request seen so far has been answered and recorded."""
-        if self._tasks:
-            await asyncio.wait(set(self._tasks), timeout=timeout)
-
-    def _on_target(self, event: dict[str, Any]) -> None:
+    def on_target(self, event: dict[str, Any]) -> None:
+        """A target (iframe, worker) announced: its browser context and URL."""
         info = event["targetInfo"]
         if info.get("browserContextId"):
             self.frames[info["targetId"]] = info["browserContextId"]
         if info.get("url"):
             self.frame_urls[info["targetId"]] = info["url"]
 
-    def _on_paused(self, event: dict[str, Any]) -> None:
-        task = asyncio.ensure_future(self._handle(event))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def place_tree(self, context_id: str, tree: dict[str, Any], replace: bool = False) -> None:
+        """Every frame of a page's frame tree (`Page.getFrameTree`) belongs to `context_id`."""
+        for frame_id, url in _frames(tree["frameTree"]):
+            self.frames[frame_id] = context_id
+            if replace or frame_id not in self.frame_urls:
+                self.frame_urls[frame_id] = url
 
-    async def _handle(self, event: dict[str, Any]) -> None:
-        frame = event.get("frameId", "")
-        context_id = self.frames.get(frame) or await self._place(frame)
-        receiver = self.receivers.get(context_id) if context_id else None
+    def take(self, event: dict[str, Any], context_id: str | None) -> tuple[str, dict[str, Any]]:
+        """Decide a paused request, hand its record to its page: the CDP command to send.
+
+        Recorded before the answer goes out, so records reach the page in the order the
+        browser paused them (the page's "hidden" mark comes after its own beacons)."""
         began = time.perf_counter()
+        receiver = self.receivers.get(context_id) if context_id else None
         request = event["request"]
         resource_type = event.get("resourceType", "Other")
         hosts = receiver.page_hosts() if receiver is not None else ()
         verdict = self.gate.decide(request["url"], request["method"], resource_type, hosts)
         command, params = self._command(event, verdict, resource_type)
         record = self._record(event, verdict, params)
-        self.busy_s += time.perf_counter() - began
-        # Recorded before the answer goes out: records reach the page in the order the
-        # browser paused them (the page's "hidden" mark comes after its own beacons).
         if receiver is not None:
             receiver.edge_record(record)
         elif not is_leave_mark(record.url):
             self.unplaced.append(record)
-        assert self.session is not None
-        # A page or context that went away while it waited: the request was never sent.
-        with contextlib.suppress(PlaywrightError):
-            await self.session.send(command, params)
+        self.busy_s += time.perf_counter() - began
+        return command, params
 
     def _command(
         self, event: dict[str, Any], verdict: Verdict, resource_type: str
@@ -178,6 +143,65 @@ class Edge:
             let_through=verdict.let_through,
         )
 
+
+class Edge(EdgeCore):
+    """The page engine's driver (async): see the module docstring."""
+
+    def __init__(self, gate: Gate, secret_headers: tuple[str, ...] = ()) -> None:
+        super().__init__(gate, secret_headers)
+        self.session: CDPSession | None = None
+        self.pages: dict[str, list[CDPSession]] = {}  # context id → its pages' sessions
+        self._lookups: dict[str, asyncio.Future[str | None]] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def start(self, browser: Browser) -> Edge:
+        """Open the browser-level session, discover targets, pause what can carry a hit."""
+        self.session = session = await browser.new_browser_cdp_session()
+        session.on("Fetch.requestPaused", self._on_paused)
+        session.on("Target.targetCreated", self.on_target)
+        session.on("Target.targetInfoChanged", self.on_target)
+        await session.send("Target.setDiscoverTargets", DISCOVER)
+        await session.send("Fetch.enable", {"patterns": pause_patterns(self.gate.catalog)})
+        return self
+
+    async def attach(self, context: BrowserContext, page: Page, receiver: Receiver) -> str:
+        """Place `page`'s requests (and its context's) with `receiver`: the context's id."""
+        session = await context.new_cdp_session(page)
+        info = (await session.send("Target.getTargetInfo"))["targetInfo"]
+        context_id = info["browserContextId"]
+        self.frames[info["targetId"]] = context_id
+        self.receivers[context_id] = receiver
+        self.pages.setdefault(context_id, []).append(session)
+        return context_id
+
+    def receive(self, context_id: str, receiver: Receiver) -> None:
+        """From now on `receiver` gets the context's records (a reused tab's next target)."""
+        self.receivers[context_id] = receiver
+
+    def forget(self, context_id: str) -> None:
+        """The context is closing: its records go nowhere any more."""
+        self.receivers.pop(context_id, None)
+        self.pages.pop(context_id, None)
+
+    async def drain(self, timeout: float = 2.0) -> None:
+        """Wait until every paused request seen so far has been answered and recorded."""
+        if self._tasks:
+            await asyncio.wait(set(self._tasks), timeout=timeout)
+
+    def _on_paused(self, event: dict[str, Any]) -> None:
+        task = asyncio.ensure_future(self._handle(event))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _handle(self, event: dict[str, Any]) -> None:
+        frame = event.get("frameId", "")
+        context_id = self.frames.get(frame) or await self._place(frame)
+        command, params = self.take(event, context_id)
+        assert self.session is not None
+        # A page or context that went away while it waited: the request was never sent.
+        with contextlib.suppress(PlaywrightError):
+            await self.session.send(command, params)
+
     async def _place(self, frame: str) -> str | None:
         """The browser context of a frame no attached page or discovered target named."""
         if not frame:
@@ -194,7 +218,7 @@ class Edge:
         assert self.session is not None
         try:
             info = await self.session.send("Target.getTargetInfo", {"targetId": frame})
-            self._on_target(info)
+            self.on_target(info)
         except PlaywrightError:
             await self._read_frame_trees()
         self._lookups.pop(frame, None)
@@ -208,9 +232,7 @@ class Edge:
                     tree = await session.send("Page.getFrameTree")
                 except PlaywrightError:
                     continue
-                for frame_id, url in _frames(tree["frameTree"]):
-                    self.frames[frame_id] = context_id
-                    self.frame_urls.setdefault(frame_id, url)
+                self.place_tree(context_id, tree)
 
     async def remember_frames(self, context_id: str) -> None:
         """Place the frames a page has now, before it leaves (its iframes' unload beacons
@@ -220,9 +242,7 @@ class Edge:
                 tree = await session.send("Page.getFrameTree")
             except PlaywrightError:
                 continue
-            for frame_id, url in _frames(tree["frameTree"]):
-                self.frames[frame_id] = context_id
-                self.frame_urls[frame_id] = url
+            self.place_tree(context_id, tree, replace=True)
 
 
 def _frames(node: dict[str, Any]) -> list[tuple[str, str]]:
