@@ -94,6 +94,14 @@ READ_MAIN_FRAME = """
 """
 
 
+# The settle's catch-up (all timers due have run) reading the main frame as it returns.
+CATCH_UP_READ = (
+    "(args) => new Promise((done) => setTimeout(() => done(("
+    + READ_MAIN_FRAME.strip()
+    + ")(args)), 0))"
+)
+
+
 class Recorder:
     """Collects one target's traffic from a context; `snapshot()` turns it into a PageVisit."""
 
@@ -108,6 +116,11 @@ class Recorder:
         self.left = asyncio.Event()  # the page said it is hidden (its LEFT_PATH beacon)
         self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
         self.marked = False  # the page will say when it is hidden (browser/leaving.py)
+        # What the snapshot reads in the page (browser/capture.py, READ_MAIN_FRAME).
+        self.read_args: dict[str, Any] = {"queues": {}, "left": LEFT_PATH}
+        # The last catch-up's reads: (last_activity then, main frame, cookies). Still the
+        # page's state when nothing happened since: the snapshot needs no round trip.
+        self._caught: tuple[float, dict[str, Any], list[Cookie]] | None = None
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
@@ -285,8 +298,10 @@ class Recorder:
         """
         left = deadline - time.monotonic()
         if left > 0:
-            probe = self.page.evaluate("() => new Promise(r => setTimeout(r, 0))")
-            await _guarded(probe, None, left)
+            mark = self.last_activity
+            probe = self.page.evaluate(CATCH_UP_READ, self.read_args)
+            main, cookies = await asyncio.gather(_guarded(probe, None, left), self._cookies())
+            self._caught = (mark, main, cookies) if main is not None else None
         await asyncio.sleep(CATCH_UP_GRACE)
 
     def touch(self) -> None:
@@ -307,18 +322,24 @@ class Recorder:
         the events the batching SDKs of `queues` hold (`self.queued`).
 
         `patience` bounds each in-page read: on a page that never finished loading, an
-        evaluate waits for a document that may never come.
+        evaluate waits for a document that may never come. Right after a settle that ended
+        in quiet, the reads its catch-up made are the page's state (nothing happened since)
+        and are used as they are.
         """
         page = page or self.page
         self._patience = patience
         visit = PageVisit(url=page.url)
         visit.requests = list(self.requests)
         visit.console_errors = list(self.console_errors)
-        args = {"queues": queues or {}, "left": LEFT_PATH}
-        # Independent reads: one round trip's wait for both.
-        visit.cookies, main = await asyncio.gather(
-            self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME, args), {}, patience)
-        )
+        caught = self._caught
+        if caught is not None and caught[0] == self.last_activity and page is self.page:
+            _, main, visit.cookies = caught
+        else:
+            args = {**self.read_args, "queues": queues or self.read_args["queues"]}
+            # Independent reads: one round trip's wait for both.
+            visit.cookies, main = await asyncio.gather(
+                self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME, args), {}, patience)
+            )
         self.queued = main.get("queued") or {}
         self.marked = "queued" in main  # its hidden-beacon listener is in place
         visit.data_layer = main.get("data_layer", [])

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
@@ -41,8 +41,15 @@ UNCOVERED = "not intercepted"
 LEAVE_NAVIGATION_MS = 5000
 
 
-async def leave_page(page: Page, recorder: Recorder, quiet_ms: int, max_wait_ms: int) -> None:
-    """Navigate `page` away for real and wait for what it sends on leaving (see above)."""
+async def leave_page(
+    page: Page,
+    recorder: Recorder,
+    quiet_ms: int,
+    max_wait_ms: int,
+    then: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Navigate `page` away for real and wait for what it sends on leaving (see above);
+    `then()` runs once it has left, beside that last wait."""
     recorder.leaving = True
     recorder.left.clear()
     recorder.touch()
@@ -54,7 +61,8 @@ async def leave_page(page: Page, recorder: Recorder, quiet_ms: int, max_wait_ms:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(recorder.left.wait(), max_wait_ms / 1000)
     try:
-        await recorder.settle(quiet_ms, max_wait_ms, catch_up=False)
+        stragglers = recorder.settle(quiet_ms, max_wait_ms, catch_up=False)
+        await asyncio.gather(stragglers, then() if then is not None else asyncio.sleep(0))
     finally:
         recorder.leaving = False
 

@@ -186,6 +186,7 @@ class Tab:
     async def start(self) -> Tab:
         """Record, and have the edge hand this page's requests to the recorder."""
         await self.recorder.start()
+        self.recorder.read_args["queues"] = self.engine.queue_patterns
         edge = self.engine.session.edge
         if edge is not None:
             attach = edge.attach(self.context, self.page, self.recorder)
@@ -307,7 +308,9 @@ class Tab:
         }
         return visit
 
-    async def leave(self, visit: PageVisit) -> None:
+    async def leave(
+        self, visit: PageVisit, then: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
         """Leave the page as a visitor does, still recording: a real navigation away.
 
         Events a batching SDK still held at the snapshot are waited for first (bounded by
@@ -316,7 +319,8 @@ class Tab:
         the page is left for real (browser/leaving.py: trusted `pagehide` and
         `visibilitychange`), and what it sends meanwhile — beacons SDKs flush on page hide,
         recorded at the edge even though the document is gone — joins `visit.requests`,
-        marked `leaving`.
+        marked `leaving`. `then()` runs as soon as the page said it is hidden, beside the
+        last wait for stragglers (a reused tab's wipe for its next target: visitor.py).
         """
         seen = len(self.recorder.requests)
         if visit.error is None and self.queued:
@@ -325,7 +329,7 @@ class Tab:
         if edge is not None and self.edge_id is not None and len(self.page.frames) > 1:
             await quietly(edge.remember_frames(self.edge_id))
         quiet, limit = self.settings.leave_quiet_ms, self.settings.leave_max_wait_ms
-        await leave_page(self.page, self.recorder, quiet, limit)
+        await leave_page(self.page, self.recorder, quiet, limit, then)
         visit.requests.extend(self.recorder.requests[seen:])
 
     async def _wait_for_held_events(self, visit: PageVisit) -> None:
@@ -360,6 +364,7 @@ class Tab:
         self.recorder.stop()
         self.recorder = await Recorder(self.context, self.page, self.recorder.catalog).start()
         self.steps = Steps(self.recorder)
+        self.recorder.read_args["queues"] = self.engine.queue_patterns
         self.queued = {}
         edge = self.engine.session.edge
         if edge is not None and self.edge_id is not None:
