@@ -131,6 +131,9 @@ class Recorder:
         self._by_pw: dict[PwRequest, Request] = {}
         self._in_flight: set[PwRequest] = set()
         self._listening = False
+        # False once stopped: a tab that forwards its page's events to its current
+        # recorder (browser/page.py, Feed) keeps its listeners from target to target.
+        self.active = True
         self._patience = 3.0
         # Records waiting for the other side's view of the same request (module docstring).
         self._edge_only: dict[tuple[str, str], deque[Request]] = {}
@@ -144,23 +147,28 @@ class Recorder:
     def listen(self) -> Recorder:
         """Attach the listeners: plain calls, so Playwright's sync API can use it too."""
         if not self._listening:
-            self.context.on("request", self._on_request)
-            self.context.on("response", self._on_response)
-            self.context.on("requestfailed", self._on_failed)
-            self.page.on("console", self._on_console)
-            self.page.on("pageerror", self._on_page_error)
+            for target, event, handler in self._handlers():
+                target.on(event, handler)
             self._listening = True
         return self
 
     def stop(self) -> None:
-        """Detach, so a reused page or context does not feed the next target's recorder."""
+        """Stop recording; detach the listeners it attached (`listen`), so a reused page or
+        context does not feed the next target's recorder."""
+        self.active = False
         if self._listening:
-            self.context.remove_listener("request", self._on_request)
-            self.context.remove_listener("response", self._on_response)
-            self.context.remove_listener("requestfailed", self._on_failed)
-            self.page.remove_listener("console", self._on_console)
-            self.page.remove_listener("pageerror", self._on_page_error)
+            for target, event, handler in self._handlers():
+                target.remove_listener(event, handler)
             self._listening = False
+
+    def _handlers(self) -> list[tuple[Any, str, Callable[..., None]]]:
+        return [
+            (self.context, "request", self.on_request),
+            (self.context, "response", self.on_response),
+            (self.context, "requestfailed", self.on_failed),
+            (self.page, "console", self.on_console),
+            (self.page, "pageerror", self.on_page_error),
+        ]
 
     def page_hosts(self) -> set[str]:
         """Hosts of the documents this page loaded: its own, first-party to the gate."""
@@ -190,8 +198,8 @@ class Recorder:
         record.phase, record.step, record.view = self.phase, self.step, self.view
         record.leaving = True if self.leaving else None
 
-    def _on_request(self, pw_request: PwRequest) -> None:
-        if is_leave_mark(pw_request.url):
+    def on_request(self, pw_request: PwRequest) -> None:
+        if not self.active or is_leave_mark(pw_request.url):
             return
         navigation = pw_request.is_navigation_request() and _in_main_frame(pw_request, self.page)
         if navigation:
@@ -229,25 +237,31 @@ class Recorder:
         if is_paused(record.url, record.resource_type, self.catalog):
             self._playwright_only.setdefault(_key(record), deque()).append(record)
 
-    def _on_response(self, response: Response) -> None:
+    def on_response(self, response: Response) -> None:
+        if not self.active:
+            return
         self.last_activity = time.monotonic()
         self._in_flight.discard(response.request)
         record = self._by_pw.get(response.request)
         if record is not None:
             record.status = response.status
 
-    def _on_failed(self, pw_request: PwRequest) -> None:
+    def on_failed(self, pw_request: PwRequest) -> None:
+        if not self.active:
+            return
         self.last_activity = time.monotonic()
         self._in_flight.discard(pw_request)
         record = self._by_pw.get(pw_request)
         if record is not None:
             record.failure = pw_request.failure or "failed"
 
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+    def on_console(self, message: ConsoleMessage) -> None:
+        if self.active and message.type == "error":
             self.console_errors.append(message.text[:500])
 
-    def _on_page_error(self, error: Exception) -> None:
+    def on_page_error(self, error: Exception) -> None:
+        if not self.active:
+            return
         self.console_errors.append(f"uncaught: {str(error)[:500]}")
 
     async def settle(

@@ -31,6 +31,7 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
 from playwright.async_api import BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
@@ -56,6 +57,15 @@ HARD_LIMIT_GRACE = 1.0
 # The calls whose `Page.goto: ` prefix a page's one-line load error drops (errors.first_line).
 LOAD_CALLS = ("Page.goto", "Page.reload")
 CLOSE_TIMEOUT = 10.0  # seconds for closing a page or context that misbehaved
+# The events a tab forwards to its current recorder: (on the context or the page, event,
+# the recorder's handler).
+FEED = (
+    ("context", "request", "on_request"),
+    ("context", "response", "on_response"),
+    ("context", "requestfailed", "on_failed"),
+    ("page", "console", "on_console"),
+    ("page", "pageerror", "on_page_error"),
+)
 
 
 @dataclass
@@ -143,6 +153,9 @@ class Tab:
         self.views = views or ViewTracker()
         self.views.on_view = self._new_view
 
+    def _feed(self, name: str) -> Callable[[Any], None]:
+        return lambda event: getattr(self.recorder, name)(event)
+
     def _new_view(self, url: str) -> None:
         self.recorder.view = url
 
@@ -184,8 +197,13 @@ class Tab:
         return visit
 
     async def start(self) -> Tab:
-        """Record, and have the edge hand this page's requests to the recorder."""
-        await self.recorder.start()
+        """Record, and have the edge hand this page's requests to the recorder.
+
+        The page's events go to whichever recorder is current (`record_anew` swaps it):
+        listeners are attached once per tab, not once per target."""
+        for target, event, name in FEED:
+            target_object = self.context if target == "context" else self.page
+            target_object.on(event, self._feed(name))
         self.recorder.read_args["queues"] = self.engine.queue_patterns
         edge = self.engine.session.edge
         if edge is not None:
@@ -362,7 +380,7 @@ class Tab:
     async def record_anew(self) -> None:
         """Start a fresh recording on the same page (the next target of a reused tab)."""
         self.recorder.stop()
-        self.recorder = await Recorder(self.context, self.page, self.recorder.catalog).start()
+        self.recorder = Recorder(self.context, self.page, self.recorder.catalog)
         self.steps = Steps(self.recorder)
         self.recorder.read_args["queues"] = self.engine.queue_patterns
         self.queued = {}
