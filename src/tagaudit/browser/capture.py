@@ -182,6 +182,8 @@ class Recorder:
             if self.leaving:
                 self.left.set()
             return
+        if record.resource_type == "other" and record.url.split("?", 1)[0].endswith(FAVICON):
+            return
         seen = _take(self._playwright_only, _key(record))
         if seen is not None:
             seen.answered_locally = record.answered_locally
@@ -199,7 +201,7 @@ class Recorder:
         record.leaving = True if self.leaving else None
 
     def on_request(self, pw_request: PwRequest) -> None:
-        if not self.active or is_leave_mark(pw_request.url):
+        if not self.active or is_leave_mark(pw_request.url) or _is_favicon(pw_request):
             return
         navigation = pw_request.is_navigation_request() and _in_main_frame(pw_request, self.page)
         if navigation:
@@ -256,7 +258,8 @@ class Recorder:
             record.failure = pw_request.failure or "failed"
 
     def on_console(self, message: ConsoleMessage) -> None:
-        if self.active and message.type == "error":
+        favicon = str((message.location or {}).get("url", "")).endswith(FAVICON)
+        if self.active and message.type == "error" and not favicon:
             self.console_errors.append(message.text[:500])
 
     def on_page_error(self, error: Exception) -> None:
@@ -416,6 +419,15 @@ def _masked(name: str, value: str) -> str:
         scheme = value.split(" ", 1)[0] if " " in value else ""
         return f"{scheme} …".strip()
     return value
+
+
+# The browser's own request for a site's icon (not the page's: with the edge below the page,
+# Chromium reports it as one of the page's requests, and its 404 as a console error).
+FAVICON = "/favicon.ico"
+
+
+def _is_favicon(request: PwRequest) -> bool:
+    return request.resource_type == "other" and request.url.split("?", 1)[0].endswith(FAVICON)
 
 
 def _key(record: Request) -> tuple[str, str]:
