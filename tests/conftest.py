@@ -19,11 +19,31 @@ from tagaudit.browser.discovery import find_browser
 from tagaudit.cli import main
 from tagaudit.links.settings import LinkSettings
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support.load import busy_processes
 from tests.support.redirect_server import RouteServer
 from tests.support.servers import serve_folder
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = REPO / "fixtures"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--busy",
+        type=int,
+        default=0,
+        metavar="N",
+        help="start N CPU-bound processes beside the tests for the whole session (a shared "
+        "CI machine's load; scripts/test-under-load)",
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def busy_machine(request: pytest.FixtureRequest) -> Iterator[int]:
+    """With --busy N, N processes keep cores busy while the tests run."""
+    count = request.config.getoption("--busy")
+    with busy_processes(count):
+        yield count
 
 
 @pytest.fixture(scope="session")

@@ -141,7 +141,7 @@ def test_python_files_sit_at_most_one_folder_deep() -> None:
 
 def test_top_level_test_files_name_a_module() -> None:
     modules = _modules()
-    assert {"yamlfile", "patterns", "errors", "pytest_plugin"} <= modules
+    assert {"yamlfile", "patterns", "errors"} <= modules
     strays = [
         p.name
         for p in TESTS.glob("test_*.py")

@@ -103,7 +103,7 @@ def test_a_logged_in_storage_state_survives_from_page_to_page(
         "pages: [/, /cart/]", "pages: [/account/, /account/orders/]"
     )
     yaml += "  storage_state: auth/state.json\n  cookies: [{name: preview, value: 'on'}]\n"
-    _, report, _ = _audit(tmp_path, chromium_path, yaml)
+    _, report, _ = _audit(tmp_path, chromium_path, yaml, "--keep-secrets")  # cookie values
     assert [p["status"] for p in report["pages"]] == [200, 200]
     for page in report["pages"]:
         seen = _seen(page)
@@ -117,7 +117,7 @@ def test_cookies_come_back_after_each_wipe(
 ) -> None:
     yaml = ACCESS.format(url=staging.url) + "  cookies: [{name: preview, value: 'on'}]\n"
     yaml += f"crawl: {{concurrency: 1, isolation: {isolation}}}\n"
-    _, report, _ = _audit(tmp_path, chromium_path, yaml)
+    _, report, _ = _audit(tmp_path, chromium_path, yaml, "--keep-secrets")  # cookie values
     assert [_seen(p)["cookie"] for p in report["pages"]] == ["preview=on", "preview=on"]
 
 

@@ -18,6 +18,7 @@ from tagaudit.browser.session import LAUNCH_ARGS
 from tagaudit.cli import main
 from tagaudit.runner.sitesrv import SiteServer
 from tests.support.servers import serve_folder
+from tests.support.waiting import PATIENCE, wait_until
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 
@@ -63,6 +64,7 @@ def test_missing_browser_is_exit_3(site: SiteServer, capsys: pytest.CaptureFixtu
     assert "no Chromium found" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.timing
 @pytest.mark.e2e
 def test_interrupt_still_writes_the_report(
     site: SiteServer, chromium_path: str, tmp_path: Path
@@ -73,11 +75,10 @@ def test_interrupt_still_writes_the_report(
     command = [sys.executable, "-m", "tagaudit", "audit", *targets, "--concurrency", "1"]
     command += ["--browser", chromium_path, "--json", str(out), "-q"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60  # each busy page takes its whole bounded wait (5 s)
-    while "/busy/?n=2" not in site.served and time.monotonic() < deadline:
-        time.sleep(0.05)  # the third page started: two are finished
+    # The third page started: two are finished (each busy page takes its bounded wait, 5 s).
+    wait_until(lambda: "/busy/?n=2" in site.served, what="the third page", process=process)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=PATIENCE)
     assert process.returncode == 130, err
     report = json.loads(out.read_text())
     assert report["interrupted"] is True

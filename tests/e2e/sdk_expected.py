@@ -16,6 +16,14 @@ MIXPANEL = "0f1e2d3c4b5a69788796a5b4c3d2e1f0"
 AMPLITUDE = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
 SEGMENT = "Tg4uD1tF1xtur3Wr1teKey0123456789"
 RUDDERSTACK = "2TagauditFixtureWriteKey01A"
+DATASTREAM = "7e6d5c4b-3a29-4180-9f0e-1d2c3b4a5968"
+DATADOG = "3f2e1d0c-9b8a-4766-8554-433221100fed"
+POSTHOG_LITE = "phc_TagauditLiteToken0123456789abcdefABCDEF"
+JITSU = "jitsuFixtureKey01"
+COUNTLY = "0123456789abcdef0123456789abcdef01234567"
+STATSIG = "client-TagauditFixtureKey0123456789abcdef"
+LAUNCHDARKLY = "0a1b2c3d4e5f60718293a4b5"
+FARO = "0123456789abcdef0123456789abcdef"
 # Every event each page's SDK sends with its defaults (the page's own calls plus what the SDK
 # adds by itself), as decoded: (provider, account, event).
 EXPECTED: dict[str, set[tuple[str, str, str]]] = {
@@ -52,6 +60,49 @@ EXPECTED: dict[str, set[tuple[str, str, str]]] = {
         ("snowplow", "tagaudit-fixture", "order_completed"),
         ("snowplow", "tagaudit-fixture", "purchase"),
     },
+    # Vendors added by issue 19: SDKs that speak another vendor's wire format to the shop's
+    # own hosts (Jitsu: Segment's; posthog-js-lite through a proxy; a self-hosted Countly)
+    # and vendors of their own.
+    "alloy": {
+        ("adobe_web_sdk", DATASTREAM, "web.webpagedetails.pageViews"),
+        ("adobe_web_sdk", DATASTREAM, "commerce.purchases"),
+    },
+    "datadog": {("datadog_rum", DATADOG, "view"), ("datadog_rum", DATADOG, "purchase")},
+    "posthog-lite": {
+        ("posthog", POSTHOG_LITE, "$pageview"),
+        ("posthog", POSTHOG_LITE, "purchase"),
+        ("posthog", POSTHOG_LITE, "$identify"),
+    },
+    "jitsu": {
+        ("segment", JITSU, "page"),
+        ("segment", JITSU, "Order Completed"),
+        ("segment", JITSU, "identify"),
+    },
+    "countly": {
+        ("countly", COUNTLY, "health_check"),
+        ("countly", COUNTLY, "begin_session"),
+        ("countly", COUNTLY, "[CLY]_orientation"),
+        ("countly", COUNTLY, "[CLY]_view"),
+        ("countly", COUNTLY, "purchase"),
+    },
+    "statsig": {
+        ("statsig", STATSIG, "statsig::diagnostics"),
+        ("statsig", STATSIG, "statsig::gate_exposure"),
+        ("statsig", STATSIG, "purchase"),
+    },
+    "launchdarkly": {
+        ("launchdarkly", LAUNCHDARKLY, "identify"),
+        ("launchdarkly", LAUNCHDARKLY, "purchase"),
+        ("launchdarkly", LAUNCHDARKLY, "summary"),
+    },
+    "faro": {
+        ("grafana_faro", FARO, "session_start"),
+        ("grafana_faro", FARO, "purchase"),
+        ("grafana_faro", FARO, "faro.performance.navigation"),
+        ("grafana_faro", FARO, "web-vitals"),
+        ("grafana_faro", FARO, "log"),
+        ("grafana_faro", FARO, "exception"),
+    },
 }
 
 
@@ -65,9 +116,14 @@ def _load(name: str) -> ModuleType:
 
 
 def _answer(url: str) -> tuple[int, str, str]:
-    """What the vendor would answer: Mixpanel and Amplitude read the body, not the status."""
+    """What the vendor would answer: Mixpanel, Amplitude, Countly and Adobe's Edge read the
+    body, not the status (Countly backs off for a minute, alloy throws, on anything else)."""
     if "mixpanel.com" in url:
         return 200, '{"status":1,"error":null}', "application/json"
     if "amplitude.com" in url:
         return 200, '{"code":200,"events_ingested":1}', "application/json"
+    if "countly" in url.split("/")[2] if "://" in url else False:
+        return 200, '{"result":"Success"}', "application/json"
+    if "/ee/v1/" in url:
+        return 200, '{"requestId":"0","handle":[]}', "application/json"
     return 200, "{}", "application/json"

@@ -43,6 +43,15 @@ VENDOR_HOSTS = (
     "rudderstack.com",
     "rudderlabs.com",
     "snplow.net",
+    "adobedc.net",
+    "demdex.net",
+    "datadoghq.com",
+    "browser-intake-datadoghq.com",
+    "shop.example",
+    "prodregistryv2.org",
+    "featureassets.org",
+    "launchdarkly.com",
+    "grafana.net",
 )
 
 
@@ -116,7 +125,7 @@ def lab(chromium_path: str) -> Iterator[Lab]:
 
 # How long each page must stay quiet before it is left: longer than the SDK's flush timer
 # for what it does not flush on leaving (Amplitude 1 s, Mixpanel's /engage 5 s), measured.
-QUIET = {"mixpanel": 6.5, "posthog": 4.5, "amplitude": 3.5}
+QUIET = {"mixpanel": 6.5, "posthog": 4.5, "amplitude": 3.5, "launchdarkly": 3.5}
 
 
 def _visit(lab: Lab, site: Any, sdk: str) -> list[Request]:

@@ -25,7 +25,7 @@ from tagaudit.model import Report
 from tagaudit.runner.sitesrv import SiteServer
 from tests.e2e.sdk_expected import _answer, _load
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 TRACKER = "collector.nobody-catalogued.test"
 # Where each request of leave-unknown/ comes from (`?via=`), by when it is sent. Its image
 # pixel on load is a page resource by the rule (an image of a host that is not a tracking

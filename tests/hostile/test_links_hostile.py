@@ -19,8 +19,9 @@ import pytest
 from tagaudit.browser.link_navigator import MAX_NAVIGATIONS
 from tagaudit.runner.sitesrv import SiteServer
 from tests.hostile.hostile_kit import kill_browser_of
+from tests.support.waiting import PATIENCE, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def _links(chromium_path: str, out: Path, urls: list[str]) -> list[str]:
@@ -59,12 +60,14 @@ def test_a_killed_browser_ends_the_links_run_with_exit_3(
         _links(chromium_path, out, urls), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     try:
-        deadline = time.monotonic() + 90
-        while sum(p.startswith("/healthy/") for p in hostile_site.served) < 40:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.02)  # httpx fetched all 30; the browser is loading landings
+        # httpx fetched all 30; the browser is loading landings
+        wait_until(
+            lambda: sum(p.startswith("/healthy/") for p in hostile_site.served) >= 40,
+            what="the browser began loading the landings",
+            process=process,
+        )
         assert kill_browser_of(process.pid) > 0
-        _, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=PATIENCE)
     finally:
         process.kill()
     assert process.returncode == 3, err

@@ -17,6 +17,8 @@ from tagaudit.cli import main
 from tagaudit.patterns import PatternTooSlow, regex_problem, url_matches
 from tagaudit.runner.sitesrv import SiteServer
 
+pytestmark = pytest.mark.timing
+
 LONG_URL = "https://shop.example/" + "a" * 5000 + "!"
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from tagaudit.cli import main
 
+pytestmark = pytest.mark.timing
+
 
 def _alias_bomb(levels: int = 9) -> str:
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
@@ -37,9 +39,9 @@ def test_an_alias_bomb_is_one_line_and_exit_2(
     path = tmp_path / name
     path.write_text(BOMB + tail, encoding="utf-8")
     args = [command, flag, str(path)] + (["https://example.com/"] if where == "rules" else [])
-    began = time.monotonic()
+    began = time.process_time()  # the work, whatever else the machine is doing
     assert main(args) == 2
-    assert time.monotonic() - began < 5
+    assert time.process_time() - began < 5
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1, err
     assert f"{path}:" in err and "alias bomb" in err and "Traceback" not in err

@@ -6,14 +6,14 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support.waiting import PATIENCE, wait_until
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 
 def test_an_interrupted_journey_keeps_its_finished_steps(
@@ -37,11 +37,11 @@ def test_an_interrupted_journey_keeps_its_finished_steps(
     command = [sys.executable, "-m", "tagaudit", "audit", "-c", str(config)]
     command += ["--browser", chromium_path, "--json", str(out), "-q"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 60
-    while "/privacy/?interrupt-test" not in demo_site.served and time.monotonic() < deadline:
-        time.sleep(0.05)  # the waiting step began: start and product are finished
+    # The waiting step began: start and product are finished.
+    waiting = "/privacy/?interrupt-test"
+    wait_until(lambda: waiting in demo_site.served, what="the waiting step", process=process)
     process.send_signal(signal.SIGINT)
-    _, err = process.communicate(timeout=60)
+    _, err = process.communicate(timeout=PATIENCE)
     assert process.returncode == 130, err
     report = json.loads(out.read_text())
     [journey] = report["journeys"]

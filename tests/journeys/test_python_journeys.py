@@ -10,7 +10,7 @@ import pytest
 import tagaudit
 from tagaudit.runner.sitesrv import SiteServer
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.timing]
 
 ASYNC_JOURNEY = """
 import tagaudit

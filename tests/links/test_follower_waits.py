@@ -21,6 +21,8 @@ from tests.links.bad_servers import HostChain, SlowSockets
 from tests.support.redirect_server import PAUSE, RING
 from tests.support.servers import silent_socket
 
+pytestmark = pytest.mark.timing
+
 SLACK = 0.8  # seconds a shared CI machine may add to a bound
 
 

@@ -21,6 +21,8 @@ from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import shard_count, slice_settings
 from tests.support.servers import LoopbackServer
 
+pytestmark = pytest.mark.timing
+
 
 class _Redirects(BaseHTTPRequestHandler):
     """/r/<n>/<link>: n redirects, then 200; every 5th link drops its query at the end."""

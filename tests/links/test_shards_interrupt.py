@@ -17,7 +17,11 @@ import time
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
+import pytest
+
 from tests.support.servers import LoopbackServer
+
+pytestmark = pytest.mark.timing
 
 
 class _Routes(BaseHTTPRequestHandler):

@@ -19,7 +19,7 @@ import pytest
 
 from tests.support.servers import LoopbackServer
 
-pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
+pytestmark = [pytest.mark.skipif(sys.platform != "linux", reason="reads /proc"), pytest.mark.timing]
 
 
 class _Slow(BaseHTTPRequestHandler):

@@ -18,7 +18,8 @@ DESIGN_IDS = {
 
 
 def test_builtin_catalog_has_every_design_provider() -> None:
-    assert set(default_catalog().providers) == DESIGN_IDS
+    """DESIGN.md's ids, plus vendors added since (each with its golden beacons)."""
+    assert set(default_catalog().providers) >= DESIGN_IDS
 
 
 def test_every_builtin_provider_documents_labels_or_is_trivial() -> None:

@@ -77,8 +77,10 @@ def test_not_collection_endpoints(url: str) -> None:
     assert is_collection_endpoint(url) is False
 
 
+@pytest.mark.timing
 def test_speed_on_ordinary_and_tracking_urls() -> None:
-    """20k calls well under a second (measured ~3 µs per ordinary URL on a shared 2-core box)."""
+    """20k calls well under a second of CPU (measured ~3 µs per ordinary URL on a shared 2-core
+    box). CPU time, not wall time: a loaded machine slows the clock on the wall, not the work."""
     urls = [
         "https://www.shop.example/static/js/app.4f3a2b.js?v=12",
         "https://cdn.shop.example/images/products/runner-shoe-large.webp",
@@ -86,10 +88,10 @@ def test_speed_on_ordinary_and_tracking_urls() -> None:
         "https://metrics.shop.example/api/v1/cart?id=42",
     ]
     is_collection_endpoint(urls[0])  # build the catalog outside the timing
-    start = time.perf_counter()
+    start = time.process_time()
     for index in range(20_000):
         is_collection_endpoint(urls[index % 4])
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
 
 
 def test_user_endpoint_makes_a_first_party_path_a_collection_endpoint() -> None:

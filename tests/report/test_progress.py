@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import time
 
+import pytest
 from rich.console import Console
 
 from tagaudit.report.progress import progress
@@ -32,6 +33,7 @@ def test_off_a_terminal_a_line_every_n_units_and_a_last_one() -> None:
     assert "\x1b[" not in out.getvalue()
 
 
+@pytest.mark.timing
 def test_a_heartbeat_while_nothing_finishes() -> None:
     """A consent run's first scenarios take 30 s: the log says the run is alive."""
     out = io.StringIO()

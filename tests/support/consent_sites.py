@@ -18,7 +18,14 @@ from tests.support.servers import LoopbackServer
 REPO = Path(__file__).resolve().parents[2]
 SITES = REPO / "fixtures" / "consent"
 NODE_MODULES = REPO / "node_modules"
-SERVED_PACKAGES = ("klaro", "vanilla-cookieconsent")
+SERVED_PACKAGES = (
+    "klaro",
+    "vanilla-cookieconsent",
+    "orejime",
+    "tarteaucitronjs",
+    "cookieconsent",
+    "cookies-eu-banner",
+)
 
 
 class _Handler(SimpleHTTPRequestHandler):

@@ -2,17 +2,25 @@
 (device, viewport, user agent, basic auth, storage state), and what each context needs
 after it opens or is wiped (cookies, the header route).
 
-Secrets stay with the site: `headers` are added only to requests for the site's own origins
-by a route (`route.fallback(headers=…)`), not as context-wide extra headers, which Chromium
-would send to every tag vendor too; basic-auth credentials are bound to the site's origin
-(Playwright's `http_credentials.origin`). The recorder sees requests before routes change
-them, so the added headers never reach a report. Devices come from Playwright's own
-descriptors (`playwright.devices`, the list `playwright codegen --device` knows).
-Imports Playwright and tagaudit.browser.settings.
+Secrets stay with the site, after every redirect too: `headers` are added only to requests
+for the site's own origins, by a route that fetches each of them itself without following
+redirects (`route.fetch(max_redirects=0)`, then `route.fulfill`). Chromium keeps headers a
+route added when it follows a redirect (measured: a staging header reached another origin on
+a 302 and a 307), so a redirect goes back to the browser as an answer, and the browser asks
+for its target as a new request, which gets the headers only if it is on the site again.
+Context-wide extra headers are never used: Chromium would send them to every tag vendor.
+Basic-auth credentials are bound to the site's first origin (Playwright's
+`http_credentials.origin`); cookies go where cookies go (their domain, RFC 6265). The
+recorder sees requests before routes change them, so the added headers never reach a
+report. `is_site` and `headers_for` answer the same question for tagaudit's own requests
+(browser/fetch.py). Devices come from Playwright's own descriptors (`playwright.devices`,
+the list `playwright codegen --device` knows). Imports Playwright and
+tagaudit.browser.settings.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import re
@@ -20,11 +28,27 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import BrowserContext, Playwright, Request, Route
+from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.settings import DEFAULT_USER_AGENT, SessionSettings, SiteAccess
 from tagaudit.errors import ConfigError
 
 STORAGE_COOKIE_KEYS = ("name", "value", "domain", "path", "expires", "httpOnly", "secure")
+# Request headers the route does not hand on: its own client sets them (the body is decoded
+# by it, so its own Accept-Encoding), or the browser's cookie jar does (`cookie`).
+NOT_FORWARDED = frozenset({"cookie", "host", "content-length", "connection", "accept-encoding"})
+# Seconds the route waits for the site: past any page timeout (the page engine gives up first).
+FETCH_TIMEOUT = 300.0
+# Playwright's error text → the network error the browser reports for the page (route.abort).
+ABORT_REASONS = (
+    ("ECONNREFUSED", "connectionrefused"),
+    ("ENOTFOUND", "namenotresolved"),
+    ("EAI_AGAIN", "namenotresolved"),
+    ("ECONNRESET", "connectionreset"),
+    ("ETIMEDOUT", "timedout"),
+    ("Timeout", "timedout"),
+    ("EHOSTUNREACH", "addressunreachable"),
+)
 
 
 class Access:
@@ -65,16 +89,29 @@ class Access:
         return options
 
     async def prepare(self, context: BrowserContext) -> None:
-        """Cookies and the header route of a new context (storage state is an option)."""
+        """Cookies and the header route of a new context (storage state is an option).
+
+        The site's documents then come from the route, whose answers Chromium counts as
+        from the public internet: its Local Network Access check would refuse their requests
+        to private and loopback hosts (measured: a redirect to 127.0.0.2 failed with
+        `LocalNetworkAccessPermissionDenied`), which the site itself, served from there,
+        may make. The site's origins get that permission back, nothing else does."""
         if self.cookies:
             await context.add_cookies(self.cookies)
         if self.site.headers and self.pattern is not None:
             await context.route(self.pattern, self._add_headers)
+            for origin in self.site.origins:
+                with contextlib.suppress(PlaywrightError):  # a browser without LNA
+                    await context.grant_permissions(["local-network-access"], origin=origin)
 
     async def restore(self, context: BrowserContext) -> None:
         """Put the configured and stored cookies back after a wipe (visitor.py)."""
         if self.cookies or self.stored_cookies:
             await context.add_cookies([*self.stored_cookies, *self.cookies])
+
+    def is_site(self, url: str) -> bool:
+        """Is `url` on one of the site's origins (any URL, when no site is known)?"""
+        return self.pattern is None or self.pattern.match(url) is not None
 
     def headers_for(self, url: str) -> dict[str, str]:
         """The site's extra headers when `url` is on one of its origins, else none."""
@@ -83,9 +120,29 @@ class Access:
         return {}
 
     async def _add_headers(self, route: Route, request: Request) -> None:
-        headers = {**await request.all_headers(), **self.site.headers}
-        headers.pop("cookie", None)  # the browser sends its own cookie jar's
-        await route.fallback(headers=headers)
+        """This one request with the site's headers; a redirect answered to the browser."""
+        try:
+            sent = await request.all_headers()
+            headers = {k: v for k, v in sent.items() if _forwarded(k)}
+            headers.update(self.site.headers)
+            response = await route.fetch(
+                headers=headers, max_redirects=0, timeout=FETCH_TIMEOUT * 1000
+            )
+        except PlaywrightError as problem:
+            with contextlib.suppress(PlaywrightError):  # the page may be gone already
+                await route.abort(_abort_reason(str(problem)))
+            return
+        with contextlib.suppress(PlaywrightError):
+            await route.fulfill(response=response)
+
+
+def _forwarded(name: str) -> bool:
+    return not name.startswith(":") and name.lower() not in NOT_FORWARDED
+
+
+def _abort_reason(problem: str) -> str:
+    """The browser's error code for why the site gave no answer (`failed` when unknown)."""
+    return next((code for mark, code in ABORT_REASONS if mark in problem), "failed")
 
 
 def device_descriptor(pw: Playwright, name: str) -> dict[str, Any]:

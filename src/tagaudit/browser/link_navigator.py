@@ -26,7 +26,7 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab
 from tagaudit.browser.session import BrowserLost
-from tagaudit.model import Hop, PageVisit
+from tagaudit.model import KEPT_NAVIGATING, Hop, PageVisit
 
 # Main-frame navigations watched per landing: far past any honest redirect chain.
 MAX_NAVIGATIONS = 50
@@ -99,11 +99,13 @@ class PlaywrightLinkNavigator:
             await asyncio.wait({loading})  # let it finish cancelling, without raising here
         loaded = None if loading.cancelled() else loading.result()
         error = navigations.overflow() or (loaded.error if loaded else None)
+        if loaded is not None and loaded.error and navigations.moving(settle):
+            error = navigations.restless(timeout)  # its `load` never came: it kept moving on
         if error is None:
-            await navigations.settle(settle, timeout)
+            settled = await navigations.settle(settle, timeout)
             settings = self.engine.settings
             await tab.settle(settings.landing_quiet_ms, settings.landing_max_wait_ms)
-            error = navigations.overflow()
+            error = navigations.overflow() or (None if settled else navigations.restless(timeout))
         visit = await tab.snapshot(patience=3.0 if error is None else 0.5)
         visit.url, visit.error = url, error
         return visit
@@ -153,25 +155,41 @@ class Navigations:
         if self.seen <= MAX_NAVIGATIONS:
             return None
         return (
-            f"the page kept navigating by itself ({self.seen} navigations, the first "
+            f"the page {KEPT_NAVIGATING} ({self.seen} navigations, the first "
             f"{MAX_NAVIGATIONS} kept): a client-side redirect loop"
+        )
+
+    def moving(self, quiet: float) -> bool:
+        """Has the page navigated by itself, and lately (within `quiet` seconds)?"""
+        return self.seen > 1 and time.monotonic() - self.last_navigation < quiet
+
+    def restless(self, seconds: float) -> str:
+        """Why a landing that never went quiet is not a landing: on a slow machine a loop may
+        not reach MAX_NAVIGATIONS before the time is up, and it still never landed."""
+        return (
+            f"the page {KEPT_NAVIGATING} for {seconds:g} s ({self.seen} navigations, never "
+            "quiet long enough to count as landed): a client-side redirect loop"
         )
 
     def saw_refresh(self, source: Any, url: str) -> None:
         self.refreshing.add(url.split("#", 1)[0])
 
-    async def settle(self, quiet: float, timeout: float) -> None:
-        """Wait until no main-frame navigation started for `quiet` seconds (or timeout)."""
+    async def settle(self, quiet: float, timeout: float) -> bool:
+        """Wait until no main-frame navigation started for `quiet` seconds: True, or False
+        when `timeout` ran out (or the loop bound was passed) before it went quiet."""
         assert self.page is not None
         deadline = time.monotonic() + timeout
+        settled = False
         while time.monotonic() < deadline and not self.overflow():
             # A page that announced a meta refresh gets longer to act on it (slow machines).
             pending = self.page.url.split("#", 1)[0] in self.refreshing
             if time.monotonic() - self.last_navigation >= (max(quiet, 3.0) if pending else quiet):
+                settled = True
                 break
             await asyncio.sleep(0.05)
         with contextlib.suppress(PlaywrightError):
             await self.page.wait_for_load_state("load", timeout=max(0.1, quiet) * 1000)
+        return settled
 
     async def hops(self) -> list[Hop]:
         """Navigations → hops: redirected ones are `http`, the others client-side."""

@@ -44,7 +44,7 @@ from tagaudit.browser.settings import PageSettings
 from tagaudit.browser.steps import Steps, StepState, screenshot
 from tagaudit.browser.views import ViewTracker
 from tagaudit.errors import first_line
-from tagaudit.model import HeldEvents, Hop, PageVisit, Request, TagHit
+from tagaudit.model import KEPT_NAVIGATING, HeldEvents, Hop, PageVisit, Request, TagHit
 from tagaudit.providers import decode_requests
 
 Prepare = Callable[[BrowserContext], Awaitable[None]]
@@ -174,8 +174,7 @@ class Tab:
         loads = self.self_navigations()
         if loads >= self.loop_limit:
             return (
-                f"kept navigating by itself ({loads} documents after the first): "
-                "a refresh or redirect loop"
+                f"{KEPT_NAVIGATING} ({loads} documents after the first): a refresh or redirect loop"
             )
         return None
 

@@ -16,7 +16,13 @@ import asyncio
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import (
+    APIRequestContext,
+    Browser,
+    BrowserContext,
+    Playwright,
+    async_playwright,
+)
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.access import Access
@@ -47,6 +53,33 @@ OPEN_TIMEOUT = 30.0
 T = TypeVar("T")
 
 
+def launch_proxy(args: list[str]) -> dict[str, str] | None:
+    """The user's `--proxy-server=…` (and `--proxy-bypass-list=…`) browser flags as
+    Playwright's launch `proxy`, or None.
+
+    Chromium reads the flags; Playwright's own requests for the browser (the site's header
+    route, robots.txt and sitemaps: browser/access.py, browser/fetch.py) read only the
+    option, and without it went around the proxy. Loopback keeps Chromium's default (not
+    proxied) unless the user's list says `<-loopback>`; the user's flags still come last.
+    """
+    server = _flag_value(args, "--proxy-server")
+    if not server:
+        return None
+    rules = [
+        r.strip() for r in _flag_value(args, "--proxy-bypass-list").replace(";", ",").split(",")
+    ]
+    rules = [r for r in rules if r]
+    if "<-loopback>" not in rules:
+        rules += ["<loopback>", "localhost", "127.0.0.1", "[::1]"]
+    return {"server": server, "bypass": ",".join(dict.fromkeys(rules))}
+
+
+def _flag_value(args: list[str], flag: str) -> str:
+    """The value of the last `flag=value` in `args` (Chromium keeps the last), or ""."""
+    values = [a.split("=", 1)[1] for a in args if a.startswith(flag + "=")]
+    return values[-1].strip() if values else ""
+
+
 class BrowserLost(RuntimeError):
     """The run's browser went away (crashed, killed) or stopped answering."""
 
@@ -70,6 +103,7 @@ class BrowserSession:
         self.lost: str | None = None
         self._closing = False
         self._lost_event: asyncio.Event | None = None
+        self.proxy = launch_proxy(self.settings.args)
 
     async def __aenter__(self) -> BrowserSession:
         self._pw_manager = async_playwright()
@@ -130,11 +164,13 @@ class BrowserSession:
             if endpoint:
                 return await pw.chromium.connect_over_cdp(endpoint)
             path = find_browser(self.settings.path).path
+            options = {"proxy": self.proxy} if self.proxy else {}
             return await pw.chromium.launch(
                 executable_path=path,
                 headless=self.settings.headless,
                 args=[*LAUNCH_ARGS, *self.settings.args],
                 ignore_default_args=list(IGNORED_DEFAULT_ARGS),
+                **options,
             )
         except PlaywrightError as problem:
             where = endpoint or "the local Chromium"
@@ -175,6 +211,16 @@ class BrowserSession:
         await context.add_init_script(CSP_LISTENER)
         await self.access.prepare(context)
         return context
+
+    async def bare_request_context(self) -> APIRequestContext:
+        """A request API without the site's access (no headers, cookies, credentials, stored
+        login), for tagaudit's own requests off the site (browser/fetch.py); dispose it."""
+        assert self._pw is not None and self.access is not None, "use `async with`"
+        options = self.access.context_options()
+        proxy = {"proxy": self.proxy} if self.proxy else {}
+        return await self._pw.request.new_context(
+            user_agent=options["user_agent"], ignore_https_errors=True, **proxy
+        )
 
     async def restore_access(self, context: BrowserContext) -> None:
         """After a wipe of `context` (visitor.py): the site's cookies and login back."""

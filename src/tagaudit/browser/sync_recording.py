@@ -10,7 +10,8 @@ labels, each step's cookies and dataLayer read as it ends, cookies with the step
 first seen in, one PageVisit per step), as a journey has them; the run's catalog decodes it
 (`decode_requests`). Only the reads are its own (sync calls where the engine awaits), and
 waiting, done with the page's own `wait_for_timeout`, which lets the sync API deliver events
-meanwhile.
+meanwhile. Hits are labelled with the step and view the page made them in
+(browser/attribution.py), not those of the moment a batch left.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import contextlib
 import time
 from typing import Any
 
+from tagaudit.browser.attribution import Place, Places
 from tagaudit.browser.capture import CSP_LISTENER, READ_MAIN_FRAME, Recorder, _cookie
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.edge import DISCOVER, EdgeCore
@@ -28,7 +30,7 @@ from tagaudit.browser.session import IGNORED_DEFAULT_ARGS, LAUNCH_ARGS
 from tagaudit.browser.settings import DEFAULT_USER_AGENT
 from tagaudit.browser.steps import START, Steps, StepState
 from tagaudit.browser.views import BINDING, VIEW_HOOK
-from tagaudit.model import PageVisit, TagHit
+from tagaudit.model import PageVisit, Request, TagHit
 from tagaudit.providers import Catalog, decode_requests
 
 POLL_MS = 50
@@ -40,16 +42,21 @@ def launch_browser(browser_path: str | None = None) -> tuple[Any, Any]:
 
     playwright = sync_playwright().start()
     try:
-        path = find_browser(browser_path).path
-        browser = playwright.chromium.launch(
-            executable_path=path,
-            args=list(LAUNCH_ARGS),
-            ignore_default_args=list(IGNORED_DEFAULT_ARGS),
-        )
+        browser = launch_in(playwright, browser_path)
     except BaseException:
         playwright.stop()
         raise
     return playwright, browser
+
+
+def launch_in(playwright: Any, browser_path: str | None = None) -> Any:
+    """The Chromium tagaudit would drive, launched by a sync Playwright already started (one
+    thread holds one: pytest-playwright's, when it is there)."""
+    return playwright.chromium.launch(
+        executable_path=find_browser(browser_path).path,
+        args=list(LAUNCH_ARGS),
+        ignore_default_args=list(IGNORED_DEFAULT_ARGS),
+    )
 
 
 def new_context(browser: Any) -> Any:
@@ -116,6 +123,7 @@ class SyncRecording:
         self.recorder = Recorder(self.context, page, catalog)
         self.steps = Steps(self.recorder)
         self.edge: SyncEdge | None = None
+        self.marks: list[Place] = []  # steps begun and views changed (documents: requests)
 
     def attach(self) -> SyncRecording:
         """Put the edge below the page, watch CSP and views; start recording."""
@@ -132,12 +140,23 @@ class SyncRecording:
 
     def _view(self, source: Any, url: str, kind: str) -> None:
         self.recorder.view = str(url)
+        self._mark(str(url))
+
+    def _mark(self, url: str) -> None:
+        at = round(time.monotonic() - self.recorder.started, 4)  # Request.timestamp's clock
+        self.marks.append(Place(at, url, self.recorder.step, self.recorder.view))
+
+    def _decoded(self, requests: list[Request]) -> list[TagHit]:
+        """The hits of `requests` (all or a step's), labelled where the page made them."""
+        places = Places.of(self.marks, self.recorder.requests)
+        return places.attribute(decode_requests(requests, self.catalog), requests)
 
     def step(self, name: str) -> None:
         """End the current step (its cookies and dataLayer read now) and begin `name`."""
         if self.steps.current is not None:
             self._read(self.steps.close(self.page.url))
         self.steps.begin(name, self.page.url)
+        self._mark(self.page.url)
 
     def _read(self, state: StepState) -> None:
         """The page's state at the end of `state`'s step, as the engine's snapshot has it."""
@@ -148,6 +167,7 @@ class SyncRecording:
         except Exception:  # a page mid-navigation, or closed: no dataLayer, as in a snapshot
             main = {}
         snapshot.data_layer = main.get("data_layer", [])
+        snapshot.csp_violations = main.get("csp", [])  # as the engine's snapshot reads them
         self.steps.keep(state, snapshot)
 
     def settle(self, quiet_ms: int = 500, max_wait_ms: int = 5000) -> None:
@@ -163,7 +183,7 @@ class SyncRecording:
 
     def hits(self) -> list[TagHit]:
         """Every tag hit recorded so far (CSP-blocked ones marked, as in an audit)."""
-        return decode_requests(self.recorder.requests, self.catalog)
+        return self._decoded(self.recorder.requests)
 
     def visits(self) -> list[PageVisit]:
         """One PageVisit per step (the current one as it is now), hits decoded; a `start`
@@ -176,7 +196,7 @@ class SyncRecording:
         if len(visits) > 1 and visits[0].step == START and not visits[0].requests:
             visits = visits[1:]
         for visit in visits:
-            visit.hits = decode_requests(visit.requests, self.catalog)
+            visit.hits = self._decoded(visit.requests)
         return visits
 
     def detach(self) -> None:

@@ -112,4 +112,7 @@ def _sub(args: list[str]) -> str:
 
 
 def _say(line: str) -> None:
-    print(line.encode("utf-8", "replace").decode("utf-8"), file=sys.stderr)
+    """One line on stderr, credentials and emails masked (it may quote a URL or a value)."""
+    from tagaudit.report.masking import for_people
+
+    print(for_people(line).encode("utf-8", "replace").decode("utf-8"), file=sys.stderr)

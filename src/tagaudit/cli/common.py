@@ -92,6 +92,13 @@ def write_reports(report: Report, options: ReportOptions) -> Written:
     return write_all(report, options.paths, options.fail_on)
 
 
+def say(line: str) -> None:
+    """One line on stderr, masked as every line for people is (CI logs are read by many)."""
+    from tagaudit.report.masking import for_people
+
+    print(f"tagaudit: {for_people(line)}", file=sys.stderr)
+
+
 def show_notes(report: Report, quiet: bool = True) -> None:
     """What the run has to say about itself (fallbacks, rule errors) on stderr.
 
@@ -100,7 +107,7 @@ def show_notes(report: Report, quiet: bool = True) -> None:
     shown = report.baseline.summary(report.findings) if report.baseline and not quiet else None
     for line in report.config.notes:
         if line != shown:
-            print(f"tagaudit: {line}", file=sys.stderr)
+            say(line)
 
 
 def finish(report: Report, options: ReportOptions) -> int:
@@ -122,19 +129,24 @@ def finish(report: Report, options: ReportOptions) -> int:
             print(f"wrote {path}")
     sys.stdout.flush()
     for problem in written.problems:
-        print(f"tagaudit: {problem}", file=sys.stderr)
+        say(problem)
+    warn_kept_secrets(report, options, written)
     if report.config.run_error:
         what = "links" if report.links else "pages"
-        print(
-            f"tagaudit: {report.config.run_error}; reporting the {what} that finished",
-            file=sys.stderr,
-        )
+        say(f"{report.config.run_error}; reporting the {what} that finished")
         return 3
     if report.interrupted:
         return 130
     if written.problems:
         return 2 if written.bad_path else 3
     return report.exit_code(options.fail_on, new_only=options.fail_on_new)
+
+
+def warn_kept_secrets(report: Report, options: ReportOptions, written: Written) -> None:
+    """`--keep-secrets` is loud: the JSON report it wrote holds credentials."""
+    path = options.paths.get("json")
+    if report.config.secrets == "kept" and path is not None and Path(path) in written.paths:
+        say(f"--keep-secrets: {path} holds credentials (passwords, tokens): do not publish it")
 
 
 def _interrupt(signum: int, frame: object) -> None:

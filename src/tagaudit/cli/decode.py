@@ -115,12 +115,24 @@ def format_hit(hit: TagHit, catalog: Catalog) -> str:
         f" · event {hit.event or '–'}",
         f"  request  {hit.method} {hit.url}",
     ]
+    if hit.collector:
+        lines.append(f"  at       {hit.collector} ({_collector_words(hit)})")
     for index, (key, value) in enumerate(hit.params.items()):
         label = f"  [{labels[key]}]" if key in labels else ""
         lines.append(f"  {'params' if index == 0 else '':8} {key} = {_show(value)}{label}")
     for index, (key, signal) in enumerate(hit.consent.items()):
         lines.append(f"  {'consent' if index == 0 else '':8} {_consent_line(key, signal)}")
     return "\n".join(lines)
+
+
+def _collector_words(hit: TagHit) -> str:
+    """How a hit on a host the catalog does not list was read (providers/unknown.py)."""
+    family = hit.params.get("_family")
+    if family:
+        return f"{family}: read by its wire format, the catalog does not list this host"
+    guess = hit.params.get("_guess")
+    looks = f"; looks like {guess} ({hit.params.get('_guess_from')})" if guess else ""
+    return f"event-shaped, no vendor tagaudit knows{looks}"
 
 
 def _say(line: str) -> None:

@@ -28,6 +28,7 @@ from tagaudit.cli.common import (
     VerboseOpt,
     execute_run,
     finish,
+    say,
 )
 from tagaudit.cli.options import split_options, with_options
 from tagaudit.config import load_config
@@ -141,7 +142,7 @@ def links(
         **settings,
     )
     for problem in run.report.config.input_problems:
-        print(f"tagaudit: {problem}", file=sys.stderr)
+        say(problem)
     run.require_targets()
     report = execute_run(run)
     print_links(report, options)

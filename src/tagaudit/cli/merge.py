@@ -54,6 +54,7 @@ def merge(
         config=config,
         rules=settings.get("rules"),
         baseline=options.compare_with(baseline),
+        keep_secrets=settings.get("keep_secrets"),
         as_flags=True,
     )
     raise typer.Exit(finish(merged, options))

@@ -77,9 +77,12 @@ def report_keyword(name: str) -> str:
 
 
 def split_options(given: dict[str, Any]) -> tuple[dict[str, Path], dict[str, Any]]:
-    """The report paths (format → path, those given) and the rest of a command's options."""
+    """The report paths (format → path, those given) and the rest of a command's options;
+    a switch not given (`--keep-secrets` is False) is None: the config's value stands."""
     asked = {name: given.pop(report_keyword(name), None) for name in FORMATS}
-    return {name: path for name, path in asked.items() if path is not None}, given
+    switches = {d.keyword for d in SETTINGS if _flag_type(d) is bool}
+    rest = {k: (None if k in switches and v is False else v) for k, v in given.items()}
+    return {name: path for name, path in asked.items() if path is not None}, rest
 
 
 def _flag_type(described: Described) -> Any:

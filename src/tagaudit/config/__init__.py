@@ -50,6 +50,7 @@ A complete tagaudit.yaml (every key optional):
       - fingerprint: 3f2a9c0d11e4b7a2
         reason: legacy landing page, removed in Q3
     fail_on: warning
+    keep_secrets: false                   # true: the JSON report keeps credentials (README)
     journeys: [...]                       # tagaudit.journeys.settings shows the format
 """
 
@@ -93,6 +94,14 @@ class Config:
         metavar="URL",
         help="The site's address: pages given as paths (/checkout/) are joined to it "
         "(default: the config's base_url).",
+    )
+    keep_secrets: bool = setting(
+        False,
+        key="keep_secrets",
+        flag="--keep-secrets",
+        help="Keep credentials (URL passwords, tokens, Authorization and Cookie headers) in "
+        "the JSON report. Without it every report masks them as ***; the terminal, HTML, "
+        "Markdown, JUnit and SARIF always do. Do not publish a JSON written with it.",
     )
     page: PageSettings = field(default_factory=PageSettings)
     session: SessionSettings = field(default_factory=SessionSettings)

@@ -16,13 +16,13 @@ by that variable (`$$` is a plain `$`). One that is missing or empty is an error
 when a browser is about to use the access (SiteAccess.unresolved), not when the file is read:
 `tagaudit merge` and `tagaudit rules` need no staging secrets. Credentials in
 the base URL (`https://user:pass@host`) become basic auth and leave the URL. Split from
-config.py, which calls these readers. Imports tagaudit.errors, tagaudit.yamlfile,
-tagaudit.config.rules and the plain settings types of the browser and the crawl.
+config.py, which calls these readers; a storage-state file is checked field by field by
+config/storage_state.py. Imports tagaudit.errors, tagaudit.yamlfile, tagaudit.config's
+own readers and the plain settings types of the browser and the crawl.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from pathlib import Path
@@ -32,6 +32,8 @@ from urllib.parse import unquote, urlsplit, urlunsplit
 from tagaudit.browser.settings import SiteAccess
 from tagaudit.config import rules as config_rules
 from tagaudit.config.fields import Reader
+from tagaudit.config.storage_state import StateProblem, read_storage_state
+from tagaudit.config.storage_state import holds_local_storage as has_local_storage
 from tagaudit.config.targets import resolve_target
 from tagaudit.crawl.settings import AUTO
 from tagaudit.errors import ConfigError
@@ -232,26 +234,21 @@ def _basic_auth(inner: Where, missing: list[str]) -> dict[str, str]:
 
 
 def _storage_state(inner: Where, base: Path) -> str:
-    """The storage-state file's path, once it is known to be one."""
+    """The storage-state file's path, once it is known to be one that a browser takes
+    (config/storage_state.py checks every cookie and origin in it)."""
     path = base / _text(inner, "storage_state")
     if not path.is_file():
         inner.fail("storage_state", f"storage-state file not found: {path}")
     try:
-        state = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as problem:
-        inner.fail("storage_state", f"{path} is not a Playwright storage-state file: {problem}")
-    if not isinstance(state, dict):
-        inner.fail("storage_state", f"{path} is not a Playwright storage-state file")
-    origins = state.get("origins", [])
-    if not isinstance(state.get("cookies", []), list) or not isinstance(origins, list):
-        inner.fail("storage_state", f"{path} is not a Playwright storage-state file")
+        read_storage_state(path)
+    except StateProblem as problem:
+        inner.fail("storage_state", f"{path}: {problem}")
     return str(path)
 
 
 def holds_local_storage(path: str) -> bool:
     """Does the (checked) storage-state file hold localStorage, not only cookies?"""
-    state = json.loads(Path(path).read_text(encoding="utf-8"))
-    return any(isinstance(o, dict) and o.get("localStorage") for o in state.get("origins") or [])
+    return has_local_storage(read_storage_state(Path(path)))
 
 
 def _viewport(inner: Where) -> dict[str, int]:

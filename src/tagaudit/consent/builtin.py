@@ -19,6 +19,7 @@ from playwright.async_api import Locator, Page
 
 from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
 from tagaudit.consent.engine import ActionOutcome, Detection
+from tagaudit.consent.generic import GENERIC, MARK, find_banner
 from tagaudit.errors import first_line
 from tagaudit.model import Banner
 
@@ -85,17 +86,33 @@ async def _evaluate(page: Page, script: str, arg: Any = None, fallback: Any = No
 async def detect_banner(page: Page, timeout: float = 3.0) -> Banner | None:
     """Which known consent banner (CMP) the page shows, from the built-in CMP catalog.
 
-    One evaluate, so every plain visit can afford it: the runner plays the consent
+    One evaluate, so every plain visit can afford it (and one more for a banner no entry
+    knows, found by structure and wording: consent/generic.py): the runner plays the consent
     scenarios for pages where a visible banner was found (DESIGN.md, `--consent` default).
     """
     try:
         found = await asyncio.wait_for(page.evaluate(DETECT_ALL), timeout) or []
     except (PlaywrightError, asyncio.TimeoutError):
-        return None
+        found = []  # a busy page: still look for any banner, by structure and wording
+    visible = [f for f in found if f.get("visible")]
+    if not visible and await _generic_within(page, timeout):  # a banner nobody catalogued
+        return Banner(cmp=found[0].get("id") if found else GENERIC, visible=True)
     if not found:
         return None
-    visible = [f for f in found if f.get("visible")]
     return Banner(cmp=(visible or found)[0].get("id"), visible=bool(visible))
+
+
+async def _generic_within(page: Page, timeout: float) -> bool:
+    try:
+        return await asyncio.wait_for(find_banner(page), timeout) is not None
+    except asyncio.TimeoutError:
+        return False
+
+
+async def visible_cmp(page: Page) -> str | None:
+    """The catalog id of the CMP whose banner shows now, by the catalog's own checks."""
+    found = await _evaluate(page, DETECT_ALL, None, []) or []
+    return next((f["id"] for f in found if f.get("visible")), None)
 
 
 async def banner_visible(page: Page, entry: CmpEntry) -> bool:
@@ -109,6 +126,7 @@ async def banner_visible(page: Page, entry: CmpEntry) -> bool:
 ACCEPT_WORDS = ("accept", "agree", "allow", "ok", "got it", "akzeptieren", "accepter", "aceptar")
 # A CMP outside the catalog (an autoconsent site rule): look at dialog-like containers.
 GENERIC_BANNERS = (
+    f"[{MARK}=banner]",  # the banner consent/generic.py found
     "[role=dialog]",
     "[aria-modal=true]",
     "[class*=cookie]",
@@ -130,6 +148,12 @@ async def first_layer(page: Page, entry: CmpEntry | None) -> dict[str, Any]:
     Known CMPs: the catalog's first-layer selectors, plus button wording. Others: wording of
     the visible buttons in dialog-like containers, marked `heuristic`.
     """
+    if entry is None:
+        banner = await find_banner(page)  # its controls, in the languages it knows
+        if banner is not None:
+            buttons = [*banner.accept, *banner.reject, *banner.settings][:12]
+            return {"accept": bool(banner.accept), "reject": bool(banner.reject),
+                    "buttons": buttons, "heuristic": True}  # fmt: skip
     banners = list(entry.banner) if entry else list(GENERIC_BANNERS)
     texts = await _evaluate(page, BUTTONS_JS, [banners], []) or []
     if entry is None:

@@ -125,9 +125,12 @@ AUTOCONSENT_NAMES = {
     "klaro": "klaro",
     "cookieconsent3": "cookieconsent3",
     "cookieconsent2": "cookieconsent3",
+    "tarteaucitron.js": "tarteaucitron",
+    "tarteaucitron-deny": "tarteaucitron",
 }
 
 
 def cmp_id_for_rule(rule_name: str) -> str:
     """The catalog id an autoconsent rule acts for (the rule name itself when unknown)."""
-    return AUTOCONSENT_NAMES.get(rule_name.lower(), rule_name.lower())
+    name = rule_name.lower().replace(" ", "-")  # rule names come as "Complianz optin" too
+    return AUTOCONSENT_NAMES.get(name, name)

@@ -1,8 +1,9 @@
 """Choosing the consent engine: autoconsent when its npm package is found, else the catalog.
 
 Sits above both engines (consent/autoconsent.py, consent/builtin.py), so neither imports the
-other's chooser: `make_engine` for a scenario, `JourneyConsent` for a journey's choice,
-`describe_engine` for the CLI and doctor.
+other's chooser: `make_engine` for a scenario (wrapped in `WithGeneric`: banners no rule
+knows, consent/generic.py), `JourneyConsent` for a journey's choice, `describe_engine` for
+the CLI and doctor.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tagaudit.consent.autoconsent import INSTALL_HINT, AutoconsentEngine, find_autoconsent
-from tagaudit.consent.builtin import BuiltinEngine
-from tagaudit.consent.engine import ConsentEngine
+from tagaudit.consent.builtin import BuiltinEngine, visible_cmp
+from tagaudit.consent.engine import ActionOutcome, ConsentEngine, Detection
+from tagaudit.consent.generic import GENERIC, find_banner, operate
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.model import ConsentRecord
 
@@ -33,13 +35,85 @@ def describe_engine(settings: ConsentSettings) -> str:
 
 
 def make_engine(settings: ConsentSettings) -> ConsentEngine:
-    """The engine the settings ask for (see ConsentSettings.engine)."""
+    """The engine the settings ask for (see ConsentSettings.engine), which falls back to
+    banners found by structure and wording when its rules know none (consent/generic.py)."""
     if settings.engine == "builtin":
-        return BuiltinEngine(settings.empty_page_wait)
+        return WithGeneric(BuiltinEngine(settings.empty_page_wait))
     package = find_autoconsent(settings.node_modules, required=settings.engine == "autoconsent")
     if package is None:
-        return BuiltinEngine(settings.empty_page_wait)
-    return AutoconsentEngine(package, settings)
+        return WithGeneric(BuiltinEngine(settings.empty_page_wait))
+    return WithGeneric(AutoconsentEngine(package, settings))
+
+
+async def _named_by_catalog(page: Page, found: Detection) -> Detection:
+    """The CMP as the catalog's own checks (its globals and ids) name it, when they see one
+    showing and the engine's rule named another: autoconsent's "Complianz optin" rule fires
+    on any opt-in banner of Osano's open-source cookieconsent. The rule still acts."""
+    named = await visible_cmp(page)
+    if named is None or named == found.cmp:
+        return found
+    return Detection(cmp=named, rule=found.rule, popup=True, frame_url=found.frame_url)
+
+
+CATALOG = "catalog"  # the rule name of a detection made by the CMP catalog's own checks
+
+
+class WithGeneric:
+    """An engine that, when its rules find no popup, tries the CMP catalog (autoconsent can
+    miss a banner its rule knows on a busy machine), then a banner nobody catalogued.
+
+    A catalogued banner is then driven by the catalog's plan (rule `catalog`); an
+    uncatalogued one is named `generic` (or the CMP the engine or catalog recognised) with
+    rule `generic`, and acting clicks its own accept or reject control; an action it cannot
+    take is an error the scenario records ("found a consent banner, but no reject control").
+    """
+
+    def __init__(self, inner: ConsentEngine) -> None:
+        self.inner = inner
+        self.method = inner.method
+        self.events = inner.events
+        self.package = getattr(inner, "package", None)
+
+    async def install(self, context: BrowserContext) -> None:
+        await self.inner.install(context)
+
+    def new_document(self) -> None:
+        self.inner.new_document()
+
+    async def detect(self, page: Page, timeout: float) -> Detection:
+        found = await self.inner.detect(page, timeout)
+        if found.popup:
+            return await _named_by_catalog(page, found)
+        named = await visible_cmp(page)  # the engine's rules missed a banner the catalog knows
+        if named is not None and not isinstance(self.inner, BuiltinEngine):
+            self.events.append({"type": "popupFound", "cmp": named, "via": CATALOG})
+            return Detection(cmp=named, rule=CATALOG, popup=True)
+        banner = await find_banner(page)
+        if banner is None:
+            return found
+        self.events.append({"type": "popupFound", "cmp": GENERIC, "controls": banner.__dict__})
+        return Detection(cmp=found.cmp or named or GENERIC, rule=GENERIC, popup=True)
+
+    async def act(self, page: Page, action: str, detection: Detection) -> ActionOutcome:
+        if detection.rule == CATALOG:
+            return await BuiltinEngine().act(page, action, detection)
+        if detection.rule != GENERIC:
+            return await self.inner.act(page, action, detection)
+        outcome = ActionOutcome(action=action, method=GENERIC, cmp=detection.cmp, rule=GENERIC)
+        banner = await find_banner(page)
+        if banner is None:
+            outcome.error = "the consent banner found before was gone when acting"
+            return outcome
+        error, clicks, via = await operate(page, action, banner)
+        outcome.result, outcome.error = error is None, error
+        outcome.clicks, outcome.via = clicks, via or None
+        outcome.steps.append(f"{action}: {via or 'no control'}")
+        return outcome
+
+    async def popup_visible(self, page: Page, cmp: str | None, timeout: float) -> bool:
+        if await self.inner.popup_visible(page, cmp, timeout):
+            return True
+        return await find_banner(page) is not None
 
 
 class JourneyConsent:

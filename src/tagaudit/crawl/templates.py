@@ -47,8 +47,13 @@ def templates_of(urls: list[str], patterns: list[str] | None = None) -> dict[str
 
 
 def shape(url: str) -> tuple[str, list[str]]:
-    """(host, path segments with id-like ones as `*`): what inference starts from."""
-    parts = urlsplit(url)
+    """(host, path segments with id-like ones as `*`): what inference starts from. A URL that
+    does not parse (`http://[::1`: a page's Location header, a report read back) is its
+    own template."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url, []
     segments = [s for s in parts.path.split("/") if s]
     return parts.netloc.lower(), ["*" if ID_LIKE.match(s) else s for s in segments]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from tagaudit.model import CLICK_IDS, LinkResult, PageVisit, to_dict
+from tagaudit.model import CLICK_IDS, KEPT_NAVIGATING, LinkResult, PageVisit, to_dict
 from tagaudit.model.params import build_ledger, tracking_params
 
 
@@ -45,6 +45,9 @@ def merge_visit(
     _trust_http_meta(result, visit)
     _extend_with_client_hops(result, visit)
     _judge_client_hops(result, max_hops)
+    if result.verdict == "ok" and visit.error and KEPT_NAVIGATING in visit.error:
+        # It never landed, however few redirects a slow machine saw before the time ran out.
+        result.verdict, result.reason, result.error = "broken", "too-many-hops", visit.error
     landed = visit.final_url or (visit.hops[-1].url if visit.hops else None)
     result.landing = {
         "browser_final_url": landed,

@@ -11,6 +11,10 @@ from typing import Any
 
 from tagaudit.model.consent import ConsentRecord
 from tagaudit.model.tags import base_account, tag_label
+from tagaudit.model.urls import page_of
+
+# The parameters a hit's one-line form shows, when it has them: what a conversion is about.
+SHOWN_PARAMS = ("transaction_id", "value", "currency", "event_id")
 
 # How the browser reports a request the page's Content Security Policy blocked (`csp` is
 # tagaudit's own mark for blocks read from securitypolicyviolation events).
@@ -109,10 +113,40 @@ class TagHit:
     # Why its request did not reach the vendor, when it did not (Request.delivery_problem):
     # `csp` means the page's Content Security Policy stopped it; it never left the page.
     blocked: str | None = None
+    # The host that received it, when the catalog does not list that host for the provider:
+    # decoded by its wire format (a Segment-compatible CDP, a self-hosted Matomo, a
+    # server-side GA4 container), or, for provider `unknown`, an event-shaped request to a
+    # collector tagaudit cannot name (providers/unknown.py).
+    collector: str | None = None
 
     def left_page(self) -> bool:
         """Was it sent at all? (A CSP-blocked hit never left; a failed one was attempted.)"""
         return self.blocked != "csp"
+
+    def __repr__(self) -> str:
+        return f"<TagHit {self.describe()}>"
+
+    def describe(self) -> str:
+        """One line: tag, event, where the page made it, the conversion's key params.
+
+        `ga4 G-ABC123 purchase (step confirmation, view /spa/done) transaction_id=T-1,
+        value=129, currency=EUR`; a kind other than `hit` and a CSP block are said too.
+        """
+        head = f"{self.provider} {self.account or '-'} {self.event or '-'}"
+        if self.kind != "hit":
+            head += f" [{self.kind}]"
+        where = [f"step {self.step}"] if self.step else []
+        where += [f"view {page_of(self.view)}"] if self.view else []
+        if where:
+            head += f" ({', '.join(where)})"
+        if self.blocked:
+            head += f" blocked: {self.blocked}"
+        shown = [
+            f"{k}={_short(self.params[k])}"
+            for k in SHOWN_PARAMS
+            if self.params.get(k) not in (None, "")
+        ]
+        return f"{head} {', '.join(shown)}".rstrip()
 
     # Properties, not fields: the JSON report carries `account`, these are read from it.
     @property
@@ -124,6 +158,12 @@ class TagHit:
     def tag(self) -> str:
         """The tag it belongs to, as reports name it: `ga4 G-ABC123`, `google_ads AW-123`."""
         return tag_label(self.provider, self.account)
+
+
+def _short(value: Any, limit: int = 120) -> str:
+    """A value as one line shows it: a page may send a megabyte in one parameter."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass

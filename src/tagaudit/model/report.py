@@ -14,6 +14,8 @@ from tagaudit.model.capture import PageVisit
 from tagaudit.model.consent import ConsentMatrix
 from tagaudit.model.journeys import JourneyResult
 from tagaudit.model.links import LinkResult
+from tagaudit.model.redaction import mask_secrets
+from tagaudit.model.urls import page_of
 from tagaudit.model.vocabulary import LINK_CATEGORIES, SCHEMA_VERSION, SEVERITIES
 
 
@@ -77,6 +79,10 @@ class RunInfo:
     shard: str | None = None
     planned: int | None = None
     plan_id: str | None = None
+    # What a written JSON report did with credentials: `masked` (replaced by `***`, the
+    # default) or `kept` (`--keep-secrets`, also set on the run's Report so its JSON keeps
+    # them). None in memory means masked when written (tagaudit.report.masking).
+    secrets: str | None = None
 
 
 @dataclass
@@ -102,6 +108,25 @@ class Finding:
         if not self.fingerprint:
             keep_query = self.category in LINK_CATEGORIES
             self.fingerprint = fingerprint(self.rule_id, self.url, self.location, keep_query)
+
+    def __repr__(self) -> str:
+        return f"<Finding {self.describe()}>"
+
+    def describe(self) -> str:
+        """One line: severity, rule, where (page, or journey and step), message.
+
+        `error tag-blocked-by-csp /checkout/: ga4 G-ABC123 blocked by the page's CSP (img-src)`;
+        a pytest failure or a `print` shows it whole, where the dataclass's repr was cut.
+        """
+        where = page_of(self.url)
+        journey, step = self.location.get("journey"), self.location.get("step")
+        if journey:
+            where = f"journey {journey}" + (f", step {step}" if step else "")
+        scenario = self.location.get("scenario")
+        if scenario and scenario != "none":
+            where += f" [{scenario}]"
+        quiet = f" (suppressed: {self.suppressed})" if self.suppressed else ""
+        return f"{self.severity} {self.rule_id} {where}: {self.message}{quiet}"
 
 
 @dataclass
@@ -241,9 +266,11 @@ def no_page_loaded(pages: list[PageVisit]) -> str | None:
 
 
 def normalise_url(url: str, keep_query: bool = False) -> str:
-    """Drop the fragment, and the query unless asked, so fingerprints survive re-runs."""
+    """Drop the fragment, and the query unless asked, so fingerprints survive re-runs; and
+    credentials (model.redaction), so a report read back masked (merge, --baseline) gives
+    the fingerprints of the run that wrote it, and a rotated token is no new finding."""
     url = url.split("#", 1)[0]
-    return url if keep_query else url.split("?", 1)[0].rstrip("/")
+    return mask_secrets(url if keep_query else url.split("?", 1)[0].rstrip("/"))
 
 
 _FINGERPRINT_KEYS = ("scenario", "provider", "account", "event")
@@ -253,7 +280,8 @@ def fingerprint(rule_id: str, url: str, location: dict[str, Any], keep_query: bo
     """A stable id for a finding: rule, normalised url, scenario, provider, account, event."""
     parts = [rule_id, normalise_url(url, keep_query)]
     parts += [str(location.get(k) or "") for k in _FINGERPRINT_KEYS]
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+    # surrogatepass: a page can put a lone surrogate in a URL, and JSON keeps it (`\udfff`)
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def severity_rank(severity: str) -> int:

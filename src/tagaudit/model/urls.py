@@ -44,7 +44,8 @@ def is_path(raw: str) -> bool:
 
 
 def origin_of(url: str | None) -> str:
-    """`https://Shop.example:8443/a?b` → `https://shop.example:8443`, or "" when it has none.
+    """`https://ann:pw@Shop.example:8443/a?b` → `https://shop.example:8443`, or "" when it
+    has none.
 
     Scheme and host are lower-cased, as browsers compare origins. Only http(s) and ws(s)
     URLs with a host have an origin here; `about:blank`, `data:`, `blob:`, `file:`, a path
@@ -54,6 +55,18 @@ def origin_of(url: str | None) -> str:
         parts = urlsplit(url or "")
     except ValueError:  # `http://[::1` (an unclosed IPv6 host)
         return ""
-    if parts.scheme not in ORIGIN_SCHEMES or not parts.netloc:
+    host = parts.netloc.rpartition("@")[2].lower()  # user-info is no part of an origin
+    if parts.scheme not in ORIGIN_SCHEMES or not host:
         return ""
-    return f"{parts.scheme}://{parts.netloc.lower()}"
+    return f"{parts.scheme}://{host}"
+
+
+def page_of(url: str | None) -> str:
+    """The page a URL names, as a person reads it in one line: its path and query for a
+    web page (`/checkout/?step=2`), the URL itself otherwise (`about:blank`, `journey:x`)."""
+    if not url:
+        return "-"
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+        return url
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

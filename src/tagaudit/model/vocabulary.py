@@ -46,6 +46,9 @@ LINK_CATEGORIES: tuple[str, ...] = (
 # syncs): recorded and linked to its hit (`TagHit.follows`), never counted as an event.
 HIT_KINDS: tuple[str, ...] = ("hit", "library", "config", "aux")
 SCENARIOS: tuple[str, ...] = ("none", "accept", "reject")
+# How a page that never stops loading new documents by itself is described, wherever it is
+# seen (a visit's error, a link's landing): the words reports and the link checker key on.
+KEPT_NAVIGATING = "kept navigating by itself"
 # Consent phases a request can belong to (set by consent scenarios; None outside them).
 PHASES: tuple[str, ...] = ("before-action", "after-action", "after-reload")
 # Tags that read Google's Consent Mode (gcs / gcd on their hits).

@@ -50,11 +50,14 @@ DECODERS = (
     "adobe_analytics",
     "cdp",
     "snowplow",
+    "launchdarkly",
+    "faro",
 )
 _PROVIDER_KEYS = {
     "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",
-    "consent", "labels", "endpoints", "queues", "unique_event_ids",
+    "consent", "labels", "endpoints", "queues", "unique_event_ids", "family",
 }  # fmt: skip
+_FAMILY_KEYS = {"name", "paths", "require"}
 _ENDPOINT_KEYS = {"kind", "hosts", "paths", "require", "account", "event", "transport", "answer"}
 _ANSWER_KEYS = {"status", "body", "content_type"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -92,6 +95,22 @@ class Endpoint:
 
 
 @dataclass(frozen=True)
+class Family:
+    """A provider's wire format recognised on any host: a path, then the decoded body.
+
+    `name` is what reports call such a collector ("Segment-compatible"); `paths` are searched
+    in the URL path; `require` maps record fields to regexes that every event the request
+    carries must meet (a key `a|b` is met by either field). The catalog's hosts are tried
+    first: a family is for hosts nobody listed (first-party proxies, self-hosted or
+    server-side collectors, SDKs that speak another vendor's protocol).
+    """
+
+    name: str
+    paths: tuple[re.Pattern[str], ...]
+    require: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = ()
+
+
+@dataclass(frozen=True)
 class Provider:
     """A vendor: its id, how to read account/event/shared params, and its endpoints."""
 
@@ -111,6 +130,8 @@ class Provider:
     queues: tuple[re.Pattern[str], ...] = ()
     # Its event_id is made by the SDK, one per event: a repeat is a re-send, not a new event
     unique_event_ids: bool = False
+    # Its wire format on hosts the catalog does not list (see Family)
+    family: Family | None = None
 
 
 class _Where:
@@ -267,6 +288,28 @@ def _answer(data: Any, where: _Where) -> tuple[tuple[str, Any], ...]:
     return tuple(answer.items())
 
 
+def _family(data: Any, where: _Where) -> Family:
+    """`family: {name, paths, require}` → Family (validated like an endpoint's fields)."""
+    _check_keys(data, _FAMILY_KEYS, where, "a family")
+    if not data.get("name"):
+        raise where.at("name").fail("is required (what reports call such a collector)")
+    raw_paths = _str_list(data.get("paths", []), where.at("paths"))
+    if not raw_paths:
+        raise where.at("paths").fail("needs at least one path regex")
+    paths = tuple(_regex(p, where.at("paths").at(i)) for i, p in enumerate(raw_paths))
+    require = data.get("require") or {}
+    if not isinstance(require, dict):
+        raise where.at("require").fail("must map record fields to regexes")
+    return Family(
+        name=str(data["name"]),
+        paths=paths,
+        require=tuple(
+            (tuple(str(k).split("|")), _regex(v, where.at("require").at(str(k))))
+            for k, v in require.items()
+        ),
+    )
+
+
 def _endpoints(data: Any, provider_id: str, where: _Where) -> tuple[Endpoint, ...]:
     if not isinstance(data, list) or not data:
         raise where.fail("must be a non-empty list of endpoints")
@@ -321,6 +364,8 @@ def parse_provider(data: Any, where: _Where, base: Provider | None = None) -> Pr
     if "queues" in data:
         queues = _str_list(data["queues"], where.at("queues"))
         fields["queues"] = tuple(_regex(q, where.at("queues")) for q in queues)
+    if "family" in data:
+        fields["family"] = _family(data["family"], where.at("family"))
     if "unique_event_ids" in data:
         if not isinstance(data["unique_event_ids"], bool):
             raise where.at("unique_event_ids").fail("must be true or false")

@@ -48,10 +48,29 @@ def basic_auth_user(headers: Any) -> str | None:
     return user or None
 
 
+def header_write_key(headers: Any) -> str | None:
+    """The key id of an `X-Write-Key: id:secret` header (Jitsu), never the secret.
+
+    >>> header_write_key({"X-Write-Key": "js1:s3cret"})
+    'js1'
+    """
+    if not isinstance(headers, dict):
+        return None
+    value = next((str(v) for k, v in headers.items() if str(k).lower() == "x-write-key"), "")
+    return value.partition(":")[0].strip() or None
+
+
 def cdp_records(wire: Wire) -> list[Record]:
-    """The generic records, each given the Basic-auth user name (the write key) when sent."""
+    """The generic records, each given the write key sent in a header (Basic auth user name,
+    or an X-Write-Key id) when there is one; a key in the body is cut at its `:` (Jitsu
+    masks its secret there as `id:***`)."""
     records = generic_records(wire)
-    user = basic_auth_user(wire.request.headers)
+    headers = wire.request.headers
+    user = basic_auth_user(headers) or header_write_key(headers)
+    for record in records:
+        key = record.get("writeKey")
+        if isinstance(key, str) and ":" in key:
+            record["writeKey"] = key.partition(":")[0]
     if user:
         for record in records:
             record.setdefault(AUTH_USER, user)

@@ -22,8 +22,9 @@ from typing import Any
 from tagaudit.model import Request, TagHit
 from tagaudit.providers import cdp, google, snowplow, vendors
 from tagaudit.providers.body import looks_unread
-from tagaudit.providers.catalog import Pick, Provider
+from tagaudit.providers.catalog import SHARED_NAMES, Pick, Provider
 from tagaudit.providers.consent_mode import decode_consent_params
+from tagaudit.providers.families import find_family
 from tagaudit.providers.records import Record, Wire, generic_records
 from tagaudit.providers.routing import Catalog, default_catalog
 from tagaudit.providers.wire import flatten, lookup, parse_json_loose, to_number
@@ -41,26 +42,35 @@ DECODERS: dict[str, Decoder] = {
     "adobe_analytics": vendors.adobe_analytics_records,
     "cdp": cdp.cdp_records,
     "snowplow": snowplow.snowplow_records,
+    "launchdarkly": vendors.launchdarkly_records,
+    "faro": vendors.faro_records,
 }
 DECODED_KINDS = ("hit", "aux")
 UNDECODED = "_undecoded"
+# The wire-format family a hit was recognised by, on a host the catalog does not list.
+FAMILY = "_family"
 _FIELD = re.compile(r"\{([^{}]+)\}")
 
 
 def decode_request(request: Request, catalog: Catalog | None = None) -> list[TagHit]:
-    """Every TagHit one request carries (none for unknown requests and pings).
+    """Every TagHit one request carries (none for ordinary requests and pings).
 
     `url` and `method` come from the request; the caller sets `request_index`. A CORS
     preflight (`OPTIONS`) carries no data: it is never a hit (RudderStack's XHR with an
-    `Authorization` header is preflighted; measured in fixtures/sdk-site).
+    `Authorization` header is preflighted; measured in fixtures/sdk-site). A request no
+    endpoint claims is tried as a wire-format family (families.py), then as an
+    event-shaped request to a collector nobody catalogued: provider `unknown` (unknown.py).
     """
     if (request.method or "GET").upper() == "OPTIONS":
         return []
+    catalog = catalog or default_catalog()
     try:
-        match = (catalog or default_catalog()).match(request.url)
+        match = catalog.match(request.url)
     except (ValueError, TypeError, AttributeError):
         return []
-    if match is None or match.endpoint.kind == "ping":
+    if match is None:
+        return _beyond_the_catalog(request, catalog)
+    if match.endpoint.kind == "ping":
         return []
     wire = Wire(request, match)
     if match.endpoint.kind not in DECODED_KINDS:
@@ -71,10 +81,31 @@ def decode_request(request: Request, catalog: Catalog | None = None) -> list[Tag
         records = [{**match.groups, **match.query}]
     if match.endpoint.kind == "aux":
         records = records[:1]  # a side request is one thing, whatever it carries
+    return _hits(wire, records, catalog)
+
+
+def _hits(wire: Wire, records: list[Record], catalog: Catalog) -> list[TagHit]:
+    """The records as hits, marked as undecoded where they are, and with their collector
+    when the endpoint was one of "any host" and the catalog does not name this host."""
     hits = [_build_hit(wire, record) for record in records]
+    provider, host = wire.provider, wire.match.host
+    on_any_host = "*" in wire.endpoint.hosts and not catalog.lists_host(provider.id, host)
     for hit in hits:
         _mark_undecoded(wire, hit)
+        if on_any_host and hit.kind in DECODED_KINDS:
+            hit.collector = host
+            hit.params[FAMILY] = provider.family.name if provider.family else provider.name
     return hits
+
+
+def _beyond_the_catalog(request: Request, catalog: Catalog) -> list[TagHit]:
+    found = find_family(request, catalog, DECODERS)
+    if found is not None:
+        match, records = found
+        return _hits(Wire(request, match), records, catalog)
+    from tagaudit.providers.unknown import unknown_hits  # it reads hits the way we do
+
+    return unknown_hits(request, catalog)
 
 
 def is_body_unread(request: Request) -> bool:
@@ -116,6 +147,9 @@ def _build_hit(wire: Wire, record: Record) -> TagHit:
     params = flatten(record)
     if is_hit:
         params.update(shared_params(provider, record))
+        for name in SHARED_NAMES:  # a wire field of that name sent empty (Statsig's value)
+            if name in params and params[name] is None:
+                del params[name]
         transport = endpoint.transport or wire.match.groups.get("transport")
         if transport:
             params["transport"] = transport

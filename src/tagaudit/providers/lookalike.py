@@ -10,42 +10,48 @@ as `/collect`, is not enough). Pure: the model and the providers package.
 
 from __future__ import annotations
 
-from tagaudit.model import Request
+from tagaudit.model import Request, TagHit
 from tagaudit.providers.decoding import DECODERS, _build_hit
+from tagaudit.providers.families import BEACON_TYPES
 from tagaudit.providers.records import Wire
 from tagaudit.providers.routing import Catalog, Match, _meets, _path_groups, default_catalog
 from tagaudit.providers.wire import parse_query, split_url
 
-# Requests a tag sends; documents, scripts, styles and fonts are never hits.
-BEACON_TYPES = ("ping", "fetch", "xhr", "image", "other")
-
 
 def lookalike(request: Request, catalog: Catalog | None = None) -> str | None:
     """The provider whose collection hit `request` looks like, on an unknown host, or None."""
+    hits = lookalike_hits(request, catalog)
+    return hits[0].provider if hits else None
+
+
+def lookalike_hits(request: Request, catalog: Catalog | None = None) -> list[TagHit]:
+    """The hits `request` carries when read as the vendor's hit it looks like, or []."""
     if request.resource_type not in BEACON_TYPES or request.method.upper() == "OPTIONS":
-        return None
+        return []
     catalog = catalog or default_catalog()
     host, path, _ = split_url(request.url)
     screen = catalog.hit_path_screen
     if not host or screen is None or not screen.search(path):
-        return None
+        return []
     if catalog.match(request.url) is not None:
-        return None
+        return []
     query = parse_query(split_url(request.url)[2])
     for endpoint in catalog.hit_endpoints:
         groups = _path_groups(endpoint, path)
         if groups is None or not _meets(endpoint, query):
             continue
         match = Match(catalog.providers[endpoint.provider], endpoint, host, path, query, groups)
-        if _reads_an_account(request, match):
-            return endpoint.provider
-    return None
+        hits = _with_an_account(request, match)
+        if hits:
+            return hits
+    return []
 
 
-def _reads_an_account(request: Request, match: Match) -> bool:
+def _with_an_account(request: Request, match: Match) -> list[TagHit]:
     wire = Wire(request, match)
     try:
         records = DECODERS[match.provider.decoder](wire)  # hit endpoints only: always decoded
     except Exception:
-        return False
-    return any(_build_hit(wire, record).account for record in records)
+        return []
+    hits = [_build_hit(wire, record) for record in records]
+    return hits if any(hit.account for hit in hits) else []

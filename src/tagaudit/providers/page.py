@@ -7,7 +7,8 @@ Content Security Policy stopped it, a network error, `HTTP 404`). Blocked reques
 decoded like any other, so "why wasn't it tracked?" reads the provider, account and library
 from the hit instead of guessing from hosts. One action sent over several transports is
 then folded into one hit (`merge_fanout`), side requests linked to the hit they follow
-(`link_aux`) and an SDK's re-sends told apart from new events (`mark_resends`). Pure:
+(`link_aux`) and an SDK's re-sends told apart from new events (`mark_resends`). A request
+read as a vendor's hit on a host nobody lists keeps that vendor in `Request.lookalike`. Pure:
 imports only the model and the providers package.
 """
 
@@ -19,8 +20,8 @@ from tagaudit.model import Request, TagHit
 from tagaudit.providers.aux import link_aux
 from tagaudit.providers.decoding import decode_request
 from tagaudit.providers.fanout import merge_fanout
-from tagaudit.providers.lookalike import lookalike
 from tagaudit.providers.routing import Catalog, default_catalog
+from tagaudit.providers.unknown import GUESS, GUESS_FROM, UNKNOWN
 
 
 def decode_requests(requests: Iterable[Request], catalog: Catalog | None = None) -> list[TagHit]:
@@ -28,8 +29,8 @@ def decode_requests(requests: Iterable[Request], catalog: Catalog | None = None)
     hits: list[TagHit] = []
     for index, request in enumerate(requests):
         decoded = decode_request(request, catalog)
+        request.lookalike = _looks_like(decoded)
         if not decoded:
-            request.lookalike = lookalike(request, catalog)
             continue
         blocked = request.delivery_problem()
         for hit in decoded:
@@ -37,6 +38,14 @@ def decode_requests(requests: Iterable[Request], catalog: Catalog | None = None)
             hit.step, hit.view = request.step, request.view
             hits.append(hit)
     return mark_resends(link_aux(merge_fanout(hits)), catalog or default_catalog())
+
+
+def _looks_like(hits: list[TagHit]) -> str | None:
+    """The vendor an `unknown` hit was read as, when its wire format said so (lookalike)."""
+    for hit in hits:
+        if hit.provider == UNKNOWN and hit.params.get(GUESS_FROM) == "wire format":
+            return str(hit.params.get(GUESS))
+    return None
 
 
 def mark_resends(hits: list[TagHit], catalog: Catalog) -> list[TagHit]:

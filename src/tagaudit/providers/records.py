@@ -20,7 +20,7 @@ from typing import Any
 from tagaudit.model import Request
 from tagaudit.providers.catalog import Endpoint, Provider
 from tagaudit.providers.routing import Match
-from tagaudit.providers.wire import parse_body, parse_json_loose
+from tagaudit.providers.wire import parse_body, parse_json, parse_json_loose
 
 Record = dict[str, Any]
 RAW_BODY_LIMIT = 2000
@@ -64,8 +64,23 @@ def base_params(wire: Wire, *, with_body: bool = True) -> Record:
     elif isinstance(body, list):
         params["_batch"] = body
     elif isinstance(body, str) and body.strip():
-        params["_body"] = body[:RAW_BODY_LIMIT]
+        lines = ndjson(body)
+        if lines:
+            params["_batch"] = lines
+        else:
+            params["_body"] = body[:RAW_BODY_LIMIT]
     return params
+
+
+def ndjson(body: str) -> list[dict[str, Any]] | None:
+    """Newline-delimited JSON (Datadog RUM, Elastic APM) → one dict per line, or None."""
+    lines = [line for line in body.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return None
+    parsed = [parse_json(line) for line in lines]
+    if parsed and all(isinstance(item, dict) for item in parsed):
+        return parsed  # type: ignore[return-value]
+    return None
 
 
 def apply_json_params(params: Record, names: tuple[str, ...]) -> Record:

@@ -78,6 +78,9 @@ class Catalog:
             if e.kind == "hit" and "*" not in e.hosts
         ]
         self.hit_path_screen = _combined([p for e in self.hit_endpoints for p in e.paths])
+        # Wire-format families, tried on requests no endpoint claimed (families.py).
+        self.families = [p for p in providers.values() if p.family is not None]
+        self.family_screen = _combined([p for f in self.families for p in f.family.paths])  # type: ignore[union-attr]
 
     def _index(self, endpoint: Endpoint) -> None:
         for host in endpoint.hosts:
@@ -92,6 +95,10 @@ class Catalog:
 
     def provider(self, provider_id: str) -> Provider:
         return self.providers[provider_id]
+
+    def lists_host(self, provider_id: str, host: str) -> bool:
+        """Does the catalog name `host` for this provider (not only as "any host")?"""
+        return any(e.provider == provider_id for e in self._host_endpoints(host))
 
     def _host_endpoints(self, host: str) -> tuple[Endpoint, ...]:
         """Endpoints whose hosts fit `host`, memoised: a page talks to few hosts, many times."""

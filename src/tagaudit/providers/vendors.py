@@ -127,3 +127,43 @@ def adobe_analytics_records(wire: Wire) -> list[Record]:
                 items.append(item)
         record["items"] = items
     return [record]
+
+
+def launchdarkly_records(wire: Wire) -> list[Record]:
+    """LaunchDarkly `/events/bulk`: a JSON array of events, one record each.
+
+    A custom event (`track`) is named by its key ("purchase"); the SDK's own events by their
+    kind (`identify`, `summary` of flag evaluations, `feature`, `index`).
+    """
+    records = generic_records(wire)
+    for record in records:
+        kind = str(record.get("kind") or "")
+        key = record.get("key")
+        record["event_name"] = str(key) if kind == "custom" and key else (kind or None)
+    return records
+
+
+# Faro's payload: lists of signals; events are named, the other signals by their kind.
+_FARO_SIGNALS = (("events", "name"), ("measurements", "type"), ("exceptions", None),
+                 ("logs", None))  # fmt: skip
+
+
+def faro_records(wire: Wire) -> list[Record]:
+    """Grafana Faro `/collect/<key>`: `{meta, events, measurements, logs, exceptions}`.
+
+    One record per event (named by `name`), per measurement (by its `type`, e.g.
+    web-vitals), per exception (`exception`) and per log (`log`); each keeps `meta`.
+    """
+    params = base_params(wire)
+    envelope = {k: v for k, v in params.items() if k not in dict(_FARO_SIGNALS)}
+    records: list[Record] = []
+    for signal, name_key in _FARO_SIGNALS:
+        for item in params.get(signal) or ():
+            if not isinstance(item, dict):
+                continue
+            name = item.get(name_key) if name_key else signal.rstrip("s")
+            record = {**envelope, **item, "event_name": name or signal.rstrip("s")}
+            if signal == "exceptions" and "value" in record:  # the message, not an amount
+                record["message"] = record.pop("value")
+            records.append(record)
+    return records or [params]

@@ -10,7 +10,7 @@
     markdown.render(report, fail_on)            CI step summary
     html.render(report, fail_on)                one self-contained HTML file
     consent, matrix                             the consent and tag matrices
-    masking                                     what people never see
+    masking                                     what no report shows (by who reads it)
 
 Rule titles and descriptions come from `report.config.rules`, the consent matrix from
 `report.config.consent_matrix`. Imports only tagaudit.model (and rich in terminal.py).

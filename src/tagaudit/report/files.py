@@ -1,7 +1,9 @@
 """Writing report files: each requested format on its own, whole or not at all.
 
 `write_all` takes the formats asked for as a mapping of format name (tagaudit.report.formats)
-→ path, and writes each to a temporary file in the target's folder renamed into place: a
+→ path, renders each from the masked copy of the Report its readers may see (one copy per
+audience, tagaudit.report.masking), and writes each to a temporary file in the target's
+folder renamed into place: a
 report is whole or absent, never truncated, and one that cannot be written (a full disk, a
 directory as the path) does not stop the others. `check_path` and `path_problem` say before a
 run why a path could not take a report. Imports only tagaudit.model and the report package.
@@ -44,8 +46,9 @@ def write_all(report: Report, paths: Paths, fail_on: str = "error") -> Written:
     of FORMATS; `fail_on` is the level the JUnit, HTML and Markdown verdicts follow."""
     wanted = {name: Path(path) for name, path in paths.items() if path is not None}
     written = Written()
+    views: dict[bool, Report] = {}  # one masked copy per audience (formats.ReportFormat)
     for name in sorted(wanted, key=_position):
-        _write_one(report, name, wanted[name], fail_on, written)
+        _write_one(report, name, wanted[name], fail_on, written, views)
     return written
 
 
@@ -54,9 +57,14 @@ def _position(name: str) -> int:
     return list(FORMATS).index(name)
 
 
-def _write_one(report: Report, name: str, path: Path, fail_on: str, written: Written) -> None:
+def _write_one(
+    report: Report, name: str, path: Path, fail_on: str, written: Written, views: dict
+) -> None:
+    fmt = FORMATS[name]
+    if fmt.people not in views:
+        views[fmt.people] = fmt.view(report)
     try:
-        write_text(path, FORMATS[name].text(report, fail_on))
+        write_text(path, fmt.text(report, fail_on, views[fmt.people]))
     except OSError as problem:
         written.bad_path |= isinstance(problem, BAD_PATH_ERRORS)
         reason = problem.strerror or type(problem).__name__

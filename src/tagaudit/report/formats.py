@@ -3,10 +3,12 @@ write it (its command-line flag, metavar and help, its render function, how its 
 safe to write, its file name ending).
 
 A new format is its module (a `render(report)` or `render(report, fail_on=…)` function) plus
-one line in FORMATS; tests/report/test_formats.py then asks for its golden output and its flag
-in README.md. Callers never match formats by attribute name: the CLI declares one option per
-entry and hands `files.write_all` a mapping of format name → path. Imports only
-tagaudit.model and the format modules.
+one line in FORMATS, which says who reads it: people (the default: credentials and email
+addresses masked, always) or machines (the JSON: credentials masked unless the run kept
+them, tagaudit.report.masking); tests/report/test_formats.py then asks for its golden
+output and its flag in README.md. Callers never match formats by attribute name: the CLI
+declares one option per entry and hands `files.write_all` a mapping of format name → path.
+Imports only tagaudit.model and the report package.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from dataclasses import dataclass
 
 from tagaudit.model import Report
 from tagaudit.report import html, json_report, junit, markdown, sarif
-from tagaudit.report.masking import safe_json_text, safe_xml_text
+from tagaudit.report.masking import masked_report, safe_json_text, safe_xml_text
 
 
 @dataclass(frozen=True)
@@ -32,15 +34,22 @@ class ReportFormat:
     takes_fail_on: bool = False  # its verdict follows --fail-on (JUnit failures, the banner)
     is_json: bool = False  # JSON text keeps lone surrogates as escapes; markup replaces them
     metavar: str = "PATH"
+    people: bool = True  # read by people (emails masked too); False: data for machines
 
     @property
     def flag(self) -> str:
         return f"--{self.name}"
 
-    def text(self, report: Report, fail_on: str = "error") -> str:
-        """The report in this format, as written to its file (safe for UTF-8)."""
-        text = self.render(report, fail_on=fail_on) if self.takes_fail_on else self.render(report)
+    def text(self, report: Report, fail_on: str = "error", view: Report | None = None) -> str:
+        """The report in this format, as written to its file: masked for its readers
+        (`view`: that masked copy, when the caller made it already), safe for UTF-8."""
+        shown = view if view is not None else self.view(report)
+        text = self.render(shown, fail_on=fail_on) if self.takes_fail_on else self.render(shown)
         return safe_json_text(text) if self.is_json else safe_xml_text(text)
+
+    def view(self, report: Report) -> Report:
+        """`report` as this format's readers may see it (tagaudit.report.masking)."""
+        return masked_report(report, people=self.people)
 
 
 def _registry(*formats: ReportFormat) -> dict[str, ReportFormat]:
@@ -49,7 +58,14 @@ def _registry(*formats: ReportFormat) -> dict[str, ReportFormat]:
 
 # In the order the flags are listed in --help.
 FORMATS: dict[str, ReportFormat] = _registry(
-    ReportFormat("json", "Write the JSON report here.", json_report.render, ".json", is_json=True),
+    ReportFormat(
+        "json",
+        "Write the JSON report here.",
+        json_report.render,
+        ".json",
+        is_json=True,
+        people=False,
+    ),
     ReportFormat("junit", "Write JUnit XML here.", junit.render, ".junit.xml", takes_fail_on=True),
     ReportFormat(
         "html",

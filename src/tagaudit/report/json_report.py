@@ -6,12 +6,18 @@ the small sections (config, summary, baseline) are indented, and each page, link
 is one line, so a diff of two reports shows which page changed and `grep` finds one. That
 layout is also what keeps writing fast: Python's json module encodes in C only without
 `indent`, and an indented 6 MB report of 1,000 links took 3.5 times as long to write
-(benchmarks/bench_links.py prints the cost). Imports only tagaudit.model.
+(benchmarks/bench_links.py prints the cost).
+
+A page can hand over numbers JSON has not (`NaN`, `Infinity` in a dataLayer or a JSON
+body); Python would write them as bare words, which no JSON reader accepts (tagaudit's own
+included). They are written as the strings "NaN", "Infinity", "-Infinity". Imports only
+tagaudit.model.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from tagaudit.model import Report
@@ -28,6 +34,24 @@ def render(report: Report) -> str:
 
 def _value(key: str, value: Any) -> str:
     if key in ONE_PER_LINE and isinstance(value, list) and value:
-        lines = ",\n    ".join(json.dumps(item, ensure_ascii=False) for item in value)
+        lines = ",\n    ".join(_dumps(item) for item in value)
         return "[\n    " + lines + "\n  ]"
-    return json.dumps(value, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    return _dumps(value, indent=2).replace("\n", "\n  ")
+
+
+def _dumps(value: Any, indent: int | None = None) -> str:
+    """JSON text of `value`; numbers JSON has not become strings (checked only when met)."""
+    try:
+        return json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), indent=indent, ensure_ascii=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value

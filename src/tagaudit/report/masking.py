@@ -1,112 +1,136 @@
-"""What reports for people never show: secrets, personal data, and text a renderer would read.
+"""What a report never shows, decided by where it goes, not by its format.
 
-Reports get pasted into tickets, CI logs and chats. The terminal summary, the HTML report and
-the Markdown summary pass every string that came from a page through `for_people`:
+What counts as a credential or an email address is tagaudit.model.redaction (one definition
+for the reports, the fingerprints and the command line). Every report masks credentials,
+with `***` where the value was: URL user-info, credential query parameters (also inside
+URL-encoded values such as GA4's `dl`), OAuth codes, `Authorization` / `Cookie` headers,
+values under credential keys, cookie values in evidence. Then, by audience:
 
-  - secrets in URLs: the values of `access_token`, `password`, `token`, `key`, `sig`-like
-    query parameters (also inside URL-encoded values such as GA4's `dl`), and user-info
-    (`https://user:pass@host` → `https://***@host`);
-  - `Authorization: Bearer …` and similar credentials in free text;
-  - email addresses (`jane.doe@example.com` → `j***@example.com`);
-  - lone UTF-16 surrogates a page can put in its dataLayer (`'x\\udfff'`), which no encoder
-    writes: they become U+FFFD.
+  - reports people read (terminal, HTML, Markdown, JUnit shown by every CI, SARIF uploaded
+    to code scanning) also mask email addresses (`j***@example.com`), always;
+  - the JSON report is data for machines (`tagaudit merge` and `--baseline` run the rules
+    on it again, and the personal-data rule needs the addresses): it keeps email
+    addresses, and its `config.secrets` says `masked`; with `--keep-secrets` (RunInfo
+    `secrets="kept"`) it keeps credentials too, for those who need the raw capture.
 
-`mask_data` does the same for evidence (dicts and lists): values under secret-like keys,
-`Authorization` / `Cookie` headers and cookie values become `***`. The JSON, JUnit and SARIF
-reports are for machines and keep what the capture recorded (the README says which report
-keeps what); `safe_json_text` / `safe_xml_text` only make them writable.
+`masked_report(report, people=…)` is the view of a Report a reporter renders: a copy with
+every string of it masked (and numbers JSON has not, a page's `NaN`, as text), the
+original untouched. `for_people` masks one string the same
+way (terminal lines, progress, stderr); `mask_data` one piece of evidence. Lone UTF-16
+surrogates a page can put in its dataLayer (`'x\\udfff'`), which no encoder writes, become
+U+FFFD for people and `\\udXXX` escapes in JSON (`safe_xml_text` / `safe_json_text`).
 
-Every pattern here is linear in the length of its input: a page controls these strings, and a
-60,000-character parameter must cost no more than reading it. Imports nothing of tagaudit.
+Every pattern is linear in the length of its input (model.redaction). Imports only
+tagaudit.model.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
-MASK = "***"
-
-# Query parameter names whose values are credentials (lowercase). Prefixes such as `x-amz-`
-# and suffixes such as `_token` are matched by SECRET_NAME below.
-SECRET_PARAMS = (
-    "access_token|refresh_token|id_token|token|auth|auth_token|authorization|password|passwd|"
-    "pwd|pass|secret|client_secret|api_key|apikey|key|sig|signature|hmac|jwt|session|"
-    "sessionid|session_id|private_key|otp|x-amz-signature|x-amz-credential|x-amz-security-token"
-)
-SECRET_NAME = re.compile(
-    rf"^(?:{SECRET_PARAMS}|[\w.-]*(?:_token|_secret|_password|_key|-signature|_sig))$", re.I
-)
-# Header and evidence keys whose whole value is a credential.
-SECRET_HEADERS = frozenset(
-    {"authorization", "proxy-authorization", "cookie", "set-cookie", "x-api-key", "x-auth-token"}
+from tagaudit.model import Report
+from tagaudit.model.redaction import (
+    MASK,
+    SECRET_HEADERS,
+    is_secret_name,
+    mask_emails,
+    mask_header,
+    mask_secrets,
 )
 
-_NAME = rf"(?:{SECRET_PARAMS}|[\w.-]{{0,40}}?(?:_token|_secret|_password|_key|-signature|_sig))"
-# name=value after ?, & or ; in a plain URL; the value ends at the next separator.
-_PLAIN = re.compile(rf"(?i)(?<![\w.-])({_NAME})(=)([^&#;\s'\"<>]+)")
-# The same inside a URL-encoded URL (GA4 `dl`, a `redirect=` value): `%3Ftoken%3Dabc%26…`.
-_ENCODED = re.compile(rf"(?i)((?:%3F|%26|%3B)(?:{_NAME}))(%3D)((?:(?!%26)[^&#\s'\"<>])+)")
-_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]{0,20}://)[^/?#@\s'\"<>]{1,256}@")
-_BEARER = re.compile(r"(?i)\b(bearer|basic|token)(\s+)[A-Za-z0-9._~+/=-]{8,}")
-# An email address (plain or with a URL-encoded @). The look-behind makes each run of
-# local-part characters start one attempt, not one per character: linear, not quadratic.
-_EMAIL = re.compile(
-    r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*(@|%40)"
-    r"([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-)
+KEPT = "kept"
+MASKED = "masked"
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def mask_emails(text: str) -> str:
-    """`jane.doe@example.com` → `j***@example.com` (also inside URL-encoded values)."""
-    if "@" not in text and "%40" not in text:
-        return text
-    return _EMAIL.sub(r"\1***\2\3", text)
-
-
-def mask_secrets(text: str) -> str:
-    """Credentials in URLs and headers quoted in `text` replaced by `***`."""
-    if "=" in text:
-        text = _PLAIN.sub(rf"\1\2{MASK}", text)
-    if "%3D" in text or "%3d" in text:
-        text = _ENCODED.sub(rf"\1\2{MASK}", text)
-    if "@" in text:
-        text = _USERINFO.sub(rf"\1{MASK}@", text)
-    return _BEARER.sub(rf"\1\2{MASK}", text)
+_SCALARS = (int, float, bool, type(None))
 
 
 def no_surrogates(text: str) -> str:
     """Lone surrogates (no valid Unicode, no encoder writes them) as U+FFFD."""
-    return _SURROGATE.sub("\ufffd", text)
+    return text if text.isascii() else _SURROGATE.sub("\ufffd", text)
 
 
 def for_people(value: Any) -> str:
-    """Text from a page, fit for a report a person reads: secrets and emails masked."""
+    """Text from a page, fit for a report a person reads: credentials and emails masked."""
     return no_surrogates(mask_emails(mask_secrets(str(value))))
 
 
-def is_secret_name(name: str) -> bool:
-    """Is `name` (a query parameter, header or evidence key) a credential?"""
-    lowered = name.strip().lower()
-    return lowered in SECRET_HEADERS or bool(SECRET_NAME.match(lowered))
+def mask_data(value: Any, people: bool = True) -> Any:
+    """Evidence (dicts, lists, text) masked: credential keys and headers, cookie values,
+    credentials in text, and with `people` email addresses too."""
+    return _Masker(for_people if people else mask_secrets).value(value)
 
 
-def mask_data(value: Any) -> Any:
-    """Evidence for people: secret-like keys, credential headers and cookie values masked."""
-    if isinstance(value, dict):
-        cookie = {"name", "value"} <= set(value) and ("domain" in value or "path" in value)
-        return {
-            str(k): MASK
-            if (is_secret_name(str(k)) and v not in (None, "")) or (cookie and k == "value")
-            else mask_data(v)
-            for k, v in value.items()
-        }
-    if isinstance(value, (list, tuple)):
-        return [mask_data(v) for v in value]
-    if isinstance(value, str):
-        return for_people(value)
-    return value
+def masked_report(report: Report, people: bool = True) -> Report:
+    """A copy of `report` as a report of that audience shows it (see the module docstring);
+    a JSON report of a run with `secrets: kept` keeps its credentials."""
+    if not people and report.config.secrets == KEPT:
+        return report
+    masked = _Masker(for_people if people else mask_secrets).value(report)
+    if not people:
+        masked.config.secrets = MASKED
+    return masked
+
+
+class _Masker:
+    """Copies model objects, lists and dicts with every string masked by `text` (each
+    distinct string once: URLs repeat across requests, hits and findings)."""
+
+    def __init__(self, text: Callable[[str], str]) -> None:
+        self.text = lru_cache(maxsize=1 << 16)(text)
+        self.header = lru_cache(maxsize=1 << 12)(mask_header)
+
+    def value(self, value: Any, secret: bool = False) -> Any:
+        kind = type(value)
+        if kind is str:
+            return MASK if secret and value else self.text(value)
+        if kind in _SCALARS:
+            if kind is float and not math.isfinite(value):  # a page's NaN: no JSON number
+                return "NaN" if math.isnan(value) else ("Infinity" if value > 0 else "-Infinity")
+            return MASK if secret and kind in (int, float) else value
+        if kind is list or kind is tuple:
+            if not secret:
+                return [self.text(v) if type(v) is str else self.value(v) for v in value]
+            return [self.value(item, secret) for item in value]
+        if kind is dict:
+            return self.mapping(value, secret)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return self.model(value)
+        return value
+
+    def mapping(self, data: dict[Any, Any], secret: bool) -> dict[Any, Any]:
+        cookie = "value" in data and "name" in data and ("domain" in data or "path" in data)
+        masked: dict[Any, Any] = {}
+        for key, item in data.items():
+            name = self.text(key) if type(key) is str else key
+            if type(key) is str and key.lower() in SECRET_HEADERS and type(item) is str:
+                masked[name] = self.header(key, item)
+            elif cookie and key == "value" and item not in (None, ""):
+                masked[name] = MASK
+            else:
+                keyed = secret or (type(key) is str and is_secret_name(key))
+                masked[name] = self.value(item, keyed)
+        return masked
+
+    def model(self, obj: Any) -> Any:
+        """A copy of a model object (a dataclass: its state is its `__dict__`), masked."""
+        copied = object.__new__(type(obj))
+        text, value = self.text, self.value
+        copied.__dict__.update(
+            {
+                name: item
+                if type(item) in _SCALARS
+                else text(item)
+                if type(item) is str
+                else value(item)
+                for name, item in obj.__dict__.items()
+            }
+        )
+        return copied
 
 
 def safe_json_text(text: str) -> str:
@@ -117,3 +141,19 @@ def safe_json_text(text: str) -> str:
 def safe_xml_text(text: str) -> str:
     """Markup text with lone surrogates as U+FFFD (XML and HTML cannot carry them)."""
     return no_surrogates(text)
+
+
+__all__ = [
+    "KEPT",
+    "MASK",
+    "MASKED",
+    "for_people",
+    "is_secret_name",
+    "mask_data",
+    "mask_emails",
+    "mask_secrets",
+    "masked_report",
+    "no_surrogates",
+    "safe_json_text",
+    "safe_xml_text",
+]

@@ -3,22 +3,27 @@
 What a tag manager's preview never shows: events a batching SDK still held at the end of the
 visit (lost for a visitor who leaves then), a tracking request tagaudit could not read (its
 body, its account, its event), a vendor's hit sent to a host nobody catalogued (a first-party
-proxy tagaudit could neither answer nor decode), an SDK whose settings request failed and
-which therefore sent nothing at all, and an SDK that loaded and sent nothing for another
-reason. Pure: reads the model (`held_events`, `params["_undecoded"]`, `Request.lookalike`,
-hit kinds) and tagaudit.rules.
+proxy tagaudit could neither answer nor decode), events sent to collectors nobody catalogued
+(hits of provider `unknown`) or recognised only by their wire format (a `collector` host), an
+SDK whose settings request failed and which therefore sent nothing at all, and an SDK that
+loaded and sent nothing for another reason. Pure: reads the model (`held_events`,
+`params["_undecoded"]`, `TagHit.collector`, hit kinds) and tagaudit.rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from tagaudit.model import Finding, PageVisit, Report
+from tagaudit.model import Finding, PageVisit, Report, Request, TagHit
 from tagaudit.rules.kinds import Kinds, delivery_problem, hit_location, request_of
 from tagaudit.rules.rule import Rule
 
 KINDS = Kinds()
+# What providers/unknown.py and decoding.py write on hits (literals, like `_undecoded`: the
+# rules read the model only).
+UNKNOWN, FAMILY, GUESS, GUESS_FROM = "unknown", "_family", "_guess", "_guess_from"
 
 
 @KINDS.register("held-events", optional={"min_events": int})
@@ -86,24 +91,120 @@ def hit_undecoded(rule: Rule, report: Report) -> Iterator[Finding]:
 
 @KINDS.register("collector-unknown")
 def collector_unknown(rule: Rule, report: Report) -> Iterator[Finding]:
-    """A vendor's hit sent to a host tagaudit does not know is named (and can be added)."""
+    """Events sent to a collector tagaudit cannot name are surfaced, one finding per host.
+
+    Hits of provider `unknown` (event-shaped requests no catalog entry or wire-format family
+    claims; providers/unknown.py) are grouped by host over the whole report: how many
+    requests, which events, the account a payload named, and who it probably is."""
+    for group in _collectors(rule, report, lambda hit: hit.provider == UNKNOWN):
+        guess = group.guess()
+        looks = f"; it looks like {guess[0]} ({guess[1]})" if guess else "; vendor not known"
+        yield rule.finding(
+            f"{group.host} received {group.describe()} that tagaudit cannot decode{looks}"
+            f"{group.delivery()}",
+            group.page.url,
+            page=group.page,
+            location={"provider": guess[0] if guess else UNKNOWN, "account": group.account()},
+            evidence=group.evidence(),
+            distinct=group.host,
+        )
+
+
+@KINDS.register("collector-family")
+def collector_family(rule: Rule, report: Report) -> Iterator[Finding]:
+    """A collector the catalog does not list, recognised by its wire format, is named.
+
+    Its hits were decoded like the family's vendor (a Segment-compatible CDP on the shop's
+    own host, a PostHog reverse proxy, a self-hosted Matomo): the finding says which host,
+    which format, which account and events, so the audit's config can name it."""
+
+    def is_family(hit: TagHit) -> bool:
+        return (
+            hit.provider != UNKNOWN and hit.collector is not None and bool(hit.params.get(FAMILY))
+        )
+
+    for group in _collectors(rule, report, is_family):
+        family = group.hits[0].params[FAMILY]
+        account = group.account()
+        named = f", account {account}" if account else ""
+        yield rule.finding(
+            f"{group.host} is a {family} collector the catalog does not list: "
+            f"{group.describe()}{named}, decoded as {group.hits[0].provider}{group.delivery()}",
+            group.page.url,
+            page=group.page,
+            location={"provider": group.hits[0].provider, "account": account},
+            evidence={**group.evidence(), "family": family},
+            distinct=group.host,
+        )
+
+
+class _Collector:
+    """The hits one host received over a report, and where it was first seen."""
+
+    def __init__(self, host: str, page: PageVisit) -> None:
+        self.host, self.page = host, page
+        self.hits: list[TagHit] = []
+        self.requests: set[tuple[int, int | None]] = set()
+        self.pages: set[str] = set()
+        self.delivered = 0  # requests that went to the collector (tagaudit did not answer)
+
+    def describe(self) -> str:
+        counts = Counter(h.event or "(no name)" for h in self.hits)
+        shown = ", ".join(f"{e} ×{n}" if n > 1 else e for e, n in counts.most_common(8))
+        more = f" and {len(counts) - 8} more" if len(counts) > 8 else ""
+        pages = f" on {len(self.pages)} pages" if len(self.pages) > 1 else ""
+        return (
+            f"{len(self.requests)} request(s) with {len(self.hits)} event(s){pages} ({shown}{more})"
+        )
+
+    def delivery(self) -> str:
+        """Whether the audit let them reach the collector (a production collector counts
+        them), said only when it did."""
+        if not self.delivered:
+            return ""
+        return f"; {self.delivered} of them reached it (tagaudit did not answer them locally)"
+
+    def account(self) -> str | None:
+        return next((h.account for h in self.hits if h.account), None)
+
+    def guess(self) -> tuple[str, str] | None:
+        for hit in self.hits:
+            if hit.params.get(GUESS):
+                return str(hit.params[GUESS]), str(hit.params.get(GUESS_FROM) or "")
+        return None
+
+    def evidence(self) -> dict[str, object]:
+        guess = self.guess()
+        return {
+            "host": self.host,
+            "requests": len(self.requests),
+            "events": dict(Counter(h.event or "(no name)" for h in self.hits).most_common(20)),
+            "pages": len(self.pages),
+            "guess": guess[0] if guess else None,
+            "guessed_from": guess[1] if guess else None,
+            "request": self.hits[0].url[:300],
+        }
+
+
+def _delivered(request: Request) -> bool:
+    return not request.answered_locally and request.delivery_problem() is None
+
+
+def _collectors(rule: Rule, report: Report, wanted: Callable[[TagHit], bool]) -> list[_Collector]:
+    groups: dict[str, _Collector] = {}
     for page in rule.pages(report):
-        seen: set[tuple[str, str]] = set()
-        for request in page.requests:
-            if request.lookalike is None:
+        for hit in page.hits:
+            if hit.kind != "hit" or not hit.collector or not wanted(hit):
                 continue
-            host = urlsplit(request.url).netloc
-            if (request.lookalike, host) in seen:
-                continue
-            seen.add((request.lookalike, host))
-            yield rule.finding(
-                f"{host} received what looks like a {request.lookalike} hit "
-                f"({urlsplit(request.url).path}): tagaudit neither answered nor decoded it",
-                page.url,
-                page=page,
-                location={"provider": request.lookalike},
-                evidence={"request": request.url[:300], "host": host},
-            )
+            group = groups.setdefault(hit.collector, _Collector(hit.collector, page))
+            group.hits.append(hit)
+            key = (id(page), hit.request_index)
+            request = page.request_of(hit)
+            if key not in group.requests and request is not None and _delivered(request):
+                group.delivered += 1
+            group.requests.add(key)
+            group.pages.add(page.url)
+    return list(groups.values())
 
 
 @KINDS.register("config-failed")

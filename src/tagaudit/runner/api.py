@@ -20,7 +20,7 @@ from typing import Any
 
 from tagaudit.browser.discovery import INSTALL_HINT, Search, browser_version, search_browser
 from tagaudit.config import Config, config_from_mapping, load_config
-from tagaudit.config.targets import check_url
+from tagaudit.config.targets import check_url, resolve_target
 from tagaudit.consent.engines import describe_engine
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import EnvironmentProblem
@@ -39,6 +39,7 @@ from tagaudit.runner.run import ConfigLike, build_catalog
 __all__ = [
     "CHECK_KINDS",
     "Catalog",
+    "Config",
     "Kinds",
     "Rule",
     "RuleSet",
@@ -47,8 +48,10 @@ __all__ = [
     "demo_site_root",
     "doctor",
     "evaluate",
+    "load_config",
     "load_rules",
     "read_har",
+    "resolve_target",
     "step",
 ]
 
@@ -123,7 +126,8 @@ def demo_site_root() -> Path:
 
 
 def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
-    """The catalog as plain data: id, name, type, decoder, endpoints."""
+    """The catalog as plain data: id, name, type, decoder, endpoints (a wire-format family
+    last, as kind `family`: tried on hosts no endpoint lists, its rules on the body)."""
     return [
         {
             "id": p.id,
@@ -139,7 +143,25 @@ def provider_rows(catalog: Catalog) -> list[dict[str, Any]]:
                     "transport": e.transport,
                 }
                 for e in p.endpoints
-            ],
+            ]
+            + _family_rows(p),
         }
         for p in catalog.providers.values()
+    ]
+
+
+def _family_rows(provider: Any) -> list[dict[str, Any]]:
+    """The provider's wire format on any other host, as one more endpoint row (`family`)."""
+    family = provider.family
+    if family is None:
+        return []
+    return [
+        {
+            "kind": "family",
+            "hosts": ["*"],
+            "paths": [x.pattern for x in family.paths],
+            "require": {"|".join(names): rx.pattern for names, rx in family.require},
+            "transport": None,
+            "name": family.name,
+        }
     ]

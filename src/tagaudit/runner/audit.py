@@ -50,6 +50,7 @@ from tagaudit.runner.run import (
     load_baseline,
     now_iso,
     resolve_config,
+    secrets_kept,
     session_settings,
 )
 from tagaudit.runner.site_plan import PlannedTargets, plan_site
@@ -308,6 +309,7 @@ class AuditRun(Run):
             shard=str(self.shard) if self.shard else None,
             planned=planned.planned if planned and self.shard else None,
             plan_id=planned.plan_id if planned and self.shard else None,
+            secrets=secrets_kept(self.config),
         )
         apply_with_baseline(report, self.ruleset, self.baseline)
         return report

@@ -39,6 +39,7 @@ from tagaudit.runner.run import (
     load_baseline,
     now_iso,
     resolve_config,
+    secrets_kept,
     session_settings,
 )
 
@@ -71,6 +72,7 @@ class LinkRun(Run):
             links=len(self.targets),
             input_problems=list(read.problems),
             transport=self.settings.transport,
+            secrets=secrets_kept(self.config),
         )
         if shard is not None:  # every shard reads the same inputs: round-robin over them
             planned = [t.url for t in self.targets]

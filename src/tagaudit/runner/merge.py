@@ -41,6 +41,7 @@ from tagaudit.runner.reports import read_report
 from tagaudit.runner.run import apply_with_baseline, load_baseline, now_iso, resolve_config
 
 T = TypeVar("T")
+SHOWN_MISSING = 10  # missing shards named in the run error; the rest are counted
 
 
 def merge(
@@ -49,15 +50,18 @@ def merge(
     config: Config | dict[str, Any] | str | Path | None = None,
     rules: list[str] | None = None,
     baseline: Report | str | Path | None = None,
+    keep_secrets: bool | None = None,
     as_flags: bool = False,
 ) -> Report:
     """One Report from several (see the module docstring); paths are read as JSON reports.
-    `rules` are more rule files; `as_flags` names a bad option by its flag."""
+    `rules` are more rule files; `keep_secrets` keeps the credentials of shards that kept
+    theirs in the merged JSON; `as_flags` names a bad option by its flag."""
     loaded = [r if isinstance(r, Report) else read_report(r, "report") for r in reports]
     names = [f"report {i + 1}" if isinstance(r, Report) else str(r) for i, r in enumerate(reports)]
     if not loaded:
         raise UsageError("nothing to merge: give the shards' JSON reports")
-    settings = resolve_config(config, {"rules": rules}, MERGE_OPTIONS, as_flags)
+    options = {"rules": rules, "keep_secrets": keep_secrets}
+    settings = resolve_config(config, options, MERGE_OPTIONS, as_flags)
     ruleset = load_rules(settings.rule_options())
     rule_notes = _check_rules(loaded, names, ruleset)
     shards = _shards(loaded, names)
@@ -74,7 +78,7 @@ def merge(
     merged.finished = max((r.finished for r in loaded if r.finished), default=now_iso())
     merged.interrupted = any(r.interrupted for r in loaded)
     merged.config = _run_info(loaded, names, order, shards, merged, settings)
-    merged.config.notes += rule_notes
+    merged.config.notes += rule_notes + _secrets(merged.config, loaded, names, settings)
     shown = ", ".join(str(shards[i]) for i in sorted(shards, key=lambda i: shards[i].index))
     merged.config.notes.append(
         f"merge: {len(loaded)} reports{f' (shards {shown})' if shown else ''}, "
@@ -82,6 +86,24 @@ def merge(
     )
     apply_with_baseline(merged, ruleset, load_baseline(baseline))
     return merged
+
+
+def _secrets(info: RunInfo, reports: list[Report], names: list[str], settings: Config) -> list[str]:
+    """The merged run keeps credentials when asked to and every report kept them; a report
+    written masked stays masked, and a note says so."""
+    if not settings.keep_secrets:
+        return []
+    masked = [name for report, name in zip(reports, names, strict=True) if not _kept(report)]
+    info.secrets = None if masked else "kept"
+    if not masked:
+        return []
+    shown = ", ".join(masked[:3]) + (" …" if len(masked) > 3 else "")
+    return [f"merge: --keep-secrets, but {shown} masked its credentials: they stay masked"]
+
+
+def _kept(report: Report) -> bool:
+    """A report read from a masked JSON says `masked`; one in memory has them all."""
+    return report.config.secrets != "masked"
 
 
 def _check_rules(reports: list[Report], names: list[str], ruleset: RuleSet) -> list[str]:
@@ -212,7 +234,21 @@ def _run_error(reports: list[Report], names: list[str], shards: dict[int, Shard]
     if shards:
         count = next(iter(shards.values())).count
         present = {s.index for s in shards.values()}
-        missing = [f"{i}/{count}" for i in range(1, count + 1) if i not in present]
-        if missing:
-            return f"shard {', '.join(missing)} missing: its pages are not in this report"
+        absent = count - len(present)
+        if absent:
+            shown = ", ".join(f"{i}/{count}" for i in _missing(present, count, SHOWN_MISSING))
+            more = f" and {absent - SHOWN_MISSING:,} more" if absent > SHOWN_MISSING else ""
+            return f"shard {shown}{more} missing: its pages are not in this report"
     return None
+
+
+def _missing(present: set[int], count: int, limit: int) -> list[int]:
+    """The first `limit` shard numbers of 1…count not in `present`, without walking all of
+    them: a report can say it is shard 1 of ten billion."""
+    found: list[int] = []
+    number = 1
+    while number <= count and len(found) < limit:
+        if number not in present:
+            found.append(number)
+        number += 1
+    return found

@@ -34,6 +34,7 @@ AUDIT_OPTIONS = (
     "session.user_agent",
     "session.locale",
     "session.timezone",
+    "keep_secrets",
 )
 
 # `tagaudit.check_links()` and `tagaudit links`.
@@ -47,8 +48,9 @@ LINK_OPTIONS = (
     "links.extra_params",
     "session.path",
     "rules.files",
+    "keep_secrets",
 )
 # Keywords of earlier releases → the option they name now.
 LINK_ALIASES = {"browser_path": "browser"}
 # `tagaudit.merge()` and `tagaudit merge`.
-MERGE_OPTIONS = ("rules.files",)
+MERGE_OPTIONS = ("rules.files", "keep_secrets")

@@ -8,6 +8,11 @@ library functions (`tagaudit.audit`, `check_links`) and the CLI drive the same r
     run = prepare_audit(["https://shop.example/"], concurrency=2)   # AuditRun
     report = run.run()          # Ctrl-C: Interrupted, carrying the report of what finished
 
+`run()` works from any caller: where an event loop is already running in the thread (a
+pytest-asyncio test, pytest-playwright's sync API, a Jupyter cell) it cannot borrow that
+loop without blocking it, so the run gets a thread and a loop of its own (runner/beside.py)
+and the caller's thread waits for it; `await run.run_async()` is the natural call there.
+
 Imports no browser: `tagaudit links` over HTTP and `tagaudit merge` start light (measured
 with -X importtime, Playwright and the consent engines were a third of a 1,000-link check's
 own CPU).
@@ -23,13 +28,14 @@ from typing import Any
 
 from tagaudit.browser.settings import SessionSettings, SiteAccess
 from tagaudit.config import Config, config_from_mapping, load_config
-from tagaudit.errors import UsageError
+from tagaudit.errors import UsageError, first_line
 from tagaudit.model import Report
 from tagaudit.model.urls import origin_of
 from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply
 from tagaudit.runner.baseline import compare as compare_baseline
 from tagaudit.runner.baseline import mark as mark_baseline
+from tagaudit.runner.beside import loop_is_running, run_beside
 from tagaudit.runner.reports import read_report
 
 ConfigLike = Config | dict[str, Any] | str | Path | None
@@ -58,8 +64,14 @@ class Run:
         raise NotImplementedError
 
     def run(self) -> Report:
-        """Execute in a new event loop; on Ctrl-C, `Interrupted` with the partial Report."""
+        """Execute in a new event loop; on Ctrl-C, `Interrupted` with the partial Report.
+
+        The loop is this thread's, unless one is running here already: then it is a thread's
+        of its own, and Ctrl-C here cancels the run there (its report is kept the same way).
+        """
         try:
+            if loop_is_running():
+                return run_beside(self.execute)
             return asyncio.run(self.execute())
         except KeyboardInterrupt:
             raise Interrupted(self.finish(interrupted=True)) from None
@@ -108,20 +120,52 @@ def load_baseline(baseline: Report | str | Path | None) -> tuple[Report, str] | 
 def apply_with_baseline(
     report: Report, ruleset: RuleSet, baseline: tuple[Report, str] | None
 ) -> None:
-    """The rules on `report`, with the baseline's tag changes first and marks after."""
-    if baseline is not None:
-        report.baseline = compare_baseline(baseline[0], report, baseline[1])
-    apply(report, ruleset)
-    if baseline is not None:
-        mark_baseline(report, baseline[0], baseline[1])
-        if report.baseline is not None:
-            report.config.notes.append(report.baseline.summary(report.findings))
+    """The rules on `report`, with the baseline's tag changes first and marks after.
+
+    The baseline was checked when it was read (runner.reports); should comparing with it
+    still fail, the finished run is kept and reported, unmarked, with the reason as its
+    `run_error` (exit 3): a baseline file never costs the run it is compared with."""
+    if baseline is None:
+        apply(report, ruleset)
+        return
+    previous, source = baseline
+    applied = False
+    try:
+        report.baseline = compare_baseline(previous, report, source)
+        apply(report, ruleset)
+        applied = True
+        mark_baseline(report, previous, source)
+    except Exception as problem:  # the run's reports come first
+        if not applied:
+            report.baseline = None
+            apply(report, ruleset)
+        _unmarked(report, source, problem)
+        return
+    if report.baseline is not None:
+        report.config.notes.append(report.baseline.summary(report.findings))
 
 
 def session_settings(config: Config, targets: list[str] | None = None) -> SessionSettings:
     """The config's session settings with the site's access bound to the origins of the
     base URL and of `targets`."""
     return dataclasses.replace(config.session, access=site_access(config, targets or []))
+
+
+def _unmarked(report: Report, source: str, problem: Exception) -> None:
+    """The run without its baseline comparison, and why (`run_error`)."""
+    report.baseline = None
+    for finding in report.findings:
+        finding.baseline = None
+    report.config.run_error = (
+        f"the baseline {source} could not be compared ({type(problem).__name__}: "
+        f"{first_line(problem, 'no reason given')}); findings are not marked new or fixed"
+    )
+
+
+def secrets_kept(config: Config) -> str | None:
+    """RunInfo.secrets of a run: `kept` with `keep_secrets` (its JSON report keeps
+    credentials), else None (masked when written: tagaudit.report.masking)."""
+    return "kept" if config.keep_secrets else None
 
 
 def site_access(config: Config, targets: list[str]) -> SiteAccess:
