@@ -190,6 +190,8 @@ class Recorder:
             seen.let_through = record.let_through
             if record.answered_locally and seen.status is None and seen.failure is None:
                 seen.status = record.status
+            if seen.body_sha256 is None and record.body_sha256 is not None:
+                _take_body(seen, record)  # a Blob or stream body Playwright did not see
             return
         self._label(record, self.last_activity)
         self.requests.append(record)
@@ -452,6 +454,12 @@ def _join(decided: Request, seen: Request) -> None:
     decided.navigation = seen.navigation
     decided.headers = seen.headers or decided.headers
     decided.timestamp = min(decided.timestamp, seen.timestamp)
+
+
+def _take_body(record: Request, source: Request) -> None:
+    """`source`'s body on `record` (the edge read the bytes as the browser sent them)."""
+    record.post_data, record.body_size = source.post_data, source.body_size
+    record.body_sha256, record.body_encoding = source.body_sha256, source.body_encoding
 
 
 def _post_data_buffer(request: PwRequest) -> bytes | None:

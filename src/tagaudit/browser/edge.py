@@ -98,8 +98,10 @@ class EdgeCore:
         resource_type = event.get("resourceType", "Other")
         hosts = receiver.page_hosts() if receiver is not None else ()
         verdict = self.gate.decide(request["url"], request["method"], resource_type, hosts)
-        command, params = self._command(event, verdict, resource_type)
-        record = self._record(event, verdict, params)
+        record = self._record(event, verdict)
+        command, params = self._command(event, verdict, resource_type, record)
+        if verdict.answer:
+            record.status = params.get("responseCode")
         if receiver is not None:
             receiver.edge_record(record)
         elif not is_leave_mark(record.url):
@@ -108,7 +110,7 @@ class EdgeCore:
         return command, params
 
     def _command(
-        self, event: dict[str, Any], verdict: Verdict, resource_type: str
+        self, event: dict[str, Any], verdict: Verdict, resource_type: str, record: Request
     ) -> tuple[str, dict[str, Any]]:
         self.counts["paused"] += 1
         if is_leave_mark(event["request"]["url"]):
@@ -119,10 +121,10 @@ class EdgeCore:
         self.counts["answered"] += 1
         request = event["request"]
         origin = _header(request.get("headers", {}), "origin")
-        answer = answer_for(request["url"], resource_type, origin, self.gate.catalog)
+        answer = answer_for(request["url"], resource_type, origin, self.gate.catalog, record)
         return "Fetch.fulfillRequest", answer.cdp(event["requestId"])
 
-    def _record(self, event: dict[str, Any], verdict: Verdict, params: dict[str, Any]) -> Request:
+    def _record(self, event: dict[str, Any], verdict: Verdict) -> Request:
         request = event["request"]
         headers = {
             k.lower(): v
@@ -137,7 +139,6 @@ class EdgeCore:
             headers=headers,
             **body.request_fields(),
             frame_url=self.frame_urls.get(event.get("frameId", "")),
-            status=params.get("responseCode") if verdict.answer else None,
             initiator=headers.get("referer"),
             answered_locally=verdict.answer,
             let_through=verdict.let_through,

@@ -19,6 +19,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tagaudit.model import Request
+from tagaudit.providers import family_provider
 from tagaudit.providers.routing import Catalog, default_catalog
 
 ONE_PIXEL_GIF = base64.b64decode("R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7")
@@ -77,13 +79,23 @@ class Answer:
 
 
 def answer_for(
-    url: str, resource_type: str, origin: str | None, catalog: Catalog | None = None
+    url: str,
+    resource_type: str,
+    origin: str | None,
+    catalog: Catalog | None = None,
+    request: Request | None = None,
 ) -> Answer:
-    """The local answer for a request kept here (see the module docstring)."""
+    """The local answer for a request kept here (see the module docstring); `request` (its
+    record, body read) lets a hit to a host nobody listed be answered as the vendor whose
+    wire format it speaks would answer it."""
     headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
-    match = (catalog or default_catalog()).match(url)
-    if match is not None and match.endpoint.answer:
-        given = dict(match.endpoint.answer)
+    catalog = catalog or default_catalog()
+    match = catalog.match(url)
+    given = match.endpoint.answer if match is not None else None
+    if match is None and request is not None and request.method != "OPTIONS":
+        given = _family_answer(request, catalog)
+    if given:
+        given = dict(given)
         body = given.get("body") or ""
         return Answer(
             int(given.get("status", 200)),
@@ -94,6 +106,14 @@ def answer_for(
     if resource_type.lower() == "image":
         return Answer(200, ONE_PIXEL_GIF, "image/gif", headers)
     return Answer(204, b"", None, headers)
+
+
+def _family_answer(request: Request, catalog: Catalog) -> dict[str, Any] | None:
+    provider = family_provider(request, catalog)
+    if provider is None:
+        return None
+    answers = (e.answer for e in provider.endpoints if e.kind == "hit" and e.answer)
+    return next(answers, None)
 
 
 def is_leave_mark(url: str) -> bool:
