@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "consent"))
+sys.path.insert(0, str(REPO))
 
-from fixture_server import ConsentSites  # noqa: E402
+from tests.support.consent_sites import ConsentSites  # noqa: E402
 
 from tagaudit.browser.discovery import find_browser  # noqa: E402
 from tagaudit.runner.sitesrv import SiteServer  # noqa: E402
