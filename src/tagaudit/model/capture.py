@@ -31,8 +31,11 @@ class Request:
 
     `status` is the response status; `failure` the browser's error text when there was no
     response (`net::ERR_...`, or `csp` when the page's Content Security Policy blocked it).
-    `answered_locally` is True when tagaudit answered a tracking hit itself instead of
-    delivering it.
+    `answered_locally` is True when tagaudit answered the request itself instead of
+    delivering it (a tracking hit, or any beacon, ping or XHR/fetch to a third-party host);
+    `let_through` says why a request to a third-party host was allowed to leave the machine
+    (`page resource`, `vendor library or settings`, `allow_hosts`, `--deliver-hits`);
+    `leaving` marks what the page sent while the visitor was leaving it.
     """
 
     url: str
@@ -67,6 +70,8 @@ class Request:
     # preflight (OPTIONS, no event in it) to the same path: `HTTP 204`, `HTTP 502`,
     # `net::ERR_CONNECTION_REFUSED` (tagaudit.browser.collectors). None: not probed.
     collector: str | None = None
+    let_through: str | None = None
+    leaving: bool | None = None
 
     def delivery_problem(self) -> str | None:
         """Why it did not reach its server: `csp`, a network error, `HTTP 404` … or None.

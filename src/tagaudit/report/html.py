@@ -26,7 +26,7 @@ from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
 from tagaudit.model.urls import origin_of
-from tagaudit.report import baseline_view
+from tagaudit.report import baseline_view, third_parties
 from tagaudit.report.common import (
     LEVEL_WORDS,
     VERDICT_WORDS,
@@ -66,6 +66,7 @@ def render(report: Report, fail_on: str = "error") -> str:
         ("journeys", "Journeys", journeys_html(report)),
         ("links", "Campaign links", links_section(report)),
         ("pages", "Pages", pages_section(report, anchors)),
+        ("third-parties", "Third parties", third_parties.html_section(report, esc)),
         ("rules", "Rules applied", rules_section(report)),
     ]
     shown = [(key, title, body) for key, title, body in sections if body]

@@ -25,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
-from tagaudit.report import baseline_view, links_view
+from tagaudit.report import baseline_view, links_view, third_parties
 from tagaudit.report.common import (
     counts_line,
     finding_groups,
@@ -87,6 +87,9 @@ def render(
         _journeys(report, console)
         if verbose:
             _hits(report, console)
+        passed = third_parties.summary_line(report)
+        if passed:
+            _print(console, Text(f"\n{for_people(passed)}", style="dim"))
     for problem in report.config.rule_errors:
         console.print(Text(f"tagaudit: {for_people(problem)}", style="bold red"))
     state, words = verdict_short(report, fail_on)

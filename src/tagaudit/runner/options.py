@@ -16,6 +16,7 @@ AUDIT_OPTIONS = (
     "crawl.depth",
     "crawl.concurrency",
     "session.deliver_hits",
+    "session.allow_hosts",
     "page.quiet_ms",
     "page.page_timeout",
     "journeys.action_timeout",
