@@ -24,12 +24,11 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests" / "consent"))
-
-from fixture_server import ConsentSites  # noqa: E402
+sys.path.insert(0, str(REPO))
 
 from tagaudit.browser.discovery import find_browser  # noqa: E402
 from tagaudit.runner.sitesrv import SiteServer  # noqa: E402
+from tests.support.consent_sites import ConsentSites  # noqa: E402
 
 CONSENT_PAGES = ("/klaro/", "/cc3/", "/onetrust/", "/cookiebot/", "/didomi/", "/nobanner/")
 

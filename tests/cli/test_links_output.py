@@ -27,9 +27,12 @@ def test_a_link_that_lost_every_parameter_is_not_ok(demo_site: SiteServer, tmp_p
     html = tmp_path / "links.html"
     done = _links(demo_site.url(SPRING), "--http-only", "-v", "--html", str(html))
     assert done.returncode == 1
-    [line] = [line for line in done.stdout.splitlines() if "redirect(s)" in line]
-    assert line.split()[:2] == ["params", "lost"], line
-    ledger = [line.strip() for line in done.stdout.splitlines() if line.strip().startswith("hop ")]
+    lines = done.stdout.splitlines()
+    [line] = [line for line in lines if line.startswith("  params lost ")]
+    assert "  /go/spring dropped gclid, utm_source/m" in line, line  # (cut to the width)
+    counts = lines.index("1 link(s): 1 params lost")  # the counts, then the header, then rows
+    assert lines[counts + 1].split() == ["verdict", "link", "what", "happened"]
+    ledger = [line.strip() for line in lines if line.strip().startswith("hop ")]
     assert ledger[1].startswith("hop 1  200")
     assert ledger[1].endswith("dropped utm_source, utm_medium, utm_campaign, gclid")
     page = html.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def test_config_expectations_and_disabled_rules_show(
     config.write_text("expect:\n  - tag: ga4:G-1\ndisable: [console-errors]\n")
     assert main(["rules", "-c", str(config)]) == 0
     out = capsys.readouterr().out
-    assert "expect-1" in out and "ga4 G-1 not sent as expected on **" in out
+    assert "expect-1" in out and "ga4 G-1 not sent as expected on every page" in out
     assert "console-errors                   off" in out
 
 

@@ -36,8 +36,8 @@ SAMPLES: dict[str, tuple[dict[str, Any], str]] = {
 class FakeLocator:
     """A Playwright Locator that records what was done with it."""
 
-    def __init__(self, calls: list[str]) -> None:
-        self.calls = calls
+    def __init__(self, calls: list[str], waits: list[float]) -> None:
+        self.calls, self.waits = calls, waits
         self.first = self
 
     def or_(self, other: FakeLocator) -> FakeLocator:
@@ -45,6 +45,7 @@ class FakeLocator:
 
     async def click(self, timeout: float) -> None:
         self.calls.append("locator.click")
+        self.waits.append(timeout)
 
     async def fill(self, value: str, timeout: float) -> None:
         self.calls.append(f"locator.fill {value}")
@@ -80,19 +81,25 @@ class FakePage:
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self.waits: list[float] = []  # each call's timeout (ms), in order
         self.keyboard = FakeKeyboard(self.calls)
 
     def locate(self, *args: Any, **kwargs: Any) -> FakeLocator:
-        return FakeLocator(self.calls)
+        return FakeLocator(self.calls, self.waits)
 
     get_by_role = get_by_label = get_by_placeholder = get_by_test_id = get_by_text = locate
     locator = locate
 
     async def goto(self, url: str, wait_until: str, timeout: float) -> None:
         self.calls.append(f"page.goto {url}")
+        self.waits.append(timeout)
 
-    async def wait_for_url(self, url: str, timeout: float) -> None:
+    async def wait_for_url(self, url: str, timeout: float, wait_until: str = "load") -> None:
         self.calls.append(f"page.wait_for_url {url}")
+        self.waits.append(timeout)
+
+    async def wait_for_load_state(self, state: str, timeout: float) -> None:
+        self.waits.append(timeout)
 
     async def evaluate(self, script: str) -> None:
         self.calls.append("page.evaluate")
@@ -132,3 +139,24 @@ def test_do_reaches_the_handler_of_every_kind(kind: str) -> None:
     assert page.calls == [call]
     if kind == "screenshot":
         assert screenshots["after"].startswith("data:image/jpeg;base64,")
+
+
+def test_an_action_waits_the_action_timeout_a_page_load_the_page_timeout() -> None:
+    """Two clocks: a missing button fails its step after the action timeout; loading a page
+    (goto, the page a wait_for reached) may take up to the page timeout."""
+    page = FakePage()
+    performer = Performer(page, "https://shop.test/", lambda: [], {}, page_timeout=30)  # type: ignore[arg-type]
+    for kind in ("click", "goto", "wait_for"):
+        asyncio.run(performer.do(Action(kind, dict(SAMPLES[kind][0])), timeout=3))
+    # click: 3 s; goto: 30 s; wait_for url: 3 s for the URL, then 30 s for its page to load
+    assert page.waits == [3000, 30000, 3000, 30000]
+
+
+def test_a_timed_out_action_says_which_clock_ran_out() -> None:
+    performer = Performer(FakePage(), "https://shop.test/", lambda: [], {}, page_timeout=30)  # type: ignore[arg-type]
+    click = Action("click", {"text": "Checkout"})
+    goto = Action("goto", {"url": "/cart/"})
+    assert performer._timed_out(click, 10).endswith(
+        "did not appear (or was not usable) within 10 s"
+    )
+    assert performer._timed_out(goto, 10) == "the page /cart/ did not load within 30 s"

@@ -72,10 +72,65 @@ def test_a_conversion_without_its_click_id() -> None:
 
 def test_no_conversion_hit_of_the_platform_at_all() -> None:
     visits = _visits()
+    visits[0].hits.append(TagHit("google_ads", kind="config", account="AW-1"))
     visits[1].hits = [h for h in visits[1].hits if h.provider != "google_ads"]
     path = _paths(visits)["gclid"]
     assert (path.broken_at, path.links[-1].detail) == (
         "conversion",
         "no google_ads hit was sent",
     )
-    assert path.reason.startswith("no conversion hit of google_ads / floodlight at step")
+    assert path.reason == (
+        "no google_ads / floodlight conversion hit was sent at step confirmation: "
+        "the conversion tag did not fire at that step"
+    )
+
+
+def test_one_sentence_per_break_never_two_causes() -> None:
+    """Each break reads as what happened, then its one usual cause, never a contradiction."""
+    reasons = [
+        _paths(_visits(landing="https://shop.test/landing/"))["gclid"].reason,
+        _paths(_visits(cookies=[]))["gclid"].reason,
+        _paths(_visits(conversion={"value": "9"}))["gclid"].reason,
+    ]
+    assert reasons == [
+        "gclid was lost on the way to the landing page (landed on https://shop.test/landing/ "
+        "without gclid): a redirect dropped it: keep the query string on every hop",
+        "gclid reached the landing page but _gcl_aw was never set: the tag that stores it "
+        "(Google's Conversion Linker, the Meta pixel …) did not run on the landing page, or "
+        "consent denied ad storage",
+        "the conversion hit at step confirmation carries no click id: the conversion tag did "
+        "not read the cookie, or sends no click identifier",
+    ]
+    for reason in reasons:
+        assert reason.count(": ") <= 2 and "(the conversion hit was sent without" not in reason
+
+
+def test_a_click_id_no_tag_of_its_platform_could_use_is_not_lost() -> None:
+    visits = _visits(cookies=[])
+    visits[1].hits = [h for h in visits[1].hits if h.provider != "google_ads"]  # GA4 only
+    path = _paths(visits)["gclid"]
+    assert (path.broken_at, path.tags) == (None, [])
+    assert path.reason.startswith("gclid is on the start link, but no google_ads or floodlight")
+    assert _paths(visits)["fbclid"].tags == ["meta_pixel 9"]
+
+
+def test_tags_waiting_for_consent_are_the_cause_the_journey_names() -> None:
+    visits = _visits(cookies=[])
+    visits[0].reached.consent = "none"  # a banner asked, the journey made no choice
+    path = _paths(visits)["gclid"]
+    assert path.broken_at == "cookie"
+    assert path.reason.endswith(
+        "the tags wait for consent, which this journey did not give (add `consent: accept` "
+        "to the journey)"
+    )
+
+
+def test_a_journey_that_failed_before_its_conversion_does_not_judge_it() -> None:
+    from tagaudit.model import StepResult
+
+    visits = _visits(conversion={"value": "9"})
+    result = JourneyResult("j", start=START)
+    result.steps = [StepResult("start"), StepResult("confirmation", status="failed")]
+    path = {p.name: p for p in follow_click_ids(result, visits)}["gclid"]
+    assert path.broken_at is None
+    assert path.reason == "not judged from the conversion on: step confirmation failed"

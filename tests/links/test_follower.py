@@ -24,7 +24,7 @@ def paths(result: LinkResult, port: int) -> list[str]:
     return [h.url.split(f":{port}", 1)[1].split("?", 1)[0] for h in result.hops]
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["asyncio", "aiohttp", "httpx"])
 @pytest.mark.parametrize("code", [301, 302, 303, 307, 308])
 def test_each_redirect_status_is_a_hop_and_keeps_params(routes, quick, code, transport):
     quick.transport = transport
@@ -146,7 +146,7 @@ def test_cookies_set_on_a_hop_are_sent_on_the_next(routes, quick):
     assert follow(quick, routes.url("/cookie")).final_status == 200
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["asyncio", "aiohttp", "httpx"])
 def test_a_cookie_one_link_got_never_rides_on_another(routes, quick, transport):
     """Each link has its own jar; the shared transport keeps none (aiohttp's default would).
 

@@ -15,6 +15,7 @@ import pytest
 
 from tagaudit.links.follower import Follower
 from tagaudit.links.settings import LinkSettings
+from tagaudit.links.transport import used_transport
 from tagaudit.model import LinkResult
 from tests.support.servers import LoopbackServer
 
@@ -71,3 +72,13 @@ def test_no_proxy_hosts_are_asked_directly(proxy, monkeypatch, routes) -> None:
     result = follow(routes.url("/landing?utm_source=x").replace("127.0.0.1", "localhost"))
     assert (result.verdict, result.final_status) == ("ok", 200)
     assert proxy.seen == []
+
+
+def test_the_run_names_the_transport_it_really_sent_on(proxy, monkeypatch) -> None:
+    """links.http1 speaks no proxy protocol: with a proxy set the run uses aiohttp, and says so
+    (runner.links puts `used_transport` in the report's config.transport)."""
+    assert used_transport(LinkSettings()) == "aiohttp"
+    assert used_transport(LinkSettings(transport="httpx")) == "httpx"
+    for name in ("http_proxy", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    assert used_transport(LinkSettings()) == "asyncio"

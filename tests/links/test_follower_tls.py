@@ -76,7 +76,7 @@ def follow(url: str, kind: str) -> LinkResult:
     return asyncio.run(run())
 
 
-@pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("kind", ["asyncio", "aiohttp", "httpx"])
 def test_an_untrusted_certificate_is_a_tls_failure(servers, fresh_ssl_context, kind):
     secure, _ = servers
     result = follow(f"{secure}/?utm_source=x", kind)
@@ -84,7 +84,7 @@ def test_an_untrusted_certificate_is_a_tls_failure(servers, fresh_ssl_context, k
     assert "certificate" in (result.error or "").lower()
 
 
-@pytest.mark.parametrize("kind", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("kind", ["asyncio", "aiohttp", "httpx"])
 def test_https_to_http_is_seen_once_the_certificate_is_trusted(
     servers, ca, tmp_path: Path, monkeypatch, fresh_ssl_context, kind
 ):

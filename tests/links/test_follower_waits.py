@@ -126,7 +126,7 @@ def slow() -> Iterator[SlowSockets]:
         yield server
 
 
-@pytest.mark.parametrize("transport", ["aiohttp", "httpx"])
+@pytest.mark.parametrize("transport", ["asyncio", "aiohttp", "httpx"])
 @pytest.mark.parametrize("path", ["/trickle-body", "/trickle-head", "/silent"])
 def test_a_server_that_wastes_time_costs_one_timeout(slow, path, transport):
     settings = LinkSettings(timeout=0.5, retries=0, transport=transport)

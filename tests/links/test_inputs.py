@@ -180,3 +180,60 @@ def test_excels_unicode_text_export_is_text(tmp_path):
     path = tmp_path / "links.txt"
     path.write_text("https://a.example/1\n", encoding="utf-16")  # with its byte order mark
     assert [t.url for t in read_inputs([str(path)]).targets] == ["https://a.example/1"]
+
+
+def test_a_google_ads_export_final_url_suffix_is_part_of_the_link(tmp_path):
+    """Google Ads appends the Final URL suffix to the final URL (after `&` when it has a
+    query, else `?`, before any fragment): that is the URL a click lands on."""
+    csv = tmp_path / "ads.csv"
+    csv.write_text(
+        "Campaign,Final URL,Final URL suffix\n"
+        "Spring,https://shop.example/lp/,utm_source=google&gclid=1\n"
+        "Spring,https://shop.example/lp/?v=2#top,?utm_source=google\n"
+        "Spring,https://shop.example/plain/,\n"
+    )
+    out = read_inputs([str(csv)])
+    assert [t.url for t in out.targets] == [
+        "https://shop.example/lp/?utm_source=google&gclid=1",
+        "https://shop.example/lp/?v=2&utm_source=google#top",
+        "https://shop.example/plain/",
+    ]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "final_url,final_url_suffix,must_arrive,expected_landing,expected_channel",
+        "FINAL URL,FINAL URL SUFFIX,Must arrive,Expected landing,Expected channel",
+        "Final-URL,Final URL Suffix,must-arrive,expected-landing,channel",
+    ],
+)
+def test_columns_are_read_whatever_their_case_spaces_or_underscores(tmp_path, header):
+    csv = tmp_path / "links.csv"
+    csv.write_text(f"{header}\nhttps://shop.example/lp/,gclid=1,gclid,/lp/*,Paid Search\n")
+    [target] = read_inputs([str(csv)]).targets
+    assert target.url == "https://shop.example/lp/?gclid=1"
+    assert (target.must_arrive, target.expected_landing, target.expected_channel) == (
+        ["gclid"],
+        "/lp/*",
+        "Paid Search",
+    )
+
+
+def test_the_columns_read_are_the_ones_documented():
+    """README.md ("Campaign links") lists every column tagaudit reads, under every name."""
+    from pathlib import Path
+
+    from tagaudit.links import inputs
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    columns = (
+        inputs.URL_COLUMNS,
+        inputs.SUFFIX_COLUMNS,
+        inputs.EXPECT_COLUMNS,
+        inputs.MUST_ARRIVE_COLUMNS,
+        inputs.CHANNEL_COLUMNS,
+    )
+    for names in columns:
+        for name in names:
+            assert f"`{name}`" in readme, name

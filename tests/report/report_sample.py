@@ -42,6 +42,7 @@ def _page(path: str, hits: list[TagHit], **extra: object) -> PageVisit:
             "https://www.googletagmanager.com/gtag/js?id=G-SHOP01",
             resource_type="script",
             status=200,
+            let_through="page resource",
         ),
         Request("https://www.google-analytics.com/g/collect", method="POST", answered_locally=True),
     ]

@@ -38,7 +38,7 @@ def _audited(pages: list[PageVisit], **options: object) -> Report:
 def test_a_run_without_consent_scenarios_lists_no_consent_rule() -> None:
     report = _audited([PageVisit(f"{SHOP}/", status=200), PageVisit(f"{SHOP}/cart", status=200)])
     cases = _cases(junit.render(report))
-    assert set(cases) == {f"{SHOP}/", f"{SHOP}/cart"}
+    assert set(cases) == {"/", "/cart"}
     for names in cases.values():
         assert names, "the page rules that ran are listed"
         assert not [n for n in names if n.startswith(("consent-", "link-", "utm-"))], names
@@ -51,8 +51,8 @@ def test_consent_rules_are_listed_on_the_scenario_visits_only() -> None:
         PageVisit(f"{SHOP}/about", status=200),  # a plain visit in the same run
     ]
     cases = _cases(junit.render(_audited(pages)))
-    assert "consent-hit-after-reject" in cases[f"{SHOP}/ [reject]"]
-    assert not [n for n in cases[f"{SHOP}/about [none]"] if n.startswith("consent-")]
+    assert "consent-hit-after-reject" in cases["/ [reject]"]
+    assert not [n for n in cases["/about [none]"] if n.startswith("consent-")]
 
 
 def test_a_scoped_expectation_is_listed_where_it_applies() -> None:
@@ -62,14 +62,14 @@ def test_a_scoped_expectation_is_listed_where_it_applies() -> None:
         PageVisit(f"{SHOP}/checkout/thank-you/", status=200),
     ]
     cases = _cases(junit.render(_audited(pages, expect=expect), fail_on="error"))
-    assert "purchase" in cases[f"{SHOP}/checkout/thank-you/"]
-    assert "purchase" not in cases[f"{SHOP}/"]
+    assert "purchase" in cases["/checkout/thank-you/"]
+    assert "purchase" not in cases["/"]
 
 
 def test_a_page_that_did_not_load_lists_only_the_load_rule() -> None:
     pages = [PageVisit(f"{SHOP}/", status=200), PageVisit(f"{SHOP}/down", error="net::ERR_FAILED")]
     root = ET.fromstring(junit.render(_audited(pages)))
-    (down,) = [s for s in root if s.get("name") == f"{SHOP}/down"]
+    (down,) = [s for s in root if s.get("name") == "/down"]
     # page-error rules (the load itself, console errors) read it; tag and data rules skip it
     assert [c.get("name") for c in down.iter("testcase")] == [
         "capture-cut",  # a page that failed may still have sent more than tagaudit reads
@@ -133,9 +133,77 @@ def test_control_characters_from_page_data_keep_the_xml_well_formed() -> None:
         assert "boom \\x00\\x01" in text and "\t\n" in text  # tab and newline stay
         assert "\\ud800" not in text and "\\x1f" in text
         (suite,) = root
-        assert suite.get("name") == f"{SHOP}/?q=\\x01"
+        assert suite.get("name") == "/"  # the page's path: its query is no part of its name
 
 
 def test_xml_safe_keeps_what_xml_allows() -> None:
     assert junit.xml_safe("a\tb\nc\rd é 🛒") == "a\tb\nc\rd é 🛒"
     assert junit.xml_safe("\x00\x0b\x0c\x1b\ufffe") == "\\x00\\x0b\\x0c\\x1b\\xfffe"
+
+
+def test_names_stay_the_same_from_run_to_run() -> None:
+    """A page is its path without its query (order ids, cache-busters change every run); a
+    journey step is `journey NAME / STEP`; two pages of one path are numbered."""
+    pages = [
+        PageVisit(f"{SHOP}/checkout/thank-you/?order=A-10002", status=200),
+        PageVisit(f"{SHOP}/search?q=packs", status=200),
+        PageVisit(f"{SHOP}/search?q=tents", status=200),
+        PageVisit(f"{SHOP}/cart/", status=200, journey="checkout", step="cart"),
+        PageVisit(f"{SHOP}/cart/", status=200, journey="reorder", step="cart"),
+    ]
+    names = junit.page_names(Report(pages=pages))
+    assert names == [
+        "/checkout/thank-you/",
+        "/search",
+        "/search (2)",
+        "journey checkout / cart",
+        "journey reorder / cart",
+    ]
+
+
+def test_a_failed_step_fails_once_and_skips_what_was_meant_for_it() -> None:
+    from tagaudit.model import JourneyResult, Reached, StepResult
+
+    expect = [
+        Expectation("ga4", account="G-1"),  # site-wide: every page and step
+        Expectation("ga4", event="purchase", journey="checkout", step="confirmation"),
+    ]
+    cart = PageVisit(f"{SHOP}/cart/", status=200, journey="checkout", step="checkout")
+    cart.reached = Reached(page="same", goal="failed")
+    journey = JourneyResult(
+        "checkout",
+        status="failed",
+        steps=[
+            StepResult("checkout", status="failed", error="click: Checkout did not appear"),
+            StepResult("confirmation", status="skipped"),
+        ],
+    )
+    report = Report(pages=[PageVisit(f"{SHOP}/", status=200), cart], journeys=[journey])
+    apply(report, load_rules(RuleOptions(expect=expect)))
+    root = ET.fromstring(junit.render(report))
+    suites = {s.get("name"): s for s in root}
+
+    def outcome(suite: str, case: str) -> str:
+        [found] = [c for c in suites[suite].iter("testcase") if c.get("name") == case]
+        return found[0].tag if len(found) else "passed"
+
+    assert outcome("journey checkout / checkout", "journey-step-failed") == "failure"
+    assert outcome("journey checkout / checkout", "expect tag ga4:G-1") == "skipped"
+    assert outcome("journey checkout / confirmation", "expect event ga4:purchase") == "skipped"
+    assert outcome("/", "expect tag ga4:G-1") == "failure"  # the home page has no GA4
+    message = suites["journey checkout / checkout"].find("testcase/skipped").get("message")
+    assert message == "step failed: its expectations were not checked"
+    # The failed step's page names no missing tag: the step's one finding is its failure.
+    on_journey = [f.rule_id for f in report.findings if f.location.get("journey")]
+    assert on_journey == ["journey-step-failed"]
+
+
+def test_a_rule_is_listed_where_it_had_something_to_check() -> None:
+    from tagaudit.model import TagHit
+
+    thanks = PageVisit(f"{SHOP}/thanks/", status=200)
+    thanks.hits = [TagHit("ga4", account="G-1", event="purchase", params={"value": 9})]
+    cases = _cases(junit.render(_audited([PageVisit(f"{SHOP}/", status=200), thanks])))
+    assert "ga4-purchase-params" in cases["/thanks/"]
+    assert "ga4-purchase-params" not in cases["/"]
+    assert "tag-collector-down" not in cases["/thanks/"]  # no hit went to the site itself

@@ -89,6 +89,45 @@ def test_results_are_located_at_the_line_that_declared_them(
     assert where["mine", f"{SHOP}/x"] == ("rules/ours.yaml", 7)
 
 
+def test_journey_findings_are_located_at_their_steps_line(located: Report, tmp_path: Path) -> None:
+    """A failed step is the step's line (not the `pages:` line of the page it was on); the
+    start step (a lost click id) is the journey's."""
+    from tagaudit.model import JourneyResult, StepResult
+
+    config = "site/tagaudit.yaml"
+    located.journeys = [
+        JourneyResult(
+            "checkout",
+            source=f"{config}:20",
+            steps=[
+                StepResult("start", source=f"{config}:20"),
+                StepResult("cart", status="failed", source=f"{config}:27"),
+            ],
+        )
+    ]
+    located.config.rules["journey-step-failed"] = RuleInfo(
+        "step", "journey-step", "error", source="/opt/venv/lib/tagaudit/_builtin_rules/j.yaml:3"
+    )
+    located.config.rules["click-id-lost"] = RuleInfo(
+        "click", "click-id", "error", source="/opt/venv/lib/tagaudit/_builtin_rules/j.yaml:19"
+    )
+    step = {"journey": "checkout", "step": "cart"}
+    located.findings += [
+        Finding("journey-step-failed", "journey-step", "error", "x", f"{SHOP}/", location=step),
+        Finding(
+            "click-id-lost",
+            "click-id",
+            "error",
+            "y",
+            f"{SHOP}/",
+            location={"journey": "checkout", "step": "start"},
+        ),
+    ]
+    where = {r["ruleId"]: _where(r) for r in _results(located, root=tmp_path)}
+    assert where["journey-step-failed"] == (config, 27)  # not the page's line (3)
+    assert where["click-id-lost"] == (config, 20)
+
+
 def test_two_findings_on_one_line_stay_two_alerts(located: Report, tmp_path: Path) -> None:
     located.findings.append(
         Finding(

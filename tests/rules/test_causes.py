@@ -99,3 +99,33 @@ def test_different_causes_stay_apart() -> None:
         ]
     )
     assert [f.rule_id for f in kept] == ["d", "b", "c"]
+
+
+def _dropping_link(must: list[str]) -> Report:
+    from tagaudit.model import Hop, LinkResult, ParamChange
+
+    url = "https://shop.test/go/old?utm_source=g&gclid=1"
+    link = LinkResult(url, final_url="https://shop.test/lp/", verdict="ok")
+    link.hops = [Hop(url, 301), Hop("https://shop.test/lp/", 200)]
+    link.ledger = [
+        ParamChange(0, kept=["utm_source", "gclid"]),
+        ParamChange(1, dropped=["utm_source", "gclid"]),
+    ]
+    link.expected = {"must_arrive": must}
+    return Report(links=[link])
+
+
+def test_a_required_click_id_a_redirect_dropped_is_the_redirect_finding() -> None:
+    from tagaudit.rules.engine import load_rules
+
+    found = evaluate(_dropping_link(["gclid"]), load_rules())
+    mine = [f for f in found if f.rule_id.startswith("link-") and f.severity != "info"]
+    assert [f.rule_id for f in mine] == ["link-stripped-params"]
+    assert mine[0].message.startswith("utm_source, gclid dropped at hop 1")
+    assert [a["rule"] for a in mine[0].evidence["also"]] == ["link-must-arrive"]
+    # A required parameter the link never carried is a finding of its own.
+    found = evaluate(_dropping_link(["gclid", "utm_campaign"]), load_rules())
+    rules = sorted(
+        f.rule_id for f in found if f.rule_id.startswith("link-") and f.severity != "info"
+    )
+    assert rules == ["link-must-arrive", "link-stripped-params"]

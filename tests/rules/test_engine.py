@@ -94,6 +94,16 @@ ignore:
     assert report.config.disabled_rules == ["console-errors", "tag-inferred-missing"]
 
 
+def test_no_inference_where_the_config_leaves_the_tag_out(tmp_path: Path) -> None:
+    report = _shop()
+    config = load_config(_config(tmp_path, "expect:\n  - tag: ga4:G-1\n    not_on: [/about]\n"))
+    apply(report, load_rules(config.rule_options()))
+    assert _ids(report) == [("ga4-purchase-params", "/checkout/thank-you", "error")]
+    other = load_config(_config(tmp_path, "expect:\n  - tag: ga4:G-2\n    not_on: [/about]\n"))
+    apply(report := _shop(), load_rules(other.rule_options()))
+    assert ("tag-inferred-missing", "/about", "warning") in _ids(report)  # another account
+
+
 def _zero_config_findings() -> list[Finding]:
     report = _shop()
     apply(report, load_rules())

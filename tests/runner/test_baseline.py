@@ -77,6 +77,15 @@ def test_tags_are_compared_per_page_and_per_template_of_other_pages() -> None:
     assert template.gained == ["tiktok C9"]
 
 
+def test_a_confirmation_that_shows_no_order_lost_no_tag() -> None:
+    """Its purchase is not lost: the page shows no order in this browser (page-not-reached)."""
+    from tagaudit.model import Reached
+
+    previous = Report(pages=[PageVisit(f"{SHOP}/thank-you/", hits=_ga4("page_view", "purchase"))])
+    empty = PageVisit(f"{SHOP}/thank-you/", reached=Reached(empty="no-order", notice="No order"))
+    assert tag_changes(previous, Report(pages=[empty])) == []
+
+
 PAGE = "<!doctype html><title>{title}</title>{beacons}"
 BEACON = (
     '<img src="https://www.google-analytics.com/g/collect?v=2&tid=G-BASE01&cid=1.2'

@@ -125,9 +125,10 @@ class LoopbackServer:
         self.server.server_close()
 
 
-def serve_folder(root: Path) -> SiteServer:
-    """A folder of files (with its `_redirects` and `_headers`), as the demo serves it."""
-    return SiteServer(root)
+def serve_folder(root: Path, mounts: dict[str, Path] | None = None) -> SiteServer:
+    """A folder of files (with its `_redirects` and `_headers`), as the demo serves it;
+    `mounts` serve more folders under URL prefixes (an npm package beside the site)."""
+    return SiteServer(root, mounts=mounts)
 
 
 class _RouteHandler(BaseHTTPRequestHandler):

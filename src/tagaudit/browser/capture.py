@@ -2,17 +2,22 @@
 
 Records only; the page engine (browser/page.py) decodes what was recorded.
 
-A `Recorder` listens at context level, so requests from every frame, dedicated worker and
-service worker are seen, including beacons sent while a page unloads. Each collector is
-guarded on its own (tracker-radar-collector's habit): if reading the dataLayer fails, only
-`data_layer` is empty. Requests and cookies are tagged with the current `phase`, which
-consent scenarios move forward (before-action → after-action → after-reload).
+A `Recorder` listens at context level (Playwright's request events: resource type, frame,
+navigation, response) and takes the edge's records (browser/edge.py: what was answered here
+or let through, and the requests Playwright never reports — beacons of a page that unloads
+or closes, shared workers). A request both saw is one record: whichever arrives second
+joins the first, matched by method and URL among the requests the edge pauses. Each
+collector is guarded on its own (tracker-radar-collector's habit): if reading the dataLayer
+fails, only `data_layer` is empty. Requests and cookies are tagged with the current `phase`,
+which consent scenarios move forward (before-action → after-action → after-reload), and
+with `leaving` while the visitor leaves the page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -20,9 +25,10 @@ from playwright.async_api import BrowserContext, ConsoleMessage, Page, Response
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Request as PwRequest
 
-from tagaudit.browser.hits import ANSWERED
-from tagaudit.model import Cookie, PageVisit, Request, is_identifier_cookie
-from tagaudit.providers import PageBodies
+from tagaudit.browser.gate import host_of
+from tagaudit.browser.hits import LEFT_PATH, is_leave_mark, is_paused
+from tagaudit.model import Cookie, PageVisit, Request, empty_state, is_identifier_cookie
+from tagaudit.providers import Catalog, PageBodies
 
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 CATCH_UP_LEAD = 0.1  # seconds before the quiet period ends that the catch-up starts
@@ -39,9 +45,12 @@ CSP_LISTENER = """
 })();
 """
 
-# One round trip for the main frame: its dataLayer and the CSP blocks it saw.
+# One round trip for the main frame: its dataLayer, the CSP blocks it saw, the events batching
+# SDKs hold in localStorage (`queues`: {provider: [key regex …]}), and, when `left` is given,
+# a last `visibilitychange` listener that says the page is hidden (browser/leaving.py).
 READ_MAIN_FRAME = """
-() => {
+(args) => {
+  args = args || {};
   const plain = (v, depth) => {
     if (depth > 8 || v === null || typeof v !== 'object') {
       return (typeof v === 'function' || typeof v === 'symbol') ? undefined : v;
@@ -53,23 +62,76 @@ READ_MAIN_FRAME = """
     for (const k of Object.keys(v)) { out[k] = plain(v[k], depth + 1); }
     return out;
   };
+  const held = {};
+  try {
+    const keys = Object.keys(localStorage);
+    for (const [provider, regexes] of Object.entries(args.queues || {})) {
+      const matching = regexes.map((r) => new RegExp(r));
+      let count = 0;
+      for (const key of keys) {
+        if (!matching.some((r) => r.test(key))) continue;
+        try {
+          const value = JSON.parse(localStorage.getItem(key));
+          const list = Array.isArray(value) ? value : (value && value.queue);
+          count += Array.isArray(list) ? list.length : 0;
+        } catch (e) {}
+      }
+      if (count) held[provider] = count;
+    }
+  } catch (e) {}
+  if (args.left && !window.__tagauditLeft && location.origin.startsWith('http')) {
+    window.__tagauditLeft = true;
+    const mark = location.origin + args.left;
+    window.addEventListener('visibilitychange', () => {
+      if (document.visibilityState !== 'hidden') return;
+      try { navigator.sendBeacon(mark, ''); } catch (e) {}
+    });
+  }
   const layer = window.dataLayer;
+  // What the page says it is: its title, headings and alert boxes (an empty or error state
+  // such as "No order found" shows there), a few short texts, never the body copy.
+  const notices = [document.title];
+  const shown = (el) => el.offsetParent !== null || el.getClientRects().length > 0;
+  const boxes = 'h1, h2, [role=alert], [role=status], [class*=empty i], [class*=error i], ' +
+    '[class*=notice i], [class*=alert i]';
+  for (const el of Array.from(document.querySelectorAll(boxes)).slice(0, 40)) {
+    const text = (el.innerText || '').trim();
+    if (text && text.length <= 200 && shown(el)) notices.push(text);
+    if (notices.length >= 12) break;
+  }
   return {data_layer: Array.isArray(layer) ? layer.map((x) => plain(x, 0)) : [],
-          csp: window.__tagauditCsp || []};
+          csp: window.__tagauditCsp || [], notices, queued: held};
 }
 """
+
+
+# The settle's catch-up (all timers due have run) reading the main frame as it returns.
+CATCH_UP_READ = (
+    "(args) => new Promise((done) => setTimeout(() => done(("
+    + READ_MAIN_FRAME.strip()
+    + ")(args)), 0))"
+)
 
 
 class Recorder:
     """Collects one target's traffic from a context; `snapshot()` turns it into a PageVisit."""
 
-    def __init__(self, context: BrowserContext, page: Page) -> None:
-        self.context, self.page = context, page
+    def __init__(self, context: BrowserContext, page: Page, catalog: Catalog | None = None) -> None:
+        self.context, self.page, self.catalog = context, page, catalog
         # Labels every request recorded from now on carries: the consent phase, the journey
         # step, the single-page-app view (tagaudit.browser.views).
         self.phase: str | None = None
         self.step: str | None = None
         self.view: str | None = None
+        self.leaving = False  # the visitor is leaving the page (Tab.leave)
+        self.left = asyncio.Event()  # the page said it is hidden (its LEFT_PATH beacon)
+        self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
+        self.marked = False  # the page will say when it is hidden (browser/leaving.py)
+        # What the snapshot reads in the page (browser/capture.py, READ_MAIN_FRAME).
+        self.read_args: dict[str, Any] = {"queues": {}, "left": LEFT_PATH}
+        # The last catch-up's reads: (last_activity then, main frame, cookies). Still the
+        # page's state when nothing happened since: the snapshot needs no round trip.
+        self._caught: tuple[float, dict[str, Any], list[Cookie]] | None = None
         self.started = time.monotonic()
         self.last_activity = self.started
         self.requests: list[Request] = []
@@ -83,7 +145,14 @@ class Recorder:
         self.bodies = PageBodies()
         self._in_flight: set[PwRequest] = set()
         self._listening = False
+        # False once stopped: a tab that forwards its page's events to its current
+        # recorder (browser/page.py, Feed) keeps its listeners from target to target.
+        self.active = True
         self._patience = 3.0
+        # Records waiting for the other side's view of the same request (module docstring).
+        self._edge_only: dict[tuple[str, str], deque[Request]] = {}
+        self._playwright_only: dict[tuple[str, str], deque[Request]] = {}
+        self._hosts: set[str] = set()  # hosts of the documents the page loaded
 
     async def start(self) -> Recorder:
         """Attach the listeners (idempotent per recorder)."""
@@ -92,33 +161,68 @@ class Recorder:
     def listen(self) -> Recorder:
         """Attach the listeners: plain calls, so Playwright's sync API can use it too."""
         if not self._listening:
-            self.context.on("request", self._on_request)
-            self.context.on("response", self._on_response)
-            self.context.on("requestfailed", self._on_failed)
-            self.page.on("console", self._on_console)
-            self.page.on("pageerror", self._on_page_error)
+            for target, event, handler in self._handlers():
+                target.on(event, handler)
             self._listening = True
         return self
 
     def stop(self) -> None:
-        """Detach, so a reused page or context does not feed the next target's recorder."""
+        """Stop recording; detach the listeners it attached (`listen`), so a reused page or
+        context does not feed the next target's recorder."""
+        self.active = False
         if self._listening:
-            self.context.remove_listener("request", self._on_request)
-            self.context.remove_listener("response", self._on_response)
-            self.context.remove_listener("requestfailed", self._on_failed)
-            self.page.remove_listener("console", self._on_console)
-            self.page.remove_listener("pageerror", self._on_page_error)
+            for target, event, handler in self._handlers():
+                target.remove_listener(event, handler)
             self._listening = False
-        # A hit answered during the leave may have no response event yet (the page was gone
-        # first): the route's own record says it was answered here.
-        for pw_request, record in self._by_pw.items():
-            if not record.answered_locally and pw_request in ANSWERED:
-                record.answered_locally = True
 
-    def _on_request(self, pw_request: PwRequest) -> None:
+    def _handlers(self) -> list[tuple[Any, str, Callable[..., None]]]:
+        return [
+            (self.context, "request", self.on_request),
+            (self.context, "response", self.on_response),
+            (self.context, "requestfailed", self.on_failed),
+            (self.page, "console", self.on_console),
+            (self.page, "pageerror", self.on_page_error),
+        ]
+
+    def page_hosts(self) -> set[str]:
+        """Hosts of the documents this page loaded: its own, first-party to the gate."""
+        return self._hosts
+
+    def edge_record(self, record: Request) -> None:
+        """A request the edge decided (browser/edge.py): joined to Playwright's record of it,
+        or recorded as the only one (an unload beacon Playwright never reported)."""
+        self.last_activity = time.monotonic()
+        if is_leave_mark(record.url):
+            if self.leaving:
+                self.left.set()
+            return
+        if record.resource_type == "other" and record.url.split("?", 1)[0].endswith(FAVICON):
+            return
+        seen = _take(self._playwright_only, _key(record))
+        if seen is not None:
+            seen.answered_locally = record.answered_locally
+            seen.let_through = record.let_through
+            if record.answered_locally and seen.status is None and seen.failure is None:
+                seen.status = record.status
+            if seen.body_sha256 is None and record.body_sha256 is not None:
+                _take_body(seen, record)  # a Blob or stream body Playwright did not see
+            return
+        self._label(record, self.last_activity)
+        self.requests.append(record)
+        self._edge_only.setdefault(_key(record), deque()).append(record)
+
+    def _label(self, record: Request, at: float) -> None:
+        record.timestamp = round(at - self.started, 4)
+        record.phase, record.step, record.view = self.phase, self.step, self.view
+        record.leaving = True if self.leaving else None
+
+    def on_request(self, pw_request: PwRequest) -> None:
+        if not self.active or is_leave_mark(pw_request.url) or _is_favicon(pw_request):
+            return
         navigation = pw_request.is_navigation_request() and _in_main_frame(pw_request, self.page)
         if navigation:
             self.view = None  # a new document: no single-page-app view yet
+            self._hosts.add(host_of(pw_request.url))
         now = time.monotonic()
         self.last_activity = now
         self._in_flight.add(pw_request)
@@ -126,7 +230,7 @@ class Recorder:
         # The bytes as sent (gzip, base64 undone by read_body): `post_data` would turn a
         # binary body into U+FFFD replacement characters.
         body = self.bodies.read(_post_data_buffer(pw_request), headers, pw_request.url)
-        self._by_pw[pw_request] = record = Request(
+        record = Request(
             url=pw_request.url,
             method=pw_request.method,
             resource_type=pw_request.resource_type,
@@ -136,35 +240,47 @@ class Recorder:
             timestamp=round(now - self.started, 4),
             redirected_from=pw_request.redirected_from.url if pw_request.redirected_from else None,
             initiator=pw_request.headers.get("referer"),
-            phase=self.phase,
-            step=self.step,
-            view=self.view,
             navigation=navigation,
         )
-        self.requests.append(record)
+        self._label(record, now)
         if navigation and record.redirected_from is None:
             self.documents += 1
+        decided = _take(self._edge_only, _key(record))
+        if decided is not None:  # the edge answered or let it through first
+            _join(decided, record)
+            self._by_pw[pw_request] = decided
+            return
+        self._by_pw[pw_request] = record
+        self.requests.append(record)
+        if is_paused(record.url, record.resource_type, self.catalog):
+            self._playwright_only.setdefault(_key(record), deque()).append(record)
 
-    def _on_response(self, response: Response) -> None:
+    def on_response(self, response: Response) -> None:
+        if not self.active:
+            return
         self.last_activity = time.monotonic()
         self._in_flight.discard(response.request)
         record = self._by_pw.get(response.request)
         if record is not None:
             record.status = response.status
-            record.answered_locally = response.request in ANSWERED
 
-    def _on_failed(self, pw_request: PwRequest) -> None:
+    def on_failed(self, pw_request: PwRequest) -> None:
+        if not self.active:
+            return
         self.last_activity = time.monotonic()
         self._in_flight.discard(pw_request)
         record = self._by_pw.get(pw_request)
         if record is not None:
             record.failure = pw_request.failure or "failed"
 
-    def _on_console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
+    def on_console(self, message: ConsoleMessage) -> None:
+        favicon = str((message.location or {}).get("url", "")).endswith(FAVICON)
+        if self.active and message.type == "error" and not favicon:
             self.console_errors.append(message.text[:500])
 
-    def _on_page_error(self, error: Exception) -> None:
+    def on_page_error(self, error: Exception) -> None:
+        if not self.active:
+            return
         self.console_errors.append(f"uncaught: {str(error)[:500]}")
 
     async def settle(
@@ -215,8 +331,10 @@ class Recorder:
         """
         left = deadline - time.monotonic()
         if left > 0:
-            probe = self.page.evaluate("() => new Promise(r => setTimeout(r, 0))")
-            await _guarded(probe, None, left)
+            mark = self.last_activity
+            probe = self.page.evaluate(CATCH_UP_READ, self.read_args)
+            main, cookies = await asyncio.gather(_guarded(probe, None, left), self._cookies())
+            self._caught = (mark, main, cookies) if main is not None else None
         await asyncio.sleep(CATCH_UP_GRACE)
 
     def touch(self) -> None:
@@ -227,22 +345,40 @@ class Recorder:
         """In-flight requests that matter (a hung third-party script must not hold us)."""
         return any(r.resource_type in ("ping", "fetch", "xhr", "image") for r in self._in_flight)
 
-    async def snapshot(self, page: Page | None = None, patience: float = 3.0) -> PageVisit:
-        """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now.
+    async def snapshot(
+        self,
+        page: Page | None = None,
+        patience: float = 3.0,
+        queues: dict[str, list[str]] | None = None,
+    ) -> PageVisit:
+        """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now, and
+        the events the batching SDKs of `queues` hold (`self.queued`).
 
         `patience` bounds each in-page read: on a page that never finished loading, an
-        evaluate waits for a document that may never come.
+        evaluate waits for a document that may never come. Right after a settle that ended
+        in quiet, the reads its catch-up made are the page's state (nothing happened since)
+        and are used as they are.
         """
         page = page or self.page
         self._patience = patience
         visit = PageVisit(url=page.url)
         visit.requests = list(self.requests)
         visit.console_errors = list(self.console_errors)
-        # Independent reads: one round trip's wait for both.
-        visit.cookies, main = await asyncio.gather(
-            self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME), {}, patience)
-        )
+        caught = self._caught
+        if caught is not None and caught[0] == self.last_activity and page is self.page:
+            _, main, visit.cookies = caught
+        else:
+            args = {**self.read_args, "queues": queues or self.read_args["queues"]}
+            # Independent reads: one round trip's wait for both.
+            visit.cookies, main = await asyncio.gather(
+                self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME, args), {}, patience)
+            )
+        self.queued = main.get("queued") or {}
+        self.marked = "queued" in main  # its hidden-beacon listener is in place
         visit.data_layer = main.get("data_layer", [])
+        found = empty_state([str(t) for t in main.get("notices") or []])
+        if found is not None:
+            visit.reached.empty, visit.reached.notice = found
         visit.csp_violations = main.get("csp", []) + await self._csp_in_child_frames(page)
         self._add_csp_blocked(visit)
         return visit
@@ -302,6 +438,45 @@ def _masked(name: str, value: str) -> str:
         scheme = value.split(" ", 1)[0] if " " in value else ""
         return f"{scheme} …".strip()
     return value
+
+
+# The browser's own request for a site's icon (not the page's: with the edge below the page,
+# Chromium reports it as one of the page's requests, and its 404 as a console error).
+FAVICON = "/favicon.ico"
+
+
+def _is_favicon(request: PwRequest) -> bool:
+    return request.resource_type == "other" and request.url.split("?", 1)[0].endswith(FAVICON)
+
+
+def _key(record: Request) -> tuple[str, str]:
+    return record.method.upper(), record.url.split("#", 1)[0]
+
+
+def _take(waiting: dict[tuple[str, str], deque[Request]], key: tuple[str, str]) -> Request | None:
+    queue = waiting.get(key)
+    if not queue:
+        return None
+    record = queue.popleft()
+    if not queue:
+        del waiting[key]
+    return record
+
+
+def _join(decided: Request, seen: Request) -> None:
+    """Playwright's view of a request the edge recorded first: what only it knows."""
+    decided.resource_type = seen.resource_type
+    decided.frame_url = seen.frame_url or decided.frame_url
+    decided.redirected_from = seen.redirected_from
+    decided.navigation = seen.navigation
+    decided.headers = seen.headers or decided.headers
+    decided.timestamp = min(decided.timestamp, seen.timestamp)
+
+
+def _take_body(record: Request, source: Request) -> None:
+    """`source`'s body on `record` (the edge read the bytes as the browser sent them)."""
+    record.post_data, record.body_size = source.post_data, source.body_size
+    record.body_sha256, record.body_encoding = source.body_sha256, source.body_encoding
 
 
 def _post_data_buffer(request: PwRequest) -> bytes | None:

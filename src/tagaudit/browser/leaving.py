@@ -1,120 +1,78 @@
-"""Leaving a page without losing its last beacons and without leaking them.
+"""Leaving a page as a visitor does, and saying which third-party requests left the machine.
 
-Measured here: beacons a page sends while it unloads (`pagehide`, `visibilitychange` →
-hidden, `unload`) reach the network *without* passing Playwright's routes or request events
-(the frame is already gone). So a GA4 `user_engagement` ping on page hide would escape an
-audit unseen and be delivered to the vendor.
+`leave_page` navigates the tab away (to about:blank): the browser fires real, trusted
+`beforeunload`, `pagehide` and `visibilitychange` → hidden, so SDKs that flush on page hide
+do, including those that ignore untrusted events (a RUM SDK's `isTrusted` check). Measured
+on the vendors' own SDKs (fixtures/sdk-site/MEASUREMENTS.md): the beacons sent then bypass
+Playwright's routes and request events, but not the edge (browser/edge.py), which records
+them for this page, marked `leaving`. A synthetic hide played in the page is not kept: it
+caught nothing a real leave misses, and SDKs that check `isTrusted` ignore it.
 
-Two parts fix that:
-- `simulate_leave()` plays the visitor leaving while the page is still alive: it reports the
-  document hidden and dispatches `visibilitychange` (bubbling to window, as the browser's
-  does) and `pagehide`, so those beacons go out through the routes (answered locally) and
-  are recorded with the page. Measured on the vendors' own SDKs (fixtures/sdk-site/
-  MEASUREMENTS.md): no CDP command makes a headless page really hidden (Chromium 156 has
-  none; lifecycle freezing, focus emulation and tab switches fire no visibilitychange), and
-  the beacons a real navigation away triggers bypass Playwright's routes and request events;
-  so the hide is played in the page, and what SDKs do not send then is measured
-  (browser/queues.py).
-- `mute_script()` is an init script that, once a *trusted* (real) unload has begun, turns
-  `sendBeacon`, `fetch`, `XMLHttpRequest` and image requests (`img.src`, `setAttribute`)
-  to tracking endpoints into no-ops: the real unload that follows (a journey's click to the
-  next page) cannot deliver a hit past the routes, nor a duplicate of what was recorded.
-  A first-party GA4 `Image` sent on `pagehide` during a real navigation reached the site's
-  server before images were muted too (tests/hostile: leave-image).
+When is the page done leaving? The old document's unload handlers run after the blank one
+commits (in its own process), so no navigation event says it. The snapshot (Recorder)
+registers a last `visibilitychange` listener on `window`, after every SDK's own: on hiding
+it sends a beacon to `LEFT_PATH` (browser/hits.py) on the page's origin, which the edge
+answers and turns into `Recorder.left` instead of a record. Requests arriving a moment
+later (unload handlers) are caught by a short quiet period; `max_wait_ms` bounds it all (a
+page whose snapshot failed never sends the mark).
+
+`mark_let_through` labels, after the fact, every third-party request of a visit that left
+the machine and why (`Request.let_through`), for the ones no edge decision covered (page
+resources the edge never pauses). Imports Playwright's Page and the gate.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
-import re
+import contextlib
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING
 
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
-MUTE_TEMPLATE = """
-(() => {
-  const tracking = new RegExp(%(pattern)s, %(flags)s);
-  let leaving = false;
-  const onLeave = (event) => {
-    if (!event.isTrusted) return;
-    if (event.type !== 'visibilitychange' || document.visibilityState === 'hidden') leaving = true;
-    // A beforeunload may not be followed by an unload (a download, a 204, a cancelled
-    // navigation): a page still running its timers a moment later did not leave.
-    if (event.type === 'beforeunload') setTimeout(() => { leaving = false; }, 1000);
-  };
-  addEventListener('beforeunload', onLeave, true);
-  addEventListener('pagehide', onLeave, true);
-  document.addEventListener('visibilitychange', onLeave, true);
-  addEventListener('pageshow', (event) => { if (event.isTrusted) leaving = false; }, true);
-  const muted = (url) => {
-    try { return leaving && tracking.test(new URL(String(url), location.href).href); }
-    catch (e) { return false; }
-  };
-  if (navigator.sendBeacon) {
-    const beacon = navigator.sendBeacon.bind(navigator);
-    navigator.sendBeacon = function (url, data) { return muted(url) ? true : beacon(url, data); };
-  }
-  const realFetch = window.fetch && window.fetch.bind(window);
-  if (realFetch) {
-    window.fetch = function (input, init) {
-      const url = input && input.url ? input.url : input;
-      if (muted(url)) return Promise.resolve(new Response(null, {status: 204}));
-      return realFetch(input, init);
-    };
-  }
-  const xhrOpen = XMLHttpRequest.prototype.open;
-  const xhrSend = XMLHttpRequest.prototype.send;
-  XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-    this.__tagauditMuted = muted(url);
-    return xhrOpen.call(this, method, url, ...rest);
-  };
-  XMLHttpRequest.prototype.send = function (body) {
-    if (this.__tagauditMuted) return;
-    return xhrSend.call(this, body);
-  };
-  const src = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, 'src');
-  if (src && src.set) {
-    Object.defineProperty(HTMLImageElement.prototype, 'src', {
-      configurable: true, enumerable: src.enumerable, get: src.get,
-      set(value) { if (!muted(value)) src.set.call(this, value); },
-    });
-  }
-  const setAttribute = Element.prototype.setAttribute;
-  Element.prototype.setAttribute = function (name, value) {
-    const image = this instanceof HTMLImageElement && String(name).toLowerCase() === 'src';
-    if (image && muted(value)) return;
-    return setAttribute.call(this, name, value);
-  };
-})();
-"""
+from tagaudit.browser.gate import Gate
+from tagaudit.model import PageVisit
 
-SIMULATE_LEAVE = """
-() => {
-  const hidden = {configurable: true, get: () => 'hidden'};
-  try {
-    Object.defineProperty(document, 'visibilityState', hidden);
-    Object.defineProperty(document, 'hidden', {configurable: true, get: () => true});
-  } catch (e) {}
-  // As the browser fires it (HTML: bubbles), so listeners on window hear it too: Mixpanel
-  // flushes its queue on a visibilitychange heard on window (fixtures/sdk-site/MEASUREMENTS.md).
-  document.dispatchEvent(new Event('visibilitychange', {bubbles: true}));
-  window.dispatchEvent(new PageTransitionEvent('pagehide', {persisted: false}));
-}
-"""
+if TYPE_CHECKING:
+    from tagaudit.browser.capture import Recorder
+# What a request no decision covered yet is, when the gate would have answered it.
+UNCOVERED = "not intercepted"
+LEAVE_NAVIGATION_MS = 5000
 
 
-def mute_script(pattern: re.Pattern[str]) -> str:
-    """The init script muting tracking beacons during a real unload (see module docstring)."""
-    flags = "i" if pattern.flags & re.IGNORECASE else ""
-    return MUTE_TEMPLATE % {"pattern": json.dumps(pattern.pattern), "flags": json.dumps(flags)}
+async def leave_page(
+    page: Page,
+    recorder: Recorder,
+    quiet_ms: int,
+    max_wait_ms: int,
+    then: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Navigate `page` away for real and wait for what it sends on leaving (see above);
+    `then()` runs once it has left, beside that last wait."""
+    recorder.leaving = True
+    recorder.left.clear()
+    recorder.touch()
+    # `commit`: the blank document is in; waiting for its load adds ~0.1 s a page. A page
+    # that crashed or hangs: what it sent is recorded all the same.
+    with contextlib.suppress(PlaywrightError):
+        await page.goto("about:blank", wait_until="commit", timeout=LEAVE_NAVIGATION_MS)
+    if recorder.marked:
+        with contextlib.suppress(asyncio.TimeoutError):
+            await asyncio.wait_for(recorder.left.wait(), max_wait_ms / 1000)
+    try:
+        stragglers = recorder.settle(quiet_ms, max_wait_ms, catch_up=False)
+        await asyncio.gather(stragglers, then() if then is not None else asyncio.sleep(0))
+    finally:
+        recorder.leaving = False
 
 
-async def simulate_leave(page: Page, timeout: float = 2.0) -> None:
-    """Make every frame of `page` believe the visitor is leaving (best effort, bounded:
-    a frame still stuck navigating would wait forever for a document)."""
-    for frame in page.frames:
-        try:
-            await asyncio.wait_for(frame.evaluate(SIMULATE_LEAVE), timeout)
-        except (PlaywrightError, asyncio.TimeoutError):
-            continue  # a detached, hung or cross-process frame
+def mark_let_through(visit: PageVisit, gate: Gate, page_hosts: Iterable[str]) -> None:
+    """Say why each third-party request of `visit` that was not answered here left."""
+    hosts = set(page_hosts)
+    for request in visit.requests:
+        if request.answered_locally or request.let_through or request.failure == "csp":
+            continue
+        verdict = gate.decide(request.url, request.method, request.resource_type, hosts)
+        if verdict.third_party:
+            request.let_through = verdict.let_through or UNCOVERED

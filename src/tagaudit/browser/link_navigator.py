@@ -5,7 +5,9 @@ It runs on the page engine (browser/page.py) of the run's one browser: tracking 
 answered locally (nothing leaves the machine, unload beacons included), requests and cookies
 are recorded and decoded with the run's catalog. What is particular to links lives here:
 main-frame navigations become hops (`http` when Chromium followed a redirect, `meta` when
-the page carried a refresh tag, `js` otherwise).
+the page carried a refresh tag, `js` otherwise), and the landing meets its consent banner
+as an audited page does (a choice made by the caller's LandingChoice), so tags that wait
+for consent are seen after it, and a visit that made no choice says so.
 
 Every wait is bounded: a landing that redirects itself without end (JavaScript) stops being
 watched after `MAX_NAVIGATIONS` navigations, and a whole visit gives up after its timeout
@@ -18,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from playwright.async_api import BrowserContext, Page
 from playwright.async_api import Error as PlaywrightError
@@ -26,10 +29,14 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab
 from tagaudit.browser.session import BrowserLost
-from tagaudit.model import KEPT_NAVIGATING, Hop, PageVisit
+from tagaudit.model import KEPT_NAVIGATING, ConsentRecord, Hop, PageVisit
 
 # Main-frame navigations watched per landing: far past any honest redirect chain.
 MAX_NAVIGATIONS = 50
+# Network quiet after the choice on a landing's banner: longer than Consent Mode's usual
+# wait_for_update (500 ms), as a consent scenario waits (ConsentSettings.min_quiet_ms).
+AFTER_CHOICE_QUIET_MS = 800
+AFTER_CHOICE_FIRST_S = 5.0  # at most, for the first request of the tags that waited
 
 # Runs first in every document: report a <meta http-equiv=refresh> as soon as it is parsed.
 REFRESH_SPY = """
@@ -42,11 +49,32 @@ new MutationObserver((changes, observer) => {
 """
 
 
-class PlaywrightLinkNavigator:
-    """Loads links on the run's page engine: `await navigator.visit(url, timeout=…, settle=…)`."""
+class LandingChoice(Protocol):
+    """What a landing needs of a consent engine, given by the caller (the runner passes
+    tagaudit.consent.engines.LandingConsent): the browser side chooses no engine itself."""
 
-    def __init__(self, engine: PageEngine) -> None:
+    choice: str
+
+    async def prepare(self, context: BrowserContext) -> None:
+        """Get the landing's context ready before its page opens."""
+
+    async def choose(self, page: Page) -> ConsentRecord:
+        """Look for the banner on `page` and make the choice on it; what was seen and done."""
+
+
+class PlaywrightLinkNavigator:
+    """Loads links on the run's page engine: `await navigator.visit(url, timeout=…, settle=…)`.
+
+    `consent` makes one LandingChoice per landing: the landing meets its consent banner as
+    an audited page does (the choice is made, the tags that waited for it get their time),
+    and the visit records the state it reached (`visit.reached.consent`).
+    """
+
+    def __init__(
+        self, engine: PageEngine, consent: Callable[[], LandingChoice] | None = None
+    ) -> None:
         self.engine = engine
+        self.consent = consent
 
     async def visit(self, url: str, *, timeout: float = 15.0, settle: float = 1.0) -> PageVisit:
         """Load `url`, wait until navigations settle, and report hops, hits and cookies.
@@ -57,10 +85,13 @@ class PlaywrightLinkNavigator:
         if lost:
             raise BrowserLost(lost)
         navigations = Navigations()
+        landing = self.consent() if self.consent is not None else None
 
         async def prepare(context: BrowserContext) -> None:
             await context.expose_binding("__tagauditRefresh", navigations.saw_refresh)
             await context.add_init_script(REFRESH_SPY)
+            if landing is not None:
+                await landing.prepare(context)
 
         tab = await self.engine.open_tab(prepare=prepare)
         # A landing's client-side redirects are hops to report, up to our own bound.
@@ -70,7 +101,7 @@ class PlaywrightLinkNavigator:
             navigations.watch(tab.page)
             try:
                 visit = await asyncio.wait_for(
-                    self._look(tab, navigations, url, timeout, settle), limit
+                    self._look(tab, navigations, url, timeout, settle, landing), limit
                 )
             except asyncio.TimeoutError:
                 visit = await tab.salvage(url, limit, "the link's --timeout and settle time")
@@ -88,7 +119,13 @@ class PlaywrightLinkNavigator:
         return visit
 
     async def _look(
-        self, tab: Tab, navigations: Navigations, url: str, timeout: float, settle: float
+        self,
+        tab: Tab,
+        navigations: Navigations,
+        url: str,
+        timeout: float,
+        settle: float,
+        landing: LandingChoice | None = None,
     ) -> PageVisit:
         loading = asyncio.ensure_future(tab.load(url, timeout=timeout))
         looping = asyncio.ensure_future(navigations.until_overflow())
@@ -101,14 +138,48 @@ class PlaywrightLinkNavigator:
         error = navigations.overflow() or (loaded.error if loaded else None)
         if loaded is not None and loaded.error and navigations.moving(settle):
             error = navigations.restless(timeout)  # its `load` never came: it kept moving on
+        record = None
         if error is None:
             settled = await navigations.settle(settle, timeout)
             settings = self.engine.settings
             await tab.settle(settings.landing_quiet_ms, settings.landing_max_wait_ms)
             error = navigations.overflow() or (None if settled else navigations.restless(timeout))
+            if error is None and landing is not None:
+                record = await self._meet_banner(tab, navigations, landing)
         visit = await tab.snapshot(patience=3.0 if error is None else 0.5)
         visit.url, visit.error = url, error
+        if record is not None:
+            visit.consent = record
+            visit.scenario = landing.choice if record.is_scenario() else "none"
         return visit
+
+    async def _meet_banner(
+        self, tab: Tab, navigations: Navigations, landing: LandingChoice
+    ) -> ConsentRecord:
+        """The landing's banner and the choice made on it; the tags that waited for it get
+        the landing's settle time. Navigations after the choice (a CMP that reloads) are
+        the choice's doing, not the link's: they are not hops."""
+        navigations.stop()
+        before = len(tab.recorder.requests)
+        record = await landing.choose(tab.page)
+        if record.action:
+            # The tags that waited for the choice load now: the first of their requests is
+            # waited for (bounded: a landing whose tags did not wait sends none), then as
+            # long a quiet period as a consent scenario gives them, bounded.
+            settings = self.engine.settings
+            with contextlib.suppress(PlaywrightError):
+                await tab.page.wait_for_load_state("load", timeout=5000)
+            await _until(lambda: len(tab.recorder.requests) > before, AFTER_CHOICE_FIRST_S)
+            quiet = max(settings.landing_quiet_ms, AFTER_CHOICE_QUIET_MS)
+            await tab.settle(quiet, max(settings.landing_max_wait_ms, settings.max_wait_ms))
+        return record
+
+
+async def _until(done: Callable[[], bool], seconds: float) -> None:
+    """Return as soon as `done()` holds, or after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while not done() and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
 
 
 async def _bounded(awaitable: Any, fallback: Any, seconds: float = 10.0) -> Any:
@@ -137,6 +208,7 @@ class Navigations:
     def stop(self) -> None:
         if self.page is not None:
             self.page.remove_listener("request", self._on_request)
+            self.page = None
 
     def _on_request(self, request: PwRequest) -> None:
         assert self.page is not None

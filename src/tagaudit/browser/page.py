@@ -3,9 +3,11 @@
 Every caller that loads a page goes through a `Tab`: plain visits (browser/visitor.py),
 consent scenarios (tagaudit.consent.scenarios), link landings (browser/link_navigator.py)
 and journey steps. So they share one way of loading (bounded `goto`, errors as values), of
-waiting for late beacons (`Recorder.settle`), of leaving (page-hide beacons recorded, not
-leaked: browser/leaving.py) and of decoding (the run's catalog, the user's providers
-included), and one `PageSettings` reaches all of them.
+waiting for late beacons (`Recorder.settle`), of leaving (a real navigation away, its beacons
+recorded at the edge: browser/leaving.py) and of decoding (the run's catalog, the user's
+providers included), and one `PageSettings` reaches all of them. Every tab's page is attached
+to the run's edge (browser/edge.py), which answers and records below the page what Playwright
+cannot see.
 
     engine = PageEngine(session, PageSettings(quiet_ms=500))
     tab = await engine.open_tab()
@@ -27,16 +29,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import Any
 
-from playwright.async_api import BrowserContext, Page, Response
+from playwright.async_api import BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.capture import Recorder, keep_headers
-from tagaudit.browser.leaving import simulate_leave
-from tagaudit.browser.queues import drained, queue_patterns, queued
+from tagaudit.browser.leaving import leave_page, mark_let_through
+from tagaudit.browser.queues import drained, queue_patterns
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.settings import PageSettings
 from tagaudit.browser.steps import Steps, StepState, screenshot
@@ -55,6 +57,15 @@ HARD_LIMIT_GRACE = 1.0
 # The calls whose `Page.goto: ` prefix a page's one-line load error drops (errors.first_line).
 LOAD_CALLS = ("Page.goto", "Page.reload")
 CLOSE_TIMEOUT = 10.0  # seconds for closing a page or context that misbehaved
+# The events a tab forwards to its current recorder: (on the context or the page, event,
+# the recorder's handler).
+FEED = (
+    ("context", "request", "on_request"),
+    ("context", "response", "on_response"),
+    ("context", "requestfailed", "on_failed"),
+    ("page", "console", "on_console"),
+    ("page", "pageerror", "on_page_error"),
+)
 
 
 @dataclass
@@ -106,7 +117,11 @@ class PageEngine:
                 await quietly(context.close())
             raise
         tab = Tab(self, context, page, owns_context=owns, views=views)
-        return await tab.start()
+        try:
+            return await tab.start()
+        except BaseException:
+            await tab.close()
+            raise
 
 
 class Tab:
@@ -128,12 +143,18 @@ class Tab:
         self.broken = False
         self.loop_limit = NAVIGATION_LOOP  # a link landing allows more (link_navigator.py)
         page.on("crash", self._on_crash)
-        self.recorder = Recorder(context, page)
+        self.recorder = Recorder(context, page, engine.session.catalog)
+        self.edge_id: str | None = None  # the context's id at the edge (attached in start)
+        self.cdp: CDPSession | None = None  # the page's own CDP session (wiping, frames)
+        self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
         self.steps = Steps(self.recorder)
         self._hits: tuple[list[Request], int, list[TagHit]] | None = None
         # Single-page-app views: each new one labels the requests recorded after it.
         self.views = views or ViewTracker()
         self.views.on_view = self._new_view
+
+    def _feed(self, name: str) -> Callable[[Any], None]:
+        return lambda event: getattr(self.recorder, name)(event)
 
     def _new_view(self, url: str) -> None:
         self.recorder.view = url
@@ -175,7 +196,19 @@ class Tab:
         return visit
 
     async def start(self) -> Tab:
-        await self.recorder.start()
+        """Record, and have the edge hand this page's requests to the recorder.
+
+        The page's events go to whichever recorder is current (`record_anew` swaps it):
+        listeners are attached once per tab, not once per target."""
+        for target, event, name in FEED:
+            target_object = self.context if target == "context" else self.page
+            target_object.on(event, self._feed(name))
+        self.recorder.read_args["queues"] = self.engine.queue_patterns
+        edge = self.engine.session.edge
+        if edge is not None:
+            attach = edge.attach(self.context, self.page, self.recorder)
+            self.edge_id = await self.engine.session.guarded(attach)
+            self.cdp = edge.pages[self.edge_id][-1]
         return self
 
     @property
@@ -270,8 +303,12 @@ class Tab:
         await self.recorder.settle(quiet, limit, catch_up=catch_up, give_up=self.misbehaviour)
 
     async def snapshot(self, patience: float = 3.0) -> PageVisit:
-        """Everything recorded so far, with cookies, dataLayer and CSP blocks read now."""
-        return await self.recorder.snapshot(self.page, patience=patience)
+        """Everything recorded so far, with cookies, dataLayer and CSP blocks read now, and
+        the events batching SDKs still hold (`queued`, read in the same round trip)."""
+        patterns = self.engine.queue_patterns
+        visit = await self.recorder.snapshot(self.page, patience=patience, queues=patterns)
+        self.queued = self.recorder.queued
+        return visit
 
     async def visit(self, url: str) -> PageVisit:
         """Load `url`, settle and snapshot it: a PageVisit with status, hops and timings."""
@@ -288,63 +325,41 @@ class Tab:
         }
         return visit
 
-    async def leave(self, visit: PageVisit) -> None:
-        """Play the visitor leaving while still recording, then go to about:blank.
+    async def leave(
+        self, visit: PageVisit, then: Callable[[], Awaitable[None]] | None = None
+    ) -> None:
+        """Leave the page as a visitor does, still recording: a real navigation away.
 
-        Page-hide beacons (GA4's user_engagement, the queues SDKs flush when the page is
-        hidden) belong to this target (browser/leaving.py). A short quiet period lets their
-        requests show up, and `settle` also waits until those in flight are answered:
-        navigating away first would abort them. An SDK that still holds events after the
-        page was hidden would lose them for a real visitor: that goes into
-        `visit.held_events`, and the audit waits (bounded) for the SDK's own timer so the
-        capture has them anyway. Requests recorded meanwhile join `visit.requests`.
+        Events a batching SDK still held at the snapshot are waited for first (bounded by
+        `max_wait_ms`, only when something is held): the capture has them, and
+        `visit.held_events` says how long a visitor had to stay for them to be sent. Then
+        the page is left for real (browser/leaving.py: trusted `pagehide` and
+        `visibilitychange`), and what it sends meanwhile — beacons SDKs flush on page hide,
+        recorded at the edge even though the document is gone — joins `visit.requests`,
+        marked `leaving`. `then()` runs as soon as the page said it is hidden, beside the
+        last wait for stragglers (a reused tab's wipe for its next target: visitor.py).
         """
         seen = len(self.recorder.requests)
-        if visit.error is None:
-            await simulate_leave(self.page)
-            self.recorder.touch()
-            # What the SDKs hold right after the hide, read while its beacons arrive.
-            patterns = self.engine.queue_patterns
-            _, queue = await asyncio.gather(self._settle_leave(), queued(self.page, patterns))
-            await self._wait_for_held_events(visit, seen, queue, patterns)
-        # `commit`: the old document is gone (its unload ran, tracking beacons muted) once the
-        # blank one commits; waiting for about:blank's own load adds ~0.1 s a page.
-        await quietly(self.page.goto("about:blank", wait_until="commit", timeout=5000))
+        if visit.error is None and self.queued:
+            await self._wait_for_held_events(visit)
+        edge = self.engine.session.edge
+        if edge is not None and self.edge_id is not None and len(self.page.frames) > 1:
+            await quietly(edge.remember_frames(self.edge_id))
+        quiet, limit = self.settings.leave_quiet_ms, self.settings.leave_max_wait_ms
+        await leave_page(self.page, self.recorder, quiet, limit, then)
         visit.requests.extend(self.recorder.requests[seen:])
 
-    async def _settle_leave(self) -> None:
-        settings = self.settings
-        await self.recorder.settle(
-            settings.leave_quiet_ms, settings.leave_max_wait_ms, catch_up=False
-        )
-
-    async def _wait_for_held_events(
-        self, visit: PageVisit, since: int, queue: dict[str, int], patterns: dict[str, list[str]]
-    ) -> None:
-        """Events SDKs still hold after the hide (`queue`): those they did not just send.
-
-        An SDK may keep in its queue what it sent by beacon until its timer confirms it
-        (Mixpanel), so what the hide sent (hits recorded since `since`) is not held.
-        """
-        if not queue:
-            return
-        catalog = self.engine.session.catalog
-        sent = Counter(
-            h.provider
-            for h in decode_requests(self.recorder.requests[since:], catalog)
-            if h.kind == "hit"
-        )
-        held = {p: n - sent[p] for p, n in queue.items() if n > sent[p]}
-        if not held:
-            return
+    async def _wait_for_held_events(self, visit: PageVisit) -> None:
+        """Wait until the SDKs have sent what they held at the snapshot (or `max_wait_ms`),
+        and say how long that took, per SDK: a visitor who left sooner lost them."""
         deadline = time.monotonic() + self.settings.max_wait_ms / 1000
-        waited, still = await drained(self.page, patterns, deadline)
+        waited, still = await drained(self.page, self.engine.queue_patterns, deadline)
         visit.held_events = [
             HeldEvents(provider, count, None if provider in still else round(waited * 1000))
-            for provider, count in held.items()
+            for provider, count in self.queued.items()
         ]
         self.recorder.touch()
-        await self._settle_leave()
+        await self.settle(catch_up=False)
 
     def decode(self, visit: PageVisit) -> PageVisit:
         """Decode the visit's requests into hits with the run's catalog; returns the visit.
@@ -353,6 +368,9 @@ class Tab:
         """
         visit.hits = decode_requests(visit.requests, self.engine.session.catalog)
         keep_headers(visit)
+        session = self.engine.session
+        if session.edge is not None:
+            mark_let_through(visit, session.edge.gate, self.recorder.page_hosts())
         return visit
 
     def stop_recording(self) -> None:
@@ -361,8 +379,13 @@ class Tab:
     async def record_anew(self) -> None:
         """Start a fresh recording on the same page (the next target of a reused tab)."""
         self.recorder.stop()
-        self.recorder = await Recorder(self.context, self.page).start()
+        self.recorder = Recorder(self.context, self.page, self.recorder.catalog)
         self.steps = Steps(self.recorder)
+        self.recorder.read_args["queues"] = self.engine.queue_patterns
+        self.queued = {}
+        edge = self.engine.session.edge
+        if edge is not None and self.edge_id is not None:
+            edge.receive(self.edge_id, self.recorder)
 
     async def close(self) -> None:
         """Stop recording and close the page (and its context, when the tab opened it).
@@ -374,8 +397,13 @@ class Tab:
         # The page first: closing the context around a page that navigates in a loop
         # sometimes waited the whole timeout (tests/hostile: js-redirect-loop).
         await quietly(asyncio.wait_for(self.page.close(run_before_unload=False), CLOSE_TIMEOUT))
+        edge = self.engine.session.edge
         if self.owns_context:
+            if edge is not None:
+                await edge.drain()  # what the closing page sent is answered before its context goes
             await quietly(asyncio.wait_for(self.context.close(), CLOSE_TIMEOUT))
+        if edge is not None and self.edge_id is not None and self.owns_context:
+            edge.forget(self.edge_id)
 
 
 async def redirect_hops(response: Response | None) -> list[Hop]:

@@ -1,11 +1,12 @@
 """Events a vendor's SDK still holds: read from the page, so leaving waits only when it must.
 
 Batching SDKs keep events in a localStorage queue until their timer sends them (Amplitude
-every second, Mixpanel every five; MEASUREMENTS.md in fixtures/sdk-site): the catalog names
-those keys per provider (`queues:`). Before the page is left, `queued(tab)` reads how many
-events each such SDK holds (one evaluate). When the visitor's leaving did not make an SDK
-send them, they are lost for a visitor who leaves now — a finding (`lost-events`) — and the
-audit waits for the SDK's timer (bounded) so its capture still has them.
+every second, Mixpanel every five, posthog-js-lite every ten; MEASUREMENTS.md in
+fixtures/sdk-site): the catalog names those keys per provider (`queues:`), whose value is a
+JSON list or an object with a `queue` list. The snapshot reads how many events each such SDK
+holds (browser/capture.py, in its one evaluate); when some are held, the page engine waits
+with `drained` for the SDK's timer (bounded) before it leaves, so its capture still has
+them, and a visitor who leaves sooner loses them — a finding (`lost-events`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ PROBE = """
       if (!matching.some((r) => r.test(key))) continue;
       try {
         const value = JSON.parse(localStorage.getItem(key));
-        count += Array.isArray(value) ? value.length : 0;
+        const list = Array.isArray(value) ? value : (value && value.queue);
+        count += Array.isArray(list) ? list.length : 0;
       } catch (e) {}
     }
     if (count) held[provider] = count;

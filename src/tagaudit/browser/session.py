@@ -1,16 +1,18 @@
 """One Chromium per run, and the contexts pages are loaded in.
 
-`BrowserSession` launches (or connects to) the browser once; `new_context()` gives an isolated
-context with the hit-answering route already installed, so no tracking hit leaves the machine
-unless `deliver_hits` is set, and the site access of the run (device, basic auth, storage
-state, cookies, headers for the site only: browser/access.py). Remote browsers: a Playwright
-server (`ws://…`) or any CDP endpoint (`http://…`).
+`BrowserSession` launches (or connects to) the browser once and puts the run's capture point
+on it (browser/edge.py: Chromium's `Fetch` domain on the browser target, deciding with the
+run's gate, browser/gate.py), so nothing addressed to a third party leaves the machine unless
+the page needs it to render or the user lets it (`allow_hosts`, `deliver_hits`), whichever
+context, page, frame or worker sends it, and whenever (a page that unloads or closes
+included). `new_context()` gives an isolated context with the site access of the run
+(device, basic auth, storage state, cookies, headers for the site only: browser/access.py).
+Remote browsers: a Playwright server (`ws://…`) or any CDP endpoint (`http://…`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 from collections.abc import Awaitable
 from typing import Any, TypeVar
 
@@ -26,7 +28,8 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.access import Access
 from tagaudit.browser.capture import CSP_LISTENER
 from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.hits import install_hit_route, interception_pattern
+from tagaudit.browser.edge import Edge
+from tagaudit.browser.gate import Gate, host_of
 from tagaudit.browser.settings import SessionSettings
 from tagaudit.errors import EnvironmentProblem, first_line
 from tagaudit.providers import Catalog
@@ -94,8 +97,8 @@ class BrowserSession:
         self.version = ""
         self._pw_manager: Any = None
         self._pw: Playwright | None = None
-        self._pattern: re.Pattern[str] | None = None
         self.access: Access | None = None
+        self.edge: Edge | None = None
         # Set when the browser went away on its own (crashed, killed): not by `__aexit__`.
         self.lost: str | None = None
         self._closing = False
@@ -108,7 +111,10 @@ class BrowserSession:
         try:
             self.access = Access(self.settings, self._pw)  # an unknown device fails here
             self.browser = await self._open(self._pw)
+            self.edge = await self._edge(self.browser)
         except BaseException:
+            if self.browser is not None:
+                await self.browser.close()
             await self._pw_manager.__aexit__(None, None, None)
             raise
         self.version = self.browser.version
@@ -171,11 +177,31 @@ class BrowserSession:
             reason = first_line(problem, "error")
             raise EnvironmentProblem(f"could not start or reach {where}: {reason}") from None
 
+    def gate(self) -> Gate:
+        """The run's decision on what may leave the machine (browser/gate.py)."""
+        settings = self.settings
+        return Gate(
+            self.catalog,
+            site_hosts=[host_of(o) for o in settings.access.origins],
+            allow_hosts=settings.allow_hosts,
+            deliver_hits=settings.deliver_hits,
+        )
+
+    async def _edge(self, browser: Browser) -> Edge:
+        secrets = tuple(self.settings.access.headers)
+        try:
+            return await Edge(self.gate(), secret_headers=secrets).start(browser)
+        except PlaywrightError as problem:
+            reason = first_line(problem, "error")
+            raise EnvironmentProblem(
+                f"could not intercept the browser's requests ({reason}): tagaudit needs a CDP "
+                "session on the browser target to keep hits from leaving the machine"
+            ) from None
+
     async def new_context(self, **options: Any) -> BrowserContext:
         """A fresh, isolated context: normal UA (or the device's), locale, viewport, the site's
-        access, tracking hits answered here."""
+        access (hits are answered at the edge, below every context)."""
         assert self.browser is not None and self.access is not None, "use `async with`"
-        settings = self.settings
         defaults: dict[str, Any] = {
             **self.access.context_options(),
             "ignore_https_errors": True,
@@ -183,11 +209,7 @@ class BrowserSession:
         }
         context = await self.guarded(self.browser.new_context(**{**defaults, **options}))
         await context.add_init_script(CSP_LISTENER)
-        if not settings.deliver_hits:
-            if self._pattern is None:
-                self._pattern = interception_pattern(self.catalog)
-            await install_hit_route(context, self.catalog, self._pattern)
-        await self.access.prepare(context)  # after the hit route: its route runs first
+        await self.access.prepare(context)
         return context
 
     async def bare_request_context(self) -> APIRequestContext:

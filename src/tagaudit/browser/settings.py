@@ -109,6 +109,18 @@ class SessionSettings:
         flag="--deliver-hits",
         help="Send tracking hits to the vendors (default: answer them locally).",
     )
+    # Third-party hosts whose requests may leave the machine (exact, or `*.example.com`):
+    # everything else that can carry a hit is answered locally (browser/gate.py).
+    allow_hosts: list[str] = setting(
+        default_factory=list,
+        key="allow_hosts",
+        flag="--allow-host",
+        metavar="HOST",
+        help="Let requests to this third-party host leave the machine (repeatable; "
+        "*.example.com for a domain and its subdomains).",
+        repeat=True,
+        extends=True,
+    )
     headless: bool = True
     viewport: dict[str, int] = field(default_factory=lambda: {"width": 1280, "height": 800})
     access: SiteAccess = field(default_factory=SiteAccess)
@@ -155,6 +167,6 @@ class PageSettings:
         choices=ISOLATION_MODES,
     )
     leave_quiet_ms: int = 30
-    leave_max_wait_ms: int = 300
+    leave_max_wait_ms: int = 1500
     landing_quiet_ms: int = 200
     landing_max_wait_ms: int = 2000

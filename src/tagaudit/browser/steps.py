@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.model import Cookie, PageVisit, Request
+from tagaudit.model import Cookie, PageVisit, Reached, Request
 
 if TYPE_CHECKING:
     from playwright.async_api import Page
@@ -46,6 +46,7 @@ class StepState:
     cookies: list[Cookie] = field(default_factory=list)
     data_layer: list[Any] = field(default_factory=list)
     csp_violations: list[dict[str, Any]] = field(default_factory=list)
+    reached: Reached = field(default_factory=Reached)  # what the page said it is at the end
     ended: bool = False
 
     def reach(self, url: str) -> None:
@@ -117,6 +118,7 @@ class Steps:
         state.cookies = self.cookies.see(snapshot.cookies, state.name)
         state.data_layer = snapshot.data_layer
         state.csp_violations = snapshot.csp_violations
+        state.reached = snapshot.reached
 
     def views(self, name: str) -> list[str]:
         """The single-page-app views step `name` went through, in the order seen."""
@@ -143,6 +145,7 @@ class Steps:
         console = self.recorder.console_errors
         visit.console_errors = console[state.console_from : state.console_to]
         visit.csp_violations = state.csp_violations
+        visit.reached = Reached(empty=state.reached.empty, notice=state.reached.notice)
         visit.status = _document_status(requests)
         visit.timings = {"total_ms": state.duration_ms}
         return visit

@@ -3,8 +3,9 @@
 End-to-end suites (pytest-playwright's `page`, or the plugin's own) drive pages with the
 sync API, so the plugin cannot use the async page engine. This module is a sync adapter over
 the engine's capture: the page engine's Recorder listeners (plain callbacks, either API),
-tracking hits answered locally (the same decision, `hits.local_answer`, and the same unload
-mute), CSP blocks, single-page-app views, and the engine's steps (browser/steps.py: step
+the same capture point below the page (the edge's core, browser/edge.py, driven here with
+the sync API: hits and every third-party beacon answered locally, unload beacons recorded),
+CSP blocks, single-page-app views, and the engine's steps (browser/steps.py: step
 labels, each step's cookies and dataLayer read as it ends, cookies with the step they were
 first seen in, one PageVisit per step), as a journey has them; the run's catalog decodes it
 (`decode_requests`). Only the reads are its own (sync calls where the engine awaits), and
@@ -15,14 +16,16 @@ meanwhile. Hits are labelled with the step and view the page made them in
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
 from tagaudit.browser.attribution import Place, Places
 from tagaudit.browser.capture import CSP_LISTENER, READ_MAIN_FRAME, Recorder, _cookie
 from tagaudit.browser.discovery import find_browser
-from tagaudit.browser.hits import interception_pattern, local_answer
-from tagaudit.browser.leaving import mute_script
+from tagaudit.browser.edge import DISCOVER, EdgeCore
+from tagaudit.browser.gate import Gate
+from tagaudit.browser.hits import pause_patterns
 from tagaudit.browser.session import IGNORED_DEFAULT_ARGS, LAUNCH_ARGS
 from tagaudit.browser.settings import DEFAULT_USER_AGENT
 from tagaudit.browser.steps import START, Steps, StepState
@@ -61,6 +64,53 @@ def new_context(browser: Any) -> Any:
     return browser.new_context(user_agent=DEFAULT_USER_AGENT, ignore_https_errors=True)
 
 
+class SyncEdge(EdgeCore):
+    """The edge on a sync page's browser: every context's requests that can carry a hit are
+    paused and decided (fail closed), those of the recorded context are recorded.
+
+    A browser-level CDP session when the page has a browser (pytest-playwright's, the
+    plugin's own); a page-level one for a persistent context, which sees the page's own
+    requests (a real navigation away included) but not its workers' nor a closing page's."""
+
+    def __init__(self, page: Any, recorder: Recorder, catalog: Catalog | None) -> None:
+        super().__init__(Gate(catalog))
+        self.page, self.recorder = page, recorder
+        browser = page.context.browser
+        own = page.context.new_cdp_session(page)
+        info = own.send("Target.getTargetInfo")["targetInfo"]
+        self.context_id = info["browserContextId"]
+        self.frames[info["targetId"]] = self.context_id
+        self.receivers[self.context_id] = recorder
+        self.own = own
+        self.session = browser.new_browser_cdp_session() if browser is not None else own
+        self.session.on("Fetch.requestPaused", self._on_paused)
+        if browser is not None:
+            self.session.on("Target.targetCreated", self.on_target)
+            self.session.send("Target.setDiscoverTargets", DISCOVER)
+        self.session.send("Fetch.enable", {"patterns": pause_patterns(catalog)})
+
+    def _on_paused(self, event: dict[str, Any]) -> None:
+        frame = event.get("frameId", "")
+        command, params = self.take(event, self.frames.get(frame) or self._place(frame))
+        with contextlib.suppress(Exception):  # the page went away: it was never sent
+            self.session.send(command, params)
+
+    def _place(self, frame: str) -> str | None:
+        try:
+            self.on_target(self.session.send("Target.getTargetInfo", {"targetId": frame}))
+        except Exception:  # not a target: a frame in its page's process
+            try:
+                self.place_tree(self.context_id, self.own.send("Page.getFrameTree"))
+            except Exception:
+                return None
+        return self.frames.get(frame)
+
+    def close(self) -> None:
+        for session in {id(self.session): self.session, id(self.own): self.own}.values():
+            with contextlib.suppress(Exception):  # the browser is gone already
+                session.detach()
+
+
 class SyncRecording:
     """Everything a sync page sends from `attach()` on, decoded on demand.
 
@@ -70,15 +120,14 @@ class SyncRecording:
 
     def __init__(self, page: Any, catalog: Catalog | None = None) -> None:
         self.page, self.context, self.catalog = page, page.context, catalog
-        self.recorder = Recorder(self.context, page)
+        self.recorder = Recorder(self.context, page, catalog)
         self.steps = Steps(self.recorder)
+        self.edge: SyncEdge | None = None
         self.marks: list[Place] = []  # steps begun and views changed (documents: requests)
 
     def attach(self) -> SyncRecording:
-        """Answer hits locally, mute unload leaks, watch CSP and views; start recording."""
-        pattern = interception_pattern(self.catalog)
-        self.context.route(pattern, self._answer)
-        self.context.add_init_script(mute_script(pattern))
+        """Put the edge below the page, watch CSP and views; start recording."""
+        self.edge = SyncEdge(self.page, self.recorder, self.catalog)
         self.context.add_init_script(CSP_LISTENER)
         try:
             self.context.expose_binding(BINDING, self._view)
@@ -88,13 +137,6 @@ class SyncRecording:
         self.recorder.listen()
         self.step(START)
         return self
-
-    def _answer(self, route: Any) -> None:
-        answer = local_answer(route.request, self.catalog)
-        if answer is None:
-            route.fallback()
-        else:
-            route.fulfill(**answer)
 
     def _view(self, source: Any, url: str, kind: str) -> None:
         self.recorder.view = str(url)
@@ -159,3 +201,6 @@ class SyncRecording:
 
     def detach(self) -> None:
         self.recorder.stop()
+        if self.edge is not None:
+            self.edge.close()
+            self.edge = None

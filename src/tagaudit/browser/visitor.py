@@ -21,8 +21,6 @@ import asyncio
 import time
 from collections.abc import Awaitable, Callable
 
-from playwright.async_api import CDPSession
-
 from tagaudit.browser.page import HARD_LIMIT_GRACE, PageEngine, Tab, quietly
 from tagaudit.model import PageVisit
 from tagaudit.model.urls import origin_of
@@ -38,12 +36,12 @@ class Visitor:
         self.engine = engine
         self._tab: Tab | None = None
         self._origins: set[str] = set()
-        self._cdp: CDPSession | None = None
+        self._wiped = False  # the tab was wiped as it left its last target
 
     async def close(self) -> None:
         if self._tab is not None:
             await self._tab.close()
-            self._tab = self._cdp = None
+            self._tab = None
 
     async def visit(self, url: str, inspect: Inspect | None = None) -> PageVisit:
         """Load `url` and capture it, leaving included; hits decoded with the run's catalog.
@@ -74,8 +72,19 @@ class Visitor:
         visit = await tab.visit(url)
         if inspect is not None and visit.error is None and not tab.misbehaviour():
             await inspect(tab, visit)
-        await tab.leave(visit)
+        await tab.leave(visit, then=None if self._new_context_each_time() else self._wipe_left)
         return visit
+
+    async def _wipe_left(self) -> None:
+        """The tab's wipe, as soon as the page it left said it is hidden (Tab.leave)."""
+        if self._tab is not None:
+            self._origins.update(
+                origin_of(r.url)
+                for r in self._tab.recorder.requests
+                if r.resource_type == "document"
+            )
+            await self._wipe(self._tab)
+            self._wiped = True
 
     async def _fresh_tab(self) -> Tab:
         # localStorage of a storage state cannot be put back into a wiped tab: a new context
@@ -84,8 +93,10 @@ class Visitor:
             self._tab = await self.engine.open_tab()
             self._origins.clear()
         else:
-            await self._wipe(self._tab)
+            if not self._wiped:
+                await self._wipe(self._tab)
             await self._tab.record_anew()
+        self._wiped = False
         return self._tab
 
     def _new_context_each_time(self) -> bool:
@@ -100,9 +111,7 @@ class Visitor:
         document, so only those are cleared; `storageTypes: all` covers the tab's
         sessionStorage too (tests/e2e/test_capture.py fails without it). Cookies go at once.
         """
-        if self._cdp is None:
-            self._cdp = await tab.context.new_cdp_session(tab.page)
-        cdp = self._cdp
+        cdp = tab.cdp or await tab.context.new_cdp_session(tab.page)
         clearing = [
             quietly(cdp.send("Storage.clearDataForOrigin", {"origin": o, "storageTypes": "all"}))
             for o in sorted(o for o in self._origins if o)

@@ -3,18 +3,17 @@
 Thin: flags become overrides of the config's `links:` section (checked like the file's
 keys), bad inputs are one line each on stderr (exit 2 only when nothing usable is left), the
 core follows the links and loads the landings in Chromium when there is one (its policy:
-tagaudit.runner.links), and reporters and the exit code are shared with `audit`.
+tagaudit.runner.links), and reporters and the exit code are shared with `audit` (the
+terminal opens with one line per link, tagaudit.report.links_view).
 
 `--browser PATH` means what it means for `audit`: the Chromium to drive (and, named here, a
 browser the run insists on: exit 3 without one). `--http-only` never starts a browser
-(`--no-browser` is its old name). Each link is one line before the summary, with the
-verdict people read: a link that works but loses its utm_* and click ids is not "ok".
+(`--no-browser` is its old name).
 """
 
 from __future__ import annotations
 
-import sys
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 
@@ -35,53 +34,8 @@ from tagaudit.config import load_config
 from tagaudit.errors import UsageError
 from tagaudit.runner.options import LINK_OPTIONS
 
-if TYPE_CHECKING:
-    from tagaudit.model import LinkResult, Report
-
 # The flags of `tagaudit links`: the settings the run takes, and what fails the run.
 LINK_FLAGS = (*LINK_OPTIONS, "rules.fail_on")
-
-
-def print_links(report: Report, options: ReportOptions) -> None:
-    """One line per link before the findings; with -v, what each hop did to the parameters."""
-    from tagaudit.report.common import link_verdict
-    from tagaudit.report.masking import for_people
-
-    if options.quiet:
-        return
-    for link in report.links:
-        redirects = max(0, len(link.hops) - 1)
-        word, _ = link_verdict(link, report)
-        verdict = f"{word} ({link.reason})" if link.reason else word
-        line = f"{verdict:>24}  {redirects} redirect(s)  {link.url} → {link.final_url}"
-        print(for_people(line))
-        if options.verbose:
-            for hop_line in hop_lines(link):
-                print(for_people(hop_line))
-    sys.stdout.flush()
-
-
-def hop_lines(link: LinkResult) -> list[str]:
-    """`hop 1  301 /landing/spring/  dropped utm_source, gclid` for each hop of the chain."""
-    ledger = {change.hop: change for change in link.ledger}
-    lines = []
-    for number, hop in enumerate(link.hops):
-        change = ledger.get(number)
-        parts = []
-        if change is not None:
-            for word, names in (
-                ("kept", change.kept),
-                ("changed", change.changed),
-                ("moved to #", change.moved_to_fragment),
-                ("dropped", change.dropped),
-            ):
-                if names:
-                    parts.append(f"{word} {', '.join(names)}")
-        status = "" if hop.status is None else str(hop.status)
-        via = "" if hop.via == "http" else f" ({hop.via})"
-        tail = f"  {'; '.join(parts)}" if parts else ""
-        lines.append(f"{'':>26}hop {number}  {status}{via}  {hop.url}{tail}")
-    return lines
 
 
 @with_options(LINK_FLAGS)
@@ -145,5 +99,4 @@ def links(
         say(problem)
     run.require_targets()
     report = execute_run(run)
-    print_links(report, options)
     raise typer.Exit(finish(report, options))

@@ -14,6 +14,7 @@ A complete tagaudit.yaml (every key optional):
     pages: [https://shop.example/, https://shop.example/checkout/thank-you]
     crawl: {concurrency: 4, max_pages: 50, depth: 0, quiet_ms: 400, page_timeout: 30,
             max_wait_ms: 5000, isolation: reuse,
+            action_timeout: 10,           # a journey action's wait for its element (s)
             # discovered pages (config/site.py): sitemaps (true: robots.txt's, /sitemap.xml),
             # robots.txt, URL patterns as in rule scopes, at most N pages per URL template
             sitemap: true, robots: true, include: ["/**"], exclude: ["/admin/**"],
@@ -33,6 +34,7 @@ A complete tagaudit.yaml (every key optional):
     links:                                # `tagaudit links`
       targets: [campaign-links.csv]
       max_hops: 10                        # any link checker setting (tagaudit.links.settings)
+      consent: accept                     # the choice made on a landing's banner (or none)
       sources: {social: [mastodon]}       # more names for GA4's source categories
     rules: [rules/our-shop.yaml]          # extra rule files, relative to this file
     expect:                               # site expectations, compiled into rules

@@ -2,20 +2,24 @@
 
 Sits above both engines (consent/autoconsent.py, consent/builtin.py), so neither imports the
 other's chooser: `make_engine` for a scenario (wrapped in `WithGeneric`: banners no rule
-knows, consent/generic.py), `JourneyConsent` for a journey's choice, `describe_engine` for
-the CLI and doctor.
+knows, consent/generic.py), `JourneyConsent` for a journey's choice, `LandingConsent` for a
+campaign link's landing, `describe_engine` for the CLI and doctor.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import TYPE_CHECKING
 
 from tagaudit.consent.autoconsent import INSTALL_HINT, AutoconsentEngine, find_autoconsent
-from tagaudit.consent.builtin import BuiltinEngine, visible_cmp
+from tagaudit.consent.builtin import BuiltinEngine, detect_banner, visible_cmp
 from tagaudit.consent.engine import ActionOutcome, ConsentEngine, Detection
 from tagaudit.consent.generic import GENERIC, find_banner, operate
 from tagaudit.consent.settings import ConsentSettings
-from tagaudit.model import ConsentRecord
+from tagaudit.model import Banner, ConsentRecord
+
+BANNER_POLL_S = 0.25  # how often a landing looks again for a CMP's banner that is not up yet
 
 if TYPE_CHECKING:
     from playwright.async_api import BrowserContext, Page
@@ -143,3 +147,55 @@ class JourneyConsent:
             outcome = await engine.act(page, choice, detection)
             record.action, record.clicks = outcome.to_dict(), outcome.clicks
         return record
+
+
+class LandingConsent:
+    """A campaign link's landing meets its consent banner as an audited page does: the
+    banner is looked for (the audit's cheap detection, the built-in CMP catalog) and, when
+    one shows, the run's choice is made on it by the catalog's engine (`accept` unless told
+    otherwise; `none` makes none, so the tags are seen waiting). What
+    tagaudit.browser.link_navigator asks of its caller; one per landing.
+    """
+
+    def __init__(self, settings: ConsentSettings, choice: str | None = None) -> None:
+        self.settings = settings
+        self.choice = choice or "accept"
+        self.engine: ConsentEngine | None = None
+
+    async def prepare(self, context: BrowserContext) -> None:
+        """The built-in catalog's engine (and banners no entry knows, as a scenario's),
+        whatever the run's: it needs nothing in the page before a banner shows.
+        (autoconsent's script answers every document the page loads, and a landing that
+        redirects itself without end loads hundreds.)"""
+        if self.choice != "none":
+            self.engine = WithGeneric(BuiltinEngine(self.settings.empty_page_wait))
+            await self.engine.install(context)
+
+    async def choose(self, page: Page) -> ConsentRecord:
+        """The banner the landing shows, and the choice made on it (as a record).
+
+        A page without a known CMP costs one evaluate; a CMP whose banner is not showing yet
+        (a deferred script on a slow machine) is waited for, at most `detect_timeout`.
+        """
+        banner = await detect_banner(page, self.settings.detect_timeout)
+        if banner is not None and not banner.visible:
+            banner = await self._until_visible(page, banner)
+        record = ConsentRecord(banner=banner)
+        if banner is None or not banner.visible or self.engine is None:
+            return record
+        detection = await self.engine.detect(page, self.settings.detect_timeout)
+        record.cmp, record.method = detection.cmp or banner.cmp, self.engine.method
+        record.popup = detection.popup or banner.visible
+        if detection.popup:
+            outcome = await self.engine.act(page, self.choice, detection)
+            record.action, record.clicks = outcome.to_dict(), outcome.clicks
+        return record
+
+    async def _until_visible(self, page: Page, banner: Banner) -> Banner:
+        deadline = time.monotonic() + self.settings.detect_timeout
+        while time.monotonic() < deadline:
+            await asyncio.sleep(BANNER_POLL_S)
+            seen = await detect_banner(page, self.settings.detect_timeout)
+            if seen is not None and seen.visible:
+                return seen
+        return banner

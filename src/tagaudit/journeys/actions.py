@@ -2,6 +2,8 @@
 
 Owns turning an Action (journeys/settings.py) into Playwright calls, and a failure into one
 sentence a person can act on ("no button or link named 'Place order' appeared within 10 s").
+Two clocks: an action waits for its element or event at most the action timeout; a page it
+loads (`goto`, the page a `wait_for: {url: …}` reached) gets the page timeout.
 HANDLERS is the table action kind → handler; it names exactly the kinds of spec.ACTIONS (a
 test holds the two together).
 A `wait_for: {hit: ga4:purchase}` waits on the recording (the decoded hits), not the DOM.
@@ -98,11 +100,14 @@ class Performer:
         base_url: str | None,
         hits: Callable[[], list[tuple[str, str | None]]],
         screenshots: dict[str, str],
+        page_timeout: float = 30.0,
     ) -> None:
         self.page, self.base_url, self.hits, self.screenshots = page, base_url, hits, screenshots
+        self.page_timeout = page_timeout  # loading a page (goto, a URL reached)
 
     async def do(self, action: Action, timeout: float) -> None:
-        """Perform `action` within `timeout` seconds, or raise StepFailed saying why."""
+        """Perform `action`, waiting at most `timeout` seconds for its element or event (a
+        page it loads gets the page timeout), or raise StepFailed saying why."""
         handler = HANDLERS[action.kind]
         try:
             await handler(self, action.args, timeout)
@@ -117,7 +122,7 @@ class Performer:
             what = next(f"{k} {v!r}" for k, v in action.args.items() if k != "state")
             return f"waited {timeout:g} s for {what}, it never came"
         if action.kind == "goto":
-            return f"the page {action.args['url']} did not load within {timeout:g} s"
+            return f"the page {action.args['url']} did not load within {self.page_timeout:g} s"
         if not any(key in action.args for key in TARGET_KEYS):
             # evaluate, screenshot, a key press on the page: nothing to appear (before:
             # a KeyError here lost the step, and the journey passed)
@@ -129,10 +134,11 @@ class Performer:
         return urljoin(self.base_url or self.page.url, target)
 
     async def _goto(self, args: dict[str, Any], timeout: float) -> None:
+        """A navigation: bounded by the page timeout, not the action's."""
         url = self.url(args["url"])
         if not is_web_url(url):
             raise StepFailed(f"goto {url[:200]} refused: {WEB_ONLY}")
-        await self.page.goto(url, wait_until="load", timeout=timeout * 1000)
+        await self.page.goto(url, wait_until="load", timeout=self.page_timeout * 1000)
 
     async def _click(self, args: dict[str, Any], timeout: float) -> None:
         await locate(self.page, args).click(timeout=timeout * 1000)
@@ -168,10 +174,14 @@ class Performer:
 
     async def _wait_for(self, args: dict[str, Any], timeout: float) -> None:
         if "url" in args:
+            # The URL must come within the action's time; the page it starts loading then
+            # gets the page timeout.
             await self.page.wait_for_url(
                 self.url(args["url"]) if args["url"].startswith("/") else args["url"],
+                wait_until="commit",
                 timeout=timeout * 1000,
             )
+            await self.page.wait_for_load_state("load", timeout=self.page_timeout * 1000)
         elif "selector" in args:
             state = args.get("state", "visible")
             await self.page.wait_for_selector(args["selector"], state=state, timeout=timeout * 1000)

@@ -16,17 +16,28 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from tagaudit.model import CLICK_IDS, ChainLink, ClickIdPath, JourneyResult, PageVisit, TagHit
+from tagaudit.model import (
+    CLICK_IDS,
+    ChainLink,
+    ClickIdPath,
+    JourneyResult,
+    PageVisit,
+    StepResult,
+    TagHit,
+)
 
-# Why a chain usually breaks at a stage (tag-anchors.md and link-anchors.md, c.1–c.2).
+# Why a chain usually breaks where it does (tag-anchors.md and link-anchors.md, c.1–c.2): one
+# sentence per break, the same words in the finding, the terminal and the HTML.
 CAUSES = {
-    "landing": "a redirect dropped it (check the redirect rules of the hops)",
-    "hits": "no tag on the landing page reported the URL with it (tags blocked, consent, or "
-    "the tags strip the query)",
-    "cookie": "consent denied ad storage, or the tag that stores it (Google's Conversion "
-    "Linker, the Meta pixel …) did not run on the landing page",
-    "conversion": "the conversion hit was sent without it (the cookie was not read, or the "
-    "tag sends no click identifier)",
+    "landing": "a redirect dropped it: keep the query string on every hop",
+    "hits": "the landing page's tags were blocked, or strip the query from the URL they report",
+    "cookie": "the tag that stores it (Google's Conversion Linker, the Meta pixel …) did not "
+    "run on the landing page, or consent denied ad storage",
+    "other-cookie": "an earlier click's cookie was kept: the tag did not update it",
+    "no-conversion": "the conversion tag did not fire at that step",
+    "not-carried": "the conversion tag did not read the cookie, or sends no click identifier",
+    "consent": "the tags wait for consent, which this journey did not give (add `consent: "
+    "accept` to the journey)",
 }
 
 
@@ -57,12 +68,46 @@ def follow_click_ids(result: JourneyResult, visits: list[PageVisit]) -> list[Cli
             _cookie_link(name, value, visits),
             _conversion_link(name, value, visits),
         ]
+        path.tags = _vendor_tags(name, visits)
         broken = next((link for link in path.links if not link.ok), None)
-        if broken is not None:
+        failed = result.failed_step()
+        if not path.tags:
+            path.reason = _unused(name)
+        elif broken is not None and failed is not None and _after(broken, failed, visits):
+            # The journey stopped before this stage: a half chain proves nothing here.
+            path.reason = f"not judged from the {broken.stage} on: step {failed.name} failed"
+        elif broken is not None:
             path.broken_at = broken.stage
-            path.reason = _reason(name, broken)
+            path.reason = _reason(name, broken, _waits_for_consent(landing))
         paths.append(path)
     return paths
+
+
+def _after(broken: ChainLink, failed: StepResult, visits: list[PageVisit]) -> bool:
+    """Is the broken stage one the failed step kept from being reached? The conversion is
+    always after it; landing, tags and cookie are judged on the landing, which came before
+    unless the landing itself failed."""
+    first = visits[0].step if visits else None
+    return broken.stage == "conversion" or failed.name == first
+
+
+def _vendor_tags(name: str, visits: list[PageVisit]) -> list[str]:
+    """The tags of the click id's platform that loaded or sent anything on the journey."""
+    providers = CLICK_IDS[name]["providers"]
+    return sorted({h.tag for v in visits for h in v.hits if h.provider in providers})
+
+
+def _unused(name: str) -> str:
+    """The one line for a click id no tag of its platform could use."""
+    vendors = " or ".join(CLICK_IDS[name]["providers"])
+    return (
+        f"{name} is on the start link, but no {vendors} tag ran on this journey: nothing "
+        "stores or sends it, so nothing is lost"
+    )
+
+
+def _waits_for_consent(landing: list[PageVisit]) -> bool:
+    return any(v.reached.consent == "none" for v in landing)
 
 
 def _landing(visits: list[PageVisit]) -> list[PageVisit]:
@@ -144,18 +189,28 @@ def _carries(hit: TagHit, name: str, value: str) -> bool:
     return _mentions(hit, value)
 
 
-def _reason(name: str, broken: ChainLink) -> str:
-    """The sentence people read: what happened, then what usually causes it."""
+def _reason(name: str, broken: ChainLink, consent_wait: bool = False) -> str:
+    """The sentence people read: what happened, then its usual cause (one per break)."""
     cookie = CLICK_IDS[name]["cookies"][0]
-    if broken.stage == "landing":
-        what = f"{name} was lost on the way to the landing page ({broken.detail})"
-    elif broken.stage == "hits":
-        what = f"{name} reached the landing page but no tag reported it"
-    elif broken.stage == "cookie":
-        detail = "holds another click id" if "another" in broken.detail else "was never set"
-        what = f"{name} reached the landing page but {cookie} {detail}"
+    stage = broken.stage
+    if stage == "landing":
+        what, cause = f"{name} was lost on the way to the landing page ({broken.detail})", stage
+    elif stage == "hits":
+        what, cause = f"{name} reached the landing page but no tag there reported it", stage
+    elif stage == "cookie" and "another" in broken.detail:
+        what, cause = (
+            f"{name} reached the landing page but {cookie} holds another click id",
+            ("other-cookie"),
+        )
+    elif stage == "cookie":
+        what, cause = f"{name} reached the landing page but {cookie} was never set", stage
+    elif broken.detail.startswith("no "):
+        vendor = broken.label.split(" hits")[0]
+        what = f"no {vendor} conversion hit was sent at step {broken.step}"
+        cause = "no-conversion"
     else:
-        what = f"the conversion hit at step {broken.step} carries no click identifier"
-        if "no " in broken.detail and "hit was sent" in broken.detail:
-            what = f"no conversion hit of {broken.label.split(' hits')[0]} at step {broken.step}"
-    return f"{what} ({CAUSES[broken.stage]})"
+        what = f"the {broken.detail.split(':')[0]} hit at step {broken.step} carries no click id"
+        cause = "not-carried"
+    if consent_wait and stage in ("hits", "cookie"):
+        cause = "consent"
+    return f"{what}: {CAUSES[cause]}"

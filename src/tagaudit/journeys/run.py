@@ -2,8 +2,11 @@
 
 Owns the order of a journey (DESIGN.md, "Journeys"): open one context; follow the `start:`
 campaign link through its redirects (HTTP, meta refresh, JavaScript) as the `start` step;
-make the consent choice on the banner; then each step's actions, each bounded by the step's
-timeout, the network let settle after the last one (late beacons). A step that fails (an
+make the consent choice on the banner; then each step's actions, each waiting for its
+element at most the action timeout (the step's or journey's `timeout:`, else
+`--action-timeout`, 10 s), while loading a page (the start link, a `goto`, the navigation a
+click started) is bounded by the page timeout; the network let settle after the last one
+(late beacons). A step that fails (an
 element that never appears, a navigation error, a timeout) ends the journey there: it is
 `failed` with the reason and a screenshot, the steps after it `skipped`. Python journeys
 (`script:`) run in the same recording (tagaudit.journeys.python).
@@ -24,10 +27,11 @@ from tagaudit.errors import first_line
 from tagaudit.journeys.actions import WEB_ONLY, Performer, StepFailed, is_web_url
 from tagaudit.journeys.recording import START, ConsentChoice, JourneyRecording
 from tagaudit.journeys.settings import Journey, Step
-from tagaudit.model import JourneyResult, PageVisit
+from tagaudit.model import JourneyResult, PageVisit, Reached, reach
 
 # Seconds without a new main-frame navigation before the start link counts as landed.
 START_SETTLE_S = 1.0
+ACTION_TIMEOUT = 10.0  # seconds an action waits for its element (JourneySettings)
 
 
 @dataclass
@@ -51,6 +55,7 @@ async def play(
     base_url: str | None = None,
     consent: ConsentChoice | None = None,
     outcome: JourneyOutcome | None = None,
+    action_timeout: float = ACTION_TIMEOUT,
 ) -> JourneyOutcome:
     """Run `journey` to its end (or its first failed step); never raises for page problems.
 
@@ -71,9 +76,14 @@ async def play(
         if journey.script is not None:
             from tagaudit.journeys.python import run_script
 
+            # The same two clocks as YAML steps: Playwright's own waits for elements take
+            # the action timeout, its navigations the page timeout.
+            page = recording.tab.page  # type: ignore[union-attr]
+            page.set_default_timeout((journey.timeout or action_timeout) * 1000)
+            page.set_default_navigation_timeout(engine.settings.page_timeout * 1000)
             await run_script(recording, journey.script, base_url or result.start)
         else:
-            await _play_steps(recording, journey, result.start, base_url)
+            await _play_steps(recording, journey, result.start, base_url, action_timeout)
     except asyncio.CancelledError:
         result.status = "interrupted"
         result.steps = list(recording.ran)
@@ -84,17 +94,58 @@ async def play(
     result.steps = list(recording.results)
     if any(s.status == "failed" for s in result.steps):
         result.status = "failed"
+    record_reached(outcome, journey)
     return outcome
 
 
+def record_reached(outcome: JourneyOutcome, journey: Journey) -> None:
+    """What each step reached (its page, the journey's consent, the step's goal), on its
+    visit and its StepResult, and where tagaudit.yaml defines each step."""
+    result = outcome.result
+    by_name = {step.name: step for step in result.steps}
+    consent = _consent_state(journey, outcome.visits)
+    for visit in outcome.visits:
+        step = by_name.get(visit.step or "")
+        visit.reached.consent = visit.reached.consent or consent
+        reach(visit, step.status if step is not None else None)
+        if step is not None:
+            step.reached = visit.reached
+    file = (journey.source or "").rpartition(":")[0]
+    lines = {step.name: step.line for step in journey.steps}
+    for step in result.steps:
+        if step.reached is None:
+            goal = "skipped" if step.status == "skipped" else step.status
+            step.reached = Reached(page="not-run" if step.status == "skipped" else None, goal=goal)
+        line = lines.get(step.name)
+        step.source = f"{file}:{line}" if file and line else journey.source
+
+
+def _consent_state(journey: Journey, visits: list[PageVisit]) -> str | None:
+    """The consent state the journey's choice left (None: it made none, nobody looked)."""
+    record = visits[0].consent if visits else None
+    if journey.consent == "none" or record is None or record.method is None:
+        return None
+    if not record.popup:
+        return "not-asked"
+    acted = bool(record.action) and bool(record.action.get("result", True))
+    if not acted:
+        return "none"
+    return "granted" if journey.consent == "accept" else "denied"
+
+
 async def _play_steps(
-    recording: JourneyRecording, journey: Journey, start: str | None, base_url: str | None
+    recording: JourneyRecording,
+    journey: Journey,
+    start: str | None,
+    base_url: str | None,
+    action_timeout: float,
 ) -> None:
     tab = recording.tab
     assert tab is not None
-    performer = Performer(tab.page, base_url or start, _hits_so_far(tab), {})
-    timeout = journey.timeout or tab.settings.page_timeout
-    if start is not None and not await _start(recording, start, timeout):
+    page_timeout = tab.settings.page_timeout
+    performer = Performer(tab.page, base_url or start, _hits_so_far(tab), {}, page_timeout)
+    timeout = journey.timeout or action_timeout
+    if start is not None and not await _start(recording, start, page_timeout):
         recording.skip([s.name for s in journey.steps])
         return
     for index, step in enumerate(journey.steps):
@@ -138,7 +189,7 @@ async def _step(
             if action.kind == "goto":
                 await recording.act_on_consent()
         with contextlib.suppress(PlaywrightError):  # a click that started a navigation
-            await tab.page.wait_for_load_state("load", timeout=timeout * 1000)
+            await tab.page.wait_for_load_state("load", timeout=performer.page_timeout * 1000)
         await tab.settle()
     except StepFailed as failure:
         error = str(failure)

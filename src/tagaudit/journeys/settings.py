@@ -94,7 +94,7 @@ class Action:
 
 @dataclass
 class Step:
-    """A named step: its actions and an optional timeout (s)."""
+    """A named step: its actions and an optional action timeout (s; see JourneySettings)."""
 
     name: str
     actions: list[Action] = field(default_factory=list)
@@ -120,6 +120,19 @@ class JourneySettings:
     """`journeys:` of tagaudit.yaml, and which of them a run plays (`only`: all when None)."""
 
     journeys: list[Journey] = setting(default_factory=list, key="journeys")
+    # How long one action waits for its element (a click, a fill, a wait_for): a missing
+    # button fails its step in seconds, not after the page timeout. Loading a page (`goto`,
+    # the navigation a click started) stays bounded by the page timeout. A journey's or a
+    # step's `timeout:` sets it for that journey or step.
+    action_timeout: float = setting(
+        10.0,
+        key="crawl.action_timeout",
+        flag="--action-timeout",
+        metavar="SECONDS",
+        help="How long a journey action waits for its element (default: {default:g}); "
+        "loading a page is bounded by --page-timeout.",
+        above=0,
+    )
     only: list[str] | None = setting(
         None,
         name="journeys",

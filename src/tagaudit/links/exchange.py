@@ -1,7 +1,12 @@
 """One request and its answer, as the follower needs them: status, header fields, cookies set,
-and as much of the body as a verdict needs. Two ways to send, chosen by the settings:
+and as much of the body as a verdict needs. Three ways to send, chosen by the settings:
 
-- `AiohttpExchange` (the default `aiohttp` transport) speaks to an aiohttp session directly.
+- `Http1Exchange` (the default `asyncio` transport) sends on links.http1, a small HTTP/1.1
+  client made for these requests: about a third of aiohttp's CPU a request (measured in
+  benchmarks/bench_links.py). It speaks no proxy protocol, so with HTTP_PROXY / HTTPS_PROXY
+  / ALL_PROXY set the run sends through aiohttp instead (`report.config.transport` says
+  which one was used).
+- `AiohttpExchange` (the `aiohttp` transport) speaks to an aiohttp session directly.
   Measured on 4,000 loopback requests (benchmarks/bench_links.py): building an
   `httpx.Request` for every hop and an `httpx.Response` for every answer, and converting
   between the two libraries, took more CPU than aiohttp's own work; without them a hop
@@ -11,7 +16,7 @@ and as much of the body as a verdict needs. Two ways to send, chosen by the sett
 - `HttpxExchange` sends through any httpx transport: the `httpx` setting (httpcore) and the
   tests' `httpx.MockTransport`.
 
-Imports httpx, aiohttp (lazily) and the link settings.
+Imports httpx, aiohttp (lazily), links.http1 and the link settings.
 """
 
 from __future__ import annotations
@@ -22,8 +27,9 @@ from typing import Any
 
 import httpx
 
+from tagaudit.links.http1 import Http1Client
 from tagaudit.links.settings import LinkSettings
-from tagaudit.links.transport import make_session, make_transport
+from tagaudit.links.transport import make_session, make_transport, ssl_context, used_transport
 
 # Answers whose body is read: meta refresh (200), challenge pages (403/429/503), odd codes.
 BODY_STATUSES = frozenset({200, 403, 429, 503})
@@ -51,6 +57,26 @@ def request_headers(settings: LinkSettings) -> dict[str, str]:
         "Connection": "keep-alive",
         "User-Agent": settings.user_agent,
     }
+
+
+class Http1Exchange:
+    """Sends on links.http1's client (kept-alive connections per host, no cookie jar)."""
+
+    def __init__(self, settings: LinkSettings) -> None:
+        self.settings = settings
+        self._client = Http1Client(ssl_context)
+        fixed = request_headers(settings)
+        self._headers = "".join(f"{name}: {value}\r\n" for name, value in fixed.items()).encode()
+
+    async def send(self, method: str, url: httpx.URL, cookie: str | None) -> Answer:
+        headers = self._headers
+        if cookie:
+            headers += f"Cookie: {cookie}\r\n".encode("latin-1", "replace")
+        reply = await self._client.send(method, url, headers, wants_body, self.settings.max_body)
+        return Answer(reply.status, reply.fields, reply.set_cookies, reply.body)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
 
 
 class HttpxExchange:
@@ -134,11 +160,17 @@ class AiohttpExchange:
 
 def make_exchange(
     settings: LinkSettings, transport: httpx.AsyncBaseTransport | None = None
-) -> HttpxExchange | AiohttpExchange:
-    """A given transport is used as it is; else the settings' transport decides."""
-    if transport is None and settings.transport == "aiohttp":
+) -> Http1Exchange | HttpxExchange | AiohttpExchange:
+    """A given transport is used as it is; else the settings' transport decides (the
+    `asyncio` one gives way to aiohttp when proxies are set: transport.used_transport)."""
+    if transport is not None:
+        return HttpxExchange(settings, transport)
+    chosen = used_transport(settings)
+    if chosen == "asyncio":
+        return Http1Exchange(settings)
+    if chosen == "aiohttp":
         return AiohttpExchange(settings)
-    return HttpxExchange(settings, transport)
+    return HttpxExchange(settings)
 
 
 async def _read_some(chunks: AsyncIterator[bytes], limit: int) -> bytes:

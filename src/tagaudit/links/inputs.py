@@ -9,8 +9,16 @@ line they start on (`ads.csv:7: …`), the line a spreadsheet or editor shows.
 
 CSV as spreadsheets write it: the delimiter (`,`, `;` as European Excel writes it, or tab)
 is read from the header line or Excel's `sep=` line; cells may span lines when quoted; a
-UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped. Imports only tagaudit.model.urls (which
-URLs can be followed) and the standard library.
+UTF-8 byte order mark (Excel's "CSV UTF-8") is dropped. The columns read (any case, with
+spaces, `_` or `-`; every other column is ignored):
+
+    url | final url | link | landing page | destination url     the link (required)
+    final url suffix | url suffix      Google Ads: appended to the final URL (`?` or `&`)
+    expected landing | expected | landing     host/path pattern the link must land on
+    must arrive | required params     parameters that must reach the landing URL (`,` `;`)
+    expected channel | channel        the GA4 default channel the link should fall in
+
+Imports only tagaudit.model.urls (which URLs can be followed) and the standard library.
 """
 
 from __future__ import annotations
@@ -25,10 +33,14 @@ from pathlib import Path
 
 from tagaudit.model.urls import url_problem
 
-URL_COLUMNS = ("url", "final url", "final_url", "link", "landing page", "destination url")
-EXPECT_COLUMNS = ("expected_landing", "expected landing", "expected", "landing")
-CHANNEL_COLUMNS = ("expected_channel", "expected channel", "channel")
-MUST_ARRIVE_COLUMNS = ("must_arrive", "must arrive", "required_params", "required params")
+# The columns read from a CSV, each under any of its names; a header matches a name whatever
+# its case, spaces, `_` or `-` (Google Ads Editor's rule: `Final URL suffix` is
+# `final_url_suffix` is `FINALURLSUFFIX`). Every other column is ignored.
+URL_COLUMNS = ("url", "final url", "link", "landing page", "destination url")
+SUFFIX_COLUMNS = ("final url suffix", "url suffix")  # Google Ads: appended to the final URL
+EXPECT_COLUMNS = ("expected landing", "expected", "landing")
+CHANNEL_COLUMNS = ("expected channel", "channel")
+MUST_ARRIVE_COLUMNS = ("must arrive", "required params")
 DELIMITERS = (",", ";", "\t")  # ties go to the first
 SNIFF_BYTES = 1024  # how much of a file decides whether it is text
 SHOWN = 5  # a file with no link and more problems than this is not a list of URLs
@@ -149,11 +161,28 @@ def _read_txt(path: Path, text: str, out: InputProblems) -> None:
 
 
 def _column(header: list[str], names: tuple[str, ...]) -> int | None:
-    lowered = [h.strip().lower() for h in header]
+    keys = [_key(h) for h in header]
     for name in names:
-        if name in lowered:
-            return lowered.index(name)
+        if _key(name) in keys:
+            return keys.index(_key(name))
     return None
+
+
+def _key(name: str) -> str:
+    """A column name as matched: `Final URL suffix` → `finalurlsuffix`."""
+    return re.sub(r"[\s_\-]+", "", name).lower()
+
+
+def with_suffix(url: str, suffix: str) -> str:
+    """The URL a Google Ads click lands on: the final URL with its suffix appended
+    (`utm_source=google&utm_medium=cpc`, after `&` when the URL has a query, else `?`),
+    before any #fragment."""
+    suffix = suffix.strip().lstrip("?&")
+    if not suffix:
+        return url
+    base, hash_, fragment = url.partition("#")
+    joined = f"{base}{'&' if '?' in base else '?'}{suffix}"
+    return joined + (hash_ + fragment if hash_ else "")
 
 
 def _read_csv(path: Path, text: str, out: InputProblems) -> None:
@@ -175,10 +204,15 @@ def _read_rows(path: Path, rows: Iterator[tuple[int, list[str]]], out: InputProb
             f"header was {', '.join(header)}"
         )
         return
-    columns = [_column(header, names) for names in (EXPECT_COLUMNS, MUST_ARRIVE_COLUMNS)]
-    columns.append(_column(header, CHANNEL_COLUMNS))
+    columns = Columns(
+        url_at,
+        _column(header, SUFFIX_COLUMNS),
+        _column(header, EXPECT_COLUMNS),
+        _column(header, MUST_ARRIVE_COLUMNS),
+        _column(header, CHANNEL_COLUMNS),
+    )
     for line, row in rows:
-        _add_row(out, f"{path}:{line}", row, url_at, *columns)
+        _add_row(out, f"{path}:{line}", row, columns)
 
 
 def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
@@ -203,26 +237,29 @@ def _delimiter(header: str) -> str:
     return max(DELIMITERS, key=outside.count) if any(d in outside for d in DELIMITERS) else ","
 
 
-def _add_row(
-    out: InputProblems,
-    source: str,
-    row: list[str],
-    url_at: int,
-    expect_at: int | None,
-    arrive_at: int | None,
-    channel_at: int | None,
-) -> None:
-    cell = row[url_at].strip() if url_at < len(row) else ""
+@dataclass
+class Columns:
+    """Where each column tagaudit reads is in a CSV's rows (None: the file has none)."""
+
+    url: int
+    suffix: int | None = None
+    expected: int | None = None
+    must_arrive: int | None = None
+    channel: int | None = None
+
+    def cell(self, row: list[str], at: int | None) -> str:
+        return row[at].strip() if at is not None and at < len(row) else ""
+
+
+def _add_row(out: InputProblems, source: str, row: list[str], columns: Columns) -> None:
+    cell = columns.cell(row, columns.url)
     if not cell:
         out.problems.append(f"{source}: empty URL cell")
         return
-    target = LinkTarget(url=cell, source=source)
-    if expect_at is not None and expect_at < len(row) and row[expect_at].strip():
-        target.expected_landing = row[expect_at].strip()
-    if arrive_at is not None and arrive_at < len(row):
-        target.must_arrive = _names(row[arrive_at])
-    if channel_at is not None and channel_at < len(row) and row[channel_at].strip():
-        target.expected_channel = row[channel_at].strip()
+    target = LinkTarget(url=with_suffix(cell, columns.cell(row, columns.suffix)), source=source)
+    target.expected_landing = columns.cell(row, columns.expected) or None
+    target.must_arrive = _names(columns.cell(row, columns.must_arrive))
+    target.expected_channel = columns.cell(row, columns.channel) or None
     _add(out, target)
 
 

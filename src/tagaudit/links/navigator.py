@@ -16,6 +16,7 @@ from typing import Protocol
 
 from tagaudit.model import CLICK_IDS, KEPT_NAVIGATING, LinkResult, PageVisit, to_dict
 from tagaudit.model.params import build_ledger, tracking_params
+from tagaudit.model.reached import consent_state
 
 
 class LinkNavigator(Protocol):
@@ -120,6 +121,7 @@ def analytics_continuity(
     for page_url in reported:
         in_hits.update(tracking_params(page_url, extra))
     cookie_names = sorted({c.name for c in visit.cookies})
+    banner = visit.consent.cmp or (visit.consent.banner.cmp if visit.consent.banner else None)
     stored = {
         name: [c for c in CLICK_IDS.get(name, {}).get("cookies", ()) if c in cookie_names]
         for name in sent
@@ -132,4 +134,8 @@ def analytics_continuity(
         "tag_hits": len(visit.hits),
         "providers": sorted({h.provider for h in visit.hits}),
         "cookies": cookie_names,
+        # The landing's consent state (tagaudit.model.reached): `none` when a banner asked
+        # and no choice was made, so tags that wait for consent could not store anything.
+        "consent": consent_state(visit),
+        **({"banner": banner} if banner else {}),
     }

@@ -11,18 +11,20 @@ from dataclasses import dataclass
 
 from tagaudit.model.settings import setting
 
-TRANSPORTS = ("aiohttp", "httpx")
+TRANSPORTS = ("asyncio", "aiohttp", "httpx")
+LANDING_CHOICES = ("accept", "reject", "none")
 
 
 @dataclass
 class LinkSettings:
     """How links are followed and judged.
 
-    `transport` picks httpx's transport: `aiohttp` (httpx-aiohttp) is the default because it
-    measured several times faster on loopback (benchmarks/bench_links.py); `httpx` is the
-    stock httpcore pool. The redirect-chain budget is the `max_hops` arg of the
-    `link-redirect-chain` rule (rules/links.yaml; `--chain-budget` or tagaudit.yaml `args:`
-    override it), not a setting here.
+    `transport` picks how requests are sent: `asyncio` (links.http1, tagaudit's own HTTP/1.1
+    client) is the default because it measured about three times less CPU a request than
+    aiohttp on loopback (benchmarks/bench_links.py); `aiohttp` is used instead when a proxy
+    is set in the environment; `httpx` is httpx's stock httpcore pool. The redirect-chain
+    budget is the `max_hops` arg of the `link-redirect-chain` rule (rules/links.yaml;
+    `--chain-budget` or tagaudit.yaml `args:` override it), not a setting here.
     """
 
     # The campaign links of tagaudit.yaml (URLs, .txt and .csv lists), before the command's.
@@ -82,11 +84,11 @@ class LinkSettings:
         "tagaudit-links/0.1 (+https://github.com/tagaudit/tagaudit)", key="links.user_agent"
     )
     transport: str = setting(
-        "aiohttp",
+        "asyncio",
         key="links.transport",
         flag="--transport",
         metavar="NAME",
-        help="aiohttp or httpx (default: {default}).",
+        help="asyncio, aiohttp or httpx (default: {default}; aiohttp behind a proxy).",
         choices=TRANSPORTS,
     )
     extra_params: list[str] = setting(
@@ -96,6 +98,18 @@ class LinkSettings:
         metavar="NAME",
         help="One more tracking parameter (repeatable).",
         repeat=True,
+    )
+    # The choice made on a landing's consent banner (in the browser): `accept` (the default,
+    # as the audit's accept scenario: the visitor whose click ids must be stored), `reject`,
+    # or `none` (no choice: tags that wait for consent are reported waiting, not broken).
+    consent: str | None = setting(
+        None,
+        key="links.consent",
+        flag="--consent",
+        metavar="CHOICE",
+        help="The choice made on a landing's consent banner: accept, reject or none "
+        "(default: accept, when a banner shows).",
+        choices=LANDING_CHOICES,
     )
     # Seconds without a new main-frame navigation before a browser visit counts as landed.
     browser_settle: float = setting(1.0, key="links.browser_settle", minimum=0)

@@ -167,7 +167,7 @@ async def follow_sharded(
     share (after fork: nothing is pickled); `done` fills as their results arrive."""
     from tagaudit.links.transport import prepare
 
-    prepare(settings)
+    prepare(settings, secure=any(url[:6].lower() == "https:" for url in urls))
     child = slice_settings(settings, shards)
     context = multiprocessing.get_context("fork")
     workers, pipes, parent = [], [], os.getpid()

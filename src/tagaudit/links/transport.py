@@ -1,9 +1,12 @@
-"""The connections the follower sends on: our aiohttp session, or an httpx transport.
+"""The connections the follower sends on: our HTTP/1.1 client, our aiohttp session, or an
+httpx transport.
 
-The transport is a setting, chosen by measurement (benchmarks/bench_links.py): `aiohttp`
-(an aiohttp session of our own, which links.exchange speaks to directly; httpx-aiohttp wraps
-the same session for callers that want an httpx transport) or `httpx` (httpx's stock
-httpcore pool). Tests pass `httpx.MockTransport` to the follower instead.
+The transport is a setting, chosen by measurement (benchmarks/bench_links.py): `asyncio`
+(links.http1, the default: the least CPU a request), `aiohttp` (an aiohttp session of our
+own, which links.exchange speaks to directly; httpx-aiohttp wraps the same session for
+callers that want an httpx transport) or `httpx` (httpx's stock httpcore pool). Tests pass
+`httpx.MockTransport` to the follower instead. `asyncio` speaks no proxy protocol: with a
+proxy set in the environment the run uses aiohttp (`used_transport`).
 
 The aiohttp session is built here rather than by httpx-aiohttp because its default keeps a
 cookie jar for the whole run: a cookie set by one link's redirector would ride along on every
@@ -23,14 +26,30 @@ import httpx
 from tagaudit.links.settings import LinkSettings
 
 
-def prepare(settings: LinkSettings) -> None:
-    """Import the transport's modules and read the CA bundle now (about 0.1 s of CPU).
+def used_transport(settings: LinkSettings) -> str:
+    """The transport a run really sends on: `asyncio` gives way to `aiohttp` (which honours
+    them) when HTTP_PROXY, HTTPS_PROXY or ALL_PROXY is set."""
+    if settings.transport == "asyncio" and _proxied():
+        return "aiohttp"
+    return settings.transport
+
+
+def _proxied() -> bool:
+    proxies = urllib.request.getproxies()
+    return any(proxies.get(scheme) for scheme in ("http", "https", "all"))
+
+
+def prepare(settings: LinkSettings, secure: bool = True) -> None:
+    """Import the transport's modules and, when an https link is among the inputs
+    (`secure`), read the CA bundle now (about 0.1 s of CPU; plain http links never need it).
 
     Called before forking link workers (links.shards), so they inherit both instead of
     each paying for them while they compete with each other for the cores.
     """
-    ssl_context()
-    if settings.transport == "aiohttp":
+    chosen = used_transport(settings)
+    if secure or chosen != "asyncio":
+        ssl_context()
+    if chosen == "aiohttp":
         import httpx_aiohttp  # noqa: F401
 
 

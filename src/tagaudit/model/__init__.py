@@ -8,6 +8,7 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
     consent.py     Banner, ConsentRecord, ConsentMatrix: consent seen, done, and summed up
     journeys.py    JourneyResult, StepResult, ClickIdPath: journeys and click-id chains
     links.py       ParamChange, LinkResult: what following a campaign link found
+    reached.py     Reached, reach, empty_state: what a visit reached (load, consent, goal)
     report.py      Finding, RuleInfo, RunInfo, Report, BaselineDiff and TagChange (--baseline)
     serial.py      to_dict / from_dict
     tags.py        base_account, account_matches, tag_label: what one tag is
@@ -27,6 +28,7 @@ from tagaudit.model.journeys import (
     StepResult,
 )
 from tagaudit.model.links import LinkResult, ParamChange
+from tagaudit.model.reached import Reached, empty_state, reach
 from tagaudit.model.report import (
     BaselineDiff,
     Finding,
@@ -93,6 +95,7 @@ __all__ = [
     "MatrixRow",
     "PageVisit",
     "ParamChange",
+    "Reached",
     "Report",
     "Request",
     "RuleInfo",
@@ -103,6 +106,7 @@ __all__ = [
     "TagHit",
     "account_matches",
     "base_account",
+    "empty_state",
     "fails",
     "fingerprint",
     "from_dict",
@@ -111,6 +115,7 @@ __all__ = [
     "no_page_loaded",
     "normalise_url",
     "parse_ranges",
+    "reach",
     "severity_rank",
     "tag_label",
     "to_dict",

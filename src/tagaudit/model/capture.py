@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tagaudit.model.consent import ConsentRecord
+from tagaudit.model.reached import Reached
 from tagaudit.model.tags import base_account, tag_label
 from tagaudit.model.urls import page_of
 
@@ -19,6 +20,9 @@ SHOWN_PARAMS = ("transaction_id", "value", "currency", "event_id")
 # How the browser reports a request the page's Content Security Policy blocked (`csp` is
 # tagaudit's own mark for blocks read from securitypolicyviolation events).
 CSP_FAILURES = ("net::err_blocked_by_csp", "csp")
+# How a site's own collector answers when it is down (a gateway with no collector behind it,
+# or the collector failing): probed answers of these statuses, or no answer at all.
+COLLECTOR_DOWN_STATUSES = (500, 502, 503, 504)
 
 
 @dataclass
@@ -27,8 +31,11 @@ class Request:
 
     `status` is the response status; `failure` the browser's error text when there was no
     response (`net::ERR_...`, or `csp` when the page's Content Security Policy blocked it).
-    `answered_locally` is True when tagaudit answered a tracking hit itself instead of
-    delivering it.
+    `answered_locally` is True when tagaudit answered the request itself instead of
+    delivering it (a tracking hit, or any beacon, ping or XHR/fetch to a third-party host);
+    `let_through` says why a request to a third-party host was allowed to leave the machine
+    (`page resource`, `vendor library or settings`, `allow_hosts`, `--deliver-hits`);
+    `leaving` marks what the page sent while the visitor was leaving it.
     """
 
     url: str
@@ -61,19 +68,38 @@ class Request:
     # What tagaudit did not read of it, past a limit on what a page may make it read
     # ("100,000 events in one request: the first 1,000 read"); rule `capture-cut`.
     cut: str | None = None
+    # A hit answered locally that was bound for the site's own collector (a server-side tag
+    # container on the site's domain): how that collector answered a harmless probe, a CORS
+    # preflight (OPTIONS, no event in it) to the same path: `HTTP 204`, `HTTP 502`,
+    # `net::ERR_CONNECTION_REFUSED` (tagaudit.browser.collectors). None: not probed.
+    collector: str | None = None
+    let_through: str | None = None
+    leaving: bool | None = None
 
     def delivery_problem(self) -> str | None:
         """Why it did not reach its server: `csp`, a network error, `HTTP 404` … or None.
 
-        A request tagaudit answered locally counts as delivered: it would have been.
+        A request tagaudit answered locally counts as delivered, it would have been, unless
+        it was bound for the site's own collector and a probe found that collector down.
         """
         if self.answered_locally:
-            return None
+            return self.collector_problem()
         if self.status is not None and self.status >= 400:
             return f"HTTP {self.status}"  # Chromium may also report net::ERR_ABORTED then
         if self.failure:
             return "csp" if self.failure.lower() in CSP_FAILURES else self.failure
         return None
+
+    def collector_problem(self) -> str | None:
+        """`HTTP 502` / the network error when the probe found the site's own collector
+        down; None when it answered (any other status) or was not probed."""
+        answer = self.collector
+        if not answer:
+            return None
+        if answer.startswith("HTTP "):
+            code = answer.removeprefix("HTTP ").split()[0]
+            return answer if code.isdigit() and int(code) in COLLECTOR_DOWN_STATUSES else None
+        return answer
 
 
 @dataclass
@@ -235,6 +261,9 @@ class PageVisit:
     # Events batching SDKs still held when the page was left (they did not send them then).
     held_events: list[HeldEvents] = field(default_factory=list)
     error: str | None = None
+    # What the visit reached (loaded, consent, goal, an empty state, tags): rules read it
+    # before they blame a tag (tagaudit.model.reached).
+    reached: Reached = field(default_factory=Reached)
 
     @property
     def loaded(self) -> bool:

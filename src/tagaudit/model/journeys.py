@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tagaudit.model.reached import Reached
+
 STEP_STATES = ("ok", "failed", "skipped")
 # Where a click id must show up, in order (ClickIdPath.links).
 CHAIN_STAGES = ("link", "landing", "hits", "cookie", "conversion")
@@ -20,7 +22,9 @@ CHAIN_STAGES = ("link", "landing", "hits", "cookie", "conversion")
 class StepResult:
     """One step of a journey: `ok`, `failed` (with the reason and a screenshot), or
     `skipped` (a step before it failed). `url` is where the step ended; `views` are the
-    single-page-app views it went through."""
+    single-page-app views it went through; `reached` what its visit reached (the page, the
+    consent state, the goal: tagaudit.model.reached); `source` where tagaudit.yaml defines
+    it (`tagaudit.yaml:31`)."""
 
     name: str
     status: str = "ok"
@@ -30,6 +34,8 @@ class StepResult:
     started_ms: float = 0.0
     duration_ms: float = 0.0
     views: list[str] = field(default_factory=list)
+    reached: Reached | None = None
+    source: str | None = None
 
 
 @dataclass
@@ -58,6 +64,9 @@ class ClickIdPath:
     links: list[ChainLink] = field(default_factory=list)
     broken_at: str | None = None
     reason: str | None = None
+    # The tags of the click id's platform that ran on the journey (`google_ads AW-1`); none:
+    # nothing could store or send the click id, so nothing is lost (`reason` says so).
+    tags: list[str] = field(default_factory=list)
 
 
 @dataclass

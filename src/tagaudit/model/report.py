@@ -38,6 +38,14 @@ class RuleInfo:
     pages: str | None = None
     links: str | None = None
     seconds: float | None = None
+    # Where it was meant to apply but the visit stopped short of the state it needs (a
+    # journey step that failed: index ranges into Report.pages) and the journey steps
+    # (`journey/step`) that never ran: JUnit lists them as skipped, never as passed.
+    skipped: str | None = None
+    skipped_steps: list[str] = field(default_factory=list)
+    # A name for people where the id is a number (`expect-1`): the expectation as tagaudit.yaml
+    # writes it (`expect event ga4:purchase on /checkout/thank-you*`); "" for the others.
+    name: str = ""
 
 
 @dataclass

@@ -15,23 +15,33 @@ Imports nothing from tagaudit.
 from __future__ import annotations
 
 import dataclasses
+import operator
 import types
 import typing
 from dataclasses import MISSING
 from typing import Any
 
-_SCALARS = (str, int, float, bool, type(None))
-# Per dataclass: its field names, and whether empty fields are left out.
-_SHAPES: dict[type, tuple[tuple[str, ...], bool]] = {}
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# Per dataclass: its field names, whether empty fields are left out, and a getter of all
+# their values at once (operator.attrgetter: one call in C instead of one getattr a field).
+Shape = tuple[tuple[str, ...], bool, Any]
+_SHAPES: dict[type, Shape] = {}
 _EMPTY = (None, {}, [])
 
 
-def _shape(kind: type) -> tuple[tuple[str, ...], bool]:
+def _shape(kind: type) -> Shape:
     shape = _SHAPES.get(kind)
     if shape is None:
         names = tuple(f.name for f in dataclasses.fields(kind))
-        shape = _SHAPES[kind] = (names, bool(getattr(kind, "OMIT_EMPTY", False)))
+        getter = operator.attrgetter(*names) if len(names) > 1 else _one_getter(names)
+        shape = _SHAPES[kind] = (names, bool(getattr(kind, "OMIT_EMPTY", False)), getter)
     return shape
+
+
+def _one_getter(names: tuple[str, ...]) -> Any:
+    """A getter giving a tuple for a dataclass of one field (or none), as attrgetter does
+    for several."""
+    return lambda obj: tuple(getattr(obj, n) for n in names)
 
 
 def to_dict(obj: Any) -> Any:
@@ -39,19 +49,25 @@ def to_dict(obj: Any) -> Any:
 
     Dispatches on the exact type first and keeps each dataclass's field names: a report of
     1000 links is some 150,000 objects, and `dataclasses.fields` on each was half the cost.
+    Scalars inside a dataclass, list or dict are kept where they stand, without a call of
+    their own (most values are scalars: that halved the time again).
     """
     kind = type(obj)
     if kind in _SCALARS:
         return obj
+    if kind is list or kind is tuple:
+        return [v if type(v) in _SCALARS else to_dict(v) for v in obj]
+    if kind is dict:
+        return {str(k): v if type(v) in _SCALARS else to_dict(v) for k, v in obj.items()}
     shape = _SHAPES.get(kind)
     if shape is None and dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         shape = _shape(kind)
     if shape is not None:
-        names, omit_empty = shape
+        names, omit_empty, getter = shape
+        values = zip(names, getter(obj), strict=True)
         if omit_empty:
-            values = ((n, getattr(obj, n)) for n in names)
-            return {n: to_dict(v) for n, v in values if not _is_empty(v)}
-        return {name: to_dict(getattr(obj, name)) for name in names}
+            values = ((n, v) for n, v in values if not _is_empty(v))
+        return {n: v if type(v) in _SCALARS else to_dict(v) for n, v in values}
     if isinstance(obj, (list, tuple)):
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):

@@ -46,7 +46,12 @@ from tagaudit.providers.aux import link_aux
 from tagaudit.providers.body import Body, PageBodies, read_body
 from tagaudit.providers.catalog import Endpoint, Provider
 from tagaudit.providers.consent_mode import decode_consent_params, decode_gcd, decode_gcs
-from tagaudit.providers.decoding import UNDECODED, decode_request, is_body_unread
+from tagaudit.providers.decoding import (
+    UNDECODED,
+    decode_request,
+    family_provider,
+    is_body_unread,
+)
 from tagaudit.providers.fanout import merge_fanout
 from tagaudit.providers.page import decode_requests
 from tagaudit.providers.routing import (
@@ -70,6 +75,7 @@ __all__ = [
     "decode_request",
     "decode_requests",
     "default_catalog",
+    "family_provider",
     "is_body_unread",
     "is_collection_endpoint",
     "link_aux",

@@ -106,6 +106,14 @@ def _hits(wire: Wire, records: list[Record], catalog: Catalog) -> list[TagHit]:
     return hits
 
 
+def family_provider(request: Request, catalog: Catalog | None = None) -> Provider | None:
+    """The provider whose wire format `request` speaks on a host the catalog does not list
+    (its family, by path and decoded events), or None: the edge answers such a hit as that
+    vendor would, since SDKs such as Countly back off on any other answer."""
+    found = find_family(request, catalog or default_catalog(), DECODERS)
+    return found[0].provider if found is not None else None
+
+
 def _beyond_the_catalog(request: Request, catalog: Catalog) -> list[TagHit]:
     found = find_family(request, catalog, DECODERS)
     if found is not None:

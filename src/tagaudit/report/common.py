@@ -37,6 +37,7 @@ __all__ = [
     "counts_line",
     "finding_groups",
     "finding_place",
+    "findings_by_url",
     "for_people",
     "header_facts",
     "link_verdict",
@@ -204,7 +205,7 @@ def link_verdict(link: LinkResult, report: Report) -> tuple[str, str]:
     """
     if link.verdict != "ok":
         return link.verdict, link.verdict
-    own = [f for f in report.counted_findings() if f.url == link.url]
+    own = findings_by_url(report).get(link.url, [])
     if any(f.severity == "error" and f.category == "stripped-params" for f in own):
         return "params lost", "broken"
     if any(f.severity == "error" for f in own):
@@ -212,6 +213,21 @@ def link_verdict(link: LinkResult, report: Report) -> tuple[str, str]:
     if any(f.severity == "warning" for f in own):
         return "warning", "warning"
     return "ok", "ok"
+
+
+_BY_URL: list[Any] = [None, -1, {}]  # the findings list last indexed, its length, the index
+
+
+def findings_by_url(report: Report) -> dict[str, list[Finding]]:
+    """Counted findings by URL, made once per report (each page and link of a 2,000-page or
+    10,000-link report asked the whole list before: quadratic). Read it, never change it."""
+    found = report.findings
+    if _BY_URL[0] is not found or _BY_URL[1] != len(found):
+        index: dict[str, list[Finding]] = {}
+        for finding in report.counted_findings():
+            index.setdefault(finding.url, []).append(finding)
+        _BY_URL[:] = [found, len(found), index]
+    return _BY_URL[2]
 
 
 def shown_params(hit: TagHit, limit: int = 40) -> list[tuple[str, str]]:

@@ -2,9 +2,11 @@
 marketer can open and act on.
 
 Top to bottom: a verdict header (the site, passed or failed against `--fail-on`, what ran),
-a table of contents, the consent matrix when scenarios ran (near the top, not under the
-pages), what changed since the baseline (with `--baseline`; each finding also carries a
-new / unchanged badge), the findings with a filter by severity, page and provider, the tag
+a table of contents, the campaign links at a glance (one row per link, worst first:
+tagaudit.report.links_view), the consent matrix when scenarios ran (near the top, not
+under the pages), what changed since the baseline (with `--baseline`; each finding also
+carries a new / unchanged badge), the findings with a filter by severity, page and provider
+(information is one card per rule, listing where it was met), the tag
 matrix (every empty cell says why, on hover), the campaign links with a hop diagram of which
 parameter was dropped at which hop, each page's details, and the rules applied.
 
@@ -19,11 +21,12 @@ Imports only tagaudit.model and the other report modules.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
 from tagaudit.model.urls import origin_of
-from tagaudit.report import baseline_view
+from tagaudit.report import baseline_view, third_parties
 from tagaudit.report.common import (
     LEVEL_WORDS,
     VERDICT_WORDS,
@@ -45,6 +48,7 @@ from tagaudit.report.html_sections import (
 )
 from tagaudit.report.html_style import STYLE
 from tagaudit.report.journeys import journeys_html
+from tagaudit.report.links_view import link_name, links_overview
 from tagaudit.report.masking import mask_data
 
 __all__ = ["PAGE_SECTIONS", "esc", "finding_card", "render"]
@@ -54,6 +58,7 @@ TITLES = {"error": "Errors: fix these first", "warning": "Warnings", "info": "Fo
 def render(report: Report, fail_on: str = "error") -> str:
     anchors = {id(page): page_anchor(i) for i, page in enumerate(report.pages)}
     sections = [
+        ("links-overview", "Links at a glance", links_overview(report)),
         ("consent", "Consent scenarios", _consent(report)),
         ("baseline", baseline_view.TITLE, baseline_view.html_section(report, esc)),
         ("findings", "Findings", _findings(report, anchors)),
@@ -61,6 +66,7 @@ def render(report: Report, fail_on: str = "error") -> str:
         ("journeys", "Journeys", journeys_html(report)),
         ("links", "Campaign links", links_section(report)),
         ("pages", "Pages", pages_section(report, anchors)),
+        ("third-parties", "Third parties", third_parties.html_section(report, esc)),
         ("rules", "Rules applied", rules_section(report)),
     ]
     shown = [(key, title, body) for key, title, body in sections if body]
@@ -145,7 +151,10 @@ def _findings(report: Report, anchors: dict[int, str]) -> str:
                 f'<h3 class="{severity}" id="findings-{severity}">'
                 f"{esc(TITLES[severity])} ({len(chosen)})</h3>"
             )
-            parts.extend(_cards(chosen, report, catalog, anchors))
+            if severity == "info":
+                parts.extend(_rule_cards(chosen, report, catalog, anchors))
+            else:
+                parts.extend(_cards(chosen, report, catalog, anchors))
     suppressed = [f for f in report.findings if f.suppressed]
     if suppressed:
         parts.append(f"<h3>Accepted (suppressed) ({len(suppressed)})</h3>")
@@ -161,6 +170,45 @@ def _cards(
         finding_card(group.finding, report, catalog, anchors, group.scenarios, group.members)
         for group in finding_groups(findings)
     ]
+
+
+def _rule_cards(
+    findings: list[Finding], report: Report, catalog: dict[str, Any], anchors: dict[int, str]
+) -> list[str]:
+    """Information is one card per rule: a rule met on many links or pages (the GA4 channel
+    of every link) lists them in its card instead of repeating the card."""
+    by_rule: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_rule.setdefault(finding.rule_id, []).append(finding)
+    cards = []
+    for rule_id, mine in by_rule.items():
+        if len(mine) == 1:
+            cards.extend(_cards(mine, report, catalog, anchors))
+            continue
+        info = catalog.get(rule_id)
+        names = {link.url: link_name(link) for link in report.links}
+        rows = "".join(
+            f"<tr><td>{esc(names.get(f.url) or f.url)}</td><td>{esc(f.message)}</td></tr>"
+            for f in sorted(mine, key=_input_order(report))
+        )
+        cards.append(
+            f'<article class="finding info rule-card pg-site pv-_" id="rule-{esc(rule_id)}">'
+            f"<h4>{esc(info.title if info else rule_id)} "
+            f'<span class="tag">{len(mine)} findings</span></h4>'
+            f'<table class="hits"><tr><th>where</th><th>what</th></tr>{rows}</table>'
+            f'<p class="muted small">rule {esc(rule_id)} · '
+            f"{esc(info.category if info else '')}</p></article>"
+        )
+    return cards
+
+
+def _input_order(report: Report) -> Callable[[Finding], int]:
+    """A card's rows in the order of the run's input: links as the file lists them (line 2,
+    3, …), then pages as they were visited."""
+    order: dict[str, int] = {}
+    for url in [link.url for link in report.links] + [page.url for page in report.pages]:
+        order.setdefault(url, len(order))
+    return lambda finding: order.get(finding.url, len(order))
 
 
 def _page_of(finding: Finding, report: Report) -> PageVisit | None:
@@ -240,9 +288,8 @@ def _filters(report: Report) -> str:
         for s in SEVERITIES
     )
     pages = "".join(
-        f'<option value="{page_anchor(i)}">{esc(_page_name(page, report))}</option>'
-        for i, page in enumerate(report.pages)
-        if any(f.url == page.url for f in report.findings)
+        f'<option value="{page_anchor(i)}">{esc(_page_name(report.pages[i], report))}</option>'
+        for i in _pages_with_findings(report)
     )
     providers = "".join(
         f'<option value="{esc(_css_id(p))}">{esc(p)}</option>' for p in _providers(report)
@@ -253,6 +300,13 @@ def _filters(report: Report) -> str:
         f'</select></label><label>provider <select id="filter-provider"><option value="all">'
         f"all providers</option>{providers}</select></label></form>"
     )
+
+
+def _pages_with_findings(report: Report) -> list[int]:
+    """Indices of the pages some finding is about: the page filter offers only these (a
+    select of 2,000 pages, and a CSS rule for each, made a large report slow to open)."""
+    urls = {f.url for f in report.findings}
+    return [i for i, page in enumerate(report.pages) if page.url in urls]
 
 
 def _page_name(page: PageVisit, report: Report) -> str:
@@ -269,16 +323,16 @@ def _providers(report: Report) -> list[str]:
 def _filter_style(report: Report) -> str:
     """One rule per page and provider: show only the chosen one's findings (no script)."""
     rules = [
-        f"main:has(#show-{s}:not(:checked)) article.finding.{s} {{display:none}}"
+        f"#findings:has(#show-{s}:not(:checked)) article.finding.{s} {{display:none}}"
         for s in SEVERITIES
     ]
     rules += [
-        f'main:has(#filter-page option[value="{page_anchor(i)}"]:checked) '
+        f'#findings:has(#filter-page option[value="{page_anchor(i)}"]:checked) '
         f"article.finding:not(.pg-{page_anchor(i)}) {{display:none}}"
-        for i in range(len(report.pages))
+        for i in _pages_with_findings(report)
     ]
     rules += [
-        f'main:has(#filter-provider option[value="{_css_id(p)}"]:checked) '
+        f'#findings:has(#filter-provider option[value="{_css_id(p)}"]:checked) '
         f"article.finding:not(.pv-{_css_id(p)}) {{display:none}}"
         for p in _providers(report)
     ]

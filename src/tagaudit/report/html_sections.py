@@ -1,6 +1,13 @@
 """Sections of the HTML report below the findings: tag matrix, campaign links with their hop
 diagrams, pages, rules. Each returns an HTML string ("" to leave the section out).
 
+The pages section stays usable on a large audit: every page gets its summary, facts and
+findings, but the tables of decoded hit parameters (some 10 KB a page) are given to pages
+until PAGE_DETAIL_BUDGET characters are spent, pages with findings first; the others say
+that their hit details are in the JSON report, and the section's head says how many. Measured
+on 2,000 generated pages (benchmarks/bench_audit_scale.py): 24 MB of HTML before, which a
+browser opens slowly and CI artifact viewers refuse; under 10 MB with the budget.
+
 Every interpolated value goes through `esc` (secrets and emails masked, then HTML-escaped).
 Imports only tagaudit.model and the other report modules.
 """
@@ -12,7 +19,14 @@ from html import escape
 from typing import Any
 
 from tagaudit.model import Finding, LinkResult, PageVisit, ParamChange, Report, TagHit
-from tagaudit.report.common import link_verdict, page_label, rule_catalog, short_label, shown_params
+from tagaudit.report.common import (
+    findings_by_url,
+    link_verdict,
+    page_label,
+    rule_catalog,
+    short_label,
+    shown_params,
+)
 from tagaudit.report.masking import for_people
 from tagaudit.report.matrix import SAMPLES, STATES, tag_matrix
 
@@ -84,14 +98,27 @@ def _legend() -> list[tuple[str, str, str]]:
     return [(SAMPLES[state], words, css) for state, (words, _, css) in STATES.items()]
 
 
+PAGE_DETAIL_BUDGET = 5_000_000  # characters of hit tables in the pages section
+
+
 def pages_section(report: Report, anchors: dict[int, str]) -> str:
     if not report.pages:
         return ""
+    owns = [page_findings_of(page, report) for page in report.pages]
+    detailed = _detailed(report, owns)
     parts = ['<section id="pages"><h2>Pages</h2>']
-    for page in report.pages:
-        own = page_findings_of(page, report)
+    left_out = len(report.pages) - len(detailed)
+    if left_out:
+        parts.append(
+            f'<p class="muted">Tag hit details are shown for {len(detailed)} of '
+            f"{len(report.pages)} pages (pages with findings first); the other {left_out} "
+            "show their facts and findings here, and every hit is in the JSON report "
+            "(--json).</p>"
+        )
+    for index, (page, own) in enumerate(zip(report.pages, owns, strict=True)):
         state = page_state(page, own)
-        inner = "".join(section(page, report) for section in PAGE_SECTIONS)
+        sections = PAGE_SECTIONS if index in detailed else _brief(PAGE_SECTIONS)
+        inner = "".join(section(page, report) for section in sections)
         parts.append(
             f'<details class="page {state}" id="{anchors.get(id(page), "")}"'
             f"{' open' if own else ''}><summary>"
@@ -100,6 +127,30 @@ def pages_section(report: Report, anchors: dict[int, str]) -> str:
         )
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _detailed(report: Report, owns: list[list[Finding]]) -> set[int]:
+    """Indices of the pages whose hit tables fit PAGE_DETAIL_BUDGET, pages with findings
+    first (worst first), then in report order. Sizes are estimated from the hits' params."""
+    rank = {"error": 0, "warning": 1, "info": 2}
+    order = sorted(
+        range(len(report.pages)),
+        key=lambda i: (min((rank.get(f.severity, 3) for f in owns[i]), default=4), i),
+    )
+    chosen, spent = set(), 0
+    for index in order:
+        cost = _hits_size(report.pages[index])
+        if spent + cost > PAGE_DETAIL_BUDGET and chosen:
+            continue
+        chosen.add(index)
+        spent += cost
+    return chosen
+
+
+def _hits_size(page: PageVisit) -> int:
+    """About how many characters `page_hits` writes for the page (measured: ~130 a hit
+    plus ~60 a parameter shown)."""
+    return sum(130 + 60 * min(len(hit.params or {}), 40) for hit in page.hits)
 
 
 def page_state(page: PageVisit, own: list[Finding]) -> str:
@@ -116,8 +167,8 @@ def page_findings_of(page: PageVisit, report: Report) -> list[Finding]:
     """Counted findings about this page in this scenario."""
     return [
         f
-        for f in report.counted_findings()
-        if f.url == page.url and f.location.get("scenario", page.scenario) == page.scenario
+        for f in findings_by_url(report).get(page.url, [])
+        if f.location.get("scenario", page.scenario) == page.scenario
     ]
 
 
@@ -186,13 +237,30 @@ def _params_cell(hit: TagHit, rows: str) -> str:
     )
 
 
+def page_hits_brief(page: PageVisit, report: Report) -> str:
+    """The tags a page sent, without their parameters (pages past the detail budget)."""
+    if not page.hits:
+        return '<p class="muted">No tag hits on this page.</p>'
+    tags = dict.fromkeys(
+        " ".join(filter(None, (hit.provider, hit.account, hit.event))) for hit in page.hits
+    )
+    return (
+        f'<p class="muted small">Tags: {esc(", ".join(tags))}. Hit details: in the JSON report.</p>'
+    )
+
+
 PAGE_SECTIONS: tuple[PageSection, ...] = (page_overview, page_findings, page_hits)
+
+
+def _brief(sections: tuple[PageSection, ...]) -> tuple[PageSection, ...]:
+    """The page sections with the hit tables swapped for the list of tags."""
+    return tuple(page_hits_brief if section is page_hits else section for section in sections)
 
 
 def links_section(report: Report) -> str:
     if not report.links:
         return ""
-    cards = "".join(_link_card(link, report) for link in report.links)
+    cards = "".join(_link_card(link, report, i) for i, link in enumerate(report.links))
     return (
         '<section id="links"><h2>Campaign links</h2><p class="muted">Each link hop by hop, '
         "with the tracking parameters every hop kept, changed or dropped.</p>"
@@ -200,15 +268,18 @@ def links_section(report: Report) -> str:
     )
 
 
-def _link_card(link: LinkResult, report: Report) -> str:
+def _link_card(link: LinkResult, report: Report, index: int = 0) -> str:
     word, css = link_verdict(link, report)
     reason = f" ({link.reason})" if link.reason else ""
     landed = link.final_url or ""
     status = "" if link.final_status is None else f" · HTTP {link.final_status}"
+    source = str(link.expected.get("source") or "")
+    where = f"{source} · " if ":" in source else ""
     return (
-        f'<article class="link v-{css}"><p class="verdict-word v-{css}">{esc(word + reason)}</p>'
+        f'<article class="link v-{css}" id="link-{index}">'
+        f'<p class="verdict-word v-{css}">{esc(word + reason)}</p>'
         f'<p class="url">{esc(link.url)}</p>'
-        f'<p class="muted small">landed on {esc(landed)}{esc(status)}</p>'
+        f'<p class="muted small">{esc(where)}landed on {esc(landed)}{esc(status)}</p>'
         f"{hop_diagram(link)}</article>"
     )
 

@@ -72,6 +72,10 @@ table.params th { font-family: ui-monospace, monospace; font-weight: 400; backgr
 table.params td { font-family: ui-monospace, monospace; }
 .scroll { max-width: 100%; overflow-x: auto; }
 table.hits { width: 100%; }
+table.links-overview td:first-child, table.links-overview th:first-child
+  { width: 1%; white-space: nowrap; }
+table.links-overview td:nth-child(2) { overflow-wrap: anywhere; min-width: 3em; max-width: 16rem; }
+article.rule-card table { margin-top: 6px; font-size: .9rem; }
 article.finding, article.link { background: #fff; border: 1px solid var(--line); border-left: 5px
   solid var(--muted); border-radius: 6px; padding: 10px 14px; margin: 10px 0; }
 article.finding.error, article.link.v-broken { border-left-color: var(--err); }

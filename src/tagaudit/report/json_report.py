@@ -6,7 +6,8 @@ the small sections (config, summary, baseline) are indented, and each page, link
 is one line, so a diff of two reports shows which page changed and `grep` finds one. That
 layout is also what keeps writing fast: Python's json module encodes in C only without
 `indent`, and an indented 6 MB report of 1,000 links took 3.5 times as long to write
-(benchmarks/bench_links.py prints the cost).
+(benchmarks/bench_links.py prints the cost). One encoder serves every line: `json.dumps`
+with options builds a new one per call, which was a third of the writing on 10,000 links.
 
 A page can hand over numbers JSON has not (`NaN`, `Infinity` in a dataLayer or a JSON
 body); Python would write them as bare words, which no JSON reader accepts (tagaudit's own
@@ -23,6 +24,7 @@ from typing import Any
 from tagaudit.model import Report
 
 ONE_PER_LINE = ("pages", "links", "findings")
+_ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
@@ -34,9 +36,17 @@ def render(report: Report) -> str:
 
 def _value(key: str, value: Any) -> str:
     if key in ONE_PER_LINE and isinstance(value, list) and value:
-        lines = ",\n    ".join(_dumps(item) for item in value)
+        lines = ",\n    ".join(map(_one_line, value))
         return "[\n    " + lines + "\n  ]"
     return _dumps(value, indent=2).replace("\n", "\n  ")
+
+
+def _one_line(value: Any) -> str:
+    """One page, link or finding as one line (the shared encoder; NaN only when met)."""
+    try:
+        return _ONE_LINE(value)
+    except ValueError:
+        return _ONE_LINE(_finite(value))
 
 
 def _dumps(value: Any, indent: int | None = None) -> str:

@@ -78,10 +78,12 @@ def masked_report(report: Report, people: bool = True) -> Report:
 
 class _Masker:
     """Copies model objects, lists and dicts with every string masked by `text` (each
-    distinct string once: URLs repeat across requests, hits and findings)."""
+    distinct string once: URLs repeat across requests, hits and findings). The cache is not
+    bounded: it lives for one copy and holds strings the report holds anyway; bounded to
+    65,536 it thrashed on 10,000 links (138,000 misses; a quarter of the masking's CPU)."""
 
     def __init__(self, text: Callable[[str], str]) -> None:
-        self.text = lru_cache(maxsize=1 << 16)(text)
+        self.text = lru_cache(maxsize=None)(text)
         self.header = lru_cache(maxsize=1 << 12)(mask_header)
 
     def value(self, value: Any, secret: bool = False) -> Any:

@@ -120,6 +120,8 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
     columns: set[str] = set()
     rows = []
     for page in report.pages:
+        if _nothing_to_show(page):
+            continue
         cells: dict[str, Cell] = defaultdict(Cell)
         for hit in page.hits:
             key = tag_key(hit, only_account)
@@ -139,6 +141,14 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
             cell = cells.setdefault(column, Cell())
             _settle(cell, page, column in fired_by_url[page.url])
     return ordered, rows
+
+
+def _nothing_to_show(page: PageVisit) -> bool:
+    """A journey step that sent nothing and loaded no page of its own (it failed before,
+    or stayed on the page of the step before): no row of its own, its page has one."""
+    reached = page.reached
+    idle = reached.goal == "failed" or reached.page in ("same", "not-run")
+    return page.journey is not None and idle and not page.hits
 
 
 def _add_hit(cell: Cell, page: PageVisit, hit: TagHit) -> None:

@@ -8,9 +8,12 @@ file"). A finding is about a web page, so its location is where the audit was to
 it, in this order:
 
 1. the `expect:` entry of tagaudit.yaml that the rule was compiled from (its line);
-2. the line that declared the page or link: a `pages:` entry, the `crawl.sitemap` setting
+2. for a finding about a journey (a failed step, a lost click id, a missing tag on a step's
+   page), the line of tagaudit.yaml that defines that step (`StepResult.source`), else the
+   journey's;
+3. the line that declared the page or link: a `pages:` entry, the `crawl.sitemap` setting
    that listed it, the row of a links CSV (`Report.config.declared`);
-3. the rule's own file and line (`rules/tags.yaml:3`, or a rule file of the user's).
+4. the rule's own file and line (`rules/tags.yaml:3`, or a rule file of the user's).
 
 Paths are relative to the working directory (the checkout, in CI) when they are inside it,
 else absolute `file://` URIs (which code scanning keeps as they are). GitHub's documented
@@ -83,6 +86,13 @@ class Places:
         self.declared = report.config.declared
         self.config_file = report.config.config_file
         self.root = root
+        # `journey/step` → where tagaudit.yaml defines that step (the journey, for its start)
+        self.steps = {
+            f"{journey.name}/{step.name}": step.source or journey.source or ""
+            for journey in report.journeys
+            for step in journey.steps
+        }
+        self.journeys = {journey.name: journey.source or "" for journey in report.journeys}
 
     def of(self, finding: Finding) -> tuple[str, int]:
         """(uri, line) of the file line a finding belongs to."""
@@ -90,6 +100,12 @@ class Places:
         rule_source = info.source if info is not None else ""
         if rule_source and self._in_config(rule_source):
             return self._split(rule_source)
+        journey = finding.location.get("journey")
+        if journey:
+            defined = self.steps.get(f"{journey}/{finding.location.get('step')}")
+            defined = defined or self.journeys.get(str(journey))
+            if defined:
+                return self._split(defined)
         declared = self.declared.get(finding.url)
         if declared:
             return self._split(declared)

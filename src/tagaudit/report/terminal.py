@@ -1,6 +1,8 @@
 """The terminal summary (rich): findings by severity and page, the tag matrix, consent.
 
-`render(report, console)` prints findings grouped by severity and page (one line per finding,
+`render(report, console)` prints the campaign links first when the run followed any (one
+line per link, worst verdict first: tagaudit.report.links_view), then findings grouped by
+severity and page (one line per finding,
 the scenarios it was met in, the fix), the tag matrix (pages × provider:account, each cell's
 state as a symbol, see tagaudit.report.matrix), each page's tag inventory for small runs, the
 consent matrix, and a last line with the counts and the verdict against `--fail-on`. With
@@ -23,7 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from tagaudit.model import SEVERITIES, Finding, PageVisit, Report
-from tagaudit.report import baseline_view
+from tagaudit.report import baseline_view, links_view, third_parties
 from tagaudit.report.common import (
     counts_line,
     finding_groups,
@@ -45,6 +47,7 @@ STYLES_BY_SEVERITY = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 MARKS = {"error": "✗", "warning": "!", "info": "i"}
 TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 VERDICT_STYLES = {"pass": "bold green", "fail": "bold red", "incomplete": "bold yellow"}
+LINK_STYLES = {"broken": "red", "unverifiable": "yellow", "warning": "yellow", "ok": "green"}
 # Up to this many pages, each page's tag inventory is printed without asking (-v always does).
 INVENTORY_PAGES = 5
 __all__ = ["console_for_output", "progress", "render"]
@@ -70,6 +73,7 @@ def render(
     console = console or console_for_output()
     if not quiet:
         _header(report, console)
+        _links(report, console, verbose)
         for text, style in baseline_view.terminal_lines(report):
             _print(console, Text(for_people(text), style=style))
         for severity in SEVERITIES:
@@ -83,6 +87,9 @@ def render(
         _journeys(report, console)
         if verbose:
             _hits(report, console)
+        passed = third_parties.summary_line(report)
+        if passed:
+            _print(console, Text(f"\n{for_people(passed)}", style="dim"))
     for problem in report.config.rule_errors:
         console.print(Text(f"tagaudit: {for_people(problem)}", style="bold red"))
     state, words = verdict_short(report, fail_on)
@@ -101,6 +108,24 @@ def _header(report: Report, console: Console) -> None:
     _print(console, Text(f"tagaudit {report.tool_version}: {facts}{tail}", style="bold"))
 
 
+def _links(report: Report, console: Console, verbose: bool) -> None:
+    """Campaign links first: counts, a header, one line per link, worst first (links_view);
+    with -v each link's hops under it."""
+    lines = links_view.terminal_lines(report, max(console.width, 80))
+    if not lines:
+        return
+    console.print(Text(f"\n{for_people(lines[0])}", style="bold"))
+    _print(console, Text(for_people(lines[1]), style="dim"))
+    rows = links_view.link_rows(report)
+    for line, row in zip(lines[2 : 2 + len(rows)], rows, strict=True):
+        _print(console, Text(for_people(line), style=LINK_STYLES.get(row.css, "")))
+        if verbose:
+            for hop in links_view.hop_lines(row.link):
+                _print(console, Text(for_people(hop), style="dim"))
+    for line in lines[2 + len(rows) :]:
+        _print(console, Text(for_people(line), style="dim"))
+
+
 def _severity_section(report: Report, console: Console, severity: str, verbose: bool) -> None:
     findings = [f for f in report.counted_findings() if f.severity == severity]
     if not findings:
@@ -116,9 +141,12 @@ def _severity_section(report: Report, console: Console, severity: str, verbose: 
 
 def _grouped(report: Report, console: Console, findings: list[Finding]) -> None:
     place = None
+    rows = links_view.input_lines(report)  # a link's findings name its row of the file
     for group in finding_groups(findings, by_place=True):
         finding = group.finding
         here = for_people(group.place(report))
+        if finding.url in rows:
+            here = f"{rows[finding.url]}  {here}"
         if here != place:
             _print(console, Text(f"  {here}", style="bold"))
             place = here

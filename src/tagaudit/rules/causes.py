@@ -2,7 +2,9 @@
 
 A CSP that refuses the Meta pixel on a page is met by the page-level `tag-csp-blocked` rule, by
 `tag-inferred-missing` (the pixel is on every other page) and by a user's `expect:`. Each says
-why (evidence `cause`, tagaudit.rules.fixes); one of them is kept:
+why (evidence `cause`, tagaudit.rules.fixes). So does a campaign link whose redirect drops
+the click id its CSV row says must arrive (`link-stripped-params`, `link-must-arrive`). One
+of them is kept:
 
   - the most specific check first (a page-level cause kind, then an expectation, then the
     site-wide inference), so the fix shown is the one that matches the cause;
@@ -20,8 +22,22 @@ from typing import Any
 from tagaudit.model import Finding, severity_rank
 
 # Check kinds that read the cause on the page itself, most specific first.
-PAGE_LEVEL = ("tag-csp-blocked", "tag-library-failed", "tag-request-failed", "tag-not-configured")
-_RANK = {**{kind: 0 for kind in PAGE_LEVEL}, "tag-present": 1, "tag-inferred": 2}
+PAGE_LEVEL = (
+    "page-reached",
+    "tag-csp-blocked",
+    "tag-library-failed",
+    "tag-request-failed",
+    "tag-not-configured",
+    "tag-collector-down",
+)
+_RANK = {
+    **{kind: 0 for kind in PAGE_LEVEL},
+    "tag-present": 1,
+    "tag-inferred": 2,
+    # A link: the hop that dropped the parameters, then the input's `must_arrive`.
+    "link-stripped-params": 0,
+    "link-must-arrive": 1,
+}
 
 
 def _key(finding: Finding) -> tuple[str, str, str] | None:

@@ -1,13 +1,14 @@
 """Check kinds for silent failures of the capture itself (rules/capture.yaml).
 
-What a tag manager's preview never shows: events a batching SDK still held when the visitor
-left (lost for that visitor), a tracking request tagaudit could not read (its body, its
-account, its event), a vendor's hit sent to a host nobody catalogued (a first-party proxy
-tagaudit could neither answer nor decode), events sent to collectors nobody catalogued (hits
-of provider `unknown`) or recognised only by their wire format (a `collector` host), an SDK
-whose settings request failed and which therefore sent nothing at all, and what a page sent
-past tagaudit's limits. Pure: reads the model (`held_events`, `params["_undecoded"]`,
-`TagHit.collector`, `Request.cut`, hit kinds) and tagaudit.rules.
+What a tag manager's preview never shows: events a batching SDK still held at the end of the
+visit (lost for a visitor who leaves then), a tracking request tagaudit could not read (its
+body, its account, its event), a vendor's hit sent to a host nobody catalogued (a first-party
+proxy tagaudit could neither answer nor decode), events sent to collectors nobody catalogued
+(hits of provider `unknown`) or recognised only by their wire format (a `collector` host), an
+SDK whose settings request failed and which therefore sent nothing at all, and an SDK that
+loaded and sent nothing for another reason, and what a page sent past tagaudit's limits.
+Pure: reads the model (`held_events`, `params["_undecoded"]`, `TagHit.collector`,
+`Request.cut`, hit kinds) and tagaudit.rules.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def held_events(rule: Rule, report: Report) -> Iterator[Finding]:
                 when = f"sent them {seconds:.1f} s later, on its timer"
                 within = f"within {seconds:.1f} s"
             yield rule.finding(
-                f"events queued by {held.provider} are lost when a visitor leaves {within}: it "
-                f"still held {held.events} event(s) when the page was hidden and {when}",
+                f"events queued by {held.provider} wait for its timer: it still held "
+                f"{held.events} event(s) at the end of the visit and {when}; a visitor who "
+                f"leaves {within} loses those it does not send on leaving",
                 page.url,
                 page=page,
                 location={"provider": held.provider},
@@ -245,3 +247,45 @@ def config_failed(rule: Rule, report: Report) -> Iterator[Finding]:
                 location=hit_location(hit),
                 evidence={"request": hit.url[:300], "problem": problem},
             )
+
+
+@KINDS.register("sdk-silent")
+def sdk_silent(rule: Rule, report: Report) -> Iterator[Finding]:
+    """An SDK that loaded sends something during the visit or when the visitor leaves."""
+    for page in rule.pages(report):
+        if not page.loaded or _waits_for_consent(page):
+            continue
+        sent = {h.provider for h in page.hits if h.kind in ("hit", "aux")}
+        explained = sent | {h.provider for h in page.held_events}
+        for hit in page.hits:
+            if hit.kind not in ("library", "config") or hit.provider in explained:
+                continue
+            if delivery_problem(request_of(page, hit)) is not None:
+                continue  # its settings failed: sdk-config-failed says so
+            explained.add(hit.provider)  # one finding per provider and page
+            what = "its library" if hit.kind == "library" else "its settings"
+            where = _short(hit.url)
+            stayed = page.timings.get("total_ms")
+            during = f" ({stayed / 1000:.1f} s)" if stayed else ""
+            yield rule.finding(
+                f"{hit.provider} loaded ({what}: {where}) and sent no event during the "
+                f"visit{during} nor on leaving",
+                page.url,
+                page=page,
+                location=hit_location(hit),
+                evidence={"loaded": hit.url[:300], "kind": hit.kind, "visit_ms": stayed},
+            )
+
+
+def _waits_for_consent(page: PageVisit) -> bool:
+    """A page with a consent banner, or a scenario: SDKs that wait for consent are right to
+    (the consent rules judge them)."""
+    banner = page.consent.banner
+    return (
+        page.scenario != "none" or page.consent.cmp is not None or bool(banner and banner.visible)
+    )
+
+
+def _short(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.netloc}{parts.path}"[:120]

@@ -4,6 +4,8 @@
                       Policy: one finding per tag, directive and host (one header change)
   tag-library-failed  a tag library that answered 4xx/5xx or failed on the network
   tag-request-failed  a tag hit that answered 4xx/5xx or failed on the network
+  tag-collector-down  hits bound for the site's own collector, answered locally, whose
+                      collector a harmless probe found down (tagaudit.browser.collectors)
   tag-not-configured  gtag.js loaded for an id that no `gtag('config', id)` sets up, and no
                       hit of that id was even attempted
 
@@ -162,8 +164,8 @@ def tag_request_failed(rule: Rule, report: Report) -> Iterator[Finding]:
         for hit in page.hits:
             problem = _failure(page, hit) if hit.kind == "hit" else None
             request = request_of(page, hit)
-            if problem is None or request is None:
-                continue
+            if problem is None or request is None or request.answered_locally:
+                continue  # (a probed own collector that is down: tag-collector-down's)
             endpoint = request.url.split("?", 1)[0]
             groups[(hit.provider, hit.base_account, problem, endpoint)].append(hit)
         for (provider, account, problem, endpoint), hits in groups.items():
@@ -186,6 +188,56 @@ def tag_request_failed(rule: Rule, report: Report) -> Iterator[Finding]:
                 },
                 help=request_fix(problem, endpoint, "the hit"),
             )
+
+
+@KINDS.register("tag-collector-down")
+def tag_collector_down(rule: Rule, report: Report) -> Iterator[Finding]:
+    """The site's own collector, where the page's hits go, answers (probed harmlessly)."""
+    for page in rule.pages(report):
+        groups: dict[tuple[str, str], list[TagHit]] = defaultdict(list)
+        for hit in page.hits:
+            request = request_of(page, hit)
+            if hit.kind != "hit" or request is None or not request.answered_locally:
+                continue
+            problem = request.collector_problem()
+            if problem is not None:
+                groups[(request.url.split("?", 1)[0], problem)].append(hit)
+        for (endpoint, problem), hits in groups.items():
+            yield _collector_finding(rule, page, endpoint, problem, hits)
+
+
+def _collector_finding(
+    rule: Rule, page: PageVisit, endpoint: str, problem: str, hits: list[TagHit]
+) -> Finding:
+    tags = sorted({tag_label(h.provider, h.account) for h in hits})
+    events = sorted({h.event for h in hits if h.event})
+    what = f"{len(hits)} {', '.join(tags)} hit(s)" + (f" ({', '.join(events)})" if events else "")
+    message = (
+        f"the site's own collector {endpoint} is down ({problem} to a harmless probe: an "
+        f"OPTIONS request with no event in it): the {what} this page sent there would be lost"
+    )
+    why = "http-error" if problem.startswith("HTTP ") else "network"
+    first = hits[0]
+    return rule.finding(
+        message,
+        page.url,
+        page=page,
+        location={"provider": first.provider, "account": first.base_account},
+        evidence={
+            "why": why,
+            "endpoint": endpoint,
+            "problem": problem,
+            "known_from": "an OPTIONS probe of the endpoint (no event sent); the hits "
+            "themselves were answered locally, never delivered",
+            "events": events,
+            "tags": tags,
+            "cause": request_cause(why, endpoint),
+        },
+        help=(
+            f"Bring the collector at {endpoint} back (the server-side tag container or the "
+            "proxy in front of it): every hit sent there is lost while it is down."
+        ),
+    )
 
 
 @KINDS.register("tag-not-configured")

@@ -17,6 +17,7 @@ from tagaudit.rules.kinds import Kinds, as_list, describe_tag, hit_location
 from tagaudit.rules.rule import Rule, any_matches
 
 KINDS = Kinds()
+START = "start"  # the step of a journey's start link (tagaudit.browser.steps.START)
 
 
 def _journeys(rule: Rule, report: Report) -> Iterator[JourneyResult]:
@@ -61,11 +62,12 @@ def click_id_chain(rule: Rule, report: Report) -> Iterator[Finding]:
     """The start link's click id reaches the landing, its tags, its cookie and the conversion."""
     wanted = set(rule.args.get("click_ids") or [])
     for journey in _journeys(rule, report):
-        if journey.failed_step() is not None:
-            continue  # the journey-step finding says why; a half chain proves nothing
+        failed = journey.failed_step()
         for path in journey.click_ids:
+            if failed is not None and (path.broken_at == "conversion" or _at_first(journey)):
+                continue  # the journey-step finding says why; a half chain proves nothing
             if path.broken_at is None or (wanted and path.name not in wanted):
-                continue
+                continue  # whole, or unused (no tag of its platform: click-id-unused)
             broken = next(link for link in path.links if link.stage == path.broken_at)
             yield rule.finding(
                 f"journey {journey.name}: {path.reason}",
@@ -74,11 +76,34 @@ def click_id_chain(rule: Rule, report: Report) -> Iterator[Finding]:
                 evidence={
                     "click_id": path.name,
                     "broken_at": path.broken_at,
+                    "tags": path.tags,
                     "chain": [
                         {"stage": link.stage, "ok": link.ok, "detail": link.detail}
                         for link in path.links
                     ],
                 },
+            )
+
+
+def _at_first(journey: JourneyResult) -> bool:
+    """Did the journey fail at its first step (before its landing could be judged)?"""
+    failed = journey.failed_step()
+    return bool(journey.steps) and failed is journey.steps[0]
+
+
+@KINDS.register("click-id-unused")
+def click_id_unused(rule: Rule, report: Report) -> Iterator[Finding]:
+    """A click id on the start link that no tag of its platform could use: one line saying
+    so (gclid on a journey with no Google Ads or Floodlight tag loses nothing)."""
+    for journey in _journeys(rule, report):
+        for path in journey.click_ids:
+            if path.tags or path.broken_at is not None or not path.reason:
+                continue
+            yield rule.finding(
+                f"journey {journey.name}: {path.reason}",
+                _where(journey, START),
+                location={"journey": journey.name, "step": START, "event": path.name},
+                evidence={"click_id": path.name},
             )
 
 

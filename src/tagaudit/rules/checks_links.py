@@ -2,8 +2,9 @@
 
 Each kind wraps one pure function of links.assess / links.hygiene: for every link in the
 rule's scope it calls the function with the rule's args and `Rule.finding` as the maker, so
-id, category, severity and help come from the rule file. Imports the model, tagaudit.rules
-and the pure modules of links (assess, hygiene), never its HTTP side.
+id, category, severity and help come from the rule file. Each is registered with its
+`per_link` form too, so the engine runs all of them in one pass over the links. Imports the
+model, tagaudit.rules and the pure modules of links (assess, hygiene), never its HTTP side.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ ARGS: dict[str, dict[str, Any]] = {
     "link-verdict": {"verdict": str},
     "link-must-arrive": {"params": list},
     "link-param-stored": {"params": list},
+    "link-param-consent": {"params": list},
     "utm-required": {"params": list},
     "utm-names": {"allow": list},
     # `sources`: more names for GA4's source categories (tagaudit.yaml `links.sources`, which
@@ -52,12 +54,16 @@ VALIDATORS = {"redirect-chain": _no_negative}
 
 
 def _register(name: str, func: LinkCheck) -> None:
+    def judge(rule: Rule, link: LinkResult) -> list[Finding]:
+        return func(link, rule.args, maker(rule, link))
+
     def run(rule: Rule, report: Report) -> Iterator[Finding]:
         for link in rule.links(report):
-            yield from func(link, rule.args, maker(rule, link))
+            yield from judge(rule, link)
 
     run.__doc__ = func.__doc__
-    KINDS.register(name, optional=ARGS.get(name, {}), validate=VALIDATORS.get(name))(run)
+    optional, validate = ARGS.get(name, {}), VALIDATORS.get(name)
+    KINDS.register(name, optional=optional, validate=validate, per_link=judge)(run)
 
 
 for _name, _func in {**LINK_CHECKS, **UTM_CHECKS}.items():

@@ -1,5 +1,6 @@
-"""Check kinds about the page itself: `page-status` (failed loads, 4xx/5xx) and
-`console-errors` (JavaScript errors the page logged).
+"""Check kinds about the page itself: `page-status` (failed loads, 4xx/5xx), `page-reached`
+(a page that loaded into an empty or error state: "No order found") and `console-errors`
+(JavaScript errors the page logged).
 
 The browser logs its own error for every request it refused or that failed ("Loading the
 image '…' violates the following Content Security Policy directive", "Failed to load
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 
 from tagaudit.model import Finding, PageVisit, Report, Request
 from tagaudit.rules.kinds import Kinds
+from tagaudit.rules.reached import not_reached
 from tagaudit.rules.rule import Rule
 
 KINDS = Kinds()
@@ -43,6 +45,29 @@ def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
                 page=page,
                 evidence={"status": page.status, "final_url": page.final_url},
             )
+
+
+@KINDS.register("page-reached")
+def page_reached(rule: Rule, report: Report) -> Iterator[Finding]:
+    """The page loaded into the state its tags need, not an empty or error state.
+
+    A confirmation loaded on its own that says "No order found", an empty cart, a soft 404,
+    a login wall: its tags cannot be judged there. One finding says so, with the way to
+    reach the state; the missing-tag rules on the page name the same cause and are merged
+    into it (tagaudit.rules.causes).
+    """
+    for page in rule.pages(report):
+        if not page.loaded or not page.reached.empty or page.reached.goal == "failed":
+            continue  # a failed step is journey-step-failed's
+        why = not_reached(page)
+        yield rule.finding(
+            f"{why.text}: its tags cannot be judged here",
+            page.url,
+            page=page,
+            location={"journey": page.journey, "step": page.step},
+            evidence={"why": why.why, **why.evidence, "cause": why.cause},
+            help=why.fix,
+        )
 
 
 @KINDS.register("console-errors", optional={"ignore": list})

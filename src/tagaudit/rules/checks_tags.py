@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from tagaudit.model import Finding, PageVisit, Report
 from tagaudit.rules.kinds import Kinds, as_list, describe_tag, hit_matches, is_delivered
+from tagaudit.rules.reached import judged
 from tagaudit.rules.rule import Rule
 from tagaudit.rules.why import explain_missing
 
@@ -37,9 +38,10 @@ def tag_present(rule: Rule, report: Report) -> Iterator[Finding]:
     events = as_list(rule.args.get("event"))
     low, high = rule.args.get("min", 1), rule.args.get("max")
     tag = describe_tag(provider, account, "/".join(events) or None)
+    step_scoped = rule.scope.steps is not None
     for page in rule.pages(report):
-        if not page.loaded:
-            continue
+        if not page.loaded or not judged(page, step_scoped):
+            continue  # a failed step's expectations were not checked (applicability: skipped)
         sent = [
             h
             for h in page.hits
@@ -103,14 +105,17 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
     """An account seen on most pages of a scenario is expected on all of them.
 
     Journey steps are left out: the crawl defines the site, and a journey's steps (a cart
-    reached by clicking, a view of a single-page app) would count the same page twice.
+    reached by clicking, a view of a single-page app) would count the same page twice. So
+    are pages in an empty or error state (tagaudit.rules.reached).
     """
     share_needed = float(rule.args.get("min_share", 0.6))
     pages_needed = int(rule.args.get("min_pages", 3))
     providers = as_list(rule.args.get("providers"))
     by_scenario: dict[str, list[PageVisit]] = defaultdict(list)
     for page in rule.pages(report):
-        if page.loaded and page.journey is None:
+        # A page in an empty or error state ("No order found") shows no tags for a reason of
+        # its own (page-not-reached says which): it neither counts nor is blamed.
+        if page.loaded and page.journey is None and not page.reached.blocks_tags():
             by_scenario[page.scenario].append(page)
     for pages in by_scenario.values():
         if len(pages) < pages_needed:

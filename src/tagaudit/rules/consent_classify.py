@@ -18,8 +18,13 @@ AFTER_ACTION = ("after-action", "after-reload")
 
 
 def is_scenario_visit(page: PageVisit) -> bool:
-    """Was this visit made by the consent scenario loop (not a plain audit load)?"""
-    return page.consent.is_scenario()
+    """Was this visit made by the consent scenario loop (not a plain audit load)?
+
+    A journey's first step carries the record of the choice the journey made on the banner,
+    but it is no scenario: its requests have no phases, so "before any choice" would read
+    the hits sent after its `accept` as sent before it.
+    """
+    return page.consent.is_scenario() and page.journey is None
 
 
 def before_choice_phases(page: PageVisit) -> tuple[str | None, ...]:

@@ -162,20 +162,24 @@ def evaluate(
     noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
     raises. Findings of several rules about one root cause on one page are merged into one
     (tagaudit.rules.causes). `seconds`, when given, receives each rule's evaluation time.
+    Rules of kinds that judge one link at a time run together in one pass over the links.
     """
     found: list[tuple[str, Finding]] = []
+    seconds = seconds if seconds is not None else {}
+    per_link: list[Rule] = []
     for rule in ruleset.enabled():
+        if ruleset.kinds[rule.check].per_link is not None:
+            per_link.append(rule)
+            continue
         began = time.perf_counter()
         try:
             produced = ruleset.kinds[rule.check].func(rule, report)
             found.extend((rule.check, f) for f in _bounded(rule, produced, errors))
         except Exception as problem:
-            if errors is None:
-                raise
-            why = problem.one_line() if isinstance(problem, TagauditError) else repr(problem)
-            errors.append(f"rule {rule.id} (check {rule.check}) failed: {why}")
-        if seconds is not None:
-            seconds[rule.id] = time.perf_counter() - began
+            _failed(rule, problem, errors)
+        seconds[rule.id] = time.perf_counter() - began
+    found += _link_pass(report, ruleset, per_link, errors, seconds)
+    found = not_declared_away(found, ruleset.enabled())
     return sort_findings(one_per_cause(found))
 
 
@@ -205,9 +209,88 @@ def _bounded(
         )
 
 
+def not_declared_away(
+    found: list[tuple[str, Finding]], rules: list[Rule]
+) -> list[tuple[str, Finding]]:
+    """The site-wide inference never blames a page for a tag the user's own `expect:` says
+    is not expected there (`not_on`): a Google Ads tag on 7 of 8 pages is no defect on the
+    one page the config leaves it out of."""
+    declared = [
+        (rule.args.get("provider"), rule.args.get("account"), rule.scope)
+        for rule in rules
+        if rule.check == "tag-present" and rule.scope.exclude and not rule.args.get("event")
+    ]
+
+    def away(finding: Finding) -> bool:
+        provider, account = finding.location.get("provider"), finding.location.get("account")
+        return any(
+            want == provider
+            and (not base or base == account)
+            and any_matches(scope.pages, finding.url)
+            and any_matches(scope.exclude, finding.url)
+            for want, base, scope in declared
+        )
+
+    return [(kind, f) for kind, f in found if not (kind == "tag-inferred" and away(f))]
+
+
+def _failed(rule: Rule, problem: Exception, errors: list[str] | None) -> None:
+    """Note a check that crashed (or raise it, when the caller keeps no errors)."""
+    if errors is None:
+        raise problem
+    why = problem.one_line() if isinstance(problem, TagauditError) else repr(problem)
+    errors.append(f"rule {rule.id} (check {rule.check}) failed: {why}")
+
+
+def _link_pass(
+    report: Report,
+    ruleset: RuleSet,
+    rules: list[Rule],
+    errors: list[str] | None,
+    seconds: dict[str, float],
+) -> list[tuple[str, Finding]]:
+    """The findings of every per-link rule, from one pass over the links: each link is
+    judged by each rule whose scope covers it. A rule that crashes on one link stops there
+    (its error noted, its earlier findings kept), as it would on its own."""
+    found: list[tuple[str, Finding]] = []
+    active: list[tuple[Rule, Any, set[int] | None]] = []
+    for rule in rules:
+        seconds[rule.id] = 0.0
+        try:  # a scope other than the default is matched once, before the pass
+            scope = None if rule.scope.covers_every_link() else set(map(id, rule.links(report)))
+        except Exception as problem:
+            _failed(rule, problem, errors)
+            continue
+        active.append((rule, ruleset.kinds[rule.check].per_link, scope))
+    clock = time.perf_counter
+    for link in report.links:
+        crashed = None
+        for entry in active:
+            rule, judge, scope = entry
+            if scope is not None and id(link) not in scope:
+                continue
+            began = clock()
+            try:
+                made = list(judge(rule, link))
+            except Exception as problem:
+                _failed(rule, problem, errors)
+                crashed = entry
+                made = []
+            seconds[rule.id] += clock() - began
+            for finding in made:
+                found.append((rule.check, finding))
+        if crashed is not None:
+            active.remove(crashed)
+    return found
+
+
+_SEVERITY_ORDER = {severity: rank for rank, severity in enumerate(SEVERITIES)}
+
+
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Worst first, then by page and rule: the order every reporter shows."""
-    return sorted(findings, key=lambda f: (SEVERITIES.index(f.severity), f.url, f.rule_id))
+    order = _SEVERITY_ORDER
+    return sorted(findings, key=lambda f: (order[f.severity], f.url, f.rule_id))
 
 
 def suppress(findings: list[Finding], ignores: list[Ignore]) -> None:

@@ -3,7 +3,9 @@
 Owns the translation: `{tag: ga4:G-ABC123, on: "**"}` → a `tag-present` rule
 (`missing-tag`, error); `absent: true` → `tag-absent` (`unexpected-tag`); `params: [...]` →
 an extra `event-params` rule that also checks `value` is a number and `currency` ISO 4217.
-Rule ids are the expectation's `id`, else `expect-<n>` (1-based, in file order).
+Rule ids are the expectation's `id`, else `expect-<n>` (1-based, in file order; kept, as
+baselines and ignores name them); their `name` is the expectation as written (`expect event
+ga4:purchase on /checkout/thank-you*`), which JUnit shows.
 Imports tagaudit.rules.options and tagaudit.rules.rule only.
 """
 
@@ -35,7 +37,14 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
     if exp.journey is not None:
         scope.steps = [f"{exp.journey}/{exp.step}"]
         where = f"step {exp.step} of journey {exp.journey}"
+    if where == "**":
+        where = "every page"
     tag = " ".join(p for p in (exp.provider, exp.account, exp.event) if p)
+    name = f"expect {_as_written(exp)}" + ("" if where == "every page" else f" on {where}")
+    if exp.journey is not None:
+        name = f"expect {_as_written(exp)}"  # its suite names the journey and step
+    if exp.id:
+        name = ""  # the user named it: the id is the name
     args = {"provider": exp.provider, "account": exp.account, "event": exp.event}
     args = {k: v for k, v in args.items() if v}
     if exp.absent:
@@ -50,6 +59,7 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
                 scope=scope,
                 help=f"Remove {tag} from these pages, or narrow the trigger in your tag manager.",
                 source=source,
+                name=name and f"{name} absent",
             )
         ]
     counts = {k: v for k, v in (("min", exp.min), ("max", exp.max)) if v is not None}
@@ -64,6 +74,7 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
             scope=scope,
             help=f"Install {tag} on these pages (or fix its trigger), then re-run the audit.",
             source=source,
+            name=name,
         )
     ]
     if exp.params:
@@ -80,6 +91,14 @@ def _compile_one(exp: Expectation, rule_id: str, path: str | None) -> list[Rule]
                 scope=scope,
                 help=f"Send {', '.join(exp.params)} with every {tag} hit.",
                 source=source,
+                name=name and f"{name} params",
             )
         )
     return rules
+
+
+def _as_written(exp: Expectation) -> str:
+    """`tag ga4:G-ABC123`, `event ga4:purchase`: the expectation as tagaudit.yaml has it."""
+    if exp.event:
+        return f"event {exp.provider}:{exp.event}"
+    return f"tag {exp.provider}" + (f":{exp.account}" if exp.account else "")

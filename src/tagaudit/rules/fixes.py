@@ -10,6 +10,9 @@ base account of a tag, the origin of a URL).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 from tagaudit.model import base_account
 from tagaudit.model.urls import origin_of
 
@@ -37,6 +40,18 @@ ANALYTICS_PROVIDERS = frozenset(
         "piwik_pro",
     ]
 )
+
+
+@dataclass
+class Explanation:
+    """A reason code, one sentence for people, what it was read from, the root cause (a key
+    shared by every finding about it on the page) and the fix that matches that cause."""
+
+    why: str
+    text: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    cause: str = ""
+    fix: str = ""
 
 
 def tag_cause(why: str, provider: str, account: str | None, event: str | None = None) -> str:

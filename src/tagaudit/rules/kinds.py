@@ -4,7 +4,9 @@ What one tag is (base account, account matching, its label) and whether a page l
 the model's words (tagaudit.model.tags, `PageVisit.loaded`), not these helpers'.
 
 A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name in a
-`Kinds` set with `@KINDS.register("name", required={...}, optional={...})`. The arg specs map
+`Kinds` set with `@KINDS.register("name", required={...}, optional={...})`. A kind that
+judges each followed link on its own also gives `per_link=(rule, link) -> findings`: the
+engine then runs all such rules in one pass over the links, not one pass per rule. The arg specs map
 an argument name to the type(s) it accepts; the rule loader checks every rule file against
 them (unknown, missing or mistyped args are ConfigErrors with file and line) so a kind can
 trust its `rule.args`. Each checks module owns its own `KINDS`; tagaudit.rules.registry joins
@@ -17,10 +19,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tagaudit.model import Finding, PageVisit, Report, Request, TagHit, account_matches
+from tagaudit.model import (
+    Finding,
+    LinkResult,
+    PageVisit,
+    Report,
+    Request,
+    TagHit,
+    account_matches,
+)
 from tagaudit.rules.rule import Rule
 
 CheckFunc = Callable[[Rule, Report], Iterable[Finding]]
+LinkFunc = Callable[[Rule, LinkResult], Iterable[Finding]]
 # Extra validation of a rule's args beyond types: returns (arg name, problem) pairs.
 ArgsValidator = Callable[[dict[str, Any]], list[tuple[str, str]]]
 
@@ -35,6 +46,7 @@ class CheckKind:
     optional: dict[str, Any] = field(default_factory=dict)
     doc: str = ""
     validate: ArgsValidator | None = None
+    per_link: LinkFunc | None = None  # the same check on one link (see the module docstring)
 
 
 class Kinds(dict[str, CheckKind]):
@@ -47,6 +59,7 @@ class Kinds(dict[str, CheckKind]):
         required: dict[str, Any] | None = None,
         optional: dict[str, Any] | None = None,
         validate: ArgsValidator | None = None,
+        per_link: LinkFunc | None = None,
     ) -> Callable[[CheckFunc], CheckFunc]:
         """Add the decorated function as kind `name` (a name registered twice is a bug)."""
 
@@ -54,7 +67,9 @@ class Kinds(dict[str, CheckKind]):
             assert name not in self, f"check kind {name!r} registered twice"
             lines = (func.__doc__ or "").strip().splitlines()
             doc = lines[0] if lines else ""
-            self[name] = CheckKind(name, func, required or {}, optional or {}, doc, validate)
+            self[name] = CheckKind(
+                name, func, required or {}, optional or {}, doc, validate, per_link
+            )
             return func
 
         return add

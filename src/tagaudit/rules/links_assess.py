@@ -9,6 +9,7 @@ links.params / links.privacy for names and lists.
 from __future__ import annotations
 
 import fnmatch
+import functools
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -31,8 +32,20 @@ SERVER_HINTS: dict[str, str] = {
 
 
 def path_of(url: str | None) -> str:
-    """`https://a.example/go/spring?x=1` → `/go/spring` (how messages name a hop)."""
-    return (urlsplit(url or "").path or "/") if url else "?"
+    """`https://a.example/go/spring?x=1` → `/go/spring` (how messages name a hop).
+
+    Split by hand (a chain's messages name every hop, and urlsplit was a tenth of the link
+    rules' time); URLs urlsplit would clean first (spaces, tabs) still go through it."""
+    if not url:
+        return "?"
+    scheme, sep, rest = url.partition("://")
+    if not sep or not scheme.isalpha() or not url.isprintable() or " " in url:
+        return urlsplit(url).path or "/"
+    cut = min((i for i in map(rest.find, "/?#") if i >= 0), default=len(rest))
+    if rest[cut : cut + 1] != "/":
+        return "/"
+    path = rest[cut:]
+    return path[: min((i for i in map(path.find, "?#") if i >= 0), default=len(path))]
 
 
 def hop_words(link: LinkResult, number: int) -> str:
@@ -66,6 +79,7 @@ def stripped_params(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     for number, names in sorted(by_hop.items()):
         message = f"{', '.join(names)} dropped at hop {number} ({hop_words(link, number)})"
         evidence = {"dropped": names, "hop": number, "chain": _chain(link)}
+        evidence["cause"] = dropped_cause(number)
         evidence |= _server_hint(link.hops[number - 1] if number <= len(link.hops) else None)
         out.append(make(message, evidence, {"hop": number}))
     return out
@@ -118,7 +132,17 @@ def must_arrive(link: LinkResult, args: dict[str, Any], make: Make) -> list[Find
     if not missing:
         return []
     message = f"{', '.join(missing)} did not arrive on the landing page {landed}"
-    return [make(message, {"missing": missing, "landing_url": landed}, {})]
+    evidence: dict[str, Any] = {"missing": missing, "landing_url": landed}
+    hops = {first_loss(link.ledger).get(name) for name in missing}
+    if len(hops) == 1 and None not in hops:  # one redirect dropped them all: its finding's cause
+        evidence["cause"] = dropped_cause(hops.pop())
+    return [make(message, evidence, {})]
+
+
+def dropped_cause(hop: int | None) -> str:
+    """The cause of parameters a redirect dropped (tagaudit.rules.causes merges the findings
+    that share it: the required click id that never arrived is the hop that dropped it)."""
+    return f"params-dropped-at-hop-{hop}"
 
 
 def _pairs(url: str) -> list[tuple[str, str]]:
@@ -211,7 +235,7 @@ def browser_differs(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     if not info.get("differs"):
         return []
     http_final, browser_final = info.get("http_final_url"), info.get("browser_final_url")
-    sent = tracking_params(link.url)
+    sent = link_params(link.url)
     arrived = dict(raw_pairs(urlsplit(browser_final or "").query))
     lost = [name for name, value in sent.items() if arrived.get(name) != value]
     if not lost:
@@ -227,36 +251,88 @@ def browser_differs(link: LinkResult, args: dict[str, Any], make: Make) -> list[
     return [make(message, evidence, {})]
 
 
-def not_stored(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
-    """A click id reached the landing URL but no tag hit reported it and no cookie kept it."""
+CLICK_ID_PARAMS = ["gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid"]
+CONSENT_HINT = "run with --consent accept"
+
+
+def _unstored(link: LinkResult, args: dict[str, Any]) -> list[str]:
+    """Click ids that reached the landing URL but no tag hit reported and no cookie kept."""
     info = link.landing
-    if "arrived" not in info:
-        return []
-    wanted = args.get("params") or ["gclid", "gbraid", "wbraid", "dclid", "fbclid", "msclkid"]
+    wanted = args.get("params") or CLICK_ID_PARAMS
     stored, reached = info.get("stored_in_cookies", {}), set(info.get("reached_analytics", []))
-    lost = [n for n in info["arrived"] if n in wanted and n not in stored and n not in reached]
+    return [n for n in info["arrived"] if n in wanted and n not in stored and n not in reached]
+
+
+def not_stored(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
+    """A click id reached the landing URL but no tag hit reported it and no cookie kept it,
+    on a landing whose tags did not wait for a consent the visit never gave (that is
+    `consent_waiting`'s line) nor were refused it (a reject choice: nothing to store)."""
+    info = link.landing
+    if "arrived" not in info or info.get("consent") == "none":
+        return []
+    if info.get("consent") == "denied" and info.get("banner"):
+        return []  # the visitor (the run's choice) rejected: not storing is right
+    lost = _unstored(link, args)
     if not lost:
         return []
     tags = ", ".join(info.get("providers") or []) or "no tag hit at all"
     message = f"{', '.join(lost)} arrived in the URL but no tag stored it (tags seen: {tags})"
+    if info.get("consent") == "denied":
+        message += "; Consent Mode said denied (gcs=G100) and no banner was found to grant it"
     evidence = {k: info.get(k) for k in ("arrived", "reached_analytics", "stored_in_cookies")}
     evidence |= {
         "cookies": info.get("cookies"),
         "analytics_page_urls": info.get("analytics_page_urls"),
+        "consent": info.get("consent"),
     }
+    return [make(message, evidence, {})]
+
+
+def consent_waiting(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
+    """A click id reached a landing whose tags wait for a consent the visit did not give:
+    whether they store it is not known (the choice `none` was asked for)."""
+    info = link.landing
+    if "arrived" not in info or info.get("consent") != "none":
+        return []
+    lost = _unstored(link, args)
+    if not lost:
+        return []
+    banner = f" ({info['banner']} banner)" if info.get("banner") else ""
+    message = (
+        f"{', '.join(lost)} arrived, but the landing's tags wait for consent{banner}, which "
+        f"this visit did not give ({CONSENT_HINT})"
+    )
+    evidence = {"arrived": info.get("arrived"), "consent": "none", "banner": info.get("banner")}
     return [make(message, evidence, {})]
 
 
 def privacy_strip(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
     """Advice: click ids on this link that some browsers strip on navigation."""
-    names = list(tracking_params(link.url))
-    stripped = strippers(names)
-    if not stripped:
+    advice = _strip_advice(tuple(link_params(link.url)))
+    if advice is None:
         return []
+    message, stripped, sources = advice
+    evidence = {"strippers": {k: list(v) for k, v in stripped.items()}, "sources": dict(sources)}
+    return [make(message, evidence, {})]
+
+
+@functools.lru_cache(maxsize=256)
+def _strip_advice(names: tuple[str, ...]) -> tuple[str, dict, dict] | None:
+    """(message, strippers, sources) for a link's tracking parameter names: links of one
+    campaign share it (cached; the finding gets copies)."""
+    stripped = strippers(list(names))
+    if not stripped:
+        return None
     parts = [f"{name} ({', '.join(b.title() for b in who)})" for name, who in stripped.items()]
     message = "browsers may strip " + "; ".join(parts) + " — not the site's doing"
     browsers = {b for who in stripped.values() for b in who}
-    return [make(message, {"strippers": stripped, "sources": sources_for(browsers)}, {})]
+    return message, stripped, sources_for(browsers)
+
+
+@functools.lru_cache(maxsize=1 << 16)  # above the link count: several rules ask per link
+def link_params(url: str) -> dict[str, str]:
+    """tracking_params of a link's URL (cached: read it, never change it)."""
+    return tracking_params(url)
 
 
 LINK_CHECKS: dict[str, LinkCheck] = {
@@ -270,5 +346,6 @@ LINK_CHECKS: dict[str, LinkCheck] = {
     "redirect-chain": chain_length,
     "link-browser-differs": browser_differs,
     "link-param-stored": not_stored,
+    "link-param-consent": consent_waiting,
     "link-privacy-strip": privacy_strip,
 }

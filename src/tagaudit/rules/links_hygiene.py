@@ -34,15 +34,20 @@ def utm_pairs(url: str) -> tuple[tuple[str, str], ...]:
 
 def utm_values(url: str) -> dict[str, str]:
     """utm_* name → decoded value (first occurrence)."""
+    return dict(_utm_decoded(url))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _utm_decoded(url: str) -> tuple[tuple[str, str], ...]:
     out: dict[str, str] = {}
     for name, value in utm_pairs(url):
         out.setdefault(name, decoded(value))
-    return out
+    return tuple(out.items())
 
 
 def missing(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
     """Missing source/medium/campaign (a link with only an ad click id is auto-tagged: fine)."""
-    present = {n for n, _ in raw_pairs(urlsplit(link.url).query)}
+    present = _names(link.url)
     if not any(n.startswith("utm_") for n in present) and present & set(CLICK_IDS):
         return []
     wanted = args.get("params") or list(REQUIRED)
@@ -53,6 +58,12 @@ def missing(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]
     if len(absent) == len(wanted):
         message = f"untagged campaign link: missing {', '.join(absent)}"
     return [make(message, {"missing": absent}, {})]
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _names(url: str) -> frozenset[str]:
+    """The parameter names of a link's query string (cached: two rules ask)."""
+    return frozenset(n for n, _ in raw_pairs(urlsplit(url).query))
 
 
 def empty(link: LinkResult, args: dict[str, Any], make: Make) -> list[Finding]:
@@ -120,7 +131,9 @@ def channel_info(link: LinkResult, args: dict[str, Any], make: Make) -> list[Fin
 
 
 def case_variants(links: list[LinkResult], make_for: Any) -> list[Finding]:
-    """Values that differ only by case within one link or across one campaign's links."""
+    """Values that differ only by case within one campaign's links: each value spelt
+    several ways is one finding listing its spellings (different values are no variants:
+    `google` and `bing` are two sources, `Facebook` and `facebook` one)."""
     out: list[Finding] = []
     groups: dict[str, list[LinkResult]] = defaultdict(list)
     for link in links:
@@ -129,17 +142,19 @@ def case_variants(links: list[LinkResult], make_for: Any) -> list[Finding]:
             groups[values["utm_campaign"].lower()].append(link)
     for campaign, members in groups.items():
         for name in (*REQUIRED, "utm_content", "utm_term"):
-            spellings = sorted({utm_values(m.url).get(name) for m in members} - {None})
-            if len({s.lower() for s in spellings}) < len(spellings):
-                first = members[0]
-                variants = " / ".join(repr(s) for s in spellings)
+            by_value: dict[str, list[LinkResult]] = defaultdict(list)
+            for member in members:
+                value = utm_values(member.url).get(name)
+                if value is not None:
+                    by_value[value.lower()].append(member)
+            for spelt in by_value.values():
+                spellings = sorted({utm_values(m.url)[name] for m in spelt})
+                if len(spellings) < 2:
+                    continue
+                variants = " / ".join(repr(v) for v in spellings)
                 message = f"{name} spelt {variants} in campaign {campaign!r}"
-                evidence = {
-                    "param": name,
-                    "spellings": spellings,
-                    "links": [m.url for m in members],
-                }
-                out.append(make_for(first)(message, evidence, {}))
+                evidence = {"param": name, "spellings": spellings, "links": [m.url for m in spelt]}
+                out.append(make_for(spelt[0])(message, evidence, {}))
     return out
 
 

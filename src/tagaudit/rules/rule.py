@@ -59,6 +59,10 @@ class Scope:
     def covers_link(self, link: LinkResult) -> bool:
         return any_matches(self.links, link.url) and not any_matches(self.exclude, link.url)
 
+    def covers_every_link(self) -> bool:
+        """The default link scope (`**`, nothing excluded): no URL needs to be looked at."""
+        return "**" in self.links and not self.exclude
+
 
 @dataclass
 class Rule:
@@ -76,6 +80,8 @@ class Rule:
     examples: dict[str, str] = field(default_factory=dict)
     source: str = ""
     enabled: bool = True
+    # For people where the id is a number: an expectation as tagaudit.yaml writes it.
+    name: str = ""
 
     def pages(self, report: Report) -> list[PageVisit]:
         """The visited pages this rule applies to."""
@@ -83,6 +89,8 @@ class Rule:
 
     def links(self, report: Report) -> list[LinkResult]:
         """The followed links this rule applies to."""
+        if self.scope.covers_every_link():
+            return list(report.links)
         return [link for link in report.links if self.scope.covers_link(link)]
 
     def finding(
@@ -97,7 +105,8 @@ class Rule:
         distinct: str | None = None,
         help: str | None = None,
     ) -> Finding:
-        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint).
+        """A Finding of this rule; `page` adds its scenario to the location (and fingerprint),
+        and for a journey step its journey and step (not in the fingerprint).
 
         `distinct` separates findings that share rule, page and tag (e.g. an email and a phone
         number in the same hit) in the fingerprint; it must be stable across runs. `help`
@@ -107,6 +116,9 @@ class Rule:
         where = dict(location or {})
         if page is not None:
             where.setdefault("scenario", page.scenario)
+            if page.journey is not None:  # a journey step: reports place it there
+                where.setdefault("journey", page.journey)
+                where.setdefault("step", page.step)
         where = {k: v for k, v in where.items() if v is not None}
         key = f"{self.id}/{distinct}" if distinct else self.id
         return Finding(
@@ -132,4 +144,5 @@ class Rule:
             description=self.description,
             check=self.check,
             source=self.source,
+            name=self.name,
         )

@@ -2,13 +2,16 @@
 
 Owns the order of the questions, most specific first:
   page-error     the page itself did not load
+  step-failed    a journey step that failed: its expectations were not checked
+  not-reached    the page shows an empty or error state ("No order found": tagaudit.rules.reached)
   csp            the hit or its library was blocked by the page's Content Security Policy
   network        the request failed on the network (`net::ERR_…`)
   http-error     the request got an error status (4xx/5xx)
 (blocked and failed requests are decoded like any other, so these read the hits themselves)
+  consent        a banner asked and the visit gave no choice: the tags wait for it
   not-configured the library runs (other accounts or sibling tags fire) but not this account
   library-missing  the vendor's library was never requested
-  consent        the library loaded but consent was pending or denied
+  consent        the library loaded but consent was denied (a reject scenario, gcs=G100)
   page-left      the page navigated away before the beacon left
   not-triggered  the library loaded (maybe sent other events) but this hit was never sent
 Every Explanation also names its root cause (`cause`: the same key for every rule that
@@ -20,13 +23,12 @@ Imports only tagaudit.model and tagaudit.rules (kinds, fixes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urljoin
 
 from tagaudit.model import PageVisit, TagHit, account_matches
 from tagaudit.rules.fixes import (
     SHARED_LIBRARY,
+    Explanation,
     configure_fix,
     consent_purpose,
     csp_cause,
@@ -38,20 +40,11 @@ from tagaudit.rules.fixes import (
     tag_cause,
 )
 from tagaudit.rules.kinds import delivery_problem, request_of
+from tagaudit.rules.reached import cause_of, consent_wait, waits_for_consent
+
+__all__ = ["Explanation", "csp_directive", "explain_missing"]
 
 _DENIED_GCS = ("G100", "G110", "G101")
-
-
-@dataclass
-class Explanation:
-    """A reason code, one sentence for people, what it was read from, the root cause (a key
-    shared by every finding about it on the page) and the fix that matches that cause."""
-
-    why: str
-    text: str
-    evidence: dict[str, Any] = field(default_factory=dict)
-    cause: str = ""
-    fix: str = ""
 
 
 def explain_missing(
@@ -65,6 +58,9 @@ def explain_missing(
             cause="page-error",
             fix="Make the page load first; its tags cannot be checked until it does.",
         )
+    reached = cause_of(page)  # a failed step, an empty page: the cause of every tag here
+    if reached is not None:
+        return reached
     # A blocked request may not show its account (a CSP report carries the URL, not the
     # body): a blocked hit of the provider with no account is a candidate too.
     own = [
@@ -73,7 +69,7 @@ def explain_missing(
         if h.provider == provider
         and (account_matches(account, h.account) or (h.account is None and h.blocked))
     ]
-    checks = (_undelivered_hit, _not_configured, _library_state, _after_load)
+    checks = (_undelivered_hit, _consent_not_given, _not_configured, _library_state, _after_load)
     for check in checks:
         found = check(page, provider, own, event, account)
         if found is not None:
@@ -98,6 +94,15 @@ def _undelivered_hit(
             what = f"the {hit.event or provider} hit"
             return _blocked(problem, request.url, what, csp_directive(page, request.url))
     return None
+
+
+def _consent_not_given(
+    page: PageVisit, provider: str, own: list[TagHit], event: str | None, account: str | None
+) -> Explanation | None:
+    """A banner asked, nobody chose, and the tag sent nothing: it waits for that choice."""
+    if not waits_for_consent(page) or any(h.kind == "hit" for h in own):
+        return None
+    return consent_wait(provider, account)
 
 
 def _blocked(problem: str, url: str, what: str, directive: str | None = None) -> Explanation:

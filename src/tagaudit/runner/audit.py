@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tagaudit.browser.collectors import check_own_collectors
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.visitor import Visitor
@@ -37,7 +38,15 @@ from tagaudit.errors import UsageError
 from tagaudit.journeys.clickid import follow_click_ids
 from tagaudit.journeys.run import JourneyOutcome, new_outcome, play
 from tagaudit.journeys.settings import check_journey_urls
-from tagaudit.model import SCENARIOS, TOOL_VERSION, PageVisit, Report, RunInfo, no_page_loaded
+from tagaudit.model import (
+    SCENARIOS,
+    TOOL_VERSION,
+    PageVisit,
+    Report,
+    RunInfo,
+    no_page_loaded,
+    reach,
+)
 from tagaudit.rules.consent_matrix import consent_matrices
 from tagaudit.rules.engine import RuleSet, load_rules
 from tagaudit.runner.options import AUDIT_OPTIONS
@@ -157,6 +166,8 @@ class AuditRun(Run):
             finally:
                 for visitor in visitors:
                     await visitor.close()
+            # Hits answered locally that were bound for the site's own collector: is it up?
+            await check_own_collectors(session, self.pages())
         return self.finish()
 
     async def _next_job(self) -> tuple[str, str, int] | None:
@@ -245,7 +256,8 @@ class AuditRun(Run):
         journey = next(j for j in self.journeys if j.name == name)
         outcome = self.journey_outcomes[name] = new_outcome(journey, self.base_url)
         choice = JourneyConsent(self.consent)  # the journey's choice on the banner, if any
-        await play(engine, journey, self.base_url, choice, outcome)
+        timeout = self.config.journeys.action_timeout
+        await play(engine, journey, self.base_url, choice, outcome, action_timeout=timeout)
         outcome.result.click_ids = follow_click_ids(outcome.result, outcome.visits)
 
     async def _play(self, engine: PageEngine, url: str) -> None:
@@ -285,13 +297,16 @@ class AuditRun(Run):
         report = self.report
         report.interrupted = interrupted
         report.pages = self.pages()
+        for page in report.pages:
+            if page.journey is None:  # journeys record their steps' own (journeys.run)
+                reach(page)
         report.journeys = [
             self.journey_outcomes[j.name].result
             for j in self.journeys
             if j.name in self.journey_outcomes
         ]
         report.finished = now_iso()
-        ran_scenarios = any(p.consent.is_scenario() for p in report.pages)
+        ran_scenarios = any(p.consent.is_scenario() and p.journey is None for p in report.pages)
         planned = self.planned
         report.config = RunInfo(
             command="audit",

@@ -47,8 +47,10 @@ def inventory(page: PageVisit) -> set[str]:
 def _by_page(report: Report) -> dict[Key, tuple[str, set[str]]]:
     pages: dict[Key, tuple[str, set[str]]] = {}
     for page in report.pages:
-        if not page.loaded:
-            continue  # a page that did not load is a page-load-error, not lost tags
+        if not page.loaded or page.reached.blocks_tags():
+            # a page that did not load is a page-load-error, one in an empty state ("No order
+            # found") or a failed step is page-not-reached's or the step's: not lost tags
+            continue
         key = (normalise_url(page.url), page.scenario)
         _, items = pages.setdefault(key, (page.url, set()))
         items.update(inventory(page))

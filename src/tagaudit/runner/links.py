@@ -3,7 +3,9 @@
 Owns the link check as a library call: inputs (URLs, .txt lists, .csv exports) become link
 targets (bad ones are recorded in the report, the rest still run), the link follower
 (httpx) follows them, and the run's one browser — when there is one — loads each landing on
-the page engine (JS redirects, the landing's tags and click-id cookies); the rules engine
+the page engine (JS redirects, the landing's tags and click-id cookies), where the landing
+meets its consent banner as an audited page does (`links.consent`, `--consent`: accept by
+default, so tags that wait for consent are judged after it); the rules engine
 turns the LinkResults into findings. The library never prints: what a person should know
 about how the run went ("no Chromium found; links checked over HTTP only") is in
 `report.config.notes`.
@@ -28,6 +30,7 @@ from tagaudit.links.inputs import LinkTarget, read_inputs
 from tagaudit.links.navigator import LinkNavigator, merge_visit
 from tagaudit.links.settings import LinkSettings
 from tagaudit.links.shards import WorkerFailed
+from tagaudit.links.transport import used_transport
 from tagaudit.model import TOOL_VERSION, LinkResult, Report, RunInfo
 from tagaudit.rules.engine import load_rules
 from tagaudit.runner.options import LINK_ALIASES, LINK_OPTIONS
@@ -71,7 +74,7 @@ class LinkRun(Run):
             command="links",
             links=len(self.targets),
             input_problems=list(read.problems),
-            transport=self.settings.transport,
+            transport=used_transport(self.settings),
             secrets=secrets_kept(self.config),
         )
         if shard is not None:  # every shard reads the same inputs: round-robin over them
@@ -131,6 +134,7 @@ class LinkRun(Run):
         from tagaudit.browser.link_navigator import PlaywrightLinkNavigator
         from tagaudit.browser.page import PageEngine
         from tagaudit.browser.session import BrowserSession
+        from tagaudit.consent.engines import LandingConsent
 
         session = BrowserSession(session_settings(self.config), build_catalog(self.config))
         try:
@@ -143,7 +147,11 @@ class LinkRun(Run):
             return self.finish()
         try:
             self.report.config.browser = True
-            navigator = PlaywrightLinkNavigator(PageEngine(session, self.config.page))
+            choice = self.settings.consent
+            navigator = PlaywrightLinkNavigator(
+                PageEngine(session, self.config.page),
+                consent=lambda: LandingConsent(self.config.consent, choice),
+            )
             await follow_and_look(self.targets, self.settings, navigator, done=self.done)
         finally:
             await session.__aexit__(None, None, None)

@@ -4,8 +4,14 @@ It serves a folder and reads two optional Netlify-style files at the folder's ro
 fixture site can describe redirects and security headers as data:
 
     _redirects   `/from  /to  301` per line (`#` comments); the query string is kept
-                 unless the line ends with `!drop-query`.
+                 unless the line ends with `!drop-query`. A status that is no redirect
+                 (`/metrics/g/collect  /down.html  502`) answers every method at `/from`
+                 with the file `/to` and that status (a collector that is down).
     _headers     a path (or `/*`) on its own line, then indented `Name: value` lines.
+
+`mounts` serve other folders under a URL prefix (`{"/node_modules/klaro/": …}`: an npm
+package beside a fixture site, never copied into it). OPTIONS (a CORS preflight) is
+answered 204 where no rule says otherwise.
 
 It imports nothing else from tagaudit and no third-party package.
 """
@@ -19,6 +25,7 @@ import threading
 from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 
@@ -59,15 +66,27 @@ class SiteRules:
 
 class _Handler(SimpleHTTPRequestHandler):
     site_rules: SiteRules = SiteRules()
+    mounts: ClassVar[dict[str, Path]] = {}
     protocol_version = "HTTP/1.1"
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the demo and the tests print their own output."""
 
+    def translate_path(self, path: str) -> str:
+        clean = urlsplit(path).path
+        for prefix, folder in self.mounts.items():
+            if clean.startswith(prefix):
+                parts = [p for p in clean[len(prefix) :].split("/") if p not in ("", ".", "..")]
+                return str(folder.joinpath(*parts))
+        return super().translate_path(path)
+
     def do_GET(self) -> None:
         self.server.served.append(self.path)  # type: ignore[attr-defined]
         parts = urlsplit(self.path)
         target = self.site_rules.redirects.get(parts.path)
+        if target and not 300 <= target[1] < 400:
+            self._answer_with(target[0], target[1])
+            return
         if target:
             to, status, drop_query = target
             location = to if drop_query or not parts.query else _join_query(to, parts.query)
@@ -78,12 +97,36 @@ class _Handler(SimpleHTTPRequestHandler):
             return
         super().do_GET()
 
+    def _answer_with(self, path: str, status: int) -> None:
+        """The file at `path`, with `status` (a rule that is no redirect)."""
+        file = Path(self.translate_path(path))
+        body = file.read_bytes() if file.is_file() else b""
+        self.send_response(status)
+        self.send_header("Content-Type", self.guess_type(str(file)))
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
     def do_POST(self) -> None:
         """Forms post to the site (lead form): answer with the page at that path."""
         length = int(self.headers.get("Content-Length") or 0)
         self.rfile.read(length)
         self.command = "GET"
         self.do_GET()
+
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight: 204, or what a rule says about the path (a collector down)."""
+        self.server.served.append(f"OPTIONS {self.path}")  # type: ignore[attr-defined]
+        target = self.site_rules.redirects.get(urlsplit(self.path).path)
+        if target and not 300 <= target[1] < 400:
+            self._answer_with(target[0], target[1])
+            return
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", self.headers.get("Origin") or "*")
+        self.send_header("Access-Control-Allow-Methods", "GET, POST, OPTIONS")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
 
     def end_headers(self) -> None:
         for name, value in self.site_rules.headers_for(urlsplit(self.path).path).items():
@@ -120,9 +163,10 @@ class SiteServer:
     'http://127.0.0.1:53211/landing/'
     """
 
-    def __init__(self, root: Path, port: int = 0) -> None:
+    def __init__(self, root: Path, port: int = 0, mounts: dict[str, Path] | None = None) -> None:
         self.root = Path(root)
-        handler = type("SiteHandler", (_Handler,), {"site_rules": SiteRules.read(self.root)})
+        rules = {"site_rules": SiteRules.read(self.root), "mounts": dict(mounts or {})}
+        handler = type("SiteHandler", (_Handler,), rules)
         factory = functools.partial(handler, directory=str(self.root))
         self._httpd = _Server(("127.0.0.1", port), factory)
         self._httpd.daemon_threads = True

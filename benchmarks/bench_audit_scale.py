@@ -1,0 +1,289 @@
+"""Benchmark: audits at 200, 1,000 and 2,000 pages — time per page, memory, report sizes.
+
+    .venv/bin/python benchmarks/bench_audit_scale.py [--pages 200,1000,2000]
+                                                     [--concurrency 4] [--json OUT.json]
+                                                     [--keep DIR]
+
+Generates a site of as many pages as the largest size (each page loads a script, a style
+sheet and an image, pushes to the dataLayer, sets cookies, and sends a GA4 batch of 12
+events in a POST body, a Meta pixel hit and a TikTok JSON event: nine requests and 14 tag
+hits a page, bodies of some kilobytes), serves it on 127.0.0.1 from this process, and for
+each size runs the whole command as a user would, one process tree:
+
+    tagaudit audit -c tagaudit.yaml --json report.json -q   (sitemap of that many pages)
+
+While it runs, the memory of the whole tree (tagaudit, the Playwright driver, Chromium and
+its helpers) is sampled from /proc every 0.2 s: the sum of PSS (each shared page counted once
+between the processes that share it) and, apart, the RSS of tagaudit's own Python process,
+the part that grows with the pages it keeps. Then, in this process, the report is read back
+and written in every format (the time and the size of each), and split into two shard
+reports that `tagaudit merge` joins again (a process, timed whole).
+
+Prints one table (per size: seconds a page, peak memory of the tree and of tagaudit,
+tagaudit's memory at a quarter and at the end of the run, report sizes, writing times, merge
+time) and the ratios that the goals of issue 22 name: time a page at the largest size over
+the smallest (goal: within 1.15) and tagaudit's memory at the end of the largest run over
+the smallest (flat after warm-up: near 1). Nothing leaves 127.0.0.1. Run it on a quiet
+machine, once: 2,000 pages take minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+PYTHON = sys.executable
+SAMPLE_EVERY = 0.2
+PAGE = """<!doctype html><html><head><meta charset="utf-8"><title>Product {n}</title>
+<link rel="stylesheet" href="/site.css"><script src="/tags.js"></script></head>
+<body><h1>Product {n}</h1><img src="/img/p.svg" width="120" alt="">
+<p>{text}</p><a href="/p{next}/">next</a>
+<script>fire({n});</script></body></html>
+"""
+TAGS_JS = """
+function fire(n) {
+  window.dataLayer = window.dataLayer || [];
+  dataLayer.push({event: 'view_item', ecommerce: {items: [{item_id: 'SKU-' + n, price: n}]}});
+  var lines = ['en=page_view&_et=1'];
+  for (var i = 0; i < 11; i++) lines.push('en=scroll&epn.percent_scrolled=' + (i * 9)
+      + '&ep.section=section-' + i + '&ep.text=' + 'lorem-ipsum-'.repeat(6));
+  navigator.sendBeacon('https://www.google-analytics.com/g/collect?v=2&tid=G-BENCH1'
+    + '&cid=1.2&dl=' + encodeURIComponent(location.href), lines.join('\\n'));
+  new Image().src = 'https://www.facebook.com/tr/?id=1234567890&ev=PageView&dl='
+    + encodeURIComponent(location.href);
+  fetch('https://analytics.tiktok.com/api/v2/pixel', {method: 'POST', mode: 'no-cors',
+    body: JSON.stringify({event: 'ViewContent', context: {pixel: {code: 'CBENCH'},
+    page: {url: location.href}}, properties: {value: n, contents: Array.from({length: 20},
+    (_, i) => ({content_id: 'SKU-' + i, quantity: 1}))}})});
+  document.cookie = '_ga=GA1.1.' + n + '.1; path=/';
+  document.cookie = '_fbp=fb.1.1.' + n + '; path=/';
+}
+"""
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="80"><rect fill="#9ab"/></svg>'
+
+
+# ---------------------------------------------------------------- the site
+def write_site(root: Path, pages: int) -> None:
+    (root / "site.css").write_text("body{font-family:sans-serif;max-width:40em;margin:auto}")
+    (root / "tags.js").write_text(TAGS_JS)
+    (root / "img").mkdir()
+    (root / "img" / "p.svg").write_text(SVG)
+    for n in range(pages):
+        folder = root / f"p{n}"
+        folder.mkdir()
+        text = "A product worth reading about. " * 20
+        (folder / "index.html").write_text(PAGE.format(n=n, next=(n + 1) % pages, text=text))
+
+
+def write_config(folder: Path, base: str, pages: int, concurrency: int) -> Path:
+    entries = "".join(f"<url><loc>{base}/p{n}/</loc></url>" for n in range(pages))
+    (folder / f"sitemap-{pages}.xml").write_text(
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{entries}</urlset>'
+    )
+    config = folder / f"tagaudit-{pages}.yaml"
+    config.write_text(
+        f"base_url: {base}/p0/\ncrawl: {{sitemap: /sitemap-{pages}.xml, max_pages: {pages}, "
+        f"depth: 0, concurrency: {concurrency}}}\n"
+    )
+    return config
+
+
+# ---------------------------------------------------------------- memory of a process tree
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except OSError:
+            continue
+        tree.setdefault(int(fields[1]), []).append(int(entry))
+    return tree
+
+
+def _tree(root: int) -> list[int]:
+    children, found, todo = _children(), [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _kib(pid: int, path: str, key: bytes) -> int:
+    try:
+        with open(f"/proc/{pid}/{path}", "rb") as source:
+            for line in source:
+                if line.startswith(key):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+class TreeMemory(threading.Thread):
+    """Samples the PSS of a process tree and the RSS of its root until `stop()`."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.samples = root, []  # (seconds, tree PSS MiB, root RSS MiB)
+        self._stop_event = threading.Event()
+        self._began = time.perf_counter()
+
+    def run(self) -> None:
+        while not self._stop_event.wait(SAMPLE_EVERY):
+            pss = sum(_kib(pid, "smaps_rollup", b"Pss:") for pid in _tree(self.root))
+            rss = _kib(self.root, "status", b"VmRSS:")
+            if rss:
+                when = time.perf_counter() - self._began
+                self.samples.append((when, pss / 1024, rss / 1024))
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def at(self, share: float) -> float:
+        """tagaudit's RSS at `share` of the run (0.25: a quarter of the way)."""
+        if not self.samples:
+            return 0.0
+        end = self.samples[-1][0]
+        return next(rss for when, _, rss in self.samples if when >= end * share)
+
+
+# ---------------------------------------------------------------- one size
+def audit(folder: Path, config: Path, pages: int) -> dict:
+    out = folder / f"report-{pages}.json"
+    argv = [PYTHON, "-m", "tagaudit", "audit", "-c", str(config), "-q", "--fail-on", "never"]
+    started = time.perf_counter()
+    proc = subprocess.Popen([*argv, "--json", str(out)], stdout=subprocess.DEVNULL)
+    memory = TreeMemory(proc.pid)
+    memory.start()
+    code = proc.wait()
+    wall = time.perf_counter() - started
+    memory.stop()
+    if code not in (0, 1) or not out.exists():
+        raise SystemExit(f"the audit of {pages} pages failed (exit {code})")
+    data = json.loads(out.read_text(encoding="utf-8"))
+    audited = len(data["pages"])
+    return {
+        "pages": audited,
+        "hits": sum(len(p["hits"]) for p in data["pages"]),
+        "wall": wall,
+        "per_page": wall / max(1, audited),
+        "peak_tree_mb": max((s[1] for s in memory.samples), default=0),
+        "peak_tagaudit_mb": max((s[2] for s in memory.samples), default=0),
+        "tagaudit_quarter_mb": memory.at(0.25),
+        "tagaudit_end_mb": memory.at(0.97),
+        "report": out,
+    }
+
+
+def formats(path: Path) -> dict[str, dict[str, float]]:
+    """Each format written from the report read back: seconds and megabytes."""
+    from tagaudit.model import Report
+    from tagaudit.report.formats import FORMATS
+
+    report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    made = {}
+    for name, fmt in FORMATS.items():
+        started = time.perf_counter()
+        text = fmt.text(report, "error")
+        seconds = time.perf_counter() - started
+        made[name] = {"seconds": seconds, "mb": len(text.encode()) / 1e6}
+        if name == "html":
+            path.with_suffix(".html").write_text(text, encoding="utf-8")
+    return made
+
+
+def merging(path: Path) -> float:
+    """Seconds `tagaudit merge` takes on the report split into two shard reports."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    shards = []
+    for index in (1, 2):
+        pages = data["pages"][index - 1 :: 2]
+        shard = dict(data, pages=pages, findings=[])
+        shard["config"] = dict(
+            data["config"], targets=[p["url"] for p in pages], shard=f"{index}/2", plan_id="b"
+        )
+        shards.append(path.with_name(f"{path.stem}-shard{index}.json"))
+        shards[-1].write_text(json.dumps(shard), encoding="utf-8")
+    out = path.with_name(f"{path.stem}-merged.json")
+    argv = [PYTHON, "-m", "tagaudit", "merge", *map(str, shards), "--json", str(out), "-q"]
+    started = time.perf_counter()
+    subprocess.run([*argv, "--fail-on", "never"], check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+# ---------------------------------------------------------------- the table
+def show(rows: list[dict]) -> None:
+    print(
+        f"\n{'pages':>6}{'s/page':>8}{'tree MB':>9}{'ta MB':>7}{'ta@25%':>8}{'ta@end':>8}"
+        f"{'json MB':>9}{'html MB':>9}{'merge s':>9}  write s (json junit html sarif md)"
+    )
+    for r in rows:
+        writes = " ".join(f"{f['seconds']:.2f}" for f in r["formats"].values())
+        print(
+            f"{r['pages']:>6}{r['per_page']:>8.3f}{r['peak_tree_mb']:>9.0f}"
+            f"{r['peak_tagaudit_mb']:>7.0f}{r['tagaudit_quarter_mb']:>8.0f}"
+            f"{r['tagaudit_end_mb']:>8.0f}{r['formats']['json']['mb']:>9.1f}"
+            f"{r['formats']['html']['mb']:>9.1f}{r['merge']:>9.1f}  {writes}"
+        )
+    first, last = rows[0], rows[-1]
+    print(
+        f"\ntime a page, {last['pages']} over {first['pages']} pages: "
+        f"{last['per_page'] / first['per_page']:.2f}x (goal: at most 1.15x)"
+    )
+    print(
+        f"tagaudit's memory at the end, {last['pages']} over {first['pages']} pages: "
+        f"{last['tagaudit_end_mb'] / first['tagaudit_end_mb']:.2f}x; whole tree at its peak: "
+        f"{last['peak_tree_mb'] / first['peak_tree_mb']:.2f}x (flat after warm-up: near 1)"
+    )
+    print(
+        "tree MB = peak PSS of tagaudit + driver + Chromium; ta = tagaudit's own RSS (peak, at "
+        "a quarter of the run, at its end); load average now: "
+        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", default="200,1000,2000", help="comma list of sizes")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--json", help="write the raw results here")
+    parser.add_argument("--keep", help="keep the site and the reports in this folder")
+    args = parser.parse_args()
+    sizes = sorted(int(s) for s in args.pages.split(","))
+    from tagaudit.runner.sitesrv import SiteServer
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(args.keep or tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        root = folder / "site"
+        root.mkdir()
+        write_site(root, sizes[-1])
+        rows = []
+        with SiteServer(root) as site:
+            for pages in sizes:
+                config = write_config(root, site.base_url, pages, args.concurrency)
+                row = audit(folder, config, pages)
+                row["formats"] = formats(row["report"])
+                row["merge"] = merging(row["report"])
+                row["report"] = str(row["report"])
+                rows.append(row)
+                print(f"{pages} pages: {row['wall']:.0f} s", file=sys.stderr, flush=True)
+    show(rows)
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+fetch('https://collector.nobody-catalogued.test/e?via=dedicated-worker', {method: 'POST', mode: 'no-cors', body: 'e=worker'});
