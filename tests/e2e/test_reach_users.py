@@ -203,10 +203,14 @@ def test_junit_lists_what_applied_under_names_that_last(ci: Any) -> None:
     assert {"expect tag ga4:G-NORTH0001", "expect tag google_ads:AW-987654321"} <= set(home)
     assert not [name for name in home if name.startswith("expect-")]
     assert cases("journey buy-now / confirmation")["ga4-purchase-params"] == "passed"
-    per_page = [
-        len(list(s.iter("testcase"))) for name, s in suites.items() if "journey" not in name
-    ]
-    assert max(per_page) <= 13, per_page
+    per_page = {
+        name: sorted(c.get("name") for c in s.iter("testcase"))
+        for name, s in suites.items()
+        if "journey" not in name
+    }
+    # 24 a page before; /stories/ meets the most rules (its own collector, an SDK's page).
+    big = {n: c for n, c in per_page.items() if len(c) > 14}
+    assert not big, "\n".join(f"{n}: {c}" for n, c in big.items())
 
 
 def test_sarif_places_the_failed_step_at_its_line(ci: Any) -> None:

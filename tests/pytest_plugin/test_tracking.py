@@ -80,8 +80,10 @@ def test_a_suite_with_tracking_checks(
     assert "2 ga4 purchase hit(s), 1 expected; the hits sent:" in out
     # Findings: one line each, rule, page and message, never a cut repr.
     assert "1 finding(s) at error or worse:" in out
-    assert "error tag-blocked-by-csp /landing/webinar/: meta_pixel 1234567890123456 PageView" in out
-    assert "<Finding error tag-blocked-by-csp /landing/webinar/: meta_pixel" in out
+    where = "journey test_a_page_with_findings, step start, /landing/webinar/"
+    assert f"error tag-blocked-by-csp {where}: meta_pixel 1234567890123456 PageView" in out
+    where = "journey test_the_readme_way_with_a_plain_assert, step start, /landing/webinar/"
+    assert f"<Finding error tag-blocked-by-csp {where}: meta_pixel" in out
     assert "aseline=None" not in out
 
 
@@ -260,7 +262,7 @@ def test_findings_and_hits_print_one_line_each() -> None:
         evidence={"long": "x" * 500},
     )
     assert repr([finding]) == (
-        "[<Finding error journey-step-failed journey checkout, step pay: "
+        "[<Finding error journey-step-failed journey checkout, step pay, /checkout/?a=1: "
         "click: the button named 'Pay' did not appear within 3 s>]"
     )
     plain = Finding("page-load-error", "page-error", "error", "HTTP 404", url=CART)

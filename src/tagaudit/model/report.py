@@ -121,15 +121,17 @@ class Finding:
         return f"<Finding {self.describe()}>"
 
     def describe(self) -> str:
-        """One line: severity, rule, where (page, or journey and step), message.
+        """One line: severity, rule, where (page, or journey, step and page), message.
 
         `error tag-blocked-by-csp /checkout/: ga4 G-ABC123 blocked by the page's CSP (img-src)`;
         a pytest failure or a `print` shows it whole, where the dataclass's repr was cut.
         """
-        where = page_of(self.url)
+        page = page_of(self.url)
         journey, step = self.location.get("journey"), self.location.get("step")
-        if journey:
+        where = page
+        if journey:  # the step, and the page it was on (a test's step names no page)
             where = f"journey {journey}" + (f", step {step}" if step else "")
+            where += f", {page}" if page.startswith("/") else ""
         scenario = self.location.get("scenario")
         if scenario and scenario != "none":
             where += f" [{scenario}]"

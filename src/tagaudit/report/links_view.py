@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 from tagaudit.model import LinkResult, Report, severity_rank
 from tagaudit.report.common import link_verdict
 from tagaudit.report.html_sections import esc
+from tagaudit.report.masking import for_people
 
 # Verdict words, worst first (the order of the groups).
 ORDER = ("broken", "params lost", "problem", "unverifiable", "warning", "ok")
@@ -79,7 +80,8 @@ def link_name(link: LinkResult, one_file: bool = False) -> str:
     if file:
         return line if one_file else f"{file}:{line}"
     parts = urlsplit(link.url)
-    return f"{parts.netloc}{parts.path}" or link.url
+    host = parts.netloc.rpartition("@")[2]  # never the user-info: a name is cut, not masked
+    return f"{host}{parts.path}" or link.url
 
 
 def what_happened(link: LinkResult, report: Report) -> str:
@@ -166,7 +168,8 @@ def terminal_lines(report: Report, width: int = 80) -> list[str]:
 
 
 def _cut(text: str, width: int) -> str:
-    text = " ".join(text.split())
+    """One line of at most `width`, masked first: a credential cut in half is not seen."""
+    text = " ".join(for_people(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
