@@ -28,7 +28,7 @@ from playwright.async_api import Request as PwRequest
 from tagaudit.browser.gate import host_of
 from tagaudit.browser.hits import LEFT_PATH, is_leave_mark, is_paused
 from tagaudit.model import Cookie, PageVisit, Request, empty_state, is_identifier_cookie
-from tagaudit.providers import Catalog, PageBodies
+from tagaudit.providers import Body, Catalog, PageBodies
 
 CATCH_UP_GRACE = 0.03  # seconds for requests a caught-up page just started to reach us
 CATCH_UP_LEAD = 0.1  # seconds before the quiet period ends that the catch-up starts
@@ -211,6 +211,15 @@ class Recorder:
         self.requests.append(record)
         self._edge_only.setdefault(_key(record), deque()).append(record)
 
+    def edge_body(self, method: str, url: str, raw: bytes | str | None, headers: Any) -> Body:
+        """The body of a request the edge paused, read once within the page's budget: one
+        Playwright reported first has its body read already (a page's 48 bodies of 1 MiB
+        were read twice, past the budget, before)."""
+        waiting = self._playwright_only.get((method.upper(), _bare(url)))
+        if waiting and waiting[0].body_sha256 is not None:
+            return self.bodies.read(None, headers, url)
+        return self.bodies.read(raw, headers, url)
+
     def _label(self, record: Request, at: float) -> None:
         record.timestamp = round(at - self.started, 4)
         record.phase, record.step, record.view = self.phase, self.step, self.view
@@ -229,7 +238,10 @@ class Recorder:
         headers = dict(pw_request.headers)
         # The bytes as sent (gzip, base64 undone by read_body): `post_data` would turn a
         # binary body into U+FFFD replacement characters.
-        body = self.bodies.read(_post_data_buffer(pw_request), headers, pw_request.url)
+        # A request the edge recorded first has its body read there already (edge_body).
+        edge_first = bool(self._edge_only.get((pw_request.method.upper(), _bare(pw_request.url))))
+        raw = None if edge_first else _post_data_buffer(pw_request)
+        body = self.bodies.read(raw, headers, pw_request.url)
         record = Request(
             url=pw_request.url,
             method=pw_request.method,
@@ -450,7 +462,11 @@ def _is_favicon(request: PwRequest) -> bool:
 
 
 def _key(record: Request) -> tuple[str, str]:
-    return record.method.upper(), record.url.split("#", 1)[0]
+    return record.method.upper(), _bare(record.url)
+
+
+def _bare(url: str) -> str:
+    return url.split("#", 1)[0]
 
 
 def _take(waiting: dict[tuple[str, str], deque[Request]], key: tuple[str, str]) -> Request | None:

@@ -33,7 +33,7 @@ from playwright.async_api import Error as PlaywrightError
 from tagaudit.browser.gate import Gate, Verdict
 from tagaudit.browser.hits import Answer, answer_for, is_leave_mark, pause_patterns
 from tagaudit.model import Request
-from tagaudit.providers import read_body
+from tagaudit.providers import Body, read_body
 
 # Targets other than pages whose requests the edge must place (pages are attached).
 DISCOVER = {
@@ -54,6 +54,8 @@ class Receiver(Protocol):
     def page_hosts(self) -> set[str]: ...
 
     def edge_record(self, record: Request) -> None: ...
+
+    def edge_body(self, method: str, url: str, raw: bytes | str | None, headers: Any) -> Body: ...
 
 
 class EdgeCore:
@@ -98,7 +100,7 @@ class EdgeCore:
         resource_type = event.get("resourceType", "Other")
         hosts = receiver.page_hosts() if receiver is not None else ()
         verdict = self.gate.decide(request["url"], request["method"], resource_type, hosts)
-        record = self._record(event, verdict)
+        record = self._record(event, verdict, receiver)
         command, params = self._command(event, verdict, resource_type, record)
         if verdict.answer:
             record.status = params.get("responseCode")
@@ -124,14 +126,20 @@ class EdgeCore:
         answer = answer_for(request["url"], resource_type, origin, self.gate.catalog, record)
         return "Fetch.fulfillRequest", answer.cdp(event["requestId"])
 
-    def _record(self, event: dict[str, Any], verdict: Verdict) -> Request:
+    def _record(
+        self, event: dict[str, Any], verdict: Verdict, receiver: Receiver | None
+    ) -> Request:
         request = event["request"]
         headers = {
             k.lower(): v
             for k, v in request.get("headers", {}).items()
             if k.lower() not in self.secret_headers
         }
-        body = read_body(_body_bytes(request), headers, request["url"])
+        raw = _body_bytes(request)
+        if receiver is not None:  # within its page's budget for bodies
+            body = receiver.edge_body(request["method"], request["url"], raw, headers)
+        else:
+            body = read_body(raw, headers, request["url"])
         return Request(
             url=request["url"],
             method=request["method"],
