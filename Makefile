@@ -27,8 +27,10 @@ node:
 demo: setup
 	$(VENV)/bin/tagaudit demo
 
+# Two workers (pytest-xdist): most tests wait on a browser, and the suite must stay under
+# 10 minutes on a 2-core machine. The tests hold on a loaded machine (scripts/test-under-load).
 test: setup
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
