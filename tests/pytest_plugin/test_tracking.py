@@ -82,8 +82,8 @@ def test_a_suite_with_tracking_checks(
     assert "1 finding(s) at error or worse:" in out
     where = "journey test_a_page_with_findings, step start, /landing/webinar/"
     assert f"error tag-blocked-by-csp {where}: meta_pixel 1234567890123456 PageView" in out
-    where = "journey test_the_readme_way_with_a_plain_assert, step start, /landing/webinar/"
-    assert f"<Finding error tag-blocked-by-csp {where}: meta_pixel" in out
+    # pytest cuts a long repr in its middle (unless CI is set): its head is what it shows.
+    assert "<Finding error tag-blocked-by-csp journey test_the_readme_way_with_a_plain" in out
     assert "aseline=None" not in out
 
 
