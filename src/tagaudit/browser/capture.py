@@ -217,7 +217,7 @@ class Recorder:
         were read twice, past the budget, before)."""
         waiting = self._playwright_only.get((method.upper(), _bare(url)))
         if waiting and waiting[0].body_sha256 is not None:
-            return self.bodies.read(None, headers, url)
+            return _body_of(waiting[0])  # the same text: the answer may depend on it
         return self.bodies.read(raw, headers, url)
 
     def _label(self, record: Request, at: float) -> None:
@@ -463,6 +463,15 @@ def _is_favicon(request: PwRequest) -> bool:
 
 def _key(record: Request) -> tuple[str, str]:
     return record.method.upper(), _bare(record.url)
+
+
+def _body_of(record: Request) -> Body:
+    """The Body a record's fields came from (Body.request_fields, read back)."""
+    encoding, problem = record.body_encoding, None
+    if encoding and encoding.startswith("unreadable: "):
+        encoding, problem = None, encoding.removeprefix("unreadable: ")
+    size = record.body_size or 0
+    return Body(record.post_data, size, record.body_sha256, encoding, problem)
 
 
 def _bare(url: str) -> str:

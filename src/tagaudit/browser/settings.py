@@ -166,7 +166,9 @@ class PageSettings:
         "(default: {default}).",
         choices=ISOLATION_MODES,
     )
-    leave_quiet_ms: int = 30
+    # After the page's own 'hidden' mark: a beacon sent just before it, with a larger body
+    # (PostHog's last batch), can reach the edge after it; 30 ms lost it on a busy runner.
+    leave_quiet_ms: int = 150
     leave_max_wait_ms: int = 1500
     landing_quiet_ms: int = 200
     landing_max_wait_ms: int = 2000
