@@ -27,6 +27,7 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.gate import host_of
 from tagaudit.browser.hits import LEFT_PATH, is_leave_mark, is_paused
+from tagaudit.browser.queues import HELD_EVENTS
 from tagaudit.model import Cookie, PageVisit, Request, empty_state, is_identifier_cookie
 from tagaudit.providers import Body, Catalog, PageBodies
 
@@ -48,7 +49,8 @@ CSP_LISTENER = """
 # One round trip for the main frame: its dataLayer, the CSP blocks it saw, the events batching
 # SDKs hold in localStorage (`queues`: {provider: [key regex …]}), and, when `left` is given,
 # a last `visibilitychange` listener that says the page is hidden (browser/leaving.py).
-READ_MAIN_FRAME = """
+READ_MAIN_FRAME = (
+    """
 (args) => {
   args = args || {};
   const plain = (v, depth) => {
@@ -62,23 +64,9 @@ READ_MAIN_FRAME = """
     for (const k of Object.keys(v)) { out[k] = plain(v[k], depth + 1); }
     return out;
   };
-  const held = {};
-  try {
-    const keys = Object.keys(localStorage);
-    for (const [provider, regexes] of Object.entries(args.queues || {})) {
-      const matching = regexes.map((r) => new RegExp(r));
-      let count = 0;
-      for (const key of keys) {
-        if (!matching.some((r) => r.test(key))) continue;
-        try {
-          const value = JSON.parse(localStorage.getItem(key));
-          const list = Array.isArray(value) ? value : (value && value.queue);
-          count += Array.isArray(list) ? list.length : 0;
-        } catch (e) {}
-      }
-      if (count) held[provider] = count;
-    }
-  } catch (e) {}
+  const held = ("""
+    + HELD_EVENTS.strip()
+    + """)(args.queues || {});
   if (args.left && !window.__tagauditLeft && location.origin.startsWith('http')) {
     window.__tagauditLeft = true;
     const mark = location.origin + args.left;
@@ -103,6 +91,7 @@ READ_MAIN_FRAME = """
           csp: window.__tagauditCsp || [], notices, queued: held};
 }
 """
+)
 
 
 # The settle's catch-up (all timers due have run) reading the main frame as it returns.

@@ -18,7 +18,7 @@ from typing import Any
 from tagaudit.providers import Catalog, default_catalog
 
 # {provider: [key regex …]} → {provider: events held}, for the main frame's origin.
-PROBE = """
+HELD_EVENTS = """
 (patterns) => {
   const held = {};
   let keys = [];
@@ -57,7 +57,7 @@ async def queued(page: Any, patterns: dict[str, list[str]], timeout: float = 2.0
     if not patterns:
         return {}
     try:
-        return await asyncio.wait_for(page.evaluate(PROBE, patterns), timeout) or {}
+        return await asyncio.wait_for(page.evaluate(HELD_EVENTS, patterns), timeout) or {}
     except Exception:  # a page on its way out, a storage that refuses: nothing to say
         return {}
 
