@@ -50,6 +50,7 @@ IGNORED_DEFAULT_ARGS = ("--disable-ipc-flooding-protection",)
 # Seconds for opening a context or a page: instant on a live browser, but Playwright's
 # `new_page` never answers when the browser dies at that moment (tests/hostile).
 OPEN_TIMEOUT = 30.0
+CONNECT_TIMEOUT_MS = 90_000  # attaching to a remote browser (--browser-endpoint)
 T = TypeVar("T")
 
 
@@ -159,10 +160,12 @@ class BrowserSession:
     async def _open(self, pw: Playwright) -> Browser:
         endpoint = self.settings.endpoint
         try:
+            # A remote browser on a busy grid (or a loaded CI runner) can take longer than
+            # Playwright's 30 s to attach: it did once here, beside three test suites.
             if endpoint and endpoint.startswith(("ws://", "wss://")):
-                return await pw.chromium.connect(endpoint)
+                return await pw.chromium.connect(endpoint, timeout=CONNECT_TIMEOUT_MS)
             if endpoint:
-                return await pw.chromium.connect_over_cdp(endpoint)
+                return await pw.chromium.connect_over_cdp(endpoint, timeout=CONNECT_TIMEOUT_MS)
             path = find_browser(self.settings.path).path
             options = {"proxy": self.proxy} if self.proxy else {}
             return await pw.chromium.launch(
