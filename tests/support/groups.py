@@ -55,7 +55,8 @@ def announce(config: pytest.Config) -> None:
 def record(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On a worker: write {node id: group} for the tests that share a set-up."""
     target = os.environ.get(GROUPS_FILE)
-    if not target or not hasattr(config, "workerinput"):
+    on_worker = hasattr(config, "workerinput") and getattr(config.option, "loadgroup", False)
+    if not target or not on_worker:  # (a worker of a plain `-n` run inherits the variable)
         return
     groups = {item.nodeid: group for item in items if (group := shared_setup(item))}
     mine = Path(f"{target}.{config.workerinput['workerid']}")
