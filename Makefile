@@ -28,9 +28,10 @@ demo: setup
 	$(VENV)/bin/tagaudit demo
 
 # Two workers (pytest-xdist): most tests wait on a browser, and the suite must stay under
-# 10 minutes on a 2-core machine. The tests hold on a loaded machine (scripts/test-under-load).
+# 10 minutes on a 2-core machine. `--dist loadgroup` keeps the tests that share a set-up on one
+# worker (tests/support/groups.py). The tests hold on a loaded machine (scripts/test-under-load).
 test: setup
-	$(PY) -m pytest -q -n 2
+	$(PY) -m pytest -q -n 2 --dist loadgroup
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks

@@ -19,6 +19,7 @@ from tagaudit.browser.discovery import find_browser
 from tagaudit.cli import main
 from tagaudit.links.settings import LinkSettings
 from tagaudit.runner.sitesrv import SiteServer
+from tests.support import groups
 from tests.support.load import busy_processes
 from tests.support.redirect_server import RouteServer
 from tests.support.servers import serve_folder
@@ -36,6 +37,25 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="start N CPU-bound processes beside the tests for the whole session (a shared "
         "CI machine's load; scripts/test-under-load)",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    groups.announce(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    groups.record(config, items)
+
+
+@pytest.hookimpl(optionalhook=True)  # xdist's hook: absent with -p no:xdist
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """`--dist loadgroup` (make test): tests sharing a set-up on one worker (support/groups)."""
+    return groups.make_scheduler(config, log)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    groups.forget(config)
 
 
 @pytest.fixture(scope="session", autouse=True)

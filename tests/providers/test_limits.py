@@ -85,9 +85,9 @@ def test_a_body_sent_larger_than_the_limit_is_not_read() -> None:
 def test_one_request_yields_at_most_max_records_and_says_how_many_it_carried() -> None:
     lines = "\n".join(f"en=scroll&_et={i}" for i in range(10_000))
     request = Request(GA4, "POST", resource_type="fetch", post_data=lines)
-    began = time.monotonic()
+    began = time.process_time()  # CPU time: a busy machine slows the clock, not the work
     hits = decode_request(request)
-    assert time.monotonic() - began < 5  # about 0.2 s; before the cut, 10,000 hits
+    assert time.process_time() - began < 5  # about 0.2 s; before the cut, 10,000 hits
     assert len(hits) == MAX_RECORDS == 1000
     assert request.cut == "10,000 events in one request: the first 1,000 read"
     assert hits[-1].params["_et"] == "999"

@@ -23,9 +23,9 @@ def _pii_of(lines: list[str]) -> tuple[list[str], float]:
     report = Report(pages=[page])
     ruleset = load_rules()
     ruleset.rules = [r for r in ruleset.rules if r.id == "pii-in-hit"]
-    began = time.monotonic()
+    began = time.process_time()  # CPU time: a busy machine slows the clock, not the work
     findings = evaluate(report, ruleset)
-    return [f.message for f in findings], time.monotonic() - began
+    return [f.message for f in findings], time.process_time() - began
 
 
 def test_a_long_batch_costs_one_pass_and_its_last_line_is_still_read() -> None:

@@ -33,6 +33,11 @@ from tagaudit.model import KEPT_NAVIGATING, ConsentRecord, Hop, PageVisit
 
 # Main-frame navigations watched per landing: far past any honest redirect chain.
 MAX_NAVIGATIONS = 50
+# A landing is quiet when no navigation started for its settle time, and for this many times
+# the longest gap between two of its navigations so far: a busy machine stretches a redirect
+# loop's gaps past the settle time (3 of 4 loops were `ok` beside two busy processes), and
+# stretches them all alike.
+LOOP_GAPS = 3.0
 # Network quiet after the choice on a landing's banner: longer than Consent Mode's usual
 # wait_for_update (500 ms), as a consent scenario waits (ConsentSettings.min_quiet_ms).
 AFTER_CHOICE_QUIET_MS = 800
@@ -197,6 +202,7 @@ class Navigations:
         self.navigations: list[PwRequest] = []
         self.seen = 0  # navigations seen, kept or not
         self.last_navigation = time.monotonic()
+        self.longest_gap = 0.0  # between two navigations of this landing, seconds
         # Documents that carried a meta refresh, reported by REFRESH_SPY as the parser
         # inserts the tag (a response body may be gone once the page has moved on).
         self.refreshing: set[str] = set()
@@ -216,7 +222,10 @@ class Navigations:
             self.seen += 1
             if len(self.navigations) < MAX_NAVIGATIONS:
                 self.navigations.append(request)
-            self.last_navigation = time.monotonic()
+            now = time.monotonic()
+            if self.seen > 1:
+                self.longest_gap = max(self.longest_gap, now - self.last_navigation)
+            self.last_navigation = now
 
     async def until_overflow(self) -> None:
         while not self.overflow():
@@ -255,7 +264,10 @@ class Navigations:
         while time.monotonic() < deadline and not self.overflow():
             # A page that announced a meta refresh gets longer to act on it (slow machines).
             pending = self.page.url.split("#", 1)[0] in self.refreshing
-            if time.monotonic() - self.last_navigation >= (max(quiet, 3.0) if pending else quiet):
+            needed = max(quiet, 3.0) if pending else quiet
+            # (at most half the timeout: one deliberate pause, a 5 s meta refresh, still lands)
+            needed = max(needed, min(LOOP_GAPS * self.longest_gap, timeout / 2))
+            if time.monotonic() - self.last_navigation >= needed:
                 settled = True
                 break
             await asyncio.sleep(0.05)
