@@ -144,3 +144,36 @@ def test_page_hide_images_do_not_reach_the_server_during_a_real_navigation(
     # The hits the page sent while the click navigated it away are in the capture.
     events = {h.event for p in report.pages for h in p.hits if h.provider == "ga4"}
     assert {"page_view", "user_engagement", "scroll"} <= events
+
+
+def test_leaving_waits_for_every_beacon_the_page_counted_not_for_a_quiet_period(
+    hostile_site: SiteServer, sink: Any, chromium_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bulky beacons sent on pagehide can reach the edge after the page's "hidden" mark;
+    the mark says how many the page sent, and leaving waits for them all. No quiet period
+    after the mark here, so only that count can keep them."""
+    from tagaudit.browser import leaving, page
+
+    counts: list[int | None] = []
+
+    async def without_quiet(tab_page: Any, recorder: Any, quiet_ms: int, *args: Any) -> None:
+        monkeypatch.setattr(leaving, "UNCOUNTED_QUIET_MS", 0)
+        await leaving.leave_page(tab_page, recorder, 0, *args)
+        counts.append(recorder.left_count)
+
+    monkeypatch.setattr(page, "leave_page", without_quiet)
+    sink.requests.clear()
+    report = tagaudit.audit(
+        [hostile_site.url("/leave-bulky/")],
+        browser=chromium_path,
+        browser_args=sink.launch_args(None),
+    )
+    assert counts == [15]  # 12 beacons and 3 keepalive fetches, counted by the page
+    sent = sorted(
+        r.url.rsplit("n=", 1)[1] for p in report.pages for r in p.requests if "/bulk?" in r.url
+    )
+    assert sent == sorted([f"beacon-{i}" for i in range(12)] + [f"fetch-{i}" for i in range(3)])
+    assert all(
+        r.leaving and r.answered_locally for r in report.pages[0].requests if "/bulk?" in r.url
+    )
+    assert not [s for s in sink.requests if TRACKER in s.url]

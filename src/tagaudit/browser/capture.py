@@ -46,6 +46,41 @@ CSP_LISTENER = """
 })();
 """
 
+# Counts, in every frame, the beacons and keepalive fetches the document sends once it starts
+# unloading (`beforeunload`/`pagehide`, listened to before any page script): the page's
+# "hidden" mark carries the count (`?n=`), so leaving waits until the edge has them all
+# (browser/leaving.py), not for a quiet period that a beacon with a larger body outlasts.
+# Proxies keep the functions' native `toString`.
+BEACON_COUNTER = """
+(() => {
+  if (window.__tagauditSent) return;
+  const sent = (window.__tagauditSent = {unloading: false, n: 0});
+  const unloading = () => { sent.unloading = true; };
+  window.addEventListener('beforeunload', unloading, true);
+  window.addEventListener('pagehide', unloading, true);
+  const beacon = typeof Navigator !== 'undefined' && Navigator.prototype.sendBeacon;
+  if (beacon) {
+    Navigator.prototype.sendBeacon = new Proxy(beacon, {apply(target, self, args) {
+      const queued = Reflect.apply(target, self, args);
+      if (queued && sent.unloading) sent.n += 1;
+      return queued;
+    }});
+  }
+  const fetch = window.fetch;
+  if (fetch) {
+    window.fetch = new Proxy(fetch, {apply(target, self, args) {
+      const init = args[1], input = args[0];
+      const keepalive = (init && init.keepalive) || (input instanceof Request && input.keepalive);
+      if (sent.unloading && keepalive) sent.n += 1;
+      return Reflect.apply(target, self, args);
+    }});
+  }
+})();
+"""
+
+# Everything a context runs in every frame before the page's own scripts, in one script.
+INIT_SCRIPT = CSP_LISTENER + BEACON_COUNTER
+
 # One round trip for the main frame: its dataLayer, the CSP blocks it saw, the events batching
 # SDKs hold in localStorage (`queues`: {provider: [key regex …]}), and, when `left` is given,
 # a last `visibilitychange` listener that says the page is hidden (browser/leaving.py).
@@ -72,7 +107,8 @@ READ_MAIN_FRAME = (
     const mark = location.origin + args.left;
     window.addEventListener('visibilitychange', () => {
       if (document.visibilityState !== 'hidden') return;
-      try { navigator.sendBeacon(mark, ''); } catch (e) {}
+      const sent = window.__tagauditSent;
+      try { navigator.sendBeacon(mark + '?n=' + (sent ? sent.n : -1), ''); } catch (e) {}
     });
   }
   const layer = window.dataLayer;
@@ -102,6 +138,19 @@ CATCH_UP_READ = (
 )
 
 
+# What a beacon or keepalive fetch is at the edge (CDP resource types, lowercased).
+LEAVE_BEACON_TYPES = ("ping", "fetch")
+
+
+def _mark_count(url: str) -> int:
+    """The count a "hidden" mark carries (-1 when it has none)."""
+    for pair in url.partition("?")[2].split("&"):
+        name, _, value = pair.partition("=")
+        if name == "n" and value.isdigit():
+            return int(value)
+    return -1
+
+
 class Recorder:
     """Collects one target's traffic from a context; `snapshot()` turns it into a PageVisit."""
 
@@ -113,7 +162,11 @@ class Recorder:
         self.step: str | None = None
         self.view: str | None = None
         self.leaving = False  # the visitor is leaving the page (Tab.leave)
-        self.left = asyncio.Event()  # the page said it is hidden (its LEFT_PATH beacon)
+        # The page said it is hidden (its LEFT_PATH beacon) and the edge has every beacon it
+        # counted before saying so (BEACON_COUNTER): browser/leaving.py waits for this.
+        self.left = asyncio.Event()
+        self.left_count: int | None = None  # the mark's count (-1: the page could not count)
+        self.leave_beacons = 0  # beacons and keepalive fetches the edge took while leaving
         self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
         self.marked = False  # the page will say when it is hidden (browser/leaving.py)
         # What the snapshot reads in the page (browser/capture.py, READ_MAIN_FRAME).
@@ -183,8 +236,12 @@ class Recorder:
         self.last_activity = time.monotonic()
         if is_leave_mark(record.url):
             if self.leaving:
-                self.left.set()
+                self.left_count = _mark_count(record.url)
+                self._maybe_left()
             return
+        if self.leaving and record.resource_type in LEAVE_BEACON_TYPES:
+            self.leave_beacons += 1
+            self._maybe_left()
         if record.resource_type == "other" and record.url.split("?", 1)[0].endswith(FAVICON):
             return
         seen = _take(self._playwright_only, _key(record))
@@ -199,6 +256,17 @@ class Recorder:
         self._label(record, self.last_activity)
         self.requests.append(record)
         self._edge_only.setdefault(_key(record), deque()).append(record)
+
+    def start_leaving(self) -> None:
+        """From now on, requests are the page's leave (`leaving`), counted for its mark."""
+        self.leaving = True
+        self.left.clear()
+        self.left_count, self.leave_beacons = None, 0
+        self.touch()
+
+    def _maybe_left(self) -> None:
+        if self.left_count is not None and self.leave_beacons >= self.left_count:
+            self.left.set()
 
     def edge_body(self, method: str, url: str, raw: bytes | str | None, headers: Any) -> Body:
         """The body of a request the edge paused, read once within the page's budget: one

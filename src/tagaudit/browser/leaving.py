@@ -12,8 +12,11 @@ When is the page done leaving? The old document's unload handlers run after the 
 commits (in its own process), so no navigation event says it. The snapshot (Recorder)
 registers a last `visibilitychange` listener on `window`, after every SDK's own: on hiding
 it sends a beacon to `LEFT_PATH` (browser/hits.py) on the page's origin, which the edge
-answers and turns into `Recorder.left` instead of a record. Requests arriving a moment
-later (unload handlers) are caught by a short quiet period; `max_wait_ms` bounds it all (a
+answers instead of recording it. The mark carries how many beacons and keepalive fetches
+the document sent since it began to unload (capture.BEACON_COUNTER), and `Recorder.left`
+is set once the edge has taken that many: they need not arrive before the mark (a larger
+body arrives later). Requests of unload handlers, which run after the mark, are caught by
+a short quiet period (longer when the mark had no count); `max_wait_ms` bounds it all (a
 page whose snapshot failed never sends the mark).
 
 `mark_let_through` labels, after the fact, every third-party request of a visit that left
@@ -39,6 +42,10 @@ if TYPE_CHECKING:
 # What a request no decision covered yet is, when the gate would have answered it.
 UNCOVERED = "not intercepted"
 LEAVE_NAVIGATION_MS = 5000
+# The quiet after leaving when the page's mark carried no count of its beacons (or never
+# came): a beacon sent just before the mark with a larger body (PostHog's last batch)
+# reached the edge after it, and 30 ms lost it on a busy runner.
+UNCOUNTED_QUIET_MS = 150
 
 
 async def leave_page(
@@ -50,9 +57,7 @@ async def leave_page(
 ) -> None:
     """Navigate `page` away for real and wait for what it sends on leaving (see above);
     `then()` runs once it has left, beside that last wait."""
-    recorder.leaving = True
-    recorder.left.clear()
-    recorder.touch()
+    recorder.start_leaving()
     # `commit`: the blank document is in; waiting for its load adds ~0.1 s a page. A page
     # that crashed or hangs: what it sent is recorded all the same.
     with contextlib.suppress(PlaywrightError):
@@ -60,6 +65,8 @@ async def leave_page(
     if recorder.marked:
         with contextlib.suppress(asyncio.TimeoutError):
             await asyncio.wait_for(recorder.left.wait(), max_wait_ms / 1000)
+    if recorder.left_count is None or recorder.left_count < 0:
+        quiet_ms = max(quiet_ms, UNCOUNTED_QUIET_MS)  # no count to wait for: a longer quiet
     try:
         stragglers = recorder.settle(quiet_ms, max_wait_ms, catch_up=False)
         await asyncio.gather(stragglers, then() if then is not None else asyncio.sleep(0))

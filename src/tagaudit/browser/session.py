@@ -26,7 +26,7 @@ from playwright.async_api import (
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.access import Access
-from tagaudit.browser.capture import CSP_LISTENER
+from tagaudit.browser.capture import INIT_SCRIPT
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.edge import Edge
 from tagaudit.browser.gate import Gate, host_of
@@ -211,7 +211,7 @@ class BrowserSession:
             "service_workers": "allow",
         }
         context = await self.guarded(self.browser.new_context(**{**defaults, **options}))
-        await context.add_init_script(CSP_LISTENER)
+        await context.add_init_script(INIT_SCRIPT)
         await self.access.prepare(context)
         return context
 

@@ -166,9 +166,9 @@ class PageSettings:
         "(default: {default}).",
         choices=ISOLATION_MODES,
     )
-    # After the page's own 'hidden' mark: a beacon sent just before it, with a larger body
-    # (PostHog's last batch), can reach the edge after it; 30 ms lost it on a busy runner.
-    leave_quiet_ms: int = 150
+    # After the page's own 'hidden' mark and every beacon it counted (browser/leaving.py):
+    # for requests of unload handlers, which run after it.
+    leave_quiet_ms: int = 30
     leave_max_wait_ms: int = 1500
     landing_quiet_ms: int = 200
     landing_max_wait_ms: int = 2000

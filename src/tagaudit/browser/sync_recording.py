@@ -21,7 +21,7 @@ import time
 from typing import Any
 
 from tagaudit.browser.attribution import Place, Places
-from tagaudit.browser.capture import CSP_LISTENER, READ_MAIN_FRAME, Recorder, _cookie
+from tagaudit.browser.capture import INIT_SCRIPT, READ_MAIN_FRAME, Recorder, _cookie
 from tagaudit.browser.discovery import find_browser
 from tagaudit.browser.edge import DISCOVER, EdgeCore
 from tagaudit.browser.gate import Gate
@@ -128,7 +128,7 @@ class SyncRecording:
     def attach(self) -> SyncRecording:
         """Put the edge below the page, watch CSP and views; start recording."""
         self.edge = SyncEdge(self.page, self.recorder, self.catalog)
-        self.context.add_init_script(CSP_LISTENER)
+        self.context.add_init_script(INIT_SCRIPT)
         try:
             self.context.expose_binding(BINDING, self._view)
             self.context.add_init_script(VIEW_HOOK)
