@@ -21,11 +21,11 @@ from playwright.async_api import BrowserContext
 from playwright.async_api import Error as PlaywrightError
 
 from tagaudit.browser.page import LOAD_CALLS, PageEngine, Tab
-from tagaudit.consent.builtin import first_layer
-from tagaudit.consent.catalog import cmp_by_id
+from tagaudit.consent.builtin import banner_visible, first_layer
+from tagaudit.consent.catalog import CmpEntry, cmp_by_id
 from tagaudit.consent.engine import ConsentEngine, Detection
 from tagaudit.consent.engines import make_engine
-from tagaudit.consent.readback import assess, install_probe, read_state
+from tagaudit.consent.readback import READ_PROBE, assess, install_probe, read_state
 from tagaudit.consent.settings import ConsentSettings
 from tagaudit.errors import first_line
 from tagaudit.model import GOOGLE_PROVIDERS, SCENARIOS, ConsentRecord, PageVisit
@@ -100,6 +100,7 @@ async def run_scenario(
     return visit
 
 
+CHOICE_POLL_S = 0.05  # how often a scenario looks whether its choice holds yet
 SCENARIO_LIMIT = "a scenario's limit: 2 × --page-timeout + the banner's waits"
 
 
@@ -155,10 +156,34 @@ async def _play(run: ScenarioRun) -> PageVisit:
 
 
 async def _settle_before_action(run: ScenarioRun) -> None:
-    """The run's quiet period, but never shorter than Consent Mode's usual wait_for_update:
-    a ping it held back must leave before the click, or it would count as after the choice."""
-    quiet = max(run.tab.settings.quiet_ms, run.settings.min_quiet_ms)
-    await run.tab.settle(quiet_ms=quiet)
+    """The run's quiet period, and, when the page set a Consent Mode default with a
+    `wait_for_update`, until that wait is over (a ping it held back must leave before the
+    click, or it would count as after the choice); `min_quiet_ms` bounds that wait when the
+    page's read-back cannot say."""
+    await run.tab.settle()
+    pending = await _consent_mode_wait_left(run)
+    if pending > 0:
+        await asyncio.sleep(pending)
+        await run.tab.settle()
+
+
+async def _consent_mode_wait_left(run: ScenarioRun) -> float:
+    """Seconds left of the page's Consent Mode `wait_for_update` (0 when none is pending)."""
+    try:
+        probe = await asyncio.wait_for(run.page.evaluate(READ_PROBE, {}), 3)
+    except (PlaywrightError, asyncio.TimeoutError):
+        return run.settings.min_quiet_ms / 1000
+    ends = [
+        (c.get("ts") or 0) / 1000 + _wait_for_update(c) / 1000
+        for c in (probe or {}).get("commands") or []
+        if c.get("command") == "default" and _wait_for_update(c)
+    ]
+    return max(ends, default=0.0) - time.time()
+
+
+def _wait_for_update(command: dict[str, Any]) -> float:
+    value = (command.get("values") or {}).get("wait_for_update")
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 async def _before_action(run: ScenarioRun, detection: Detection) -> None:
@@ -182,11 +207,11 @@ async def _act(run: ScenarioRun, detection: Detection) -> None:
         consent.action = outcome.to_dict()
         consent.clicks = outcome.clicks
     await run.tab.settle()
-    waited = time.time() - consent.action_at
-    if waited * 1000 < run.settings.observe_ms:
-        await asyncio.sleep(run.settings.observe_ms / 1000 - waited)
-        await run.tab.settle()
     entry = cmp_by_id(detection.cmp) if detection.cmp else None
+    if run.scenario != "none":
+        deadline = consent.action_at + run.settings.observe_ms / 1000
+        if await _until_choice_holds(run, detection, entry, deadline):
+            await run.tab.settle()  # what the page sent once the choice held
     if detection.popup:
         consent.screenshots["after"] = await _screenshot(run, "after")
     state = await read_state(run.page, entry)
@@ -203,17 +228,42 @@ async def _after_reload(run: ScenarioRun, detection: Detection) -> None:
         run.consent.reload_error = reloaded.error
         return
     await run.tab.settle()
-    shown = False
-    if detection.cmp:
-        shown = await run.engine.popup_visible(
-            run.page, detection.cmp, run.settings.reappear_timeout
-        )
     entry = cmp_by_id(detection.cmp) if detection.cmp else None
     state = await read_state(run.page, entry)
+    shown = False
+    if detection.cmp:
+        shown = await _reappears(run, detection, entry, state)
     run.consent.readback["after-reload"] = state
     run.consent.banner_after_reload = shown
     for command in state["consent_mode"]["commands"]:
         run.commands.append({**command, "phase": "after-reload"})
+
+
+async def _reappears(
+    run: ScenarioRun, detection: Detection, entry: CmpEntry | None, state: dict[str, Any]
+) -> bool:
+    """Does the banner show again after the reload? When the page, quiet again, reads back
+    the choice just made (the CMP stored it), it will not: one look, no wait."""
+    if run.scenario != "none" and assess(run.scenario, state)["verified"]:
+        return bool(entry) and await banner_visible(run.page, entry)  # type: ignore[arg-type]
+    return await run.engine.popup_visible(run.page, detection.cmp, run.settings.reappear_timeout)
+
+
+async def _until_choice_holds(
+    run: ScenarioRun, detection: Detection, entry: CmpEntry | None, deadline: float
+) -> bool:
+    """Wait until the choice holds: the banner is gone and every source the page reads back
+    (the CMP, TCF, Consent Mode) agrees with it, at most until `deadline` (wall clock; a
+    page that contradicts the choice, or one nobody can read, waits that long). Whether
+    it waited: the page may have sent something meanwhile."""
+    waited = False
+    while time.time() < deadline:
+        shown = detection.popup and entry is not None and await banner_visible(run.page, entry)
+        if not shown and assess(run.scenario, await read_state(run.page, entry))["verified"]:
+            break
+        waited = True
+        await asyncio.sleep(CHOICE_POLL_S)
+    return waited
 
 
 def _phase_commands(state: dict[str, Any], action_at: float) -> list[dict[str, Any]]:
