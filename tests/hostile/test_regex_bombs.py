@@ -157,3 +157,34 @@ def test_a_slow_providers_path_regex_is_cut_once_switched_off_and_named(
     assert f"{config}:7 providers[0].endpoints[0].paths[0]" in note, note
     assert "took more than 0.25 s" in note and "not used for the rest of the run" in note
     assert f"{config}:7" in capsys.readouterr().err
+
+
+def test_a_slow_queues_regex_runs_in_python_time_limited_switched_off_and_named(
+    hostile_site: SiteServer, chromium_path: str, tmp_path: Path
+) -> None:
+    """A user's `queues:` regex (storage keys of an SDK's held events) is matched in Python,
+    not in the page: there `^(a|a)*$` on a 41-character key hung the page's thread with no
+    limit and no word (23.5 s for one page), and a Python-only form such as `(?P<name>…)`
+    did not even compile in JavaScript. Here it costs one time limit, is switched off and
+    named; the provider's honest regex (Python syntax) still counts its queue."""
+    config = tmp_path / "tagaudit.yaml"
+    config.write_text(
+        "providers:\n  - id: mine\n    name: Mine\n    account: [aid]\n    event: [ev]\n"
+        "    endpoints:\n      - hosts: [collect.mine.example]\n"
+        "    queues: ['^(a|a)*$', '^(?P<sdk>mine)_queue$']\n"
+        "crawl: {max_wait_ms: 300}\n",  # held events nothing will send: a short wait
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+    cpu = time.process_time()
+    args = ["audit", "-c", str(config), hostile_site.url("/slow-queue/"), "--json", str(out)]
+    assert main([*args, "--browser", chromium_path, "--quiet"]) == 0
+    assert time.process_time() - cpu < 60  # one time limit of 0.25 s, not one per read
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (page,) = report["pages"]
+    assert [(h["provider"], h["event"]) for h in page["hits"]] == [("ga4", "page_view")]
+    # The honest regex still counts its three events (nothing sends them: still held).
+    assert [(h["provider"], h["events"]) for h in page["held_events"]] == [("mine", 3)]
+    (note,) = [n for n in report["config"]["notes"] if "(a|a)*$" in n]
+    assert f"{config}:2 providers[0].queues" in note, note
+    assert "not used for the rest of the run" in note

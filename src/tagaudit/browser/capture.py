@@ -27,7 +27,7 @@ from playwright.async_api import Request as PwRequest
 
 from tagaudit.browser.gate import host_of
 from tagaudit.browser.hits import LEFT_PATH, is_leave_mark, is_paused
-from tagaudit.browser.queues import HELD_EVENTS
+from tagaudit.browser.queues import QUEUE_LENGTHS, QueuePatterns, held_events
 from tagaudit.model import Cookie, PageVisit, Request, empty_state, is_identifier_cookie
 from tagaudit.providers import Body, Catalog, PageBodies
 
@@ -81,9 +81,10 @@ BEACON_COUNTER = """
 # Everything a context runs in every frame before the page's own scripts, in one script.
 INIT_SCRIPT = CSP_LISTENER + BEACON_COUNTER
 
-# One round trip for the main frame: its dataLayer, the CSP blocks it saw, the events batching
-# SDKs hold in localStorage (`queues`: {provider: [key regex …]}), and, when `left` is given,
-# a last `visibilitychange` listener that says the page is hidden (browser/leaving.py).
+# One round trip for the main frame: its dataLayer, the CSP blocks it saw, how many events
+# each queue-shaped localStorage entry holds (when `queues`; whose they are is decided in
+# Python: browser/queues.py), and, when `left` is given, a last `visibilitychange` listener
+# that says the page is hidden (browser/leaving.py).
 READ_MAIN_FRAME = (
     """
 (args) => {
@@ -99,9 +100,9 @@ READ_MAIN_FRAME = (
     for (const k of Object.keys(v)) { out[k] = plain(v[k], depth + 1); }
     return out;
   };
-  const held = ("""
-    + HELD_EVENTS.strip()
-    + """)(args.queues || {});
+  const held = args.queues ? ("""
+    + QUEUE_LENGTHS.strip()
+    + """)() : {};
   if (args.left && !window.__tagauditLeft && location.origin.startsWith('http')) {
     window.__tagauditLeft = true;
     const mark = location.origin + args.left;
@@ -170,7 +171,8 @@ class Recorder:
         self.queued: dict[str, int] = {}  # events batching SDKs held at the last snapshot
         self.marked = False  # the page will say when it is hidden (browser/leaving.py)
         # What the snapshot reads in the page (browser/capture.py, READ_MAIN_FRAME).
-        self.read_args: dict[str, Any] = {"queues": {}, "left": LEFT_PATH}
+        self.read_args: dict[str, Any] = {"queues": False, "left": LEFT_PATH}
+        self.queue_patterns: QueuePatterns = {}  # whose keys hold whose events (queues.py)
         # The last catch-up's reads: (last_activity then, main frame, cookies). Still the
         # page's state when nothing happened since: the snapshot needs no round trip.
         self._caught: tuple[float, dict[str, Any], list[Cookie]] | None = None
@@ -256,6 +258,11 @@ class Recorder:
         self._label(record, self.last_activity)
         self.requests.append(record)
         self._edge_only.setdefault(_key(record), deque()).append(record)
+
+    def watch_queues(self, patterns: QueuePatterns) -> None:
+        """Read how many events these SDK queues hold at each snapshot and catch-up."""
+        self.queue_patterns = patterns
+        self.read_args["queues"] = bool(patterns)
 
     def start_leaving(self) -> None:
         """From now on, requests are the page's leave (`leaving`), counted for its mark."""
@@ -418,7 +425,7 @@ class Recorder:
         self,
         page: Page | None = None,
         patience: float = 3.0,
-        queues: dict[str, list[str]] | None = None,
+        queues: QueuePatterns | None = None,
     ) -> PageVisit:
         """Everything recorded so far, plus cookies, dataLayer and CSP blocks read now, and
         the events the batching SDKs of `queues` hold (`self.queued`).
@@ -437,12 +444,12 @@ class Recorder:
         if caught is not None and caught[0] == self.last_activity and page is self.page:
             _, main, visit.cookies = caught
         else:
-            args = {**self.read_args, "queues": queues or self.read_args["queues"]}
+            args = {**self.read_args, "queues": bool(queues or self.queue_patterns)}
             # Independent reads: one round trip's wait for both.
             visit.cookies, main = await asyncio.gather(
                 self._cookies(), _guarded(page.evaluate(READ_MAIN_FRAME, args), {}, patience)
             )
-        self.queued = main.get("queued") or {}
+        self.queued = held_events(main.get("queued"), queues or self.queue_patterns)
         self.marked = "queued" in main  # its hidden-beacon listener is in place
         visit.data_layer = main.get("data_layer", [])
         found = empty_state([str(t) for t in main.get("notices") or []])

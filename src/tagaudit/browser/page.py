@@ -203,7 +203,7 @@ class Tab:
         for target, event, name in FEED:
             target_object = self.context if target == "context" else self.page
             target_object.on(event, self._feed(name))
-        self.recorder.read_args["queues"] = self.engine.queue_patterns
+        self.recorder.watch_queues(self.engine.queue_patterns)
         edge = self.engine.session.edge
         if edge is not None:
             attach = edge.attach(self.context, self.page, self.recorder)
@@ -381,7 +381,7 @@ class Tab:
         self.recorder.stop()
         self.recorder = Recorder(self.context, self.page, self.recorder.catalog)
         self.steps = Steps(self.recorder)
-        self.recorder.read_args["queues"] = self.engine.queue_patterns
+        self.recorder.watch_queues(self.engine.queue_patterns)
         self.queued = {}
         edge = self.engine.session.edge
         if edge is not None and self.edge_id is not None:

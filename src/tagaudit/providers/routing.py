@@ -95,10 +95,12 @@ class Catalog:
                 self._exact.setdefault(host, []).append(endpoint)
 
     def problems(self) -> list[str]:
-        """Users' regexes that ran out of time on a request and were switched off (one line
-        each): requests they should have routed may have been missed."""
+        """Users' regexes that ran out of time on a request (or on a storage key: `queues:`)
+        and were switched off (one line each): requests they should have routed, or events
+        an SDK held, may have been missed."""
         regexes: list[Any] = []
         for provider in self.providers.values():
+            regexes += provider.queues
             for endpoint in provider.endpoints:
                 regexes += [*endpoint.paths, *(pattern for _, pattern in endpoint.require)]
         slow = [r.slow for r in regexes if isinstance(r, BoundedRegex) and r.slow]
