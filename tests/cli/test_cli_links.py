@@ -166,3 +166,19 @@ def test_a_binary_or_missing_list_is_one_line_each_and_exit_2(tmp_path, capsys):
         f"tagaudit: {missing}: no such file",
         "tagaudit: no usable links: give URLs, a .txt list or a .csv with a URL column",
     ]
+
+
+def test_the_run_collects_garbage_less_often_and_gives_the_thresholds_back(routes, monkeypatch):
+    import gc
+
+    from tagaudit.cli import links as links_cli
+    from tagaudit.runner.run import Run
+
+    seen: list[tuple[int, ...]] = []
+    real_run = Run.run
+    monkeypatch.setattr(Run, "run", lambda self: seen.append(gc.get_threshold()) or real_run(self))
+    before = gc.get_threshold()
+    url = routes.url("/s/301?utm_source=newsletter&utm_medium=email&utm_campaign=spring")
+    assert main(["links", url, *FAST]) == 0
+    assert seen == [links_cli.RUN_GC_THRESHOLDS]  # while the links were followed
+    assert gc.get_threshold() == before

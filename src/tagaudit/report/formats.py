@@ -3,38 +3,46 @@ write it (its command-line flag, metavar and help, its render function, how its 
 safe to write, its file name ending).
 
 A new format is its module (a `render(report)` or `render(report, fail_on=…)` function) plus
-one line in FORMATS, which says who reads it: people (the default: credentials and email
-addresses masked, always) or machines (the JSON: credentials masked unless the run kept
+one line in FORMATS naming it, which says who reads it: people (the default: credentials and
+email addresses masked, always) or machines (the JSON: credentials masked unless the run kept
 them, tagaudit.report.masking); tests/report/test_formats.py then asks for its golden
-output and its flag in README.md. Callers never match formats by attribute name: the CLI
-declares one option per entry and hands `files.write_all` a mapping of format name → path.
+output and its flag in README.md. The module is imported when its format is first written:
+`tagaudit links --json` never loads the HTML, SARIF … writers (tests/cli/test_startup.py).
+Callers never match formats by attribute name: the CLI declares one option per entry and
+hands `files.write_all` a mapping of format name → path.
 Imports only tagaudit.model and the report package.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from tagaudit.model import Report
-from tagaudit.report import html, json_report, junit, markdown, sarif
 from tagaudit.report.masking import masked_report, safe_json_text, safe_xml_text
 
 
 @dataclass(frozen=True)
 class ReportFormat:
-    """One file format: `ReportFormat("junit", "Write JUnit XML here.", junit.render,
+    """One file format: `ReportFormat("junit", "Write JUnit XML here.", "junit",
     ".junit.xml", takes_fail_on=True)` is offered as `--junit PATH`, written by
-    `render(report, fail_on=…)`, and conventionally named `tagaudit.junit.xml`."""
+    `tagaudit.report.junit.render(report, fail_on=…)`, and conventionally named
+    `tagaudit.junit.xml`."""
 
     name: str  # the key of write_all's mapping; the flag is --name
     help: str  # the flag's one line of --help
-    render: Callable[..., str]  # Report (and fail_on=, when takes_fail_on) → text
+    module: str  # tagaudit.report.<module>.render: Report (and fail_on=) → text
     suffix: str  # the file name ending: tagaudit{suffix} (action), report{suffix} (goldens)
     takes_fail_on: bool = False  # its verdict follows --fail-on (JUnit failures, the banner)
     is_json: bool = False  # JSON text keeps lone surrogates as escapes; markup replaces them
     metavar: str = "PATH"
     people: bool = True  # read by people (emails masked too); False: data for machines
+
+    @property
+    def render(self) -> Callable[..., str]:
+        """The format's render function (its module is imported on first use)."""
+        return importlib.import_module(f"tagaudit.report.{self.module}").render  # type: ignore[no-any-return]
 
     @property
     def flag(self) -> str:
@@ -61,24 +69,24 @@ FORMATS: dict[str, ReportFormat] = _registry(
     ReportFormat(
         "json",
         "Write the JSON report here.",
-        json_report.render,
+        "json_report",
         ".json",
         is_json=True,
         people=False,
     ),
-    ReportFormat("junit", "Write JUnit XML here.", junit.render, ".junit.xml", takes_fail_on=True),
+    ReportFormat("junit", "Write JUnit XML here.", "junit", ".junit.xml", takes_fail_on=True),
     ReportFormat(
         "html",
         "Write a self-contained HTML report here.",
-        html.render,
+        "html",
         ".html",
         takes_fail_on=True,
     ),
-    ReportFormat("sarif", "Write SARIF 2.1.0 here.", sarif.render, ".sarif", is_json=True),
+    ReportFormat("sarif", "Write SARIF 2.1.0 here.", "sarif", ".sarif", is_json=True),
     ReportFormat(
         "markdown",
         "Write a Markdown summary (CI step summary).",
-        markdown.render,
+        "markdown",
         ".md",
         takes_fail_on=True,
     ),

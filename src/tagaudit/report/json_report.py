@@ -28,17 +28,34 @@ _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
+    """The report's JSON text. Its pieces are joined once, after the report's data is let
+    go: on 10,000 links (43 MB of JSON) joining each section, then the whole, held several
+    copies of the text at once beside that data (peak RSS, benchmarks/bench_links.py)."""
     data = report.to_dict()
     ordered = {"schema": data.pop("schema"), **data}
-    members = [f"  {json.dumps(key)}: {_value(key, value)}" for key, value in ordered.items()]
-    return "{\n" + ",\n".join(members) + "\n}\n"
+    del data
+    pieces = ["{"]
+    while ordered:
+        key, value = next(iter(ordered.items()))
+        del ordered[key]  # each section's data goes once its lines are made
+        pieces += [",\n  " if len(pieces) > 1 else "\n  ", json.dumps(key), ": "]
+        _value(key, value, pieces)
+        del value
+    pieces.append("\n}\n")
+    return "".join(pieces)
 
 
-def _value(key: str, value: Any) -> str:
+def _value(key: str, value: Any, pieces: list[str]) -> None:
+    """Append the JSON text of one top-level member's value to `pieces`."""
     if key in ONE_PER_LINE and isinstance(value, list) and value:
-        lines = ",\n    ".join(map(_one_line, value))
-        return "[\n    " + lines + "\n  ]"
-    return _dumps(value, indent=2).replace("\n", "\n  ")
+        pieces.append("[\n    ")
+        for index, item in enumerate(value):
+            if index:
+                pieces.append(",\n    ")
+            pieces.append(_one_line(item))
+        pieces.append("\n  ]")
+        return
+    pieces.append(_dumps(value, indent=2).replace("\n", "\n  "))
 
 
 def _one_line(value: Any) -> str:

@@ -24,19 +24,21 @@ import asyncio
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tagaudit.browser.settings import SessionSettings, SiteAccess
 from tagaudit.config import Config, config_from_mapping, load_config
 from tagaudit.errors import UsageError, first_line
 from tagaudit.model import Report
 from tagaudit.model.urls import origin_of
-from tagaudit.providers import Catalog, load_catalog
 from tagaudit.rules.engine import RuleSet, apply
 from tagaudit.runner.baseline import compare as compare_baseline
 from tagaudit.runner.baseline import mark as mark_baseline
 from tagaudit.runner.beside import loop_is_running, run_beside
 from tagaudit.runner.reports import read_report
+
+if TYPE_CHECKING:
+    from tagaudit.providers import Catalog
 
 ConfigLike = Config | dict[str, Any] | str | Path | None
 
@@ -105,6 +107,8 @@ def build_catalog(config: Config) -> Catalog | None:
     """The built-in catalog with the user's `providers:` (None when there are none)."""
     if not config.providers:
         return None
+    from tagaudit.providers import load_catalog  # the catalog: only runs that decode hits
+
     return load_catalog(config.providers, source=str(config.path) if config.path else None)
 
 
