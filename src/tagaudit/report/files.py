@@ -46,7 +46,7 @@ def write_all(report: Report, paths: Paths, fail_on: str = "error") -> Written:
     of FORMATS; `fail_on` is the level the JUnit, HTML and Markdown verdicts follow."""
     wanted = {name: Path(path) for name, path in paths.items() if path is not None}
     written = Written()
-    views: dict[bool, Report] = {}  # one masked copy per audience (formats.ReportFormat)
+    views: dict[bool, Report] = {}  # the masked copy of an audience (formats.ReportFormat)
     for name in sorted(wanted, key=_position):
         _write_one(report, name, wanted[name], fail_on, written, views)
     return written
@@ -62,6 +62,7 @@ def _write_one(
 ) -> None:
     fmt = FORMATS[name]
     if fmt.people not in views:
+        views.clear()  # one masked copy at a time: a copy of a 2,000-page report is large
         views[fmt.people] = fmt.view(report)
     try:
         write_text(path, fmt.text(report, fail_on, views[fmt.people]))

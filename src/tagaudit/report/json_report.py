@@ -17,28 +17,45 @@ tagaudit.model.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from typing import Any
 
 from tagaudit.model import Report
+from tagaudit.model.serial import to_dict
 
 ONE_PER_LINE = ("pages", "links", "findings")
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
-    data = report.to_dict()
+    """The report's JSON text. Pages, links and findings are made into data one at a time,
+    each encoded before the next: the data of a whole 2,000-page report at once was a
+    second copy of the report in memory (benchmarks/bench_audit_scale.py)."""
+    shell = copy.copy(report)
+    for key in ONE_PER_LINE:
+        setattr(shell, key, [])
+    data = to_dict(shell)
     ordered = {"schema": data.pop("schema"), **data}
-    members = [f"  {json.dumps(key)}: {_value(key, value)}" for key, value in ordered.items()]
+    members = [
+        f"  {json.dumps(key)}: {_value(report, key, value)}" for key, value in ordered.items()
+    ]
     return "{\n" + ",\n".join(members) + "\n}\n"
 
 
-def _value(key: str, value: Any) -> str:
-    if key in ONE_PER_LINE and isinstance(value, list) and value:
-        lines = ",\n    ".join(map(_one_line, value))
-        return "[\n    " + lines + "\n  ]"
+def _value(report: Report, key: str, value: Any) -> str:
+    if key in ONE_PER_LINE:
+        return _items(getattr(report, key))
     return _dumps(value, indent=2).replace("\n", "\n  ")
+
+
+def _items(items: list[Any]) -> str:
+    """A list of pages, links or findings, one line each (`[]` when empty)."""
+    if not items:
+        return "[]"
+    lines = ",\n    ".join(_one_line(to_dict(item)) for item in items)
+    return "[\n    " + lines + "\n  ]"
 
 
 def _one_line(value: Any) -> str:
