@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -151,24 +152,26 @@ class TreeMemory(threading.Thread):
         self._stop_event.set()
         self.join()
 
-    def at(self, share: float) -> float:
-        """tagaudit's RSS at `share` of the run (0.25: a quarter of the way)."""
+    def at(self, share: float, column: int = 2) -> float:
+        """tagaudit's RSS (`column` 1: the tree's PSS) at `share` of the run (0.25: a quarter
+        of the way)."""
         if not self.samples:
             return 0.0
         end = self.samples[-1][0]
-        return next(rss for when, _, rss in self.samples if when >= end * share)
+        return next(sample[column] for sample in self.samples if sample[0] >= end * share)
 
 
 # ---------------------------------------------------------------- one size
 def audit(folder: Path, config: Path, pages: int) -> dict:
     out = folder / f"report-{pages}.json"
     argv = [PYTHON, "-m", "tagaudit", "audit", "-c", str(config), "-q", "--fail-on", "never"]
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _children_cpu()
     proc = subprocess.Popen([*argv, "--json", str(out)], stdout=subprocess.DEVNULL)
     memory = TreeMemory(proc.pid)
     memory.start()
     code = proc.wait()
     wall = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     memory.stop()
     if code not in (0, 1) or not out.exists():
         raise SystemExit(f"the audit of {pages} pages failed (exit {code})")
@@ -183,6 +186,9 @@ def audit(folder: Path, config: Path, pages: int) -> dict:
         "peak_tagaudit_mb": max((s[2] for s in memory.samples), default=0),
         "tagaudit_quarter_mb": memory.at(0.25),
         "tagaudit_end_mb": memory.at(0.97),
+        "tree_quarter_mb": memory.at(0.25, column=1),
+        "tree_late_mb": memory.at(0.9, column=1),
+        "cpu_per_page": cpu / max(1, audited),
         "report": out,
     }
 
@@ -195,9 +201,9 @@ def formats(path: Path) -> dict[str, dict[str, float]]:
     report = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
     made = {}
     for name, fmt in FORMATS.items():
-        started = time.perf_counter()
+        started = time.process_time()
         text = fmt.text(report, "error")
-        seconds = time.perf_counter() - started
+        seconds = time.process_time() - started
         made[name] = {"seconds": seconds, "mb": len(text.encode()) / 1e6}
         if name == "html":
             path.with_suffix(".html").write_text(text, encoding="utf-8")
@@ -218,39 +224,51 @@ def merging(path: Path) -> float:
         shards[-1].write_text(json.dumps(shard), encoding="utf-8")
     out = path.with_name(f"{path.stem}-merged.json")
     argv = [PYTHON, "-m", "tagaudit", "merge", *map(str, shards), "--json", str(out), "-q"]
-    started = time.perf_counter()
+    cpu_before = _children_cpu()
     subprocess.run([*argv, "--fail-on", "never"], check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - started
+    return _children_cpu() - cpu_before
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes and all they waited for: a tagaudit run
+    with its driver and Chromium, whole (less at the mercy of a loaded machine than wall)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 # ---------------------------------------------------------------- the table
 def show(rows: list[dict]) -> None:
     print(
-        f"\n{'pages':>6}{'s/page':>8}{'tree MB':>9}{'ta MB':>7}{'ta@25%':>8}{'ta@end':>8}"
-        f"{'json MB':>9}{'html MB':>9}{'merge s':>9}  write s (json junit html sarif md)"
+        f"\n{'pages':>6}{'s/page':>7}{'cpu/p':>7}{'tree MB':>8}{'@25%':>6}{'@90%':>6}"
+        f"{'ta MB':>6}{'@25%':>6}{'@end':>6}{'json':>6}{'html':>6}{'merge':>6}  write cpu s"
     )
     for r in rows:
-        writes = " ".join(f"{f['seconds']:.2f}" for f in r["formats"].values())
+        writes = " ".join(f"{name} {f['seconds']:.2f}" for name, f in r["formats"].items())
         print(
-            f"{r['pages']:>6}{r['per_page']:>8.3f}{r['peak_tree_mb']:>9.0f}"
-            f"{r['peak_tagaudit_mb']:>7.0f}{r['tagaudit_quarter_mb']:>8.0f}"
-            f"{r['tagaudit_end_mb']:>8.0f}{r['formats']['json']['mb']:>9.1f}"
-            f"{r['formats']['html']['mb']:>9.1f}{r['merge']:>9.1f}  {writes}"
+            f"{r['pages']:>6}{r['per_page']:>7.3f}{r['cpu_per_page']:>7.3f}"
+            f"{r['peak_tree_mb']:>8.0f}{r['tree_quarter_mb']:>6.0f}{r['tree_late_mb']:>6.0f}"
+            f"{r['peak_tagaudit_mb']:>6.0f}{r['tagaudit_quarter_mb']:>6.0f}"
+            f"{r['tagaudit_end_mb']:>6.0f}{r['formats']['json']['mb']:>6.1f}"
+            f"{r['formats']['html']['mb']:>6.1f}{r['merge']:>6.1f}  {writes}"
         )
     first, last = rows[0], rows[-1]
+    sizes = f"{last['pages']} over {first['pages']} pages"
     print(
-        f"\ntime a page, {last['pages']} over {first['pages']} pages: "
-        f"{last['per_page'] / first['per_page']:.2f}x (goal: at most 1.15x)"
+        f"\ntime a page, {sizes}: wall {last['per_page'] / first['per_page']:.2f}x, CPU "
+        f"{last['cpu_per_page'] / first['cpu_per_page']:.2f}x (goal: at most 1.15x)"
+    )
+    end, peak, tree = (
+        last[key] / first[key] for key in ("tagaudit_end_mb", "peak_tagaudit_mb", "peak_tree_mb")
     )
     print(
-        f"tagaudit's memory at the end, {last['pages']} over {first['pages']} pages: "
-        f"{last['tagaudit_end_mb'] / first['tagaudit_end_mb']:.2f}x; whole tree at its peak: "
-        f"{last['peak_tree_mb'] / first['peak_tree_mb']:.2f}x (flat after warm-up: near 1)"
+        f"memory, {sizes}: tagaudit at the end {end:.2f}x, at its peak {peak:.2f}x; whole tree"
+        f" at its peak {tree:.2f}x (flat after warm-up: near 1)"
     )
     print(
-        "tree MB = peak PSS of tagaudit + driver + Chromium; ta = tagaudit's own RSS (peak, at "
-        "a quarter of the run, at its end); load average now: "
-        + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        "s/page: wall; cpu/p: CPU seconds of the whole tree a page; tree MB: PSS of tagaudit +"
+        " driver + Chromium (peak, at 25 % and 90 % of the run); ta: tagaudit's own RSS (peak,"
+        " at 25 %, at the end); json, html: report MB; merge, write: CPU seconds. Load average"
+        " now: " + " ".join(f"{x:.1f}" for x in os.getloadavg())
     )
 
 
