@@ -19,12 +19,13 @@ the part that grows with the pages it keeps. Then, in this process, the report i
 and written in every format (the time and the size of each), and split into two shard
 reports that `tagaudit merge` joins again (a process, timed whole).
 
-Prints one table (per size: seconds a page, peak memory of the tree and of tagaudit,
-tagaudit's memory at a quarter and at the end of the run, report sizes, writing times, merge
-time) and the ratios that the goals of issue 22 name: time a page at the largest size over
-the smallest (goal: within 1.15) and tagaudit's memory at the end of the largest run over
-the smallest (flat after warm-up: near 1). Nothing leaves 127.0.0.1. Run it on a quiet
-machine, once: 2,000 pages take minutes.
+Prints the table again after each size (per size: wall and CPU seconds a page, the tree's
+memory at its peak, at 25 % and at 90 % of the run, tagaudit's own at its peak, at 25 % and
+at the end, report sizes, CPU seconds of writing each format and of the merge) and the
+ratios that the goals of issue 22 name: time a page at the largest size over the smallest
+(goal: within 1.15) and memory at the largest size over the smallest (flat after warm-up:
+near 1). Nothing leaves 127.0.0.1. Run it on a quiet machine, once: 2,000 pages take
+minutes.
 """
 
 from __future__ import annotations
@@ -268,7 +269,8 @@ def show(rows: list[dict]) -> None:
         "s/page: wall; cpu/p: CPU seconds of the whole tree a page; tree MB: PSS of tagaudit +"
         " driver + Chromium (peak, at 25 % and 90 % of the run); ta: tagaudit's own RSS (peak,"
         " at 25 %, at the end); json, html: report MB; merge, write: CPU seconds. Load average"
-        " now: " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+        " now: " + " ".join(f"{x:.1f}" for x in os.getloadavg()),
+        flush=True,
     )
 
 
@@ -298,9 +300,9 @@ def main() -> None:
                 row["report"] = str(row["report"])
                 rows.append(row)
                 print(f"{pages} pages: {row['wall']:.0f} s", file=sys.stderr, flush=True)
-    show(rows)
-    if args.json:
-        Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
+                show(rows)  # each size as it is measured: 2,000 pages may not finish in time
+                if args.json:
+                    Path(args.json).write_text(json.dumps(rows, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":
