@@ -38,24 +38,26 @@ def render(report: Report) -> str:
         setattr(shell, key, [])
     data = to_dict(shell)
     ordered = {"schema": data.pop("schema"), **data}
-    members = [
-        f"  {json.dumps(key)}: {_value(report, key, value)}" for key, value in ordered.items()
-    ]
-    return "{\n" + ",\n".join(members) + "\n}\n"
+    # One join of all the parts: building the text piece by piece copied it whole each time.
+    parts = ["{\n"]
+    for number, (key, value) in enumerate(ordered.items()):
+        parts.append((",\n  " if number else "  ") + json.dumps(key) + ": ")
+        if key in ONE_PER_LINE and getattr(report, key):
+            _items(getattr(report, key), parts)
+        else:
+            parts.append(_dumps(value, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    return "".join(parts)
 
 
-def _value(report: Report, key: str, value: Any) -> str:
-    if key in ONE_PER_LINE:
-        return _items(getattr(report, key))
-    return _dumps(value, indent=2).replace("\n", "\n  ")
-
-
-def _items(items: list[Any]) -> str:
-    """A list of pages, links or findings, one line each (`[]` when empty)."""
-    if not items:
-        return "[]"
-    lines = ",\n    ".join(_one_line(to_dict(item)) for item in items)
-    return "[\n    " + lines + "\n  ]"
+def _items(items: list[Any], parts: list[str]) -> None:
+    """A list of pages, links or findings, one line each, onto `parts`."""
+    parts.append("[\n    ")
+    for number, item in enumerate(items):
+        if number:
+            parts.append(",\n    ")
+        parts.append(_one_line(to_dict(item)))
+    parts.append("\n  ]")
 
 
 def _one_line(value: Any) -> str:
