@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 import pytest
 
 import tagaudit
+from tagaudit.browser import visitor
+from tagaudit.browser.page import PageEngine, Tab
 from tagaudit.model import PageVisit
 from tagaudit.runner.sitesrv import SiteServer
 from tests.support.servers import LoopbackServer, refused_url, serve_folder, silent_socket
@@ -214,6 +216,29 @@ def test_each_target_starts_with_clean_state(
 ) -> None:
     urls = [site.url("/isolation/?first"), site.url("/isolation/?second")]
     done = run(urls, chromium_path, concurrency=1, quiet_ms=300, isolation=isolation)
+    for visit in done:
+        (found,) = [e["found"] for e in visit.data_layer if e.get("event") == "found"]
+        assert found == {"cookie": "", "local": None, "session": None, "idb": None}, visit.url
+
+
+def test_a_reused_tab_is_replaced_after_its_share_of_targets(
+    site: SiteServer, chromium_path: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Playwright keeps every request of a page until it closes: a tab serves a bounded
+    number of targets (browser/visitor.py), and the next one still starts clean."""
+    monkeypatch.setattr(visitor, "TARGETS_PER_TAB", 2)
+    opened: list[Tab] = []
+    open_tab = PageEngine.open_tab
+
+    async def counted(self: PageEngine, *args: object, **kwargs: object) -> Tab:
+        opened.append(await open_tab(self, *args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(PageEngine, "open_tab", counted)
+    urls = [site.url(f"/isolation/?{n}") for n in range(5)]
+    done = run(urls, chromium_path, concurrency=1, quiet_ms=300)
+    assert len(opened) == 3  # targets 1-2, 3-4, 5
+    assert len(done) == 5
     for visit in done:
         (found,) = [e["found"] for e in visit.data_layer if e.get("event") == "found"]
         assert found == {"cookie": "", "local": None, "session": None, "idb": None}, visit.url

@@ -4,7 +4,11 @@ Isolation: every target must start with no cookies, storage or cache from the pr
 A fresh context per target is the obvious way but costs a new renderer each time; the
 default `reuse` mode keeps one tab per worker and wipes its state between targets instead
 (cookies, every origin's storage, the HTTP cache, sessionStorage of the tab), which the
-benchmark shows is several times cheaper. `context` mode is kept for comparison.
+benchmark shows is several times cheaper. `context` mode is kept for comparison. A reused
+tab is still replaced by a new one after `TARGETS_PER_TAB` targets: Playwright keeps an
+object for every request and response a page made until the page closes (up to 10,000 of a
+kind, in the driver and in this process), so a tab kept for a whole 2,000-page audit made
+memory grow with the pages (benchmarks/bench_audit_scale.py).
 
 A `Visitor` loads a target through the page engine (browser/page.py); the caller may look at
 the live page before it is left (`inspect`: read its links, detect a consent banner).
@@ -27,6 +31,9 @@ from tagaudit.model.urls import origin_of
 
 # Called with the tab and its visit after the page settled, before it is left.
 Inspect = Callable[[Tab, PageVisit], Awaitable[None]]
+# A reused tab loads this many targets, then a new one takes over (module docstring): a new
+# context and page cost some tens of milliseconds, a hundred pages some tens of seconds.
+TARGETS_PER_TAB = 100
 
 
 class Visitor:
@@ -37,6 +44,7 @@ class Visitor:
         self._tab: Tab | None = None
         self._origins: set[str] = set()
         self._wiped = False  # the tab was wiped as it left its last target
+        self._targets = 0  # targets the current tab loaded
 
     async def close(self) -> None:
         if self._tab is not None:
@@ -88,15 +96,18 @@ class Visitor:
 
     async def _fresh_tab(self) -> Tab:
         # localStorage of a storage state cannot be put back into a wiped tab: a new context
-        if self._new_context_each_time() or self._tab is None:
+        worn = self._targets >= TARGETS_PER_TAB
+        if self._new_context_each_time() or self._tab is None or worn:
             await self.close()
             self._tab = await self.engine.open_tab()
             self._origins.clear()
+            self._targets = 0
         else:
             if not self._wiped:
                 await self._wipe(self._tab)
             await self._tab.record_anew()
         self._wiped = False
+        self._targets += 1
         return self._tab
 
     def _new_context_each_time(self) -> bool:

@@ -17,45 +17,47 @@ tagaudit.model.
 
 from __future__ import annotations
 
+import copy
 import json
 import math
 from typing import Any
 
 from tagaudit.model import Report
+from tagaudit.model.serial import to_dict
 
 ONE_PER_LINE = ("pages", "links", "findings")
 _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
-    """The report's JSON text. Its pieces are joined once, after the report's data is let
-    go: on 10,000 links (43 MB of JSON) joining each section, then the whole, held several
-    copies of the text at once beside that data (peak RSS, benchmarks/bench_links.py)."""
-    data = report.to_dict()
+    """The report's JSON text. Pages, links and findings are made into data one at a time,
+    each encoded before the next: the data of a whole 2,000-page report at once was a
+    second copy of the report in memory (benchmarks/bench_audit_scale.py)."""
+    shell = copy.copy(report)
+    for key in ONE_PER_LINE:
+        setattr(shell, key, [])
+    data = to_dict(shell)
     ordered = {"schema": data.pop("schema"), **data}
-    del data
-    pieces = ["{"]
-    while ordered:
-        key, value = next(iter(ordered.items()))
-        del ordered[key]  # each section's data goes once its lines are made
-        pieces += [",\n  " if len(pieces) > 1 else "\n  ", json.dumps(key), ": "]
-        _value(key, value, pieces)
-        del value
-    pieces.append("\n}\n")
-    return "".join(pieces)
+    # One join of all the parts: building the text piece by piece copied it whole each time.
+    parts = ["{\n"]
+    for number, (key, value) in enumerate(ordered.items()):
+        parts.append((",\n  " if number else "  ") + json.dumps(key) + ": ")
+        if key in ONE_PER_LINE and getattr(report, key):
+            _items(getattr(report, key), parts)
+        else:
+            parts.append(_dumps(value, indent=2).replace("\n", "\n  "))
+    parts.append("\n}\n")
+    return "".join(parts)
 
 
-def _value(key: str, value: Any, pieces: list[str]) -> None:
-    """Append the JSON text of one top-level member's value to `pieces`."""
-    if key in ONE_PER_LINE and isinstance(value, list) and value:
-        pieces.append("[\n    ")
-        for index, item in enumerate(value):
-            if index:
-                pieces.append(",\n    ")
-            pieces.append(_one_line(item))
-        pieces.append("\n  ]")
-        return
-    pieces.append(_dumps(value, indent=2).replace("\n", "\n  "))
+def _items(items: list[Any], parts: list[str]) -> None:
+    """A list of pages, links or findings, one line each, onto `parts`."""
+    parts.append("[\n    ")
+    for number, item in enumerate(items):
+        if number:
+            parts.append(",\n    ")
+        parts.append(_one_line(to_dict(item)))
+    parts.append("\n  ]")
 
 
 def _one_line(value: Any) -> str:

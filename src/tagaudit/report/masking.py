@@ -26,10 +26,11 @@ tagaudit.model.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -44,6 +45,7 @@ from tagaudit.model.redaction import (
 )
 
 KEPT = "kept"
+LAZY = ("pages", "links", "findings")  # masked as read in the JSON's view (masked_report)
 MASKED = "masked"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SCALARS = (int, float, bool, type(None))
@@ -70,10 +72,37 @@ def masked_report(report: Report, people: bool = True) -> Report:
     a JSON report of a run with `secrets: kept` keeps its credentials."""
     if not people and report.config.secrets == KEPT:
         return report
-    masked = _Masker(for_people if people else mask_secrets).value(report)
-    if not people:
-        masked.config.secrets = MASKED
+    masker = _Masker(for_people if people else mask_secrets)
+    if people:
+        return masker.value(report)
+    # The JSON is written once, item by item: its pages, links and findings are masked as it
+    # reads them, not copied all at once (a masked copy of a 2,000-page report is large).
+    shell = copy.copy(report)
+    for key in LAZY:
+        setattr(shell, key, [])
+    masked = masker.value(shell)
+    for key in LAZY:
+        setattr(masked, key, MaskedItems(getattr(report, key), masker))
+    masked.config.secrets = MASKED
     return masked
+
+
+class MaskedItems(Sequence[Any]):
+    """A report's list, each item masked as it is read (and not kept)."""
+
+    def __init__(self, items: list[Any], masker: _Masker) -> None:
+        self.items, self.masker = items, masker
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.masker.value(item) for item in self.items[index]]
+        return self.masker.value(self.items[index])
+
+    def __iter__(self) -> Iterator[Any]:
+        return (self.masker.value(item) for item in self.items)
 
 
 class _Masker:
