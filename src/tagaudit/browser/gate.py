@@ -25,17 +25,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from tagaudit.model import ALLOWED, DELIVERED, PAGE_RESOURCE, VENDOR_FILE
 from tagaudit.providers import Catalog, default_catalog
 
 # What a page needs to render: loaded when its host is not a tracking endpoint.
 PAGE_RESOURCES = frozenset(
     {"document", "script", "stylesheet", "font", "image", "media", "texttrack", "manifest"}
 )
-# Why a third-party request was let through (Request.let_through).
-PAGE_RESOURCE = "page resource"
-VENDOR_FILE = "vendor library or settings"
-ALLOWED = "allow_hosts"
-DELIVERED = "--deliver-hits"
 
 
 @dataclass(frozen=True)

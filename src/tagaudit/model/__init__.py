@@ -17,7 +17,18 @@ I/O or imports another tagaudit package (see ../shared/DESIGN.md, "Data model").
 
 from __future__ import annotations
 
-from tagaudit.model.capture import Cookie, HeldEvents, Hop, PageVisit, Request, TagHit
+from tagaudit.model.capture import (
+    ALLOWED,
+    DELIVERED,
+    PAGE_RESOURCE,
+    VENDOR_FILE,
+    Cookie,
+    HeldEvents,
+    Hop,
+    PageVisit,
+    Request,
+    TagHit,
+)
 from tagaudit.model.consent import Banner, ConsentMatrix, ConsentRecord, MatrixRow
 from tagaudit.model.journeys import (
     CHAIN_STAGES,
@@ -65,21 +76,25 @@ from tagaudit.model.vocabulary import (
 )
 
 __all__ = [
+    "ALLOWED",
     "CATEGORIES",
     "CHAIN_STAGES",
     "CLICK_IDS",
+    "DELIVERED",
     "FAIL_ON_LEVELS",
     "GOOGLE_PROVIDERS",
     "HIT_KINDS",
     "IDENTIFIER_COOKIES",
     "KEPT_NAVIGATING",
     "LINK_CATEGORIES",
+    "PAGE_RESOURCE",
     "PHASES",
     "SCENARIOS",
     "SCHEMA_VERSION",
     "SEVERITIES",
     "STEP_STATES",
     "TOOL_VERSION",
+    "VENDOR_FILE",
     "Banner",
     "BaselineDiff",
     "ChainLink",

@@ -25,6 +25,14 @@ CSP_FAILURES = ("net::err_blocked_by_csp", "csp")
 COLLECTOR_DOWN_STATUSES = (500, 502, 503, 504)
 
 
+# Why a third-party request was let through (Request.let_through): the gate's words
+# (tagaudit.browser.gate), read by the reports.
+PAGE_RESOURCE = "page resource"
+VENDOR_FILE = "vendor library or settings"
+ALLOWED = "allow_hosts"
+DELIVERED = "--deliver-hits"
+
+
 @dataclass
 class Request:
     """One outgoing request as the browser (or a HAR file, or a pasted URL) saw it.

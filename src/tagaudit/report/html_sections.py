@@ -18,7 +18,16 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from tagaudit.model import Finding, LinkResult, PageVisit, ParamChange, Report, TagHit
+from tagaudit.model import (
+    PAGE_RESOURCE,
+    Finding,
+    LinkResult,
+    PageVisit,
+    ParamChange,
+    Report,
+    Request,
+    TagHit,
+)
 from tagaudit.report.common import (
     findings_by_url,
     link_verdict,
@@ -211,12 +220,11 @@ def page_hits(page: PageVisit, report: Report) -> str:
         params = "".join(
             f"<tr><th>{esc(k)}</th><td>{esc(v)}</td></tr>" for k, v in shown_params(hit)
         )
-        request = page.request_of(hit)
-        problem = request.delivery_problem() if request is not None else None
-        sent, css = ("sent", "fired") if problem is None else (problem, "failed")
+        delivery, css, why = _delivery(page.request_of(hit))
         rows.append(
             f"<tr><td>{esc(hit.provider)}</td><td>{esc(hit.kind)}</td><td>{esc(hit.account or '')}"
-            f'</td><td>{esc(hit.event or "")}</td><td class="cell {css}">{esc(sent)}</td><td>'
+            f"</td><td>{esc(hit.event or '')}</td>"
+            f'<td class="cell {css}" title="{esc(why)}">{esc(delivery)}</td><td>'
             + (_params_cell(hit, params) if params else "")
             + "</td></tr>"
         )
@@ -225,6 +233,21 @@ def page_hits(page: PageVisit, report: Report) -> str:
         "<th>kind</th><th>account</th><th>event</th><th>delivery</th><th>decoded parameters</th>"
         f"</tr>{''.join(rows)}</table></div>"
     )
+
+
+def _delivery(request: Request | None) -> tuple[str, str, str]:
+    """What became of a hit's request: (label, CSS class, tooltip). A hit tagaudit answered
+    here left the page but never reached the vendor, and the label must not say "sent"."""
+    problem = request.delivery_problem() if request is not None else None
+    if problem is not None:
+        return problem, "failed", "the request did not reach its server"
+    if request is not None and request.answered_locally:
+        return "answered here", "fired", "the page sent it; tagaudit answered, nothing delivered"
+    if request is not None and request.let_through == PAGE_RESOURCE:
+        return "loaded", "fired", "a resource the page needs: loaded from its host"
+    if request is not None and request.let_through:
+        return "delivered", "fired", f"let through to the vendor ({request.let_through})"
+    return "sent", "fired", "the page sent it"
 
 
 def _params_cell(hit: TagHit, rows: str) -> str:
