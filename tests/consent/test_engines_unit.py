@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -32,6 +33,23 @@ def test_rules_are_filtered_by_url_pattern_and_frame() -> None:
     assert len(main) < len(package.rules) / 2  # site-specific rules for other sites dropped
     frame = rules_for(package, "http://127.0.0.1:8000/", main_frame=False)
     assert all((r.get("runContext") or {}).get("frame") for r in frame)
+
+
+def test_the_init_reply_is_the_filtered_rules_as_json_made_once_per_frame_kind() -> None:
+    """Each scenario's context asks autoconsent's init for the same frames: the reply text
+    (hundreds of KB) is made once and handed to the page as text, not as an object."""
+    require_npm_banners()
+    package = find_autoconsent(NODE_MODULES)
+    config = AutoconsentEngine(package, ConsentSettings()).config()
+    url = "http://127.0.0.1:8000/"
+    text = package.init_reply(url, True, config)
+    assert package.init_reply(url, True, config) is text  # made once
+    message = json.loads(text)
+    assert message["type"] == "initResp" and message["config"] == config
+    names = [r["name"] for r in message["rules"]["autoconsent"]]
+    assert names == [r["name"] for r in rules_for(package, url, main_frame=True)]
+    framed = json.loads(package.init_reply(url, False, config))["rules"]["autoconsent"]
+    assert len(framed) < len(names)  # a frame's reply is its own
 
 
 def test_missing_autoconsent_says_how_to_install_it(tmp_path: Path, monkeypatch) -> None:

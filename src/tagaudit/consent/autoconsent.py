@@ -18,7 +18,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -34,16 +34,40 @@ from tagaudit.errors import EnvironmentProblem
 PACKAGE = "@duckduckgo/autoconsent"
 INSTALL_HINT = "run `make setup` (npm ci at the repo root) or `npm install @duckduckgo/autoconsent`"
 REPLY = "m => window.autoconsentReceiveMessage && window.autoconsentReceiveMessage(m)"
+# The init reply (every rule that can apply: hundreds of KB) goes as JSON text, parsed in the
+# page: handed over as an object, Playwright checked and serialised it value by value, the
+# largest share of a consent run's Python CPU (py-spy, six pages × three scenarios).
+REPLY_TEXT = (
+    "t => window.autoconsentReceiveMessage && window.autoconsentReceiveMessage(JSON.parse(t))"
+)
+INIT_REPLIES_KEPT = 256  # (url, main frame, config) → reply text, across contexts
 
 
 @dataclass(frozen=True)
 class AutoconsentPackage:
-    """The installed package: its version, Playwright bundle and full rule list."""
+    """The installed package: its version, Playwright bundle and full rule list, and the
+    init replies made so far (each scenario's context asks again for the same frames)."""
 
     root: Path
     version: str
     bundle: str
     rules: tuple[dict[str, Any], ...]
+    replies: dict[tuple[str, bool, str], str] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def init_reply(self, url: str, main_frame: bool, config: dict[str, Any]) -> str:
+        """The `initResp` message for a frame, as JSON text."""
+        key = (url, main_frame, json.dumps(config, sort_keys=True))
+        text = self.replies.get(key)
+        if text is None:
+            rules = rules_for(self, url, main_frame)
+            message = {"type": "initResp", "config": config, "rules": {"autoconsent": rules}}
+            text = json.dumps(message)
+            if len(self.replies) >= INIT_REPLIES_KEPT:
+                self.replies.clear()
+            self.replies[key] = text
+        return text
 
 
 def _candidates(explicit: Path | None) -> list[Path]:
@@ -194,9 +218,10 @@ class AutoconsentEngine:
 
     async def _answer_init(self, frame: Frame, message: dict[str, Any]) -> None:
         url = message.get("url") or _frame_url(frame)
-        rules = rules_for(self.package, url, frame.parent_frame is None)
-        reply = {"type": "initResp", "config": self.config(), "rules": {"autoconsent": rules}}
-        await _send(frame, reply)
+        reply = self.package.init_reply(url, frame.parent_frame is None, self.config())
+        # A frame that navigated or was detached sends a new init from its next document.
+        with contextlib.suppress(PlaywrightError):
+            await frame.evaluate(REPLY_TEXT, reply)
 
     async def _answer_eval(self, frame: Frame, message: dict[str, Any]) -> None:
         try:
