@@ -173,3 +173,21 @@ def test_a_report_repr_is_one_short_line(sample_report: Report) -> None:
     text = repr(big)
     assert "\n" not in text and len(text) < 120
     assert f"pages={len(big.pages)}" in text and f"findings={len(big.findings)}" in text
+
+
+def test_at_80_columns_wrapped_lines_keep_their_place_in_the_outline(
+    sample_report: Report,
+) -> None:
+    """A terminal of 80 columns (as a person reads it): a finding or fix that wraps goes on
+    under its own text (hanging indent), never at column 0 where it would read as a new
+    section, and no line is wider than the terminal."""
+    out = io.StringIO()
+    terminal.render(sample_report, Console(file=out, width=80, color_system=None), verbose=True)
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 80
+    start = lines.index("Errors (6)")
+    section = lines[start + 1 : lines.index("", start)]
+    assert all(line.startswith("  ") for line in section), section
+    fixes = [i for i, line in enumerate(section) if line.startswith("      fix: ")]
+    wrapped = [section[i + 1] for i in fixes if i + 1 < len(section)]
+    assert any(line.startswith("        ") for line in wrapped)  # a fix goes on under itself

@@ -48,6 +48,7 @@ MARKS = {"error": "✗", "warning": "!", "info": "i"}
 TITLES = {"error": "Errors", "warning": "Warnings", "info": "Info"}
 VERDICT_STYLES = {"pass": "bold green", "fail": "bold red", "incomplete": "bold yellow"}
 LINK_STYLES = {"broken": "red", "unverifiable": "yellow", "warning": "yellow", "ok": "green"}
+HANGING_INDENT = 2  # where a wrapped line goes on, past its own line's indent
 # Up to this many pages, each page's tag inventory is printed without asking (-v always does).
 INVENTORY_PAGES = 5
 __all__ = ["console_for_output", "progress", "render"]
@@ -99,7 +100,22 @@ def render(
 
 
 def _print(console: Console, text: Text) -> None:
-    console.print(text, soft_wrap=console.soft_wrap)
+    """One line of the summary. A terminal wraps it with a hanging indent: the lines a long
+    finding or URL wraps onto start under its text, not at column 0, so the outline (page,
+    finding, fix) still reads at 80 columns. A pipe or CI log gets it unbroken."""
+    plain = text.plain
+    if console.soft_wrap or not plain.strip() or len(plain) <= console.width:
+        console.print(text, soft_wrap=console.soft_wrap)
+        return
+    newlines = len(plain) - len(plain.lstrip("\n"))
+    for _ in range(newlines):
+        console.line()
+    text = text[newlines:]
+    indent = len(text.plain) - len(text.plain.lstrip(" "))
+    hanging = min(indent + HANGING_INDENT, console.width // 2)
+    for number, line in enumerate(text[indent:].wrap(console, console.width - hanging)):
+        line.rstrip()
+        console.print(Text(" " * (indent if number == 0 else hanging)) + line, soft_wrap=True)
 
 
 def _header(report: Report, console: Console) -> None:
@@ -240,7 +256,7 @@ def _journeys(report: Report, console: Console) -> None:
     if lines:
         console.print(Text(f"\n{JOURNEYS_TITLE}", style="bold"))
     for line in lines:
-        console.print(for_people(line), markup=False, highlight=False)
+        _print(console, Text(for_people(line)))
 
 
 def _consent(report: Report, console: Console) -> None:
