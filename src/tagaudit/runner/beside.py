@@ -102,12 +102,13 @@ def run_beside(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
     again; an exception of the run is raised here as it is.
     """
     beside: _Beside[T] = _Beside(make)
-    beside.thread.start()
-    try:
+    try:  # Ctrl-C may land while `start()` still waits for the thread: cancel it too
+        beside.thread.start()
         _wait(beside.done, _caller())
     except KeyboardInterrupt:
         beside.cancel()
-        _wait(beside.done)
+        if beside.thread.is_alive():  # one not yet started sees `cancelled` and never runs make()
+            _wait(beside.done)
         raise
     if beside.error is not None:
         raise beside.error
