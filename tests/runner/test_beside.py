@@ -68,23 +68,25 @@ def test_ctrl_c_while_waiting_cancels_the_run_and_lets_it_finish() -> None:
 
 def test_ctrl_c_as_the_run_starts_still_waits_for_it_to_stop() -> None:
     """Ctrl-C that lands while `thread.start()` is still returning (a loaded machine gives the
-    new thread the core first) cancels the run too, instead of leaving it running unseen; one
-    time in ten it did before. Many tries, since the moment it lands is the scheduler's."""
-    left_running = 0
-    for _ in range(50):
-        stopped = threading.Event()
-
-        async def interrupts_at_once() -> None:
-            _thread.interrupt_main()
-            try:
-                await asyncio.Event().wait()  # until cancelled
-            finally:
-                stopped.set()
-
-        with pytest.raises(KeyboardInterrupt):
-            run_beside(interrupts_at_once)
-        left_running += not stopped.is_set()
+    new thread the core first) cancels the run too: before, about one try in ten left the run
+    going unseen. Many tries, since the moment it lands is the scheduler's."""
+    left_running = sum(not _stopped_after_ctrl_c_at_once() for _ in range(50))
     assert left_running == 0
+
+
+def _stopped_after_ctrl_c_at_once() -> bool:
+    stopped = threading.Event()
+
+    async def interrupts_at_once() -> None:
+        _thread.interrupt_main()
+        try:
+            await asyncio.Event().wait()  # until cancelled
+        finally:
+            stopped.set()
+
+    with pytest.raises(KeyboardInterrupt):
+        run_beside(interrupts_at_once)
+    return stopped.is_set()
 
 
 PAGE_TEST = """
