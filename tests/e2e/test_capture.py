@@ -200,14 +200,16 @@ def test_http_errors_are_statuses_not_crashes(visits: dict[str, PageVisit]) -> N
 
 
 def test_unreachable_and_hanging_pages_become_page_errors(chromium_path: str) -> None:
+    """A 5 s page timeout: with 2 s, a loaded machine spent it all on a refused page."""
     refused_at = refused_url()  # a port nobody listens on
     with silent_socket() as silent:  # accepts connections, never answers
         hanging = f"http://127.0.0.1:{silent.getsockname()[1]}/"
-        done = run([refused_at, hanging], chromium_path, page_timeout=2.0)
+        done = run([refused_at, hanging], chromium_path, page_timeout=5.0)
     refused, hung = done
     assert refused.error == f"net::ERR_CONNECTION_REFUSED at {refused_at}"
-    assert hung.error and "Timeout" in hung.error
-    assert hung.timings["total_ms"] < 5000
+    # Playwright's load timeout, or the visit's own limit when a loaded machine reaches it first
+    assert hung.error and ("Timeout" in hung.error or "did not finish within 5 s" in hung.error)
+    assert hung.timings["total_ms"] < 10_000  # its page timeout, not the default 30 s
 
 
 @pytest.mark.parametrize("isolation", ["reuse", "context"])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import socketserver
+import threading
 import time
 from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler
@@ -31,6 +32,7 @@ class _SlowHandler(socketserver.BaseRequestHandler):
                 return
             request += chunk
         path = request.split(b" ", 2)[1].decode()
+        began = time.monotonic()
         try:
             if path.startswith("/trickle-body"):
                 sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n")
@@ -43,7 +45,9 @@ class _SlowHandler(socketserver.BaseRequestHandler):
                 while sock.recv(4096):
                     pass
         except OSError:  # the client gave up: that is the point
-            return
+            pass
+        finally:  # how long the client held on, seen from here (its own start-up not counted)
+            self.server.held(path, time.monotonic() - began)  # type: ignore[attr-defined]
 
     def _drip(self, sock: socket.socket, byte: bytes) -> None:
         while True:
@@ -52,10 +56,25 @@ class _SlowHandler(socketserver.BaseRequestHandler):
 
 
 class SlowSockets:
-    """`with SlowSockets() as slow: slow.url('/silent')`."""
+    """`with SlowSockets() as slow: slow.url('/silent')`; `slow.held_for(path)`: how long
+    the client stayed connected once its request was read."""
 
     def __init__(self) -> None:
         self.server = LoopbackServer(_SlowHandler, server_class=socketserver.ThreadingTCPServer)
+        self.server.server.held = self._held  # type: ignore[attr-defined]
+        self.seconds: dict[str, float] = {}
+        self.changed = threading.Condition()
+
+    def _held(self, path: str, seconds: float) -> None:
+        with self.changed:
+            self.seconds[path] = seconds
+            self.changed.notify_all()
+
+    def held_for(self, path: str, wait: float = 30.0) -> float:
+        """Once the server has seen the client go (a trickle notices at its next byte)."""
+        with self.changed:
+            self.changed.wait_for(lambda: path in self.seconds, wait)
+            return self.seconds[path]
 
     def url(self, path: str) -> str:
         return self.server.url(path)

@@ -18,7 +18,7 @@ from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Locator, Page
 
 from tagaudit.consent.catalog import CmpEntry, cmp_by_id, load_catalog
-from tagaudit.consent.engine import ActionOutcome, Detection
+from tagaudit.consent.engine import CLICK_TIMEOUT_MS, ActionOutcome, Detection
 from tagaudit.consent.generic import GENERIC, MARK, find_banner
 from tagaudit.errors import first_line
 from tagaudit.model import Banner
@@ -242,7 +242,7 @@ class BuiltinEngine:
         if locator is None:
             return False
         try:
-            await locator.click(timeout=3000)
+            await locator.click(timeout=CLICK_TIMEOUT_MS)
         except PlaywrightError as problem:
             outcome.steps.append(f"click failed: {first_line(problem, type(problem).__name__)}")
             return False

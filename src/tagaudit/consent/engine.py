@@ -13,6 +13,10 @@ if TYPE_CHECKING:  # the engines import Playwright; the settings alone must not
     from playwright.async_api import BrowserContext, Page
 
 ACTIONS = {"accept": "optIn", "reject": "optOut"}
+# How long a click on a banner's control may take: Playwright first waits until the control
+# is visible, stable and receives events, and on a loaded machine that took over 3 s; the
+# API fallback after a failed click hides the banner's own bug (a reject that grants).
+CLICK_TIMEOUT_MS = 8000
 
 
 @dataclass

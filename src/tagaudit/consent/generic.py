@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from playwright.async_api import Error as PlaywrightError
 from playwright.async_api import Page
 
+from tagaudit.consent.engine import CLICK_TIMEOUT_MS
+
 GENERIC = "generic"
 MARK = "data-tagaudit-consent"
 
@@ -171,7 +173,7 @@ async def _click(page: Page, kind: str) -> bool:
     try:
         if not await locator.is_visible():
             return False
-        await locator.click(timeout=3000)
+        await locator.click(timeout=CLICK_TIMEOUT_MS)
     except PlaywrightError:
         return False
     return True
