@@ -64,3 +64,30 @@ def test_the_page_filter_offers_only_pages_with_findings():
     rules = re.findall(r'option\[value="(page-\d+)"\]:checked', text)
     assert rules == ["page-7", "page-30"]
     assert "main:has(" not in text  # scoped to the findings section: a big page opens fast
+
+
+def matrix_rows(text: str) -> list[str]:
+    section = re.search(r'<section id="matrix">.*?</section>', text, re.S)
+    assert section is not None
+    return re.findall(r"<tr(?: class=\"alike\")?><th>(?!page<).*?</tr>", section.group(0), re.S)
+
+
+def test_a_long_matrix_gives_pages_that_agree_one_row_and_the_odd_template_its_own():
+    """2,000 rows hid the one template that lost its tag; alike pages now share a row."""
+    report = many_pages(60)
+    for index in (20, 21, 22, 45):  # one template lost its tag: its pages send nothing
+        report.pages[index].hits = []
+    text = html.render(report)
+    rows = matrix_rows(text)
+    assert len(rows) == 2, rows  # 56 alike pages, and the 4 that send nothing
+    alike, lost = rows
+    assert "56 pages like /p/0/" in alike and alike.count("<li>") == 56
+    assert "4 pages like /p/20/" in lost and 'href="#page-45"' in lost
+    assert 'class="cell fired"' in alike and 'class="cell fired"' not in lost
+    assert "60 pages in 2 rows" in text
+
+
+def test_a_short_matrix_keeps_a_row_per_page():
+    text = html.render(many_pages(10))
+    rows = matrix_rows(text)
+    assert len(rows) == 10 and not any('class="alike"' in row for row in rows)

@@ -37,7 +37,7 @@ from tagaudit.report.common import (
     shown_params,
 )
 from tagaudit.report.masking import for_people
-from tagaudit.report.matrix import SAMPLES, STATES, tag_matrix
+from tagaudit.report.matrix import SAMPLES, STATES, Cell, tag_matrix
 
 PageSection = Callable[[PageVisit, Report], str]
 KEY_PARAMS = ("transaction_id", "value", "currency", "event_id")
@@ -58,31 +58,85 @@ def matrix_section(report: Report, anchors: dict[int, str]) -> str:
     if not columns:
         return ""
     head = "".join(f'<th class="col">{_column_head(c)}</th>' for c in columns)
-    body = []
-    for page, cells in rows:
-        tds = []
-        for column in columns:
-            cell = cells[column]
-            title = f"{column}: {cell.words()}" + (f" — {cell.reason}" if cell.reason else "")
-            symbol, word = cell.parts()
-            tds.append(
-                f'<td class="cell {cell.css()}" title="{esc(title)}"><span class="sym">'
-                f'{esc(symbol)}</span><span class="word"> {esc(word)}</span></td>'
-            )
-        text = short_label(page, report) + page_suffix(page)
-        label = f'<a href="#{anchors.get(id(page), "")}">{esc(text)}</a>'
-        body.append(f"<tr><th>{label}</th>{''.join(tds)}</tr>")
+    groups = _alike(rows, columns) if len(rows) >= GROUP_ROWS_FROM else [[row] for row in rows]
+    body = [_matrix_row(group, columns, report, anchors) for group in groups]
     legend = "".join(
         f'<span class="cell {css}">{esc(sample)}</span> {esc(words)} '
         for sample, words, css in _legend()
     )
     shape = "matrix tall" if len(columns) > WIDE_MATRIX else "matrix"
+    grouped = len(body) < len(rows)
+    note = (
+        f" Pages whose every cell agrees share a row: {len(rows):,} pages in {len(body):,} rows."
+        if grouped
+        else ""
+    )
     return (
         '<section id="matrix"><h2>Tag matrix</h2><p class="muted">Hits sent per page and tag '
-        "(provider:account); hover a cell for the reason behind it.</p>"
+        f"(provider:account); hover a cell for the reason behind it.{note}</p>"
         f'<p class="legend">{legend}</p>'
         f'<div class="scroll"><table class="{shape}"><tr><th>page</th>{head}</tr>'
         f"{''.join(body)}</table></div></section>"
+    )
+
+
+# From this many rows on, pages whose every cell agrees (same states, events and problems,
+# same scenario) share one row, so a tag missing from one template stands out on a large
+# audit instead of hiding in 2,000 rows; a group needs GROUP_MIN pages.
+GROUP_ROWS_FROM = 40
+GROUP_MIN = 3
+MatrixRow = tuple[PageVisit, dict[str, Cell]]
+
+
+def _alike(rows: list[MatrixRow], columns: list[str]) -> list[list[MatrixRow]]:
+    """Rows grouped by what their cells say, each group where its first page was."""
+    by_look: dict[tuple[Any, ...], list[MatrixRow]] = {}
+    for row in rows:
+        by_look.setdefault(_look(row, columns), []).append(row)
+    groups: list[list[MatrixRow]] = []
+    for members in by_look.values():
+        groups.extend([members] if len(members) >= GROUP_MIN else [[m] for m in members])
+    order = {id(row[0]): i for i, row in enumerate(rows)}
+    return sorted(groups, key=lambda group: order[id(group[0][0])])
+
+
+def _look(row: MatrixRow, columns: list[str]) -> tuple[Any, ...]:
+    page, cells = row
+    seen = tuple((cells[c].state, tuple(cells[c].events), cells[c].problem) for c in columns)
+    return (page.scenario, page.journey is not None, page_suffix(page), seen)
+
+
+def _matrix_row(
+    group: list[MatrixRow], columns: list[str], report: Report, anchors: dict[int, str]
+) -> str:
+    page = group[0][0]
+    tds = "".join(_matrix_cell(column, [c[column] for _, c in group]) for column in columns)
+    if len(group) == 1:
+        text = short_label(page, report) + page_suffix(page)
+        return f'<tr><th><a href="#{anchors.get(id(page), "")}">{esc(text)}</a></th>{tds}</tr>'
+    links = "".join(
+        f'<li><a href="#{anchors.get(id(p), "")}">{esc(short_label(p, report))}</a></li>'
+        for p, _ in group
+    )
+    like = esc(short_label(page, report) + page_suffix(page))
+    return (
+        f'<tr class="alike"><th><details><summary>{len(group):,} pages like {like}</summary>'
+        f"<ul>{links}</ul></details></th>{tds}</tr>"
+    )
+
+
+def _matrix_cell(column: str, cells: list[Cell]) -> str:
+    """One cell, or a group's: the first page's reason, and the range of hits sent."""
+    cell = cells[0]
+    symbol, word = cell.parts()
+    title = f"{column}: {cell.words()}" + (f" — {cell.reason}" if cell.reason else "")
+    if len(cells) > 1:
+        low, high = min(c.hits for c in cells), max(c.hits for c in cells)
+        symbol = symbol if low == high or cell.state != "fired" else f"{low}–{high}"
+        title = f"{title} (on each of {len(cells):,} pages; the first page's words)"
+    return (
+        f'<td class="cell {cell.css()}" title="{esc(title)}"><span class="sym">'
+        f'{esc(symbol)}</span><span class="word"> {esc(word)}</span></td>'
     )
 
 

@@ -48,6 +48,8 @@ table.matrix { width: 100%; } table.matrix td { text-align: center; }
 table.matrix:not(.consent-matrix) td { white-space: nowrap; }
 table.matrix th { font-size: .8rem; }
 table.matrix th a { color: inherit; }
+table.matrix tr.alike ul { max-height: 14em; overflow: auto; margin: .3em 0;
+  padding-left: 1.2em; font-weight: normal; }
 table.matrix th.col span { white-space: nowrap; overflow-wrap: normal; }
 table.matrix th.col .colon { display: none; }
 table.matrix.tall th.col { writing-mode: vertical-rl; transform: rotate(180deg);
