@@ -30,8 +30,9 @@ demo: setup
 # Two workers (pytest-xdist): most tests wait on a browser, and the suite must stay under
 # 10 minutes on a 2-core machine. `--dist loadgroup` keeps the tests that share a set-up on one
 # worker (tests/support/groups.py). The tests hold on a loaded machine (scripts/test-under-load).
+# The slowest 25 are listed at the end: where the 10 minutes go.
 test: setup
-	$(PY) -m pytest -q -n 2 --dist loadgroup
+	$(PY) -m pytest -q -n 2 --dist loadgroup --durations=25
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
