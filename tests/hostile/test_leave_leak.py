@@ -58,6 +58,7 @@ def _via(url: str) -> str:
 
 def _audit(site: SiteServer, sink: Any, chromium_path: str, **options: Any) -> Report:
     sink.requests.clear()
+    sink.connects.clear()
     return tagaudit.audit(
         [site.url("/leave-unknown/")],
         browser=chromium_path,
@@ -65,6 +66,13 @@ def _audit(site: SiteServer, sink: Any, chromium_path: str, **options: Any) -> R
         quiet_ms=1500,  # the workers' requests on a busy runner
         **options,
     )
+
+
+def _chromium_own(sink: Any) -> list[str]:
+    """What reached the sink for no page: every connection not to the tracker. Chromium
+    sends its own (update.googleapis.com, clients2.google.com, accounts.google.com) within
+    3 s of launch unless the launch flags stop it (browser/session.py LAUNCH_ARGS)."""
+    return [line for _, line in sink.connects if TRACKER not in line]
 
 
 def _recorded(report: Report) -> dict[str, list[Any]]:
@@ -81,6 +89,7 @@ def test_a_tracker_nobody_catalogued_is_answered_here_and_recorded(
 ) -> None:
     report = _audit(hostile_site, sink, chromium_path)
     assert [_via(s.url) for s in sink.requests if TRACKER in s.url] == ["load-image"]
+    assert _chromium_own(sink) == []
     recorded = _recorded(report)
     assert set(recorded) >= ON_LOAD | ON_LEAVE
     answered = {via for via, rs in recorded.items() if all(r.answered_locally for r in rs)}
@@ -103,6 +112,7 @@ def test_closing_the_page_leaks_nothing(
     """The tab is closed when the run ends: its unload beacons are answered here too."""
     _audit(hostile_site, sink, chromium_path, isolation="context")
     assert [_via(s.url) for s in sink.requests if TRACKER in s.url] == ["load-image"]
+    assert _chromium_own(sink) == []
 
 
 def test_allow_hosts_lets_a_host_through_and_the_report_says_so(
