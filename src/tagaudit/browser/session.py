@@ -35,12 +35,11 @@ from tagaudit.errors import EnvironmentProblem, first_line
 from tagaudit.providers import Catalog
 
 # Chromium's own traffic belongs to no page, so the edge never sees it: it must not start.
-# Measured on Chromium 156 (fixtures/sdk-site/MEASUREMENTS.md section 6): even with
-# `--disable-background-networking` and `--disable-component-update` it sends, within 3 s
-# of launch, an on-demand component check (update.googleapis.com), a network time query
-# (clients2.google.com) and `accounts.google.com/ListAccounts`. The last three lines stop
-# them: the updater and sign-in are pointed at a closed loopback port (the discard port),
-# and the time query is a feature turned off. Pages may still load Google's hosts.
+# Measured on Chromium 156 (fixtures/sdk-site/MEASUREMENTS.md section 6): it sent, within
+# 3 s of launch, an on-demand component check (update.googleapis.com), a network time query
+# (clients2.google.com) and `accounts.google.com/ListAccounts`. The updater and sign-in are
+# pointed at a closed loopback port (the discard port); the time query and the account
+# list are features Playwright turns off (below). Pages may still load Google's hosts.
 OFFLINE_ORIGIN = "http://127.0.0.1:9/"
 LAUNCH_ARGS = (
     "--disable-blink-features=AutomationControlled",
@@ -48,10 +47,21 @@ LAUNCH_ARGS = (
     "--disable-component-update",
     "--no-first-run",
     "--no-sandbox",
-    "--disable-features=Translate,OptimizationHints,MediaRouter,NetworkTimeServiceQuerying",
     f"--component-updater=url-source={OFFLINE_ORIGIN}",
     f"--gaia-url={OFFLINE_ORIGIN}",
 )
+# Playwright turns these Chromium features off with one `--disable-features=` flag (its
+# chromiumSwitches, 1.65). Chromium keeps only the last such flag, so one of ours or the
+# user's turned them all back on: among them the one that makes Fetch interception (our
+# edge) abort preflighted cross-origin redirects, HTTPS upgrades of HTTP navigations, and
+# the network time query. A user's list is therefore joined to this one (`launch_args`).
+PLAYWRIGHT_DISABLED_FEATURES = (
+    "AvoidUnnecessaryBeforeUnloadCheckSync", "DestroyProfileOnBrowserClose", "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable", "LensOverlay", "MediaRouter", "PaintHolding",
+    "ThirdPartyStoragePartitioning", "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin", "OptimizationHints", "NetworkTimeServiceQuerying", "AimEnabled",
+    "PreconnectToSearch", "SkipListAccountsWithoutGaiaCookies",
+)  # fmt: skip
 # Playwright turns Chromium's IPC flooding protection off by default. With it off, a page
 # calling history.pushState without end floods the browser process itself: every other page
 # of the run, even a new CDP session, waits minutes (tests/hostile: pushstate-flood). With
@@ -83,6 +93,19 @@ def launch_proxy(args: list[str]) -> dict[str, str] | None:
     if "<-loopback>" not in rules:
         rules += ["<loopback>", "localhost", "127.0.0.1", "[::1]"]
     return {"server": server, "bypass": ",".join(dict.fromkeys(rules))}
+
+
+def launch_args(user_args: list[str]) -> list[str]:
+    """Our launch flags, then the user's, with a user's `--disable-features=` lists joined
+    to Playwright's as one flag (Chromium keeps only the last; see PLAYWRIGHT_DISABLED_FEATURES)."""
+    prefix = "--disable-features="
+    theirs = [a[len(prefix) :] for a in user_args if a.startswith(prefix)]
+    if not theirs:
+        return [*LAUNCH_ARGS, *user_args]
+    names = ",".join([*PLAYWRIGHT_DISABLED_FEATURES, *theirs]).split(",")
+    joined = ",".join(dict.fromkeys(n.strip() for n in names if n.strip()))
+    rest = [a for a in user_args if not a.startswith(prefix)]
+    return [*LAUNCH_ARGS, *rest, prefix + joined]
 
 
 def _flag_value(args: list[str], flag: str) -> str:
@@ -181,7 +204,7 @@ class BrowserSession:
             return await pw.chromium.launch(
                 executable_path=path,
                 headless=self.settings.headless,
-                args=[*LAUNCH_ARGS, *self.settings.args],
+                args=launch_args(list(self.settings.args)),
                 ignore_default_args=list(IGNORED_DEFAULT_ARGS),
                 **options,
             )
