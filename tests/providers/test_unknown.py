@@ -119,6 +119,7 @@ ORDINARY = {
     ),
     "oEmbed lookup": _get("https://oembed.example/oembed?url=https%3A%2F%2Fv.example%2F1"),
     "CMS page by path and locale": _get("https://cms.shop.example/pages?path=/about&locale=de"),
+    "page data with a ref tag": _get("https://api.shop.example/page-data?path=/about&ref=nav"),
     "product record with properties": _post(
         "https://api.shop.example/products",
         {"name": "Runner", "type": "shoe", "properties": {"color": "red"}, "path": "/runner"},

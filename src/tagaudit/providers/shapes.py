@@ -16,8 +16,9 @@ the query string, merged with the fields of its envelope (a batch's `api_key`, `
   (`anonymousId`, `device_id`, `cid`, `session.id`, `ai.user.id` …); a time: `timestamp`,
   `ts`, `time`, `sentAt`, `date` … holding an epoch (s or ms) or an ISO date; page context: a
   page field (`url`, `path`, `pg` …) holding a URL or a path.
-- A page view without a name: a page field beside a referrer field, or beside both a locale
-  and a time zone (`{"pg": "/cart", "lc": "en-US", "tz": "UTC"}`), is the event `page_view`.
+- A page view without a name: a page field beside a referrer (empty or a URL), or beside
+  both a locale and a time zone (`{"pg": "/cart", "lc": "en-US", "tz": "UTC"}`), is the
+  event `page_view`.
 - A record wrapped alone in a typed key (`{"transaction": {…}}`, NDJSON of RUM intakes) is
   read inside.
 
@@ -138,7 +139,8 @@ def judge(record: dict[str, Any], envelope: dict[str, Any]) -> EventRecord | Non
     fields = [*flat_fields(record), *flat_fields(envelope)]
     has_id = any(_is_id(name, value) for name, value in fields)
     has_time = any(_is_time(name, value) for name, value in fields)
-    names = {name for name, value in fields}
+    names = {name for name, _ in fields}
+    referrer = any(name in REFERRERS and _is_referrer(value) for name, value in fields)
     page = any(name in PAGES and _is_page(value) for name, value in fields)
     verb = any(norm(k) in WEAK_NAMES and norm(v) in VERBS for k, v in record.items())
     said = [*(["id"] if has_id else []), *(["time"] if has_time else [])]
@@ -156,7 +158,7 @@ def judge(record: dict[str, Any], envelope: dict[str, Any]) -> EventRecord | Non
         found = _weak_name(record)
         if found is not None:
             return EventRecord(found[1], record, [found[0], *said])
-    if page and (names & REFERRERS or (names & LOCALES and names & ZONES)):
+    if page and (referrer or (names & LOCALES and names & ZONES)):
         return EventRecord(PAGE_VIEW, record, ["page view", *said])
     return None
 
@@ -231,6 +233,13 @@ def _is_name(value: Any) -> bool:
 def _is_page(value: Any) -> bool:
     """A URL or a path: what a page field holds (`?page=2` does not)."""
     return isinstance(value, str) and value.startswith(("/", "http://", "https://"))
+
+
+def _is_referrer(value: Any) -> bool:
+    """Empty (a direct visit) or a URL: `ref=nav` or `r=2` is no referrer."""
+    return isinstance(value, str) and (
+        not value.strip() or value.startswith(("http://", "https://"))
+    )
 
 
 def _is_id(name: str, value: Any) -> bool:
