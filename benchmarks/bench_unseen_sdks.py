@@ -507,7 +507,7 @@ def audit(sdks: list[Sdk], site: Site, opts: argparse.Namespace) -> dict:
             sys.exit(f"tagaudit audit failed ({run.returncode}):\n{run.stderr[-2000:]}")
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         print(
-            f"tagaudit audit: {cpu:.1f} s CPU (its Python; Chromium is its child's)",
+            f"tagaudit audit: {cpu:.1f} s CPU (the command and the browser it ran)",
             file=sys.stderr,
         )
         sink.close()
