@@ -267,6 +267,10 @@ def test_the_account_is_read_from_the_payload_or_its_headers() -> None:
     )
     pixel.headers["X-Write-Key"] = "wk_1:secret"
     assert [h.account for h in decode_request(pixel)] == ["wk_1"]
+    stats = _post(
+        "https://stats.newvendor.example/log/custom", {"ev": "buy", "pg": "/", "pid": "P1"}
+    )
+    assert [h.account for h in decode_request(stats)] == ["P1"]  # a project id
 
 
 def test_documents_scripts_and_navigations_are_never_hits() -> None:

@@ -72,7 +72,8 @@ ACCOUNTS = (
     "writekey", "apikey", "token", "appkey", "clienttoken", "clientkey", "sdkkey", "siteid",
     "idsite", "projectid", "projectkey", "projecttoken", "licensekey", "applicationid",
     "appid", "trackingid", "measurementid", "propertyid", "pixelid", "configid", "ddapikey",
-    "sentrykey", "accountid", "environmentid", "envid", "websiteid", "datasetid", "key",
+    "sentrykey", "accountid", "environmentid", "envid", "websiteid", "datasetid", "ikey",
+    "instrumentationkey", "pid", "key",
 )  # fmt: skip
 MAX_DEPTH = 4
 MAX_RECORDS = 500
