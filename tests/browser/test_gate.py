@@ -25,6 +25,8 @@ SITE = Gate(site_hosts=["www.shop.example"])
         ("https://edge.adobedc.net/ee/v1/interact?configId=1", "POST", "fetch"),
         ("https://www.facebook.com/tr/?id=1&ev=PageView", "GET", "image"),  # a known pixel
         ("https://shop.example/g/collect?v=2&tid=G-1&en=page_view", "POST", "ping"),
+        ("https://cdp.customer.io/v1/projects/K/settings", "POST", "fetch"),  # a GET only
+        ("https://cdp.customer.io/v1/t", "POST", "fetch"),  # the family's hit
     ],
 )
 def test_what_can_carry_a_hit_is_answered_here(url: str, method: str, kind: str) -> None:
@@ -41,6 +43,12 @@ def test_what_can_carry_a_hit_is_answered_here(url: str, method: str, kind: str)
         ("https://www.googletagmanager.com/gtag/js?id=G-1", "GET", "script", "page resource"),
         (
             "https://cdn.segment.com/v1/projects/K/settings",
+            "GET",
+            "fetch",
+            "vendor library or settings",
+        ),
+        (  # Segment's spec on another vendor's CDN (Customer.io): the family's settings
+            "https://cdp.customer.io/v1/projects/K/settings",
             "GET",
             "fetch",
             "vendor library or settings",

@@ -24,6 +24,7 @@ COUNTLY = "0123456789abcdef0123456789abcdef01234567"
 STATSIG = "client-TagauditFixtureKey0123456789abcdef"
 LAUNCHDARKLY = "0a1b2c3d4e5f60718293a4b5"
 FARO = "0123456789abcdef0123456789abcdef"
+CLARITY = "tgaudfix01"
 # Every event each page's SDK sends with its defaults (the page's own calls plus what the SDK
 # adds by itself), as decoded: (provider, account, event).
 EXPECTED: dict[str, set[tuple[str, str, str]]] = {
@@ -102,6 +103,15 @@ EXPECTED: dict[str, set[tuple[str, str, str]]] = {
         ("grafana_faro", FARO, "web-vitals"),
         ("grafana_faro", FARO, "log"),
         ("grafana_faro", FARO, "exception"),
+    },
+    # Microsoft Clarity's own tracker (clarity-js on npm): the page's first upload opens the
+    # page view and carries the custom events; later uploads (a timer, the page-hide beacon)
+    # carry replay data.
+    "clarity": {
+        ("clarity", CLARITY, "page_view"),
+        ("clarity", CLARITY, "purchase"),
+        ("clarity", CLARITY, "sign_up"),
+        ("clarity", CLARITY, "upload"),
     },
 }
 # Events an SDK sends only when the page takes its time to go (timing, not a fault): Countly

@@ -28,7 +28,7 @@ SDKS = ("posthog", "mixpanel", "amplitude", "segment", "rudderstack", "snowplow"
 # page hide: Datadog RUM (30 s, or when the page is really hidden) and LaunchDarkly (2 s;
 # its pagehide flush sent nothing when measured): they are checked in
 # tests/e2e/test_sdk_site.py, which waits for the timer and leaves by a real navigation.
-NEW_SDKS = ("alloy", "posthog-lite", "jitsu", "countly", "statsig", "faro")
+NEW_SDKS = ("alloy", "posthog-lite", "jitsu", "countly", "statsig", "faro", "clarity")
 # What leaving adds, as a real browser would make the SDK send it. A real navigation away
 # makes PostHog flush its queue by beacon but send no `$pageleave` (it does on close:
 # fixtures/sdk-site/MEASUREMENTS.md).

@@ -52,6 +52,7 @@ VENDOR_HOSTS = (
     "featureassets.org",
     "launchdarkly.com",
     "grafana.net",
+    "clarity.ms",
 )
 
 

@@ -116,6 +116,15 @@ def test_user_file_with_line_numbers(tmp_path) -> None:
             {"id": "v", "name": "V", "endpoints": [{"hosts": ["a.test"], "require": ["x"]}]},
             "providers[0].endpoints[0].require",
         ),
+        (
+            {
+                "id": "v",
+                "name": "V",
+                "family": {"name": "V-compatible", "paths": ["/v/e"], "files": ["(bad"]},
+                "endpoints": [{"hosts": ["a.test"]}],
+            },
+            "providers[0].family.files[0]",
+        ),
     ],
 )
 def test_malformed_entries_name_the_field(entry: dict, field: str) -> None:

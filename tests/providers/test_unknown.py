@@ -114,6 +114,20 @@ ORDINARY = {
     "stock check with numeric flags": _get(
         "https://api.shop.example/stock?sku=SKU-1&t=1&e=0&ts=1712345678901&uid=42"
     ),
+    "link preview": _post(
+        "https://api.shop.example/unfurl", {"url": "https://news.example/a", "maxwidth": 600}
+    ),
+    "oEmbed lookup": _get("https://oembed.example/oembed?url=https%3A%2F%2Fv.example%2F1"),
+    "CMS page by path and locale": _get("https://cms.shop.example/pages?path=/about&locale=de"),
+    "page data with a ref tag": _get("https://api.shop.example/page-data?path=/about&ref=nav"),
+    "product record with properties": _post(
+        "https://api.shop.example/products",
+        {"name": "Runner", "type": "shoe", "properties": {"color": "red"}, "path": "/runner"},
+    ),
+    "order with a transaction id and a date": _post(
+        "https://api.payments.example/v1/refunds",
+        {"type": "refund", "transaction_id": "t-1", "created": "2024-04-05T10:00:00Z"},
+    ),
     "newsletter signup form": _post(
         "https://shop.example/newsletter",
         "email=a%40shop.example&source=footer&consent=1",
@@ -183,6 +197,55 @@ EVENTS = {
         ),
         ["purchase"],
     ),
+    "NDJSON of typed records with trace ids and the page (APM-like RUM)": (
+        _post(
+            "https://apm.newvendor.example/intake/v2/rum/events",
+            '{"metadata":{"service":{"name":"shop-web"}}}\n'
+            '{"transaction":{"id":"a1","trace_id":"0af7651916cd43dd8448eb211c80319c",'
+            '"name":"checkout","type":"custom","context":{"page":{"url":"https://shop.example/"}}}}',
+            "text/plain",
+        ),
+        ["checkout"],
+    ),
+    "envelopes whose type tag holds the key (telemetry envelopes)": (
+        _post(
+            "https://in.newvendor.example/v2/track",
+            [
+                {
+                    "time": "2024-04-05T10:00:00.000Z",
+                    "name": "Vendor.Telemetry.5b0e7c3a1d2f4e5a8b9c0d1e2f3a4b5c.Pageview",
+                    "tags": {"ai.user.id": "u-1"},
+                    "data": {"baseType": "PageviewData", "baseData": {"name": "Home"}},
+                },
+                {
+                    "time": "2024-04-05T10:00:01.000Z",
+                    "name": "Vendor.Telemetry.5b0e7c3a1d2f4e5a8b9c0d1e2f3a4b5c.Event",
+                    "tags": {"ai.user.id": "u-1"},
+                    "data": {"baseType": "EventData", "baseData": {"name": "purchase"}},
+                },
+            ],
+        ),
+        ["Pageview", "purchase"],
+    ),
+    "a protocol verb around a named event with page properties": (
+        _post(
+            "https://api.newvendor.example/track",
+            {"type": "track", "payload": {"name": "sign_up", "properties": {"__path": "/join"}}},
+        ),
+        ["sign_up"],
+    ),
+    "a short event key with the page it happened on": (
+        _post("https://stats.newvendor.example/log/custom", {"ev": "purchase", "pg": "/cart"}),
+        ["purchase"],
+    ),
+    "a page view without a name (page, locale, time zone)": (
+        _post("https://stats.newvendor.example/log", {"pg": "/cart", "lc": "en-US", "tz": "UTC"}),
+        ["page_view"],
+    ),
+    "a page view pixel without a name (path, referrer)": (
+        _get("https://count.newvendor.example/collect?p=%2Fcart&h=https%3A%2F%2Fshop.example&r="),
+        ["page_view"],
+    ),
 }
 
 
@@ -204,6 +267,10 @@ def test_the_account_is_read_from_the_payload_or_its_headers() -> None:
     )
     pixel.headers["X-Write-Key"] = "wk_1:secret"
     assert [h.account for h in decode_request(pixel)] == ["wk_1"]
+    stats = _post(
+        "https://stats.newvendor.example/log/custom", {"ev": "buy", "pg": "/", "pid": "P1"}
+    )
+    assert [h.account for h in decode_request(stats)] == ["P1"]  # a project id
 
 
 def test_documents_scripts_and_navigations_are_never_hits() -> None:
@@ -228,3 +295,6 @@ def test_shapes_need_a_name_and_an_id_or_time() -> None:
         "view"
     ]
     assert event_records({"event": "1", "uid": "u"}) == []  # a flag, not a name
+    assert event_records({"type": "track", "sid": "s1", "ts": 1712345678}) == []  # a verb
+    assert event_records({"pg": "/cart", "lc": "en-US"}) == []  # a page view needs more
+    assert event_records({"name": "x", "path": "/a"}) == []  # weak name, page, nothing else

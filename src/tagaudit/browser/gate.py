@@ -3,7 +3,8 @@
 Fails closed (DESIGN.md, "Decisions"): a request to a third-party host — not the audited
 site's, not the page's own — is answered here and recorded, unless the page needs it to
 render (a document, script, style, font, image or media file of a host that is not a
-tracking endpoint), it is a GET of a vendor's library or settings the catalog knows, or the
+tracking endpoint), it is a GET of a vendor's library or settings the catalog knows (on any
+host for a wire-format family's settings: Segment's spec on Customer.io's CDN), or the
 user lets it through (`allow_hosts`, `--deliver-hits`). So a `POST`, a beacon, a ping or an
 XHR/fetch to a tracker nobody catalogued is answered like a known vendor's hit. A collection
 endpoint of the catalog (GA4's first-party `/g/collect` included) is answered on any host.
@@ -79,7 +80,8 @@ class Gate:
             return Verdict(answer=passes is None, third_party=third_party, let_through=passes)
         if not third_party:
             return Verdict(answer=False, third_party=False)
-        passes = self._allowance(host) or _needed(method, resource_type, match is not None)
+        known_file = match is not None or self.catalog.is_family_file(url)
+        passes = self._allowance(host) or _needed(method, resource_type, known_file)
         return Verdict(answer=passes is None, third_party=True, let_through=passes)
 
     def is_first_party(self, host: str, page_hosts: Iterable[str] = ()) -> bool:

@@ -53,12 +53,13 @@ DECODERS = (
     "snowplow",
     "launchdarkly",
     "faro",
+    "clarity",
 )
 _PROVIDER_KEYS = {
     "id", "name", "type", "decoder", "account", "event", "shared", "json_params", "records",
     "consent", "labels", "endpoints", "queues", "unique_event_ids", "family",
 }  # fmt: skip
-_FAMILY_KEYS = {"name", "paths", "require"}
+_FAMILY_KEYS = {"name", "paths", "require", "files"}
 _ENDPOINT_KEYS = {"kind", "hosts", "paths", "require", "account", "event", "transport", "answer"}
 _ANSWER_KEYS = {"status", "body", "content_type"}
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -103,12 +104,15 @@ class Family:
     in the URL path; `require` maps record fields to regexes that every event the request
     carries must meet (a key `a|b` is met by either field). The catalog's hosts are tried
     first: a family is for hosts nobody listed (first-party proxies, self-hosted or
-    server-side collectors, SDKs that speak another vendor's protocol).
+    server-side collectors, SDKs that speak another vendor's protocol). `files` are paths of
+    the family's settings (a GET that carries no event) that an SDK of the family must load
+    before it sends anything: on any host they load like a known vendor's (browser/gate.py).
     """
 
     name: str
     paths: tuple[re.Pattern[str], ...]
     require: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = ()
+    files: tuple[re.Pattern[str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -303,7 +307,7 @@ def _answer(data: Any, where: _Where) -> tuple[tuple[str, Any], ...]:
 
 
 def _family(data: Any, where: _Where) -> Family:
-    """`family: {name, paths, require}` → Family (validated like an endpoint's fields)."""
+    """`family: {name, paths, require, files}` → Family (validated like an endpoint's fields)."""
     _check_keys(data, _FAMILY_KEYS, where, "a family")
     if not data.get("name"):
         raise where.at("name").fail("is required (what reports call such a collector)")
@@ -311,6 +315,8 @@ def _family(data: Any, where: _Where) -> Family:
     if not raw_paths:
         raise where.at("paths").fail("needs at least one path regex")
     paths = tuple(_regex(p, where.at("paths").at(i)) for i, p in enumerate(raw_paths))
+    raw_files = _str_list(data.get("files", []), where.at("files"))
+    files = tuple(_regex(p, where.at("files").at(i)) for i, p in enumerate(raw_files))
     require = data.get("require") or {}
     if not isinstance(require, dict):
         raise where.at("require").fail("must map record fields to regexes")
@@ -321,6 +327,7 @@ def _family(data: Any, where: _Where) -> Family:
             (tuple(str(k).split("|")), _regex(v, where.at("require").at(str(k))))
             for k, v in require.items()
         ),
+        files=files,
     )
 
 

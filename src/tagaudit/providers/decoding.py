@@ -45,6 +45,7 @@ DECODERS: dict[str, Decoder] = {
     "snowplow": snowplow.snowplow_records,
     "launchdarkly": vendors.launchdarkly_records,
     "faro": vendors.faro_records,
+    "clarity": vendors.clarity_records,
 }
 DECODED_KINDS = ("hit", "aux")
 # Events read from one request at most. SDKs batch tens (gtag a few, Amplitude 30, Mixpanel

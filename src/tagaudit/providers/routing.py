@@ -82,6 +82,7 @@ class Catalog:
         # Wire-format families, tried on requests no endpoint claimed (families.py).
         self.families = [p for p in providers.values() if p.family is not None]
         self.family_screen = _combined([p for f in self.families for p in f.family.paths])  # type: ignore[union-attr]
+        self.family_files = [p for f in self.families for p in f.family.files]  # type: ignore[union-attr]
 
     def _index(self, endpoint: Endpoint) -> None:
         for host in endpoint.hosts:
@@ -158,6 +159,12 @@ class Catalog:
         endpoint, groups = routed
         provider = self.providers[endpoint.provider]
         return Match(provider, endpoint, host, path, parse_query(query), groups)
+
+    def is_family_file(self, url: str) -> bool:
+        """Is `url` the settings file of a wire-format family, on any host (a Segment-spec
+        SDK's `/v1/projects/<write key>/settings`)? It carries no event."""
+        path = split_url(url)[1]
+        return any(pattern.search(path) for pattern in self.family_files)
 
     def is_collection_endpoint(self, url: str) -> bool:
         """True when `url` is a vendor collection hit (or ping) that must not be delivered."""

@@ -167,3 +167,34 @@ def faro_records(wire: Wire) -> list[Record]:
                 record["message"] = record.pop("value")
             records.append(record)
     return records or [params]
+
+
+# Clarity's analysis events are arrays `[time, type, …tokens]`; type 24 is a custom event
+# (`clarity("event", …)`): clarity-js 0.8, src/data/custom.ts and encode.ts.
+CLARITY_CUSTOM = 24
+CLARITY_ENVELOPE = ("version", "sequence", "start", "duration", "project", "user_id",
+                    "session_id", "page_num", "upload", "end", "platform", "page_url")  # fmt: skip
+
+
+def clarity_records(wire: Wire) -> list[Record]:
+    """Microsoft Clarity `/collect`: `{"e": envelope, "a": analysis, "p": playback}`.
+
+    The envelope (an array) gives the project, session, page and the upload's sequence in the
+    page. The page's first upload (sequence 1, which opens the page in Clarity) is the record
+    `page_view`, a later one `upload` (replay and metrics); each custom event in `a`
+    (`[time, 24, value]`, or `[time, 24, key, value]`) is one more record, named by its key,
+    else its value. A body that cannot be read is one record, unnamed.
+    """
+    params = base_params(wire)
+    envelope = params.get("e")
+    if not isinstance(envelope, list):
+        return [params]
+    params.update({k: v for k, v in zip(CLARITY_ENVELOPE, envelope, strict=False)})
+    base = {k: v for k, v in params.items() if k not in ("a", "p")}
+    first = {**base, "event_name": "page_view" if base.get("sequence") == 1 else "upload"}
+    custom = [
+        {**base, "event_name": str(event[2])}
+        for event in params.get("a") or ()
+        if isinstance(event, list) and len(event) > 2 and event[1] == CLARITY_CUSTOM
+    ]
+    return [first, *custom]
