@@ -8,6 +8,10 @@ tag of every page (4 hits a page), or the run does not count. Compare the ratio 
 run: machines are noisy.
 
     .venv/bin/python benchmarks/bench_wait.py [--pages 60] [--rounds 3]
+
+Measured (issue 18, one run of 3 rounds on an idle 2-core machine, 2026-12-07): bare loop
+13.10 s, tagaudit 14.88 s: 1.14x (goal 1.2x).
+An earlier run at load 7-12 (before this session's changes): 1.19-1.20x.
 """
 
 from __future__ import annotations
@@ -89,7 +93,7 @@ def main() -> int:
     bare_s, ours_s = statistics.median(times["bare"]), statistics.median(times["tagaudit"])
     print(f"bare loop (400 ms quiet)  {bare_s:6.2f} s   (median of {args.rounds}, whole process)")
     print(f"tagaudit audit, defaults  {ours_s:6.2f} s")
-    print(f"tagaudit / bare: {ours_s / bare_s:.2f}x  (goal: at most 1.25x)")
+    print(f"tagaudit / bare: {ours_s / bare_s:.2f}x  (goal, issue 18: at most 1.2x)")
     return 0
 
 
