@@ -69,3 +69,21 @@ def test_a_hit_on_a_host_nobody_listed_is_answered_as_its_wire_format_vendor_wou
     assert answer.headers["Access-Control-Allow-Origin"] == "https://shop.example"
     other = Request(url, "POST", resource_type="xhr", post_data="hello=1")
     assert answer_for(url, "xhr", None, request=other).status == 204
+
+
+def test_a_preflight_is_granted_exactly_what_it_asked_for() -> None:
+    """With credentials, `Access-Control-Allow-Headers: *` grants no header at all: the
+    answer names the ones the preflight asked for, and the method it asked for."""
+    asked = {
+        "Origin": "https://shop.example",
+        "Access-Control-Request-Method": "PATCH",
+        "Access-Control-Request-Headers": "content-type,x-api-key",
+    }
+    url = "https://collect.nobody-catalogued.example/v1/events"
+    headers = answer_for(url, "preflight", "https://shop.example", asked=asked).headers
+    assert headers["Access-Control-Allow-Headers"] == "content-type,x-api-key"
+    assert "PATCH" in headers["Access-Control-Allow-Methods"].split(", ")
+    assert headers["Access-Control-Allow-Credentials"] == "true"
+    assert headers["Access-Control-Allow-Origin"] == "https://shop.example"
+    plain = answer_for(url, "xhr", "https://shop.example").headers
+    assert plain["Access-Control-Allow-Methods"] == "GET, POST, PUT, OPTIONS"

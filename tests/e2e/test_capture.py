@@ -6,6 +6,7 @@ vendor hosts; tagaudit must answer every one of them itself, so nothing leaves t
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
 from pathlib import Path
@@ -39,7 +40,7 @@ def site() -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
     paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/", "/unload/"]
-    paths.append("/stalled/")
+    paths += ["/stalled/", "/preflight/"]
     done = run([site.url(p) for p in paths], chromium_path, quiet_ms=800, max_wait_ms=2500)
     return {urlsplit(v.url).path: v for v in done}
 
@@ -151,6 +152,22 @@ def test_a_tag_delayed_by_a_blocked_main_thread_is_waited_for(visits) -> None:
 def test_beacons_sent_while_leaving_the_page_belong_to_it(visits: dict[str, PageVisit]) -> None:
     events = [(h.provider, h.event) for h in visits["/unload/"].hits]
     assert events == [("ga4", "user_engagement")]
+
+
+def test_preflighted_credentialed_hits_are_granted_and_recorded(
+    visits: dict[str, PageVisit],
+) -> None:
+    """A JSON fetch with credentials and a custom header, and a JSON Blob beacon on page hide
+    (Optimizely's last batch): each needs a preflight whose answer grants the headers it
+    asked for, or its POST never follows and the hit is lost without a word."""
+    visit = visits["/preflight/"]
+    host = "collect.nobody-catalogued.example"
+    posts = [r for r in visit.requests if r.method == "POST" and urlsplit(r.url).hostname == host]
+    events = sorted(json.loads(r.post_data or "{}")["events"][0]["event"] for r in posts)
+    assert events == ["page_view", "purchase"]
+    assert all(r.answered_locally for r in posts)
+    answered = [e for e in visit.data_layer if e.get("event") == "answered"]
+    assert answered == [{"event": "answered", "ok": True}]
 
 
 class CountingSink(BaseHTTPRequestHandler):

@@ -122,8 +122,10 @@ class EdgeCore:
             return "Fetch.continueRequest", {"requestId": event["requestId"]}
         self.counts["answered"] += 1
         request = event["request"]
-        origin = _header(request.get("headers", {}), "origin")
-        answer = answer_for(request["url"], resource_type, origin, self.gate.catalog, record)
+        headers = request.get("headers", {})
+        origin = _header(headers, "origin")
+        catalog = self.gate.catalog
+        answer = answer_for(request["url"], resource_type, origin, catalog, record, headers)
         return "Fetch.fulfillRequest", answer.cdp(event["requestId"])
 
     def _record(

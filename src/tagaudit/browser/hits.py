@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,17 +79,33 @@ class Answer:
         return fulfil
 
 
+def cors_headers(origin: str | None, asked: Mapping[str, str] | None = None) -> dict[str, str]:
+    """CORS headers that let the page read the answer, and a preflight grant what it asked
+    (`asked`: the request's headers). With credentials, as `sendBeacon` and most SDKs send,
+    `Access-Control-Allow-Headers: *` is no wildcard: a beacon of a JSON Blob (Optimizely's
+    on page hide) asks for `content-type`, and its POST never followed a `*` answer."""
+    headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
+    lowered = {k.lower(): v for k, v in (asked or {}).items()}
+    if lowered.get("access-control-request-headers"):
+        headers["Access-Control-Allow-Headers"] = lowered["access-control-request-headers"]
+    method = lowered.get("access-control-request-method", "").strip().upper()
+    if method and method not in headers["Access-Control-Allow-Methods"].split(", "):
+        headers["Access-Control-Allow-Methods"] += f", {method}"
+    return headers
+
+
 def answer_for(
     url: str,
     resource_type: str,
     origin: str | None,
     catalog: Catalog | None = None,
     request: Request | None = None,
+    asked: Mapping[str, str] | None = None,
 ) -> Answer:
     """The local answer for a request kept here (see the module docstring); `request` (its
     record, body read) lets a hit to a host nobody listed be answered as the vendor whose
-    wire format it speaks would answer it."""
-    headers = {**CORS_HEADERS, "Access-Control-Allow-Origin": origin or "*"}
+    wire format it speaks would answer it; `asked` (its headers) is what a preflight asks."""
+    headers = cors_headers(origin, asked)
     catalog = catalog or default_catalog()
     match = catalog.match(url)
     given = match.endpoint.answer if match is not None else None
@@ -128,7 +145,8 @@ def local_answer(request: Any, catalog: Catalog | None = None) -> dict[str, Any]
     if not catalog.is_collection_endpoint(request.url):
         return None
     origin = request.headers.get("origin")
-    return answer_for(request.url, request.resource_type, origin, catalog).playwright()
+    answer = answer_for(request.url, request.resource_type, origin, catalog, asked=request.headers)
+    return answer.playwright()
 
 
 def pause_patterns(catalog: Catalog | None = None) -> list[dict[str, str]]:
