@@ -40,7 +40,7 @@ def site() -> Iterator[SiteServer]:
 @pytest.fixture(scope="module")
 def visits(site: SiteServer, chromium_path: str) -> dict[str, PageVisit]:
     paths = ["/transports/", "/csp/", "/go/start", "/late/", "/busy/", "/missing/", "/unload/"]
-    paths += ["/stalled/", "/preflight/"]
+    paths += ["/stalled/", "/preflight/", "/timer-batch/"]
     done = run([site.url(p) for p in paths], chromium_path, quiet_ms=800, max_wait_ms=2500)
     return {urlsplit(v.url).path: v for v in done}
 
@@ -168,6 +168,16 @@ def test_preflighted_credentialed_hits_are_granted_and_recorded(
     assert all(r.answered_locally for r in posts)
     answered = [e for e in visit.data_layer if e.get("event") == "answered"]
     assert answered == [{"event": "answered", "ok": True}]
+
+
+def test_a_batch_held_for_a_short_timer_is_waited_for(visits: dict[str, PageVisit]) -> None:
+    """The page's quiet period (800 ms here) ends before the SDK's 1.2 s timer: leaving waits
+    for the timeouts due soon, and says how long."""
+    visit = visits["/timer-batch/"]
+    host = "collect.nobody-catalogued.example"
+    posts = [r for r in visit.requests if r.method == "POST" and urlsplit(r.url).hostname == host]
+    assert [json.loads(r.post_data or "{}")["batch"][0]["event"] for r in posts] == ["purchase"]
+    assert visit.timings["timers_ms"] > 0
 
 
 class CountingSink(BaseHTTPRequestHandler):

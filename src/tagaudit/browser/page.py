@@ -36,7 +36,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, CDPSession, Page, Response
 from playwright.async_api import Error as PlaywrightError
 
-from tagaudit.browser.capture import Recorder, keep_headers
+from tagaudit.browser.capture import PENDING_TIMERS, TIMER_HORIZON_MS, Recorder, keep_headers
 from tagaudit.browser.leaving import leave_page, mark_let_through
 from tagaudit.browser.queues import drained, queue_patterns
 from tagaudit.browser.session import BrowserSession
@@ -342,6 +342,8 @@ class Tab:
         seen = len(self.recorder.requests)
         if visit.error is None and self.queued:
             await self._wait_for_held_events(visit)
+        elif visit.error is None:
+            await self._wait_for_timers(visit)
         edge = self.engine.session.edge
         if edge is not None and self.edge_id is not None and len(self.page.frames) > 1:
             await quietly(edge.remember_frames(self.edge_id))
@@ -360,6 +362,26 @@ class Tab:
         ]
         self.recorder.touch()
         await self.settle(catch_up=False)
+
+    async def _wait_for_timers(self, visit: PageVisit) -> None:
+        """Until the page's short timeouts have fired (capture.py TIMER_WATCH), then quiet:
+        an SDK nobody catalogued that batches on a timer sends only then, and a timeout may
+        set the next (a transaction ended after 1 s, then flushed after 500 ms). At most
+        TIMER_HORIZON_MS in all, within `max_wait_ms`; how long it waited is in `timings`."""
+        began = time.monotonic()
+        bound = min(TIMER_HORIZON_MS, self.settings.max_wait_ms) / 1000
+        waited = False
+        while (left := bound - (time.monotonic() - began)) > 0:
+            probe = asyncio.wait_for(self.page.evaluate(PENDING_TIMERS), min(2, left))
+            pending = (await quietly(probe, 0) or 0) / 1000
+            if pending <= 0:
+                break
+            waited = True
+            await asyncio.sleep(min(pending, left))
+        if waited:
+            self.recorder.touch()
+            await self.settle(catch_up=False)
+            visit.timings["timers_ms"] = round((time.monotonic() - began) * 1000, 1)
 
     def decode(self, visit: PageVisit) -> PageVisit:
         """Decode the visit's requests into hits with the run's catalog; returns the visit.
