@@ -332,12 +332,14 @@ class Tab:
 
         Events a batching SDK still held at the snapshot are waited for first (bounded by
         `max_wait_ms`, only when something is held): the capture has them, and
-        `visit.held_events` says how long a visitor had to stay for them to be sent. Then
-        the page is left for real (browser/leaving.py: trusted `pagehide` and
-        `visibilitychange`), and what it sends meanwhile — beacons SDKs flush on page hide,
-        recorded at the edge even though the document is gone — joins `visit.requests`,
-        marked `leaving`. `then()` runs as soon as the page said it is hidden, beside the
-        last wait for stragglers (a reused tab's wipe for its next target: visitor.py).
+        `visit.held_events` says how long a visitor had to stay for them to be sent; else
+        the page's short timeouts are (an SDK nobody catalogued that batches on a timer:
+        `_wait_for_timers`). Then the page is left for real (browser/leaving.py: trusted
+        `pagehide` and `visibilitychange`), and what it sends meanwhile — beacons SDKs
+        flush on page hide, recorded at the edge even though the document is gone — joins
+        `visit.requests`, marked `leaving`. `then()` runs as soon as the page said it is
+        hidden, beside the last wait for stragglers (a reused tab's wipe for its next
+        target: visitor.py).
         """
         seen = len(self.recorder.requests)
         if visit.error is None and self.queued:
