@@ -71,6 +71,7 @@ from tagaudit.model.vocabulary import (
     SCHEMA_VERSION,
     SEVERITIES,
     TOOL_VERSION,
+    UNKNOWN_PROVIDER,
     Severity,
     is_identifier_cookie,
 )
@@ -94,6 +95,7 @@ __all__ = [
     "SEVERITIES",
     "STEP_STATES",
     "TOOL_VERSION",
+    "UNKNOWN_PROVIDER",
     "VENDOR_FILE",
     "Banner",
     "BaselineDiff",

@@ -45,6 +45,9 @@ LINK_CATEGORIES: tuple[str, ...] = (
 # `aux`: a vendor's side request that follows a hit (Google Signals, remarketing lists, cookie
 # syncs): recorded and linked to its hit (`TagHit.follows`), never counted as an event.
 HIT_KINDS: tuple[str, ...] = ("hit", "library", "config", "aux")
+# The provider of an event-shaped request to a collector nobody can name (providers/
+# unknown.py): one per collector host (`TagHit.collector`), never one vendor.
+UNKNOWN_PROVIDER = "unknown"
 SCENARIOS: tuple[str, ...] = ("none", "accept", "reject")
 # How a page that never stops loading new documents by itself is described, wherever it is
 # seen (a visit's error, a link's landing): the words reports and the link checker key on.

@@ -31,7 +31,7 @@ from typing import Any
 
 import yaml
 
-from tagaudit.model import Request, TagHit
+from tagaudit.model import UNKNOWN_PROVIDER, Request, TagHit
 from tagaudit.providers.cdp import basic_auth_user, header_write_key
 from tagaudit.providers.lookalike import BEACON_TYPES, lookalike_hits
 from tagaudit.providers.routing import Catalog, default_catalog
@@ -44,7 +44,7 @@ from tagaudit.providers.shapes import (
 )
 from tagaudit.providers.wire import parse_body, parse_json_loose, parse_query, split_url
 
-UNKNOWN = "unknown"
+UNKNOWN = UNKNOWN_PROVIDER
 GUESS, GUESS_FROM = "_guess", "_guess_from"
 MAX_PARAMS = 40
 # Form fields that vendors fill with JSON or base64 JSON (PostHog `data`, Countly `events`).

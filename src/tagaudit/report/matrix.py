@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from tagaudit.model import Finding, PageVisit, Report, TagHit, base_account
+from tagaudit.model import UNKNOWN_PROVIDER, Finding, PageVisit, Report, TagHit, base_account
 
 # state → (words in legends and tooltips, symbol, CSS class); the terminal styles by class.
 STATES: dict[str, tuple[str, str, str]] = {
@@ -94,8 +94,11 @@ def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
     where the renderers split a column's heading.
 
     A hit whose account is unknown (a blocked request shows its URL, not its body) joins
-    its provider's column when the run saw exactly one account of that provider.
+    its provider's column when the run saw exactly one account of that provider. Provider
+    `unknown` is no one vendor: its column is its collector's host (`unknown:host`).
     """
+    if hit.provider == UNKNOWN_PROVIDER:
+        return f"{hit.provider}:{hit.collector}" if hit.collector else hit.provider
     account = hit.base_account or (only_account or {}).get(hit.provider, "")
     return f"{hit.provider}:{account}" if account else hit.provider
 
@@ -187,8 +190,9 @@ def _missing_tag_findings(report: Report, page: PageVisit) -> list[Finding]:
 
 
 def _finding_key(finding: Finding, only_account: dict[str, str]) -> str:
-    hit = TagHit(str(finding.location["provider"]), account=finding.location.get("account"))
-    return tag_key(hit, only_account)
+    provider, account = str(finding.location["provider"]), finding.location.get("account")
+    host = (finding.evidence or {}).get("host") if provider == UNKNOWN_PROVIDER else None
+    return tag_key(TagHit(provider, account=account, collector=host), only_account)
 
 
 def _add_finding(cell: Cell, finding: Finding) -> None:

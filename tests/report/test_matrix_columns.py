@@ -1,0 +1,44 @@
+"""The tag matrix's columns: one per tag (provider and account), and one per collector host
+for provider `unknown`, which is no one vendor."""
+
+from __future__ import annotations
+
+from tagaudit.model import Finding, PageVisit, Report, TagHit
+from tagaudit.report.matrix import tag_matrix
+
+
+def _unknown(host: str, event: str, account: str | None = None) -> TagHit:
+    url = f"https://{host}/v1/events"
+    return TagHit("unknown", "hit", account, event, {}, url=url, collector=host)
+
+
+def test_unknown_collectors_are_a_column_each_by_host() -> None:
+    """Seven collectors nobody can name on one site must not share one column, nor borrow
+    the account one of them sent (an API key read from a header)."""
+    ga4 = "https://www.google-analytics.com/g/collect?v=2&tid=G-1&en=page_view"
+    pages = [
+        PageVisit(
+            url="https://shop.test/a/",
+            hits=[
+                _unknown("collect.one.example", "purchase"),
+                _unknown("events.two.example", "page_view", account="k-123"),
+                TagHit("ga4", "hit", "G-1", "page_view", {}, url=ga4),
+            ],
+        ),
+        PageVisit(url="https://shop.test/b/", hits=[_unknown("collect.one.example", "sign_up")]),
+    ]
+    # The one finding per unknown host names it (and an account one of its hits carried)
+    unknown = Finding(
+        "collector-unknown",
+        "missing-tag",
+        "warning",
+        "events.two.example received 1 request(s) …",
+        url="https://shop.test/b/",
+        location={"provider": "unknown", "account": "k-123"},
+        evidence={"host": "events.two.example"},
+    )
+    columns, rows = tag_matrix(Report(pages=pages, findings=[unknown]))
+    assert columns == ["ga4:G-1", "unknown:collect.one.example", "unknown:events.two.example"]
+    second = rows[1][1]
+    assert second["unknown:collect.one.example"].events == ["sign_up"]
+    assert second["unknown:events.two.example"].state == "absent"
