@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tagaudit.model import Finding, PageVisit, Report, TagHit
 from tagaudit.report.matrix import tag_matrix
+from tagaudit.rules.consent_classify import tag_key
 
 
 def _unknown(host: str, event: str, account: str | None = None) -> TagHit:
@@ -42,3 +43,13 @@ def test_unknown_collectors_are_a_column_each_by_host() -> None:
     second = rows[1][1]
     assert second["unknown:collect.one.example"].events == ["sign_up"]
     assert second["unknown:events.two.example"].state == "absent"
+
+
+def test_an_unknown_collector_is_one_tag_everywhere() -> None:
+    """The matrix, the consent matrix, the baseline and the rules name a tag the same way
+    (`TagHit.tag`): for `unknown`, by its collector's host, whatever account it sent."""
+    hit = _unknown("events.two.example", "page_view", account="k-123")
+    assert hit.tag == "unknown events.two.example"
+    assert tag_key(hit) == ("unknown", "events.two.example")
+    ga4 = TagHit("ga4", "hit", "G-1/label", "page_view", {})
+    assert (ga4.tag, tag_key(ga4)) == ("ga4 G-1", ("ga4", "G-1"))

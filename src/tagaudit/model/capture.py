@@ -13,6 +13,7 @@ from tagaudit.model.consent import ConsentRecord
 from tagaudit.model.reached import Reached
 from tagaudit.model.tags import base_account, tag_label
 from tagaudit.model.urls import page_of
+from tagaudit.model.vocabulary import UNKNOWN_PROVIDER
 
 # The parameters a hit's one-line form shows, when it has them: what a conversion is about.
 SHOWN_PARAMS = ("transaction_id", "value", "currency", "event_id")
@@ -187,9 +188,18 @@ class TagHit:
         return base_account(self.account)
 
     @property
+    def tag_account(self) -> str | None:
+        """What names its tag beside the provider: the base account, or, for provider
+        `unknown` (no one vendor), the collector's host: one tag per collector."""
+        if self.provider == UNKNOWN_PROVIDER:
+            return self.collector
+        return self.base_account
+
+    @property
     def tag(self) -> str:
-        """The tag it belongs to, as reports name it: `ga4 G-ABC123`, `google_ads AW-123`."""
-        return tag_label(self.provider, self.account)
+        """The tag it belongs to, as reports name it: `ga4 G-ABC123`, `google_ads AW-123`,
+        `unknown collect.shop.example`."""
+        return tag_label(self.provider, self.tag_account)
 
 
 def _short(value: Any, limit: int = 120) -> str:

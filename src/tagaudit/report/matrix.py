@@ -95,16 +95,15 @@ def tag_key(hit: TagHit, only_account: dict[str, str] | None = None) -> str:
 
     A hit whose account is unknown (a blocked request shows its URL, not its body) joins
     its provider's column when the run saw exactly one account of that provider. Provider
-    `unknown` is no one vendor: its column is its collector's host (`unknown:host`).
+    `unknown` is no one vendor: its column is its collector's host (`TagHit.tag_account`).
     """
-    if hit.provider == UNKNOWN_PROVIDER:
-        return f"{hit.provider}:{hit.collector}" if hit.collector else hit.provider
-    account = hit.base_account or (only_account or {}).get(hit.provider, "")
+    account = hit.tag_account or (only_account or {}).get(hit.provider, "")
     return f"{hit.provider}:{account}" if account else hit.provider
 
 
 def single_accounts(report: Report) -> dict[str, str]:
-    """provider → its account, for providers with exactly one account in the run."""
+    """provider → its account, for providers with exactly one account in the run (not
+    `unknown`: no one vendor, its columns are its collectors' hosts)."""
     accounts: dict[str, set[str]] = defaultdict(set)
     for page in report.pages:
         for hit in page.hits:
@@ -114,6 +113,7 @@ def single_accounts(report: Report) -> dict[str, str]:
         provider, account = finding.location.get("provider"), finding.location.get("account")
         if provider and account and finding.category == "missing-tag":
             accounts[provider].add(base_account(str(account)))
+    accounts.pop(UNKNOWN_PROVIDER, None)
     return {provider: next(iter(seen)) for provider, seen in accounts.items() if len(seen) == 1}
 
 

@@ -132,11 +132,12 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
 
 
 def _accounts(page: PageVisit, providers: list[str]) -> set[tuple[str, str]]:
-    """(provider, account) pairs a page shows in any delivered hit, library or config load."""
+    """(provider, account) pairs a page shows in any delivered hit, library or config load
+    (for provider `unknown`, the collector's host: `TagHit.tag_account`)."""
     return {
-        (h.provider, h.base_account or "")
+        (h.provider, h.tag_account or "")
         for h in page.hits
-        if h.account and (not providers or h.provider in providers) and is_delivered(page, h)
+        if h.tag_account and (not providers or h.provider in providers) and is_delivered(page, h)
     }
 
 

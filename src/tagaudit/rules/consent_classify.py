@@ -83,9 +83,9 @@ TagKey = tuple[str, str | None]
 
 
 def tag_key(hit: TagHit) -> TagKey:
-    """(provider, base account or None): one tag of the consent matrix and checks, whose
-    words are `tag_label(*key)` (the same as `TagHit.tag`)."""
-    return hit.provider, hit.base_account or None
+    """(provider, base account — or collector host, for `unknown` — or None): one tag of
+    the consent matrix and checks, whose words are `tag_label(*key)` (as `TagHit.tag`)."""
+    return hit.provider, hit.tag_account or None
 
 
 def group_by_tag(hits: Iterator[TagHit] | list[TagHit]) -> dict[TagKey, list[TagHit]]:
