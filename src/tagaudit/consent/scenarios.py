@@ -168,15 +168,21 @@ async def _settle_before_action(run: ScenarioRun) -> None:
 
 
 async def _consent_mode_wait_left(run: ScenarioRun) -> float:
-    """Seconds left of the page's Consent Mode `wait_for_update` (0 when none is pending)."""
+    """Seconds left of the page's Consent Mode `wait_for_update` (0 when none is pending).
+    A wait is over at the first `update` after its default: gtag.js sends what it held
+    then, so a page whose CMP already answered (a stored choice) is not waited for."""
     try:
         probe = await asyncio.wait_for(run.page.evaluate(READ_PROBE, {}), 3)
     except (PlaywrightError, asyncio.TimeoutError):
         return run.settings.min_quiet_ms / 1000
+    commands = (probe or {}).get("commands") or []
+    updates = [c.get("ts") or 0 for c in commands if c.get("command") == "update"]
     ends = [
         (c.get("ts") or 0) / 1000 + _wait_for_update(c) / 1000
-        for c in (probe or {}).get("commands") or []
-        if c.get("command") == "default" and _wait_for_update(c)
+        for c in commands
+        if c.get("command") == "default"
+        and _wait_for_update(c)
+        and not any(ts >= (c.get("ts") or 0) for ts in updates)
     ]
     return max(ends, default=0.0) - time.time()
 
