@@ -58,3 +58,13 @@ def test_autoconsent_eval_requests_are_answered(chromium_path: str) -> None:
     assert "eval" in kinds  # Cookiebot detection runs EVAL_COOKIEBOT_1 through tagaudit
     assert page.consent.rule == "Cybotcookiebot" and page.consent.action["result"]
     assert page.consent.verified is True
+
+
+def test_a_ping_held_by_a_late_tag_library_leaves_before_the_choice(chromium_path: str) -> None:
+    """gtag.js starts its `wait_for_update` when it runs the default, not when the page
+    pushed it: here 1 s late. The scenario waits for that timeout, so the held page_view is
+    seen before any action, denied (and a `none` run does not reload it away)."""
+    consent = ConsentSettings(engine="builtin", screenshots="none", reappear_timeout=1.0)
+    page = asyncio.run(_play(chromium_path, "/cookiebot/late-tag.html", "none", consent))
+    pings = [(h.event, h.phase, h.consent["gcs"]["raw"]) for h in page.hits if h.kind == "hit"]
+    assert ("page_view", "before-action", "G100") in pings, pings

@@ -3,15 +3,17 @@
 `fixtures/consent/` is served at `/`; `/node_modules/<pkg>/dist/…` comes from the repository's
 node_modules (installed by `make` from package.json, never committed), so the pages load the
 real open-source banners (klaro, vanilla-cookieconsent) without copying them into the repo.
+A `delay_ms=N` query holds a file back N ms (at most 5 s): a tag library that loads late.
 Started through tests.support.servers.
 """
 
 from __future__ import annotations
 
 import functools
+import time
 from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from tests.support.servers import LoopbackServer
 
@@ -33,6 +35,11 @@ class _Handler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: pytest shows what matters."""
+
+    def do_GET(self) -> None:
+        delay = parse_qs(urlsplit(self.path).query).get("delay_ms", ["0"])[0]
+        time.sleep(min(int(delay) if delay.isdigit() else 0, 5000) / 1000)
+        super().do_GET()
 
     def translate_path(self, path: str) -> str:
         parts = unquote(urlsplit(path).path).split("/")

@@ -78,13 +78,17 @@ BEACON_COUNTER = """
 })();
 """
 
-# Notes, in every frame, when the page's short timeouts are due (setTimeout of 50 ms to
-# TIMER_HORIZON_MS, until they fire or are cleared): SDKs that batch on a timer (Optimizely
-# 1 s, Elastic APM 1 s then 500 ms) send nothing before it fires, and one nobody catalogued
-# says nothing of what it holds; leaving waits for the timeouts due soon (Tab.leave), at
-# most TIMER_HORIZON_MS in all. Intervals are not counted (a poller is always due) and nor
-# are zero-delay yields. Kept on the object BEACON_COUNTER made; Proxies keep `toString`.
+# Notes, in every frame, when the page's timeouts are due (setTimeout of 50 ms to
+# TIMER_WATCH_MS, until they fire or are cleared), with the delay each was set with.
+# SDKs that batch on a timer (Optimizely 1 s, Elastic APM 1 s then 500 ms) send nothing
+# before it fires, and one nobody catalogued says nothing of what it holds: leaving waits
+# for the timeouts due soon (Tab.leave), at most TIMER_HORIZON_MS in all. gtag.js holds its
+# hits for a Consent Mode `wait_for_update` on a timeout set when it *runs* the default,
+# which may be long after the page pushed it: consent scenarios wait for a timeout of that
+# delay (Tab.timers_left). Intervals are not counted (a poller is always due) and nor are
+# zero-delay yields. Kept on the object BEACON_COUNTER made; Proxies keep `toString`.
 TIMER_HORIZON_MS = 1500
+TIMER_WATCH_MS = 10_000
 TIMER_WATCH = """
 (() => {
   const sent = window.__tagauditSent;
@@ -94,7 +98,7 @@ TIMER_WATCH = """
   if (!original || !clear) return;
   window.setTimeout = new Proxy(original, {apply(target, self, args) {
     const delay = Number(args[1]) || 0;
-    if (delay < 50 || delay > HORIZON_MS || typeof args[0] !== 'function') {
+    if (delay < 50 || delay > WATCH_MS || typeof args[0] !== 'function') {
       return Reflect.apply(target, self, args);
     }
     const callback = args[0];
@@ -104,7 +108,7 @@ TIMER_WATCH = """
       return Reflect.apply(callback, this, given);
     };
     id = Reflect.apply(target, self, args);
-    due.set(id, performance.now() + delay);
+    due.set(id, {at: performance.now() + delay, delay});
     return id;
   }});
   window.clearTimeout = new Proxy(clear, {apply(target, self, args) {
@@ -112,18 +116,23 @@ TIMER_WATCH = """
     return Reflect.apply(target, self, args);
   }});
 })();
-""".replace("HORIZON_MS", str(TIMER_HORIZON_MS))
-# Milliseconds until the last of the main frame's short timeouts is due (0: none pending).
+""".replace("WATCH_MS", str(TIMER_WATCH_MS))
+# Milliseconds until the last of the main frame's pending timeouts is due (0: none; at least
+# 1 while one is overdue but has not run): those set with one of `delays` when given, else
+# those of at most TIMER_HORIZON_MS.
 PENDING_TIMERS = """
-() => {
+(delays) => {
   const due = window.__tagauditSent && window.__tagauditSent.timers;
   if (!due) return 0;
   const now = performance.now();
   let last = 0;
-  for (const at of due.values()) last = Math.max(last, at - now);
+  for (const {at, delay} of due.values()) {
+    // Overdue and not yet run (a busy page): still pending.
+    if (delays ? delays.includes(delay) : delay <= HORIZON_MS) last = Math.max(last, at - now, 1);
+  }
   return last;
 }
-"""
+""".replace("HORIZON_MS", str(TIMER_HORIZON_MS))
 
 # Everything a context runs in every frame before the page's own scripts, in one script.
 INIT_SCRIPT = CSP_LISTENER + BEACON_COUNTER + TIMER_WATCH

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -374,8 +374,7 @@ class Tab:
         bound = min(TIMER_HORIZON_MS, self.settings.max_wait_ms) / 1000
         waited = False
         while (left := bound - (time.monotonic() - began)) > 0:
-            probe = asyncio.wait_for(self.page.evaluate(PENDING_TIMERS), min(2, left))
-            pending = (await quietly(probe, 0) or 0) / 1000
+            pending = await self.timers_left(patience=min(2, left))
             if pending <= 0:
                 break
             waited = True
@@ -384,6 +383,15 @@ class Tab:
             self.recorder.touch()
             await self.settle(catch_up=False)
             visit.timings["timers_ms"] = round((time.monotonic() - began) * 1000, 1)
+
+    async def timers_left(
+        self, delays: Sequence[float] | None = None, patience: float = 2.0
+    ) -> float:
+        """Seconds until the page's last pending timeout set with one of `delays` is due
+        (any of at most TIMER_HORIZON_MS when None); 0 when none is, or the page cannot say."""
+        wanted = list(delays) if delays is not None else None
+        probe = asyncio.wait_for(self.page.evaluate(PENDING_TIMERS, wanted), patience)
+        return (await quietly(probe, 0) or 0) / 1000
 
     def decode(self, visit: PageVisit) -> PageVisit:
         """Decode the visit's requests into hits with the run's catalog; returns the visit.

@@ -158,33 +158,52 @@ async def _play(run: ScenarioRun) -> PageVisit:
 async def _settle_before_action(run: ScenarioRun) -> None:
     """The run's quiet period, and, when the page set a Consent Mode default with a
     `wait_for_update`, until that wait is over (a ping it held back must leave before the
-    click, or it would count as after the choice); `min_quiet_ms` bounds that wait when the
-    page's read-back cannot say."""
+    click, or it would count as after the choice; and before the reload, or a `none`
+    scenario would never see it); `min_quiet_ms` when the page's read-back cannot say.
+    A timeout overdue on a busy page is waited for too, within `max_wait_ms`."""
     await run.tab.settle()
-    pending = await _consent_mode_wait_left(run)
-    if pending > 0:
-        await asyncio.sleep(pending)
+    bound, waited = time.monotonic() + run.tab.settings.max_wait_ms / 1000, False
+    while (left := bound - time.monotonic()) > 0:
+        pending = await _consent_mode_wait_left(run)
+        if pending is not None and pending <= 0:
+            break
+        waited = True
+        await asyncio.sleep(
+            min(run.settings.min_quiet_ms / 1000 if pending is None else pending, left)
+        )
+        if pending is None:
+            break
+    if waited:
         await run.tab.settle()
 
 
-async def _consent_mode_wait_left(run: ScenarioRun) -> float:
-    """Seconds left of the page's Consent Mode `wait_for_update` (0 when none is pending).
+async def _consent_mode_wait_left(run: ScenarioRun) -> float | None:
+    """Seconds left of the page's Consent Mode `wait_for_update`: 0 when none is pending,
+    None when the page cannot say.
+
     A wait is over at the first `update` after its default: gtag.js sends what it held
-    then, so a page whose CMP already answered (a stored choice) is not waited for."""
+    then, so a page whose CMP already answered (a stored choice) is not waited for. Else
+    it ends when gtag.js's timeout of that delay fires, which it sets when it runs the
+    default, not when the page pushed it (a tag library that loads late: slow network, a
+    loaded machine); at the pushed default plus its wait when no such timeout is seen."""
     try:
         probe = await asyncio.wait_for(run.page.evaluate(READ_PROBE, {}), 3)
     except (PlaywrightError, asyncio.TimeoutError):
-        return run.settings.min_quiet_ms / 1000
+        return None
     commands = (probe or {}).get("commands") or []
     updates = [c.get("ts") or 0 for c in commands if c.get("command") == "update"]
-    ends = [
-        (c.get("ts") or 0) / 1000 + _wait_for_update(c) / 1000
+    waiting = [
+        c
         for c in commands
         if c.get("command") == "default"
         and _wait_for_update(c)
         and not any(ts >= (c.get("ts") or 0) for ts in updates)
     ]
-    return max(ends, default=0.0) - time.time()
+    if not waiting:
+        return 0.0
+    pushed = max((c.get("ts") or 0) / 1000 + _wait_for_update(c) / 1000 for c in waiting)
+    timer = await run.tab.timers_left(sorted({_wait_for_update(c) for c in waiting}))
+    return timer if timer > 0 else pushed - time.time()
 
 
 def _wait_for_update(command: dict[str, Any]) -> float:
