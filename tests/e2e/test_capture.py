@@ -6,6 +6,7 @@ vendor hosts; tagaudit must answer every one of them itself, so nothing leaves t
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -17,6 +18,8 @@ import pytest
 import tagaudit
 from tagaudit.browser import visitor
 from tagaudit.browser.page import PageEngine, Tab
+from tagaudit.browser.session import BrowserSession
+from tagaudit.browser.settings import PageSettings, SessionSettings
 from tagaudit.model import PageVisit
 from tagaudit.runner.sitesrv import SiteServer
 from tests.support.servers import LoopbackServer, refused_url, serve_folder, silent_socket
@@ -83,6 +86,32 @@ def test_no_hit_left_the_machine(visits: dict[str, PageVisit]) -> None:
             assert request.answered_locally, f"{request.url} was not answered locally"
             assert request.status in (200, 204)
             assert request.failure is None
+
+
+def test_an_iframe_hit_is_placed_while_another_page_never_answers(
+    site: SiteServer, chromium_path: str
+) -> None:
+    """A hit from an iframe in its page's process names a frame the edge must look up in
+    the pages' frame trees. A page whose main thread never yields answers that never: the
+    other pages are asked beside it, so the hit is still its own page's, answered here."""
+
+    async def play() -> PageVisit:
+        async with BrowserSession(SessionSettings(path=chromium_path)) as session:
+            engine = PageEngine(session, PageSettings(quiet_ms=300))
+            spinning = await engine.open_tab()  # attached first: asked first
+            try:
+                await spinning.load(site.url("/spin/"))
+                tab = await engine.open_tab()
+                try:
+                    return await tab.visit(site.url("/transports/"))
+                finally:
+                    await tab.close()
+            finally:
+                await spinning.close()
+
+    visit = asyncio.run(play())
+    (pixel,) = [r for r in visit.requests if urlsplit(r.url).hostname == "px.ads.linkedin.com"]
+    assert pixel.answered_locally and pixel.frame_url and "/frame/" in pixel.frame_url
 
 
 def test_batched_ga4_events_decode_to_one_hit_each(visits: dict[str, PageVisit]) -> None:

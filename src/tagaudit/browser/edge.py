@@ -45,7 +45,8 @@ DISCOVER = {
         {},
     ],
 }
-LOOKUP_TIMEOUT = 2.0  # seconds for placing an unknown frame
+LOOKUP_TIMEOUT = 2.0  # seconds a request waits while its unknown frame is placed
+LATE_LOOKUP = 15.0  # seconds its record may still wait for that, once answered
 
 
 class Receiver(Protocol):
@@ -94,6 +95,13 @@ class EdgeCore:
 
         Recorded before the answer goes out, so records reach the page in the order the
         browser paused them (the page's "hidden" mark comes after its own beacons)."""
+        command, params, _ = self.take_record(event, context_id)
+        return command, params
+
+    def take_record(
+        self, event: dict[str, Any], context_id: str | None
+    ) -> tuple[str, dict[str, Any], Request]:
+        """`take`, and the record made (kept in `unplaced` when no page was found)."""
         began = time.perf_counter()
         receiver = self.receivers.get(context_id) if context_id else None
         request = event["request"]
@@ -109,7 +117,14 @@ class EdgeCore:
         elif not is_leave_mark(record.url):
             self.unplaced.append(record)
         self.busy_s += time.perf_counter() - began
-        return command, params
+        return command, params, record
+
+    def place_late(self, record: Request, context_id: str | None) -> None:
+        """An unplaced record whose page was found after its answer went out: to that page."""
+        receiver = self.receivers.get(context_id) if context_id else None
+        if receiver is not None and record in self.unplaced:
+            self.unplaced.remove(record)
+            receiver.edge_record(record)
 
     def _command(
         self, event: dict[str, Any], verdict: Verdict, resource_type: str, record: Request
@@ -207,11 +222,19 @@ class Edge(EdgeCore):
     async def _handle(self, event: dict[str, Any]) -> None:
         frame = event.get("frameId", "")
         context_id = self.frames.get(frame) or await self._place(frame)
-        command, params = self.take(event, context_id)
+        command, params, record = self.take_record(event, context_id)
         assert self.session is not None
         # A page or context that went away while it waited: the request was never sent.
         with contextlib.suppress(PlaywrightError):
             await self.session.send(command, params)
+        if context_id is None and frame:
+            # Answered without waiting longer (fail closed needs no page); the record
+            # still reaches its page when the look-up ends (a loaded machine is slow).
+            pending = self._lookups.get(frame)
+            if pending is not None:
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(pending), LATE_LOOKUP)
+            self.place_late(record, self.frames.get(frame))
 
     async def _place(self, frame: str) -> str | None:
         """The browser context of a frame no attached page or discovered target named."""
@@ -228,22 +251,35 @@ class Edge(EdgeCore):
     async def _look_up(self, frame: str) -> str | None:
         assert self.session is not None
         try:
-            info = await self.session.send("Target.getTargetInfo", {"targetId": frame})
-            self.on_target(info)
-        except PlaywrightError:
-            await self._read_frame_trees()
-        self._lookups.pop(frame, None)
+            try:
+                info = await self.session.send("Target.getTargetInfo", {"targetId": frame})
+                self.on_target(info)
+            except PlaywrightError:
+                await self._read_frame_trees(frame)
+        finally:
+            self._lookups.pop(frame, None)
         return self.frames.get(frame)
 
-    async def _read_frame_trees(self) -> None:
-        """Every frame of every attached page, placed: one round trip per page."""
-        for context_id, sessions in list(self.pages.items()):
-            for session in sessions:
-                try:
-                    tree = await session.send("Page.getFrameTree")
-                except PlaywrightError:
-                    continue
-                self.place_tree(context_id, tree)
+    async def _read_frame_trees(self, frame: str) -> None:
+        """Every frame of every attached page placed, asked of all pages at once (a page
+        whose renderer is busy answers late): done as soon as `frame` is placed."""
+
+        async def read(context_id: str, session: CDPSession) -> None:
+            with contextlib.suppress(PlaywrightError):
+                self.place_tree(context_id, await session.send("Page.getFrameTree"))
+
+        reads = [
+            asyncio.ensure_future(read(context_id, session))
+            for context_id, sessions in list(self.pages.items())
+            for session in sessions
+        ]
+        for task in reads:  # those still running when `frame` is found: drain() waits
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        for done in asyncio.as_completed(reads):
+            await done
+            if frame in self.frames:
+                return
 
     async def remember_frames(self, context_id: str) -> None:
         """Place the frames a page has now, before it leaves (its iframes' unload beacons
