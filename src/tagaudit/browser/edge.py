@@ -25,6 +25,7 @@ import asyncio
 import base64
 import contextlib
 import time
+from collections.abc import Coroutine
 from typing import Any, Protocol
 
 from playwright.async_api import Browser, BrowserContext, CDPSession, Page
@@ -178,7 +179,8 @@ class Edge(EdgeCore):
         self.session: CDPSession | None = None
         self.pages: dict[str, list[CDPSession]] = {}  # context id → its pages' sessions
         self._lookups: dict[str, asyncio.Future[str | None]] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[None]] = set()  # deciding and answering: drained
+        self._background: set[asyncio.Task[None]] = set()  # placing records late
 
     async def start(self, browser: Browser) -> Edge:
         """Open the browser-level session, discover targets, pause what can carry a hit."""
@@ -209,6 +211,11 @@ class Edge(EdgeCore):
         self.receivers.pop(context_id, None)
         self.pages.pop(context_id, None)
 
+    def stop(self) -> None:
+        """The browser is closing: placing records late is over."""
+        for work in [*self._background, *self._lookups.values()]:
+            work.cancel()
+
     async def drain(self, timeout: float = 2.0) -> None:
         """Wait until every paused request seen so far has been answered and recorded."""
         if self._tasks:
@@ -230,11 +237,22 @@ class Edge(EdgeCore):
         if context_id is None and frame:
             # Answered without waiting longer (fail closed needs no page); the record
             # still reaches its page when the look-up ends (a loaded machine is slow).
-            pending = self._lookups.get(frame)
-            if pending is not None:
-                with contextlib.suppress(asyncio.TimeoutError):
-                    await asyncio.wait_for(asyncio.shield(pending), LATE_LOOKUP)
-            self.place_late(record, self.frames.get(frame))
+            self._beside(self._place_when_found(frame, record))
+
+    async def _place_when_found(self, frame: str, record: Request) -> None:
+        pending = self._lookups.get(frame)
+        if pending is not None:
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(pending), LATE_LOOKUP)
+        self.place_late(record, self.frames.get(frame))
+
+    def _beside(self, work: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run `work` beside the answers: `drain()` never waits for it (a page whose
+        renderer hangs never answers its frame tree)."""
+        task = asyncio.ensure_future(work)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        return task
 
     async def _place(self, frame: str) -> str | None:
         """The browser context of a frame no attached page or discovered target named."""
@@ -269,13 +287,10 @@ class Edge(EdgeCore):
                 self.place_tree(context_id, await session.send("Page.getFrameTree"))
 
         reads = [
-            asyncio.ensure_future(read(context_id, session))
+            self._beside(read(context_id, session))
             for context_id, sessions in list(self.pages.items())
             for session in sessions
         ]
-        for task in reads:  # those still running when `frame` is found: drain() waits
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
         for done in asyncio.as_completed(reads):
             await done
             if frame in self.frames:

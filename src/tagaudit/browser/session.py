@@ -182,6 +182,8 @@ class BrowserSession:
 
     async def __aexit__(self, *exc: object) -> None:
         self._closing = True
+        if self.edge is not None:
+            self.edge.stop()
         try:
             if self.browser is not None:
                 await self.browser.close()
