@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def pytest_configure(config: pytest.Config) -> None:
     groups.announce(config)
+    # Tests of Ctrl-C need it delivered. A shell without job control starts a background
+    # command (`.ci/run &` in a script) with SIGINT ignored, which every child inherits:
+    # `_thread.interrupt_main()` then does nothing and a test of it waited forever.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.hookimpl(trylast=True)
