@@ -11,8 +11,9 @@ Which page: a paused request names its frame. A page's main frame is its target 
 when the page is attached (`attach`); iframes in their own process and every kind of worker
 are targets of their own, announced by target discovery with their browser context; a
 frame in its page's process is looked up in the frame trees of the attached pages, once.
-A request nobody can place is still decided (fail closed does not depend on it) and kept
-in `unplaced`.
+A request nobody can place in time is still decided (fail closed does not depend on it);
+its record reaches its page when the look-up ends, else stays in `unplaced`, which the
+audit's notes count (`unplaced_note`).
 
 The receiver of a context (the page engine's Recorder) gets each record through
 `edge_record(record)` and says which hosts its page loaded (`page_hosts()`). Imports
@@ -27,6 +28,7 @@ import contextlib
 import time
 from collections.abc import Coroutine
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from playwright.async_api import Browser, BrowserContext, CDPSession, Page
 from playwright.async_api import Error as PlaywrightError
@@ -119,6 +121,19 @@ class EdgeCore:
             self.unplaced.append(record)
         self.busy_s += time.perf_counter() - began
         return command, params, record
+
+    def unplaced_note(self) -> str | None:
+        """A line for the run's notes when some requests belong to no page: no page's
+        record, and so no count of what left the machine, has them."""
+        if not self.unplaced:
+            return None
+        answered = sum(bool(r.answered_locally) for r in self.unplaced)
+        let = sorted({urlsplit(r.url).hostname or "?" for r in self.unplaced if r.let_through})
+        through = f"; let through to {', '.join(let)}" if let else ""
+        return (
+            f"{len(self.unplaced)} request(s) seen at the network's edge belong to no page "
+            f"of the report ({answered} answered here{through})"
+        )
 
     def place_late(self, record: Request, context_id: str | None) -> None:
         """An unplaced record whose page was found after its answer went out: to that page."""

@@ -320,7 +320,11 @@ class AuditRun(Run):
             declared=planned.declared if planned else self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
             run_error=self.run_error or (None if interrupted else no_page_loaded(report.pages)),
-            notes=[*(planned.notes if planned else []), *self._catalog_problems()],
+            notes=[
+                *(planned.notes if planned else []),
+                *self._catalog_problems(),
+                *self._unplaced(),
+            ],
             shard=str(self.shard) if self.shard else None,
             planned=planned.planned if planned and self.shard else None,
             plan_id=planned.plan_id if planned and self.shard else None,
@@ -328,6 +332,12 @@ class AuditRun(Run):
         )
         apply_with_baseline(report, self.ruleset, self.baseline)
         return report
+
+    def _unplaced(self) -> list[str]:
+        """Requests the edge decided but could place on no page: said, not dropped."""
+        edge = self.session.edge if self.session is not None else None
+        line = edge.unplaced_note() if edge is not None else None
+        return [line] if line else []
 
     def _catalog_problems(self) -> list[str]:
         """The user's provider regexes that ran out of time (routing.Catalog.problems)."""
