@@ -60,6 +60,21 @@ def test_a_javascript_redirect_loop_is_a_broken_link_within_its_limits(
     assert took < len(urls) * LANDING_LIMIT + PATIENCE / 5, took
 
 
+def test_a_redirect_loop_that_stalls_after_load_is_still_no_landing(
+    hostile_site: SiteServer, chromium_path: str, tmp_path: Path
+) -> None:
+    """A loop whose document lets `load` fire, then holds its main thread 3 s before it
+    goes on, is loaded and quiet for longer than a landing needs; it is still a loop (on
+    a starved machine, a plain loop was once judged "ok" this way)."""
+    out = tmp_path / "links.json"
+    command = _links(chromium_path, out, [hostile_site.url("/go/stall?utm_source=news")])
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    (link,) = json.loads(out.read_text(encoding="utf-8"))["links"]
+    assert (link["verdict"], link["reason"]) == ("broken", "too-many-hops"), link
+    assert KEPT_NAVIGATING in link["landing"]["browser_error"]
+
+
 def test_a_killed_browser_ends_the_links_run_with_exit_3(
     hostile_site: SiteServer, chromium_path: str, tmp_path: Path
 ) -> None:
