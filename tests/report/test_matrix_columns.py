@@ -45,6 +45,28 @@ def test_unknown_collectors_are_a_column_each_by_host() -> None:
     assert second["unknown:events.two.example"].state == "absent"
 
 
+def test_a_missing_unknown_collector_is_explained_in_its_own_column() -> None:
+    """A site-wide tag rule names an unknown collector by its host as the account: its
+    finding explains that host's empty cell, and adds no bare `unknown` column."""
+    hit = _unknown("collect.one.example", "purchase")
+    pages = [
+        PageVisit(url="https://shop.test/a/", hits=[hit]),
+        PageVisit(url="https://shop.test/b/"),
+    ]
+    missing = Finding(
+        "tag-inferred-missing",
+        "missing-tag",
+        "warning",
+        "unknown collect.one.example is on 1 of 2 pages but not on this one",
+        url="https://shop.test/b/",
+        location={"provider": "unknown", "account": "collect.one.example"},
+        evidence={"why": "not-requested"},
+    )
+    columns, rows = tag_matrix(Report(pages=pages, findings=[missing]))
+    assert columns == ["unknown:collect.one.example"]
+    assert rows[1][1]["unknown:collect.one.example"].reason == missing.message
+
+
 def test_an_unknown_collector_is_one_tag_everywhere() -> None:
     """The matrix, the consent matrix, the baseline and the rules name a tag the same way
     (`TagHit.tag`): for `unknown`, by its collector's host, whatever account it sent."""

@@ -191,7 +191,11 @@ def _missing_tag_findings(report: Report, page: PageVisit) -> list[Finding]:
 
 def _finding_key(finding: Finding, only_account: dict[str, str]) -> str:
     provider, account = str(finding.location["provider"]), finding.location.get("account")
-    host = (finding.evidence or {}).get("host") if provider == UNKNOWN_PROVIDER else None
+    # An unknown collector's finding names its host: in `evidence` (collector-unknown, whose
+    # account is one a hit sent) or as the account (the rules' tag, `TagHit.tag_account`).
+    host = None
+    if provider == UNKNOWN_PROVIDER:
+        host = (finding.evidence or {}).get("host") or account
     return tag_key(TagHit(provider, account=account, collector=host), only_account)
 
 
