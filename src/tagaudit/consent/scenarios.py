@@ -168,11 +168,10 @@ async def _settle_before_action(run: ScenarioRun) -> None:
         if pending is not None and pending <= 0:
             break
         waited = True
-        await asyncio.sleep(
-            min(run.settings.min_quiet_ms / 1000 if pending is None else pending, left)
-        )
-        if pending is None:
+        if pending is None:  # the page cannot say: one fixed wait
+            await asyncio.sleep(min(run.settings.min_quiet_ms / 1000, left))
             break
+        await asyncio.sleep(min(pending, left))
     if waited:
         await run.tab.settle()
 
