@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -67,7 +67,7 @@ def _write_one(
         views.clear()  # one masked copy at a time: a copy of a 2,000-page report is large
         views[fmt.people] = fmt.view(report)
     try:
-        write_text(path, fmt.text(report, fail_on, views[fmt.people]))
+        write_text(path, fmt.parts(report, fail_on, views[fmt.people]))
     except OSError as problem:
         written.bad_path |= isinstance(problem, BAD_PATH_ERRORS)
         reason = problem.strerror or type(problem).__name__
@@ -101,8 +101,10 @@ def check_path(path: Path) -> str | None:
     return None
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write `text` whole or not at all: a temporary file beside `path`, then a rename.
+def write_text(path: Path, text: str | Iterable[str]) -> None:
+    """Write `text` (one string, or its parts in order) whole or not at all: a temporary
+    file beside `path`, then a rename; a part that fails to be made (an error while
+    rendering) leaves `path` as it was.
 
     A path that is no regular file (/dev/stdout, a FIFO) is written directly: renaming over
     it would replace the device, not write to it. The text is encoded a slice at a time: a
@@ -133,9 +135,10 @@ def write_text(path: Path, text: str) -> None:
         raise
 
 
-def _write_encoded(out: BinaryIO, text: str) -> None:
-    for start in range(0, len(text), WRITE_SLICE):
-        out.write(text[start : start + WRITE_SLICE].encode("utf-8"))
+def _write_encoded(out: BinaryIO, text: str | Iterable[str]) -> None:
+    for part in [text] if isinstance(text, str) else text:
+        for start in range(0, len(part), WRITE_SLICE):
+            out.write(part[start : start + WRITE_SLICE].encode("utf-8"))
 
 
 def _umask() -> int:

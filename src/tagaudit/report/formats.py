@@ -16,7 +16,7 @@ Imports only tagaudit.model and the report package.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tagaudit.model import Report
@@ -54,6 +54,22 @@ class ReportFormat:
         shown = view if view is not None else self.view(report)
         text = self.render(shown, fail_on=fail_on) if self.takes_fail_on else self.render(shown)
         return safe_json_text(text) if self.is_json else safe_xml_text(text)
+
+    def parts(
+        self, report: Report, fail_on: str = "error", view: Report | None = None
+    ) -> Iterator[str]:
+        """`text`, in parts as they are made, for a format whose module renders in parts
+        (a `render_parts`, as the JSON's: large, and never needed whole); else in one."""
+        module = importlib.import_module(f"tagaudit.report.{self.module}")
+        render_parts = getattr(module, "render_parts", None)
+        if render_parts is None:
+            yield self.text(report, fail_on, view)
+            return
+        shown = view if view is not None else self.view(report)
+        made = render_parts(shown, fail_on=fail_on) if self.takes_fail_on else render_parts(shown)
+        safe = safe_json_text if self.is_json else safe_xml_text
+        for part in made:
+            yield safe(part)
 
     def view(self, report: Report) -> Report:
         """`report` as this format's readers may see it (tagaudit.report.masking)."""

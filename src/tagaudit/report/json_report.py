@@ -20,6 +20,7 @@ from __future__ import annotations
 import copy
 import json
 import math
+from collections.abc import Iterator
 from typing import Any
 
 from tagaudit.model import Report
@@ -30,34 +31,39 @@ _ONE_LINE = json.JSONEncoder(ensure_ascii=False, allow_nan=False).encode
 
 
 def render(report: Report) -> str:
-    """The report's JSON text. Pages, links and findings are made into data one at a time,
-    each encoded before the next: the data of a whole 2,000-page report at once was a
-    second copy of the report in memory (benchmarks/bench_audit_scale.py)."""
+    """The report's JSON text (the parts of `render_parts`, joined)."""
+    return "".join(render_parts(report))
+
+
+def render_parts(report: Report) -> Iterator[str]:
+    """The report's JSON text, in parts as it is made: the files are written part by part,
+    so the text of a large report is never whole in memory (a 2,000-page report's is 41 MB,
+    and joining its parts held twice that; benchmarks/bench_audit_scale.py). Pages, links
+    and findings are made into data one at a time, each encoded before the next: the data
+    of a whole 2,000-page report at once was a second copy of the report in memory."""
     shell = copy.copy(report)
     for key in ONE_PER_LINE:
         setattr(shell, key, [])
     data = to_dict(shell)
     ordered = {"schema": data.pop("schema"), **data}
-    # One join of all the parts: building the text piece by piece copied it whole each time.
-    parts = ["{\n"]
+    yield "{\n"
     for number, (key, value) in enumerate(ordered.items()):
-        parts.append((",\n  " if number else "  ") + json.dumps(key) + ": ")
+        yield (",\n  " if number else "  ") + json.dumps(key) + ": "
         if key in ONE_PER_LINE and getattr(report, key):
-            _items(getattr(report, key), parts)
+            yield from _items(getattr(report, key))
         else:
-            parts.append(_dumps(value, indent=2).replace("\n", "\n  "))
-    parts.append("\n}\n")
-    return "".join(parts)
+            yield _dumps(value, indent=2).replace("\n", "\n  ")
+    yield "\n}\n"
 
 
-def _items(items: list[Any], parts: list[str]) -> None:
-    """A list of pages, links or findings, one line each, onto `parts`."""
-    parts.append("[\n    ")
+def _items(items: list[Any]) -> Iterator[str]:
+    """A list of pages, links or findings, one line each."""
+    yield "[\n    "
     for number, item in enumerate(items):
         if number:
-            parts.append(",\n    ")
-        parts.append(_one_line(to_dict(item)))
-    parts.append("\n  ]")
+            yield ",\n    "
+        yield _one_line(to_dict(item))
+    yield "\n  ]"
 
 
 def _one_line(value: Any) -> str:
