@@ -27,7 +27,7 @@ KINDS = Kinds()
 UNKNOWN, FAMILY, GUESS, GUESS_FROM = "unknown", "_family", "_guess", "_guess_from"
 
 
-@KINDS.register("held-events", optional={"min_events": int})
+@KINDS.register("held-events", per_page=True, optional={"min_events": int})
 def held_events(rule: Rule, report: Report) -> Iterator[Finding]:
     """Events a batching SDK keeps are sent before the visitor leaves (or on leaving)."""
     least = int(rule.args.get("min_events", 1))
@@ -60,7 +60,7 @@ UNDECODED_WORDS = {
 }
 
 
-@KINDS.register("hit-undecoded")
+@KINDS.register("hit-undecoded", per_page=True)
 def hit_undecoded(rule: Rule, report: Report) -> Iterator[Finding]:
     """Every tracking hit can be read: its body, its account, its event.
 
@@ -90,7 +90,7 @@ def hit_undecoded(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("capture-cut")
+@KINDS.register("capture-cut", per_page=True)
 def capture_cut(rule: Rule, report: Report) -> Iterator[Finding]:
     """What a page sent past tagaudit's limits (events per request, hits per page) is named:
     the rules did not see it, so the audit of that page is incomplete."""
@@ -227,7 +227,7 @@ def _collectors(rule: Rule, report: Report, wanted: Callable[[TagHit], bool]) ->
     return list(groups.values())
 
 
-@KINDS.register("config-failed")
+@KINDS.register("config-failed", per_page=True)
 def config_failed(rule: Rule, report: Report) -> Iterator[Finding]:
     """An SDK whose settings request failed, and which then sent nothing, is named."""
     for page in rule.pages(report):
@@ -249,7 +249,7 @@ def config_failed(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("sdk-silent")
+@KINDS.register("sdk-silent", per_page=True)
 def sdk_silent(rule: Rule, report: Report) -> Iterator[Finding]:
     """An SDK that loaded sends something during the visit or when the visitor leaves."""
     for page in rule.pages(report):

@@ -73,14 +73,14 @@ def _after_reject(rule: Rule, report: Report) -> Iterator[tuple[PageVisit, tuple
             yield page, AFTER_ACTION, 'after "reject all"'
 
 
-@KINDS.register("consent-hits-before-choice")
+@KINDS.register("consent-hits-before-choice", per_page=True)
 def hits_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent before the visitor made a choice (cookieless pings excepted)."""
     for page, phases, what in _before_choice(rule, report):
         yield from _hit_findings(rule, page, phases, what)
 
 
-@KINDS.register("consent-hits-after-reject")
+@KINDS.register("consent-hits-after-reject", per_page=True)
 def hits_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No tracking hit is sent after "reject all" (cookieless pings excepted)."""
     for page, phases, what in _after_reject(rule, report):
@@ -102,21 +102,21 @@ def _cookie_finding(rule: Rule, page: PageVisit, phases: tuple, what: str) -> It
         )
 
 
-@KINDS.register("consent-cookies-before-choice")
+@KINDS.register("consent-cookies-before-choice", per_page=True)
 def cookies_before_choice(rule: Rule, report: Report) -> Iterator[Finding]:
     """No identifier cookie (_ga, _gcl_au, _fbp …) is set before the visitor chose."""
     for page, phases, what in _before_choice(rule, report):
         yield from _cookie_finding(rule, page, phases, what)
 
 
-@KINDS.register("consent-cookies-after-reject")
+@KINDS.register("consent-cookies-after-reject", per_page=True)
 def cookies_after_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """No new identifier cookie is set after "reject all" (or after the reload that follows)."""
     for page, phases, what in _after_reject(rule, report):
         yield from _cookie_finding(rule, page, phases, what)
 
 
-@KINDS.register("consent-denied-pings")
+@KINDS.register("consent-denied-pings", per_page=True)
 def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
     """Consent Mode cookieless pings (gcs=G100) sent before a choice or after reject."""
     for visits in scoped_visits(rule, report).values():
@@ -142,7 +142,7 @@ def denied_pings(rule: Rule, report: Report) -> Iterator[Finding]:
                 )
 
 
-@KINDS.register("consent-banner-missing")
+@KINDS.register("consent-banner-missing", per_page=True)
 def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
     """Trackers fire (or identifier cookies are set) on a page where no consent banner showed."""
     for visits in scoped_visits(rule, report).values():
@@ -174,7 +174,7 @@ def banner_missing(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("consent-first-layer-reject")
+@KINDS.register("consent-first-layer-reject", per_page=True)
 def first_layer_reject(rule: Rule, report: Report) -> Iterator[Finding]:
     """The banner offers "reject" on its first layer, next to "accept"."""
     for visits in scoped_visits(rule, report).values():
@@ -192,7 +192,7 @@ def first_layer_reject(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("consent-reject-clicks")
+@KINDS.register("consent-reject-clicks", per_page=True)
 def reject_clicks(rule: Rule, report: Report) -> Iterator[Finding]:
     """Rejecting takes no more clicks than accepting."""
     for visits in scoped_visits(rule, report).values():
@@ -215,7 +215,7 @@ def reject_clicks(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("consent-not-persisted")
+@KINDS.register("consent-not-persisted", per_page=True)
 def not_persisted(rule: Rule, report: Report) -> Iterator[Finding]:
     """The choice survives a reload: no banner again, and the read-back still agrees."""
     for visits in scoped_visits(rule, report).values():
@@ -239,7 +239,7 @@ def _sources(page: PageVisit, phase: str) -> dict:
     return {"cmp": state.get("cmp"), "tcf": (state.get("tcf") or {}).get("decision")}
 
 
-@KINDS.register("consent-unverified")
+@KINDS.register("consent-unverified", per_page=True)
 def unverified(rule: Rule, report: Report) -> Iterator[Finding]:
     """After accepting or rejecting, the state read back from the page agrees with the action."""
     for visits in scoped_visits(rule, report).values():

@@ -47,7 +47,7 @@ def _commands(page: PageVisit) -> list[dict[str, Any]]:
     return list((page.consent.consent_mode.get("commands")) or [])
 
 
-@KINDS.register("consent-mode-default")
+@KINDS.register("consent-mode-default", per_page=True)
 def mode_default(rule: Rule, report: Report) -> Iterator[Finding]:
     """A Consent Mode default is in effect before the first Google hit is sent."""
     for visits in scoped_visits(rule, report).values():
@@ -78,7 +78,7 @@ def mode_default(rule: Rule, report: Report) -> Iterator[Finding]:
         )
 
 
-@KINDS.register("consent-mode-v2")
+@KINDS.register("consent-mode-v2", per_page=True)
 def mode_v2(rule: Rule, report: Report) -> Iterator[Finding]:
     """Consent Mode sets the v2 types ad_user_data and ad_personalization, not only storage."""
     for visits in scoped_visits(rule, report).values():
@@ -125,7 +125,7 @@ def _contradicts(scenario: str, hit: TagHit) -> bool:
     return any(letter in UPDATE_DENIED for letter in letters)
 
 
-@KINDS.register("consent-mode-mismatch")
+@KINDS.register("consent-mode-mismatch", per_page=True)
 def mode_mismatch(rule: Rule, report: Report) -> Iterator[Finding]:
     """The consent state on Google hits (gcs/gcd) follows the visitor's accept/reject choice."""
     for visits in scoped_visits(rule, report).values():

@@ -58,7 +58,7 @@ def _page_account(page: PageVisit, provider: str) -> str | None:
     return next(iter(seen)) if len(seen) == 1 else None
 
 
-@KINDS.register("tag-csp-blocked", optional={"kinds": list})
+@KINDS.register("tag-csp-blocked", per_page=True, optional={"kinds": list})
 def tag_csp_blocked(rule: Rule, report: Report) -> Iterator[Finding]:
     """A tag's requests are refused by the page's Content Security Policy."""
     kinds = tuple(rule.args.get("kinds") or ("hit", "library", "config", "aux"))
@@ -120,7 +120,7 @@ def _failure(page: PageVisit, hit: TagHit) -> str | None:
     return problem
 
 
-@KINDS.register("tag-library-failed")
+@KINDS.register("tag-library-failed", per_page=True)
 def tag_library_failed(rule: Rule, report: Report) -> Iterator[Finding]:
     """A tag library answered an error status or failed on the network."""
     for page in rule.pages(report):
@@ -156,7 +156,7 @@ def _library_finding(rule: Rule, page: PageVisit, hit: TagHit, problem: str, url
     )
 
 
-@KINDS.register("tag-request-failed")
+@KINDS.register("tag-request-failed", per_page=True)
 def tag_request_failed(rule: Rule, report: Report) -> Iterator[Finding]:
     """A tag hit answered an error status or failed on the network."""
     for page in rule.pages(report):
@@ -190,7 +190,7 @@ def tag_request_failed(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("tag-collector-down")
+@KINDS.register("tag-collector-down", per_page=True)
 def tag_collector_down(rule: Rule, report: Report) -> Iterator[Finding]:
     """The site's own collector, where the page's hits go, answers (probed harmlessly)."""
     for page in rule.pages(report):
@@ -240,7 +240,7 @@ def _collector_finding(
     )
 
 
-@KINDS.register("tag-not-configured")
+@KINDS.register("tag-not-configured", per_page=True)
 def tag_not_configured(rule: Rule, report: Report) -> Iterator[Finding]:
     """gtag.js loaded for an id that is never configured on the page (and sent nothing)."""
     for page in rule.pages(report):

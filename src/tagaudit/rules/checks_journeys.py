@@ -107,7 +107,7 @@ def click_id_unused(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("conversion-before-success", required={"events": list})
+@KINDS.register("conversion-before-success", per_page=True, required={"events": list})
 def conversion_before_success(rule: Rule, report: Report) -> Iterator[Finding]:
     """A conversion is only sent for an order or lead the site accepted.
 

@@ -24,7 +24,7 @@ from tagaudit.rules.rule import Rule
 KINDS = Kinds()
 
 
-@KINDS.register("page-status", optional={"min_status": int})
+@KINDS.register("page-status", per_page=True, optional={"min_status": int})
 def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
     """The page loaded, with a status below min_status (400)."""
     min_status = rule.args.get("min_status", 400)
@@ -47,7 +47,7 @@ def page_status(rule: Rule, report: Report) -> Iterator[Finding]:
             )
 
 
-@KINDS.register("page-reached")
+@KINDS.register("page-reached", per_page=True)
 def page_reached(rule: Rule, report: Report) -> Iterator[Finding]:
     """The page loaded into the state its tags need, not an empty or error state.
 
@@ -70,7 +70,7 @@ def page_reached(rule: Rule, report: Report) -> Iterator[Finding]:
         )
 
 
-@KINDS.register("console-errors", optional={"ignore": list})
+@KINDS.register("console-errors", per_page=True, optional={"ignore": list})
 def console_errors(rule: Rule, report: Report) -> Iterator[Finding]:
     """The page logged no JavaScript errors (messages containing an `ignore` text are skipped)."""
     ignored = [str(text) for text in rule.args.get("ignore") or []]

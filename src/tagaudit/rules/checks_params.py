@@ -101,6 +101,7 @@ def _validate_params_args(args: dict[str, Any]) -> list[tuple[str, str]]:
 
 @KINDS.register(
     "event-params",
+    per_page=True,
     validate=_validate_params_args,
     required={"provider": str},
     optional={
@@ -155,6 +156,7 @@ def _shown_params(hit: TagHit) -> dict[str, Any]:
 
 @KINDS.register(
     "duplicate-events",
+    per_page=True,
     optional={"provider": str, "event": (str, list), "keys": list, "unkeyed": bool},
 )
 def duplicate_events(rule: Rule, report: Report) -> Iterator[Finding]:

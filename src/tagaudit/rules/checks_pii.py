@@ -190,7 +190,7 @@ def _flatten(prefix: str, value: Any) -> Iterator[tuple[str, str]]:
         yield prefix, value
 
 
-@KINDS.register("pii", optional={"types": list})
+@KINDS.register("pii", per_page=True, optional={"types": list})
 def pii(rule: Rule, report: Report) -> Iterator[Finding]:
     """No email addresses, phone numbers or names in any tracking hit."""
     wanted = set(rule.args.get("types") or ["email", "phone", "name"])

@@ -29,6 +29,7 @@ def _kinds(rule: Rule) -> tuple[str, ...] | None:
 
 @KINDS.register(
     "tag-present",
+    per_page=True,
     required={"provider": str},
     optional={**_TAG_ARGS, "min": int, "max": int},
 )
@@ -73,7 +74,7 @@ def _missing(
     )
 
 
-@KINDS.register("tag-absent", required={"provider": str}, optional=_TAG_ARGS)
+@KINDS.register("tag-absent", per_page=True, required={"provider": str}, optional=_TAG_ARGS)
 def tag_absent(rule: Rule, report: Report) -> Iterator[Finding]:
     """The tag (provider, optional account and event) must not fire on these pages."""
     provider, account = rule.args["provider"], rule.args.get("account")

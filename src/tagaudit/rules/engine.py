@@ -9,16 +9,17 @@ Imports tagaudit.model, tagaudit.errors, tagaudit.yamlfile and tagaudit.rules.
 
 from __future__ import annotations
 
+import copy
 import fnmatch
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from tagaudit.errors import ConfigError, TagauditError
-from tagaudit.model import CATEGORIES, SEVERITIES, Finding, Report
+from tagaudit.model import CATEGORIES, SEVERITIES, Finding, PageVisit, Report
 from tagaudit.patterns import PatternTooSlow
 from tagaudit.rules.applicability import describe
 from tagaudit.rules.causes import one_per_cause
@@ -162,51 +163,127 @@ def evaluate(
     noted there ("rule X (check Y) failed: ...") and the other rules still run; without, it
     raises. Findings of several rules about one root cause on one page are merged into one
     (tagaudit.rules.causes). `seconds`, when given, receives each rule's evaluation time.
-    Rules of kinds that judge one link at a time run together in one pass over the links.
+    Rules of kinds that judge one link at a time run together in one pass over the links,
+    and those that judge one page at a time in one pass over the pages (each read once).
     """
-    found: list[tuple[str, Finding]] = []
     seconds = seconds if seconds is not None else {}
+    found: dict[str, list[tuple[str, Finding]]] = {}  # by rule, in the rules' order
     per_link: list[Rule] = []
+    per_page: list[Rule] = []
     for rule in ruleset.enabled():
-        if ruleset.kinds[rule.check].per_link is not None:
+        kind = ruleset.kinds[rule.check]
+        if kind.per_link is not None:
             per_link.append(rule)
             continue
-        began = time.perf_counter()
+        found[rule.id] = []
+        if kind.per_page:
+            per_page.append(rule)
+            continue
+        began, limits = time.perf_counter(), _Limits(rule, errors)
         try:
-            produced = ruleset.kinds[rule.check].func(rule, report)
-            found.extend((rule.check, f) for f in _bounded(rule, produced, errors))
+            produced = kind.func(rule, report)
+            found[rule.id].extend((rule.check, f) for f in limits.take(produced))
         except Exception as problem:
             _failed(rule, problem, errors)
+        limits.close()
         seconds[rule.id] = time.perf_counter() - began
-    found += _link_pass(report, ruleset, per_link, errors, seconds)
-    found = not_declared_away(found, ruleset.enabled())
-    return sort_findings(one_per_cause(found))
+    found.update(_page_pass(report, ruleset, per_page, errors, seconds))
+    joined = [item for made in found.values() for item in made]
+    joined += _link_pass(report, ruleset, per_link, errors, seconds)
+    joined = not_declared_away(joined, ruleset.enabled())
+    return sort_findings(one_per_cause(joined))
 
 
-def _bounded(
-    rule: Rule, produced: Iterable[Finding], errors: list[str] | None
-) -> Iterator[Finding]:
-    """A rule's findings within MAX_FINDINGS_PER_PAGE and RULE_BUDGET_S; what was cut is
-    said in `errors` (when given)."""
-    began, per_page = time.perf_counter(), Counter[str]()
-    for finding in produced:
-        per_page[finding.url] += 1
-        if per_page[finding.url] <= MAX_FINDINGS_PER_PAGE:
-            yield finding
-        if time.perf_counter() - began > RULE_BUDGET_S:
-            if errors is not None:
-                errors.append(
-                    f"rule {rule.id} stopped after {RULE_BUDGET_S:g} s: its findings are incomplete"
-                )
-            break
-    over = {url: n for url, n in per_page.items() if n > MAX_FINDINGS_PER_PAGE}
-    if over and errors is not None:
-        url, count = max(over.items(), key=lambda item: item[1])
-        errors.append(
-            f"rule {rule.id}: {count:,} findings on {url[:200]}, the first "
-            f"{MAX_FINDINGS_PER_PAGE:,} kept"
-            + (f" (and on {len(over) - 1} more pages)" if len(over) > 1 else "")
-        )
+class _Limits:
+    """One rule's findings within MAX_FINDINGS_PER_PAGE and RULE_BUDGET_S over a whole
+    report, taken in one part or several (the page pass gives it one URL's pages at a
+    time); what was cut is said in `errors` (when given)."""
+
+    def __init__(self, rule: Rule, errors: list[str] | None) -> None:
+        self.rule, self.errors = rule, errors
+        self.per_page = Counter[str]()
+        self.spent = 0.0  # seconds, between its findings, over all parts
+        self.stopped = False
+
+    def take(self, produced: Iterable[Finding]) -> Iterator[Finding]:
+        began = time.perf_counter()
+        try:
+            for finding in produced:
+                self.per_page[finding.url] += 1
+                if self.per_page[finding.url] <= MAX_FINDINGS_PER_PAGE:
+                    yield finding
+                if self.spent + time.perf_counter() - began > RULE_BUDGET_S:
+                    self.stopped = True
+                    if self.errors is not None:
+                        self.errors.append(
+                            f"rule {self.rule.id} stopped after {RULE_BUDGET_S:g} s: "
+                            "its findings are incomplete"
+                        )
+                    break
+        finally:
+            self.spent += time.perf_counter() - began
+
+    def close(self) -> None:
+        over = {url: n for url, n in self.per_page.items() if n > MAX_FINDINGS_PER_PAGE}
+        if over and self.errors is not None:
+            url, count = max(over.items(), key=lambda item: item[1])
+            self.errors.append(
+                f"rule {self.rule.id}: {count:,} findings on {url[:200]}, the first "
+                f"{MAX_FINDINGS_PER_PAGE:,} kept"
+                + (f" (and on {len(over) - 1} more pages)" if len(over) > 1 else "")
+            )
+
+
+def page_units(pages: Sequence[PageVisit]) -> list[list[int]]:
+    """The places of `pages` as the page pass reads them: each URL's pages together (a
+    page and its scenarios, a journey step at a crawled URL), URLs in their first page's
+    order, pages in theirs. A sequence that knows its pages' URLs without reading them (a
+    long run's pages on disk, tagaudit.runner.spool) gives them as its `urls`."""
+    urls = getattr(pages, "urls", None)
+    if urls is None:
+        urls = [page.url for page in pages]
+    units: dict[str, list[int]] = {}
+    for index, url in enumerate(urls):
+        units.setdefault(url, []).append(index)
+    return list(units.values())
+
+
+def _page_pass(
+    report: Report,
+    ruleset: RuleSet,
+    rules: list[Rule],
+    errors: list[str] | None,
+    seconds: dict[str, float],
+) -> dict[str, list[tuple[str, Finding]]]:
+    """The findings of every per-page rule (by rule), from one pass over the pages: each
+    URL's pages are read once and judged by every such rule, on a view of the report that
+    holds only them. Sorted, the findings are those of each rule on the whole report. A
+    rule that crashes stops there (its error noted, its earlier findings kept), as it
+    would on its own; its limits hold over the whole report."""
+    found: dict[str, list[tuple[str, Finding]]] = {rule.id: [] for rule in rules}
+    every = [(rule, ruleset.kinds[rule.check].func, _Limits(rule, errors)) for rule in rules]
+    active = list(every)
+    for rule in rules:
+        seconds[rule.id] = 0.0
+    pages = report.pages
+    for unit in page_units(pages) if active else []:
+        view = copy.copy(report)
+        view.pages = [pages[index] for index in unit]
+        for entry in list(active):
+            rule, func, limits = entry
+            began = time.perf_counter()
+            try:
+                found[rule.id].extend((rule.check, f) for f in limits.take(func(rule, view)))
+            except Exception as problem:
+                _failed(rule, problem, errors)
+                active.remove(entry)
+            else:
+                if limits.stopped:
+                    active.remove(entry)
+            seconds[rule.id] += time.perf_counter() - began
+    for _, _, limits in every:
+        limits.close()
+    return found
 
 
 def not_declared_away(

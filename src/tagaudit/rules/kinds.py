@@ -6,7 +6,11 @@ the model's words (tagaudit.model.tags, `PageVisit.loaded`), not these helpers'.
 A check kind is a function `(rule, report) -> Iterable[Finding]`, registered by name in a
 `Kinds` set with `@KINDS.register("name", required={...}, optional={...})`. A kind that
 judges each followed link on its own also gives `per_link=(rule, link) -> findings`: the
-engine then runs all such rules in one pass over the links, not one pass per rule. The arg specs map
+engine then runs all such rules in one pass over the links, not one pass per rule. A kind whose
+findings on a report are its findings on each page alone (with the other scenarios of that
+page's URL: the consent kinds compare them) says `per_page=True`: the engine then runs all such
+rules in one pass over the pages, each read once (a long run keeps its pages on disk). A kind
+that compares pages across URLs (tag-inferred, the collector kinds) does not. The arg specs map
 an argument name to the type(s) it accepts; the rule loader checks every rule file against
 them (unknown, missing or mistyped args are ConfigErrors with file and line) so a kind can
 trust its `rule.args`. Each checks module owns its own `KINDS`; tagaudit.rules.registry joins
@@ -47,6 +51,7 @@ class CheckKind:
     doc: str = ""
     validate: ArgsValidator | None = None
     per_link: LinkFunc | None = None  # the same check on one link (see the module docstring)
+    per_page: bool = False  # judges each page (with its URL's scenarios) on its own
 
 
 class Kinds(dict[str, CheckKind]):
@@ -60,6 +65,7 @@ class Kinds(dict[str, CheckKind]):
         optional: dict[str, Any] | None = None,
         validate: ArgsValidator | None = None,
         per_link: LinkFunc | None = None,
+        per_page: bool = False,
     ) -> Callable[[CheckFunc], CheckFunc]:
         """Add the decorated function as kind `name` (a name registered twice is a bug)."""
 
@@ -68,7 +74,7 @@ class Kinds(dict[str, CheckKind]):
             lines = (func.__doc__ or "").strip().splitlines()
             doc = lines[0] if lines else ""
             self[name] = CheckKind(
-                name, func, required or {}, optional or {}, doc, validate, per_link
+                name, func, required or {}, optional or {}, doc, validate, per_link, per_page
             )
             return func
 
