@@ -131,11 +131,13 @@ def slow() -> Iterator[SlowSockets]:
 def test_a_server_that_wastes_time_costs_one_timeout(slow, path, transport):
     """Timed where the server sees it: the client's own start-up (a new loop, a transport's
     session) took seconds on a loaded machine and is not what this is about. A trickle
-    that restarted the timeout at each byte would hold on for 2,000 s."""
+    that restarted the timeout at each byte would hold on for 2,000 s. The bound is three
+    slacks: beside two busy processes, aiohttp's close came 1.2 s after its timeout once,
+    on a starved event loop (the verdict was right)."""
     settings = LinkSettings(timeout=0.5, retries=0, transport=transport)
     result, _ = timed(settings, slow.url(f"{path}?{transport}"))
     assert (result.verdict, result.reason) == ("broken", "timeout")
-    assert slow.held_for(f"{path}?{transport}") < 0.5 + SLACK
+    assert slow.held_for(f"{path}?{transport}") < 0.5 + 3 * SLACK
 
 
 def test_a_server_that_never_accepts_costs_one_timeout():
