@@ -68,33 +68,58 @@ def endpoint_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
 
 
-async def check_own_collectors(session: BrowserSession, visits: list[PageVisit]) -> None:
+async def check_own_collectors(session: BrowserSession, visits: Iterable[PageVisit]) -> None:
     """Probe the own collectors of `visits` in a context of the run's browser (none is
-    opened when no hit went to the site's own collector)."""
-    if not any(own_collector_requests(v) for v in visits) or session.lost:
-        return
+    opened when no hit went to the site's own collector), and note each answer on the
+    requests sent there."""
+    visits = list(visits)
+    endpoints: dict[str, str] = {}
+    for visit in visits:
+        for endpoint, origin in own_endpoints(visit):
+            endpoints.setdefault(endpoint, origin)
+    answers = await probe_endpoints(session, endpoints)
+    for visit in visits:
+        note_answers(visit, answers)
+
+
+def own_endpoints(visit: PageVisit) -> list[tuple[str, str]]:
+    """(endpoint, the page's origin) of each request the visit sent to its own collector:
+    what a run keeps of a page to probe its collectors at the end (its pages may be on
+    disk by then, tagaudit.runner.spool)."""
+    page = urlsplit(visit.final_url or visit.url)
+    origin = f"{page.scheme}://{page.netloc}"
+    return [(endpoint_of(r.url), origin) for r in own_collector_requests(visit)]
+
+
+async def probe_endpoints(session: BrowserSession, endpoints: dict[str, str]) -> dict[str, str]:
+    """The answer of each own-collector endpoint (endpoint → the origin of a page that sent
+    to it), the first PROBES of them, probed once each in a context of its own."""
+    if not endpoints or session.lost:
+        return {}
     context = await session.new_context()
     try:
-        await probe_collectors(context, visits)
+        return await probe_collectors(context, endpoints)
     finally:
         with contextlib.suppress(PlaywrightError, asyncio.TimeoutError):
             await asyncio.wait_for(context.close(), PROBE_TIMEOUT)
 
 
-async def probe_collectors(context: BrowserContext, visits: Iterable[PageVisit]) -> None:
-    """Probe each own-collector endpoint the visits sent hits to, once, and note the answer
-    on each of those requests (`Request.collector`)."""
-    by_endpoint: dict[str, list[tuple[Request, str]]] = {}
-    for visit in visits:
-        page = urlsplit(visit.final_url or visit.url)
-        origin = f"{page.scheme}://{page.netloc}"
-        for request in own_collector_requests(visit):
-            by_endpoint.setdefault(endpoint_of(request.url), []).append((request, origin))
-    endpoints = list(by_endpoint)[:PROBES]
-    answers = await asyncio.gather(*(probe(context, e, by_endpoint[e][0][1]) for e in endpoints))
-    for endpoint, answer in zip(endpoints, answers, strict=True):
-        for request, _ in by_endpoint[endpoint]:
-            request.collector = answer
+async def probe_collectors(context: BrowserContext, endpoints: dict[str, str]) -> dict[str, str]:
+    """Probe each endpoint (→ the origin it is probed from), the first PROBES of them."""
+    chosen = list(endpoints)[:PROBES]
+    answers = await asyncio.gather(*(probe(context, e, endpoints[e]) for e in chosen))
+    return dict(zip(chosen, answers, strict=True))
+
+
+def note_answers(visit: PageVisit, answers: dict[str, str]) -> bool:
+    """Note on each of the visit's own-collector requests what its endpoint answered
+    (`Request.collector`); whether any was noted."""
+    noted = False
+    for request in own_collector_requests(visit):
+        answer = answers.get(endpoint_of(request.url))
+        if answer is not None:
+            request.collector, noted = answer, True
+    return noted
 
 
 async def probe(context: BrowserContext, endpoint: str, origin: str) -> str:

@@ -18,6 +18,7 @@ import dataclasses
 import operator
 import types
 import typing
+from collections.abc import Sequence
 from dataclasses import MISSING
 from typing import Any
 
@@ -72,6 +73,8 @@ def to_dict(obj: Any) -> Any:
         return [to_dict(v) for v in obj]
     if isinstance(obj, dict):
         return {str(k): to_dict(v) for k, v in obj.items()}
+    if isinstance(obj, Sequence) and not isinstance(obj, (str, bytes)):
+        return [to_dict(v) for v in obj]  # a long run's pages on disk (runner/spool.py)
     return obj
 
 

@@ -73,8 +73,15 @@ def masked_report(report: Report, people: bool = True) -> Report:
     if not people and report.config.secrets == KEPT:
         return report
     masker = _Masker(for_people if people else mask_secrets)
-    if people:
+    if people and type(report.pages) is list:
         return masker.value(report)
+    if people:  # pages a long run keeps on disk (runner/spool.py): each masked as it is read
+        shell = copy.copy(report)
+        shell.pages = []
+        masked = masker.value(shell)
+        # A list: the formats people read look pages up by identity and read them many times.
+        masked.pages = [masker.value(page) for page in report.pages]
+        return masked
     # The JSON is written once, item by item: its pages, links and findings are masked as it
     # reads them, not copied all at once (a masked copy of a 2,000-page report is large).
     shell = copy.copy(report)
@@ -90,7 +97,7 @@ def masked_report(report: Report, people: bool = True) -> Report:
 class MaskedItems(Sequence[Any]):
     """A report's list, each item masked as it is read (and not kept)."""
 
-    def __init__(self, items: list[Any], masker: _Masker) -> None:
+    def __init__(self, items: Sequence[Any], masker: _Masker) -> None:
         self.items, self.masker = items, masker
 
     def __len__(self) -> int:

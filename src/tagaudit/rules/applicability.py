@@ -193,13 +193,46 @@ def applied_links(rule: Rule, report: Report) -> list[int]:
 
 def describe(rule: Rule, report: Report, seconds: float | None = None) -> RuleInfo:
     """The rule's RuleInfo with what it applied to in `report` and how long it took."""
-    info = rule.summary()
-    try:
-        info.pages = index_ranges(applied_pages(rule, report))
-        info.skipped = index_ranges(applied_pages(rule, report, "skipped")) or None
-        info.skipped_steps = skipped_steps(rule, report)
-        info.links = index_ranges(applied_links(rule, report))
-    except PatternTooSlow:  # its scope's regex ran out of time: the rule's error says so
-        info.pages = info.links = None
-    info.seconds = round(seconds, 6) if seconds is not None else None
-    return info
+    return describe_all([rule], report, {rule.id: seconds} if seconds is not None else {})[rule.id]
+
+
+def describe_all(
+    rules: list[Rule], report: Report, seconds: dict[str, float]
+) -> dict[str, RuleInfo]:
+    """Each rule's RuleInfo (by id), from one pass over the pages: each page is read once
+    for all rules (a long run's pages are on disk, tagaudit.runner.spool)."""
+    states: dict[str, dict[str, list[int]]] = {
+        r.id: {"applied": [], "skipped": []}
+        for r in rules
+        if not (r.check in LINK_KINDS or (r.check in BASELINE_KINDS and report.baseline is None))
+    }
+    slow: set[str] = set()  # rules whose scope's regex ran out of time
+    judged_rules = [r for r in rules if r.id in states]
+    for index, page in enumerate(report.pages if judged_rules else []):
+        for rule in judged_rules:
+            if rule.id in slow:
+                continue
+            try:
+                state = place(rule, page)
+            except PatternTooSlow:
+                slow.add(rule.id)
+                continue
+            if state is not None:
+                states[rule.id][state].append(index)
+    infos = {}
+    for rule in rules:
+        info = infos[rule.id] = rule.summary()
+        found = states.get(rule.id, {"applied": [], "skipped": []})
+        if rule.id in slow:  # its scope's regex ran out of time: the rule's error says so
+            info.pages = info.links = None
+        else:
+            try:
+                info.pages = index_ranges(found["applied"])
+                info.skipped = index_ranges(found["skipped"]) or None
+                info.skipped_steps = skipped_steps(rule, report)
+                info.links = index_ranges(applied_links(rule, report))
+            except PatternTooSlow:
+                info.pages = info.links = None
+        took = seconds.get(rule.id)
+        info.seconds = round(took, 6) if took is not None else None
+    return infos

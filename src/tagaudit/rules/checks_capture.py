@@ -164,7 +164,7 @@ class _Collector:
     def __init__(self, host: str, page: PageVisit) -> None:
         self.host, self.page = host, page
         self.hits: list[TagHit] = []
-        self.requests: set[tuple[int, int | None]] = set()
+        self.requests: set[tuple[int, int | None]] = set()  # (page's place, request's)
         self.pages: set[str] = set()
         self.delivered = 0  # requests that went to the collector (tagaudit did not answer)
 
@@ -211,14 +211,18 @@ def _delivered(request: Request) -> bool:
 
 
 def _collectors(rule: Rule, report: Report, wanted: Callable[[TagHit], bool]) -> list[_Collector]:
+    """The hosts' groups, from one read of each page: a group keeps the hits it wants and
+    its first page, not the others (a long run's pages are on disk, runner/spool.py)."""
     groups: dict[str, _Collector] = {}
-    for page in rule.pages(report):
+    for index, page in enumerate(report.pages):
+        if not rule.scope.covers_page(page):
+            continue
         for hit in page.hits:
             if hit.kind != "hit" or not hit.collector or not wanted(hit):
                 continue
             group = groups.setdefault(hit.collector, _Collector(hit.collector, page))
             group.hits.append(hit)
-            key = (id(page), hit.request_index)
+            key = (index, hit.request_index)
             request = page.request_of(hit)
             if key not in group.requests and request is not None and _delivered(request):
                 group.delivered += 1

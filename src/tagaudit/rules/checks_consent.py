@@ -31,14 +31,9 @@ KINDS = Kinds()
 
 
 def scoped_visits(rule: Rule, report: Report) -> dict[str, dict[str, PageVisit]]:
-    """Scenario visits in the rule's scope, per URL."""
-    allowed = {id(p) for p in rule.pages(report)}
-    grouped: dict[str, dict[str, PageVisit]] = {}
-    for url, visits in visits_by_url(report.pages).items():
-        kept = {s: v for s, v in visits.items() if id(v) in allowed}
-        if kept:
-            grouped[url] = kept
-    return grouped
+    """Scenario visits in the rule's scope, per URL (each page read once: a long run's
+    pages are read back from disk, runner/spool.py)."""
+    return visits_by_url(p for p in report.pages if rule.scope.covers_page(p))
 
 
 def _hit_findings(rule: Rule, page: PageVisit, phases: tuple, what: str) -> Iterator[Finding]:

@@ -112,24 +112,32 @@ def tag_inferred(rule: Rule, report: Report) -> Iterator[Finding]:
     share_needed = float(rule.args.get("min_share", 0.6))
     pages_needed = int(rule.args.get("min_pages", 3))
     providers = as_list(rule.args.get("providers"))
-    by_scenario: dict[str, list[PageVisit]] = defaultdict(list)
-    for page in rule.pages(report):
+    # What each page shows, by scenario, as (place, tags): the pages are read once here
+    # and again only to blame one (a long run's pages are on disk, runner/spool.py).
+    by_scenario: dict[str, list[tuple[int, set[tuple[str, str]]]]] = defaultdict(list)
+    pages = report.pages
+    for index, page in enumerate(pages):
         # A page in an empty or error state ("No order found") shows no tags for a reason of
         # its own (page-not-reached says which): it neither counts nor is blamed.
-        if page.loaded and page.journey is None and not page.reached.blocks_tags():
-            by_scenario[page.scenario].append(page)
-    for pages in by_scenario.values():
-        if len(pages) < pages_needed:
+        if (
+            rule.scope.covers_page(page)
+            and page.loaded
+            and page.journey is None
+            and not page.reached.blocks_tags()
+        ):
+            by_scenario[page.scenario].append((index, _accounts(page, providers)))
+    for seen in by_scenario.values():
+        if len(seen) < pages_needed:
             continue
-        seen = [_accounts(page, providers) for page in pages]
-        counts = Counter(tag for tags in seen for tag in tags)
+        counts = Counter(tag for _, tags in seen for tag in tags)
         for (provider, account), count in sorted(counts.items()):
-            share = count / len(pages)
-            if share < share_needed or count == len(pages):
+            share = count / len(seen)
+            if share < share_needed or count == len(seen):
                 continue
-            for page, tags in zip(pages, seen, strict=True):
+            for index, tags in seen:
                 if (provider, account) not in tags:
-                    yield _inferred_missing(rule, page, provider, account, count, len(pages))
+                    page = pages[index]
+                    yield _inferred_missing(rule, page, provider, account, count, len(seen))
 
 
 def _accounts(page: PageVisit, providers: list[str]) -> set[tuple[str, str]]:

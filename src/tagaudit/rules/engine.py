@@ -21,7 +21,7 @@ from typing import Any
 from tagaudit.errors import ConfigError, TagauditError
 from tagaudit.model import CATEGORIES, SEVERITIES, Finding, PageVisit, Report
 from tagaudit.patterns import PatternTooSlow
-from tagaudit.rules.applicability import describe
+from tagaudit.rules.applicability import describe_all
 from tagaudit.rules.causes import one_per_cause
 from tagaudit.rules.expectations import compile_expectations
 from tagaudit.rules.kinds import Kinds
@@ -400,7 +400,7 @@ def apply(report: Report, ruleset: RuleSet) -> None:
     except PatternTooSlow as slow:  # the findings stay, unsuppressed, and the user is told
         errors.append(f"ignore: {slow.one_line()}; findings it should match are not ignored")
     report.findings = sort_findings(findings)
-    report.config.rules = {r.id: describe(r, report, seconds.get(r.id)) for r in ruleset.enabled()}
+    report.config.rules = describe_all(ruleset.enabled(), report, seconds)
     report.config.disabled_rules = list(ruleset.disabled)
     report.config.rule_errors = errors
     report.summarize()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tagaudit.browser.collectors import check_own_collectors
+from tagaudit.browser.collectors import note_answers, own_endpoints, probe_endpoints
 from tagaudit.browser.page import PageEngine, Tab, quietly
 from tagaudit.browser.session import BrowserSession
 from tagaudit.browser.visitor import Visitor
@@ -41,6 +41,7 @@ from tagaudit.journeys.settings import check_journey_urls
 from tagaudit.model import (
     SCENARIOS,
     TOOL_VERSION,
+    ConsentMatrix,
     PageVisit,
     Report,
     RunInfo,
@@ -63,6 +64,7 @@ from tagaudit.runner.run import (
     session_settings,
 )
 from tagaudit.runner.site_plan import PlannedTargets, plan_site
+from tagaudit.runner.spool import Entry, PageFile, SpooledPages
 
 __all__ = [
     "AUDIT_OPTIONS",
@@ -122,8 +124,14 @@ class AuditRun(Run):
         self.consent = config.consent
         self.scenarios = config.consent.scenarios  # None: decide per page from its banner
         self.frontier = Frontier(self.targets, config.crawl.max_pages, config.crawl.depth)
-        self.visits: dict[str, PageVisit] = {}
-        self.scenario_visits: dict[str, list[PageVisit]] = {}
+        # Finished pages, past the first few kept on disk (runner/spool.py): a long run's
+        # memory stays flat. Each page is kept once, as it finishes (`_keep`).
+        self.page_file = PageFile()
+        self.visits: dict[str, Entry] = {}
+        self.scenario_visits: dict[str, list[Entry]] = {}
+        # Pages that sent hits to the site's own collector, by id of their entry: where
+        # they sent them (probed at the end, the answers written back on the pages).
+        self.sent_own: dict[int, list[tuple[str, str]]] = {}
         self.jobs: deque[tuple[str, str, int]] = deque()  # (kind, url, depth), front of the line
         self.in_flight = 0
         self.done = 0
@@ -166,9 +174,34 @@ class AuditRun(Run):
             finally:
                 for visitor in visitors:
                     await visitor.close()
-            # Hits answered locally that were bound for the site's own collector: is it up?
-            await check_own_collectors(session, self.pages())
+            await self._probe_collectors(session)
         return self.finish()
+
+    async def _probe_collectors(self, session: BrowserSession) -> None:
+        """Hits answered locally that were bound for the site's own collector: is it up?
+        Each endpoint is probed once; the pages that sent to one are read back one at a
+        time, noted (what they reached again: a collector down delivers nothing), and
+        written back."""
+        pages = self.pages()
+        entries = pages.entries
+        endpoints: dict[str, str] = {}
+        for entry in entries:
+            for endpoint, origin in self.sent_own.get(id(entry), ()):
+                endpoints.setdefault(endpoint, origin)
+        journeys = [v for outcome in self.journey_outcomes.values() for v in outcome.visits]
+        for visit in journeys:
+            for endpoint, origin in own_endpoints(visit):
+                endpoints.setdefault(endpoint, origin)
+        answers = await probe_endpoints(session, endpoints)
+        if not answers:
+            return
+        for index, entry in enumerate(entries):
+            if id(entry) in self.sent_own:
+                page = pages[index]
+                if note_answers(page, answers):  # a collector found down: tags not delivered
+                    pages[index] = reach(page)
+        for visit in journeys:
+            note_answers(visit, answers)
 
     async def _next_job(self) -> tuple[str, str, int] | None:
         while True:
@@ -201,7 +234,7 @@ class AuditRun(Run):
                     self.journey_outcomes[url].result.status = "failed"
                     self.journey_outcomes[url].result.error = reason
                 else:
-                    self.visits[url] = PageVisit(url=url, error=reason)
+                    self.visits[url] = self._keep(PageVisit(url=url, error=reason))
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
                 self.in_flight -= 1
@@ -236,10 +269,20 @@ class AuditRun(Run):
                 visit.consent.banner = await detect_banner(tab.page)
 
         visit = await visitor.visit(url, inspect)
-        self.visits[url] = visit
+        self.visits[url] = self._keep(visit)
         self.frontier.done(url, links, depth)
         if self._wants_scenarios(visit):
             self._queue_scenarios(url, depth)
+
+    def _keep(self, visit: PageVisit) -> Entry:
+        """A finished page, what it reached filled in, kept in memory or on disk, with
+        where it sent hits to the site's own collector (probed at the end)."""
+        reach(visit)
+        entry = self.page_file.keep(visit)
+        endpoints = own_endpoints(visit)
+        if endpoints:
+            self.sent_own[id(entry)] = endpoints
+        return entry
 
     def _queue_scenarios(self, url: str, depth: int) -> None:
         self.jobs.append(("scenarios", url, depth))
@@ -265,9 +308,14 @@ class AuditRun(Run):
         counted in the progress and kept as it finishes: an interrupted run reports the
         scenarios that finished."""
 
+        kept: dict[int, Entry] = {}  # each visit kept once, as the list it is in grows
+
         def finished(scenario: str, visits: list[PageVisit]) -> None:
             if visits:
-                self.scenario_visits[url] = visits
+                for visit in visits:
+                    if id(visit) not in kept:
+                        kept[id(visit)] = self._keep(visit)
+                self.scenario_visits[url] = [kept[id(visit)] for visit in visits]
             self.done += 1
             self._progress(f"{url} [{scenario}]", "scenario")
 
@@ -280,33 +328,45 @@ class AuditRun(Run):
             total = visits + self.scenario_jobs + len(self.journeys)
             self.on_progress(Progress(self.done, max(total, self.done), label, kind))
 
-    def pages(self) -> list[PageVisit]:
-        """Finished visits in discovery order; scenario visits take their page's place."""
-        rank = self.frontier.rank
-        urls = sorted({*self.visits, *self.scenario_visits}, key=lambda u: rank.get(u, len(rank)))
-        pages: list[PageVisit] = []
-        for url in urls:
+    def pages(self) -> SpooledPages:
+        """Finished visits in discovery order; scenario visits take their page's place.
+        Journeys' steps (kept in memory by their journeys) come last."""
+        pages: list[Entry] = []
+        for url in self._urls():
             pages.extend(self.scenario_visits.get(url) or [self.visits[url]])
         for journey in self.journeys:
             if journey.name in self.journey_outcomes:
                 pages.extend(self.journey_outcomes[journey.name].visits)
-        return pages
+        return SpooledPages(self.page_file, pages)
+
+    def _urls(self) -> list[str]:
+        rank = self.frontier.rank
+        return sorted({*self.visits, *self.scenario_visits}, key=lambda u: rank.get(u, len(rank)))
+
+    def _consent_matrices(self) -> list[ConsentMatrix]:
+        """One matrix per page URL that ran scenarios, in page order: each URL's scenario
+        visits read back together, one URL at a time."""
+        matrices = []
+        for url in self._urls():
+            entries = self.scenario_visits.get(url)
+            if entries:
+                matrices += consent_matrices(SpooledPages(self.page_file, entries))
+        return matrices
 
     def finish(self, interrupted: bool = False) -> Report:
         """The Report of what finished: run info, consent matrix, rules applied."""
         report = self.report
         report.interrupted = interrupted
-        report.pages = self.pages()
-        for page in report.pages:
-            if page.journey is None:  # journeys record their steps' own (journeys.run)
-                reach(page)
+        # Each crawled page's `reached` was filled in as it was kept (_keep); journeys
+        # record their steps' own (journeys.run).
+        report.pages = self.pages()  # type: ignore[assignment]
         report.journeys = [
             self.journey_outcomes[j.name].result
             for j in self.journeys
             if j.name in self.journey_outcomes
         ]
         report.finished = now_iso()
-        ran_scenarios = any(p.consent.is_scenario() and p.journey is None for p in report.pages)
+        ran_scenarios = any(self.scenario_visits.values())
         planned = self.planned
         report.config = RunInfo(
             command="audit",
@@ -316,7 +376,7 @@ class AuditRun(Run):
             consent=self.scenarios,
             browser=self.browser_version or None,
             consent_engine=describe_engine(self.consent) if ran_scenarios else None,
-            consent_matrix=consent_matrices(report.pages),
+            consent_matrix=self._consent_matrices(),
             declared=planned.declared if planned else self.config.declared,
             config_file=str(self.config.path) if self.config.path else None,
             run_error=self.run_error or (None if interrupted else no_page_loaded(report.pages)),
