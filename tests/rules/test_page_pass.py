@@ -10,6 +10,7 @@ golden report, and on the sample with its pages shuffled so that one URL's pages
 from __future__ import annotations
 
 import copy
+import json
 import random
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -18,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from tagaudit.model import Finding, PageVisit, Report
+from tagaudit.model import Finding, PageVisit, Report, index_ranges
 from tagaudit.model.serial import to_dict
+from tagaudit.rules.applicability import applied_pages, describe_all
 from tagaudit.rules.engine import RuleSet, evaluate, load_rules, page_units
 from tagaudit.rules.kinds import Kinds
 from tests.report.report_sample import build_sample
@@ -73,8 +75,6 @@ def _all_cases_joined() -> Report:
 
 
 def _golden() -> dict[str, Any]:
-    import json
-
     return json.loads(GOLDEN.read_text(encoding="utf-8"))
 
 
@@ -150,3 +150,23 @@ def test_a_rule_that_crashes_on_one_page_keeps_what_it_found_and_the_others_go_o
     assert errors == ["rule crashy (check crash-on-last) failed: RuntimeError('boom')"]
     assert seen == {p.url for p in report.pages} - {failing_on} and seen
     assert {f.rule_id for f in findings} - {"crashy"}, "the other rules went on"
+
+
+@pytest.mark.parametrize(
+    "name", ["sample", "golden", "every case's pages", "every case's pages, shuffled"]
+)
+def test_rule_descriptions_from_one_pass_name_the_pages_each_rule_looked_at(name: str) -> None:
+    """describe_all reads each page once for all rules; each rule's pages and skipped
+    pages are those applied_pages finds for it alone."""
+    report = dict(_reports())[name]
+    rules = load_rules().enabled()
+    infos = describe_all(rules, report, {})
+    assert set(infos) == {r.id for r in rules}
+    looked = 0
+    for rule in rules:
+        applied = applied_pages(rule, report)
+        assert infos[rule.id].pages == index_ranges(applied), rule.id
+        skipped = index_ranges(applied_pages(rule, report, "skipped")) or None
+        assert infos[rule.id].skipped == skipped, rule.id
+        looked += len(applied)
+    assert looked, "no rule looked at a page: the comparison proves nothing"
