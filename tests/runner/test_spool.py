@@ -4,17 +4,21 @@ the same report to the rules and every format as pages kept in memory."""
 from __future__ import annotations
 
 import copy
+import io
 import json
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from tagaudit import audit
 from tagaudit.model import PageVisit, Report, Request, TagHit
+from tagaudit.report import terminal
 from tagaudit.report.files import write_all
 from tagaudit.report.formats import FORMATS
+from tagaudit.report.matrix import tag_matrix
 from tagaudit.runner import spool
 from tagaudit.runner.sitesrv import SiteServer
 from tagaudit.runner.spool import PageFile, Place, SpooledPages
@@ -88,6 +92,25 @@ def test_every_format_writes_the_same_from_pages_on_disk(tmp_path: Path) -> None
             assert EMAIL not in text, name
     written = write_all(spooled, {"json": tmp_path / "r.json", "html": tmp_path / "r.html"})
     assert written and json.loads((tmp_path / "r.json").read_text())["summary"]["pages"] == 4
+
+
+def _terminal(report: Report) -> str:
+    console = Console(record=True, width=80, file=io.StringIO())
+    terminal.render(report, console, verbose=True)
+    return console.export_text()
+
+
+def test_the_terminal_shows_the_same_from_pages_on_disk() -> None:
+    spooled, listed = _report(_spooled(4)), _report([_page(n) for n in range(4)])
+    shown = _terminal(spooled)
+    assert shown == _terminal(listed) and "Tag matrix" in shown and "s3cr3t" not in shown
+
+
+def test_the_tag_matrix_of_pages_on_disk_holds_no_captured_data() -> None:
+    """Its rows name pages read back one at a time: holding them whole was the run's peak."""
+    _, rows = tag_matrix(_report(_spooled(4)))
+    assert len(rows) == 4 and all(not page.requests and not page.hits for page, _ in rows)
+    assert [cells["ga4:G-1"].hits for _, cells in rows] == [1, 1, 1, 1]
 
 
 # -- a real audit, every page on disk -------------------------------------------------------

@@ -48,7 +48,7 @@ def write_all(report: Report, paths: Paths, fail_on: str = "error") -> Written:
     of FORMATS; `fail_on` is the level the JUnit, HTML and Markdown verdicts follow."""
     wanted = {name: Path(path) for name, path in paths.items() if path is not None}
     written = Written()
-    views: dict[bool, Report] = {}  # the masked copy of an audience (formats.ReportFormat)
+    views: dict[tuple[bool, bool], Report] = {}  # the masked view (formats.ReportFormat)
     for name in sorted(wanted, key=_position):
         _write_one(report, name, wanted[name], fail_on, written, views)
     return written
@@ -63,11 +63,12 @@ def _write_one(
     report: Report, name: str, path: Path, fail_on: str, written: Written, views: dict
 ) -> None:
     fmt = FORMATS[name]
-    if fmt.people not in views:
+    audience = (fmt.people, fmt.page_list)
+    if audience not in views:
         views.clear()  # one masked copy at a time: a copy of a 2,000-page report is large
-        views[fmt.people] = fmt.view(report)
+        views[audience] = fmt.view(report)
     try:
-        write_text(path, fmt.parts(report, fail_on, views[fmt.people]))
+        write_text(path, fmt.parts(report, fail_on, views[audience]))
     except OSError as problem:
         written.bad_path |= isinstance(problem, BAD_PATH_ERRORS)
         reason = problem.strerror or type(problem).__name__

@@ -38,6 +38,9 @@ class ReportFormat:
     is_json: bool = False  # JSON text keeps lone surrogates as escapes; markup replaces them
     metavar: str = "PATH"
     people: bool = True  # read by people (emails masked too); False: data for machines
+    # Reads its pages by identity, many times: given a list of masked copies even when the
+    # run keeps its pages on disk (tagaudit.report.masking.masked_report).
+    page_list: bool = False
 
     @property
     def render(self) -> Callable[..., str]:
@@ -73,7 +76,7 @@ class ReportFormat:
 
     def view(self, report: Report) -> Report:
         """`report` as this format's readers may see it (tagaudit.report.masking)."""
-        return masked_report(report, people=self.people)
+        return masked_report(report, people=self.people, page_list=self.page_list)
 
 
 def _registry(*formats: ReportFormat) -> dict[str, ReportFormat]:
@@ -97,6 +100,7 @@ FORMATS: dict[str, ReportFormat] = _registry(
         "html",
         ".html",
         takes_fail_on=True,
+        page_list=True,
     ),
     ReportFormat("sarif", "Write SARIF 2.1.0 here.", "sarif", ".sarif", is_json=True),
     ReportFormat(

@@ -67,20 +67,26 @@ def mask_data(value: Any, people: bool = True) -> Any:
     return _Masker(for_people if people else mask_secrets).value(value)
 
 
-def masked_report(report: Report, people: bool = True) -> Report:
+def masked_report(report: Report, people: bool = True, page_list: bool = True) -> Report:
     """A copy of `report` as a report of that audience shows it (see the module docstring);
-    a JSON report of a run with `secrets: kept` keeps its credentials."""
+    a JSON report of a run with `secrets: kept` keeps its credentials.
+
+    When the pages are not a list in memory (a long run keeps them on disk,
+    runner/spool.py), a format that reads each page by identity, many times (`page_list`:
+    the HTML) gets a list of masked copies; others get each page masked as it is read."""
     if not people and report.config.secrets == KEPT:
         return report
     masker = _Masker(for_people if people else mask_secrets)
     if people and type(report.pages) is list:
         return masker.value(report)
-    if people:  # pages a long run keeps on disk (runner/spool.py): each masked as it is read
+    if people:
         shell = copy.copy(report)
         shell.pages = []
         masked = masker.value(shell)
-        # A list: the formats people read look pages up by identity and read them many times.
-        masked.pages = [masker.value(page) for page in report.pages]
+        if page_list:
+            masked.pages = [masker.value(page) for page in report.pages]
+        else:
+            masked.pages = MaskedItems(report.pages, masker)
         return masked
     # The JSON is written once, item by item: its pages, links and findings are masked as it
     # reads them, not copied all at once (a masked copy of a 2,000-page report is large).
