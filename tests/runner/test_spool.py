@@ -7,6 +7,8 @@ import copy
 import io
 import json
 import pickle
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -111,6 +113,39 @@ def test_the_tag_matrix_of_pages_on_disk_holds_no_captured_data() -> None:
     _, rows = tag_matrix(_report(_spooled(4)))
     assert len(rows) == 4 and all(not page.requests and not page.hits for page, _ in rows)
     assert [cells["ga4:G-1"].hits for _, cells in rows] == [1, 1, 1, 1]
+
+
+REFUSED = r"""
+import resource, signal, sys
+from tagaudit.model import PageVisit
+from tagaudit.runner.spool import PageFile, Place, SpooledPages
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # past the limit, write() fails with EFBIG
+resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, resource.RLIM_INFINITY))
+pages = SpooledPages(PageFile(keep_in_memory=0))
+for n in range(6):
+    pages.append(PageVisit(url=f"https://shop.example/p{n}/", console_errors=["x" * 6_000]))
+changed = pages[0]
+changed.status = 201
+pages[0] = changed
+print(sum(type(e) is Place for e in pages.entries), [p.url[-3:] for p in pages], pages[0].status)
+print(pages.file.problem)
+"""
+
+
+def test_pages_the_disk_refuses_stay_in_memory_and_the_run_says_so() -> None:
+    """A real limit on file size (RLIMIT_FSIZE) in a process of its own: the first pages
+    fit, the others do not; none is lost, and the problem is one line for the report."""
+    done = subprocess.run(
+        [sys.executable, "-c", REFUSED], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    spooled, problem = done.stdout.splitlines()
+    assert spooled.startswith(("2 ", "3 ")), spooled  # ~6 KB a page, 20 KB allowed
+    assert spooled.endswith("['p0/', 'p1/', 'p2/', 'p3/', 'p4/', 'p5/'] 201")
+    assert problem == (
+        "finished pages could not be kept on disk (File too large); the rest stayed in memory"
+    )
 
 
 # -- a real audit, every page on disk -------------------------------------------------------

@@ -384,6 +384,7 @@ class AuditRun(Run):
                 *(planned.notes if planned else []),
                 *self._catalog_problems(),
                 *self._unplaced(),
+                *([self.page_file.problem] if self.page_file.problem else []),
             ],
             shard=str(self.shard) if self.shard else None,
             planned=planned.planned if planned and self.shard else None,

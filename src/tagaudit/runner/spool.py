@@ -52,33 +52,68 @@ class PageFile:
     (`pread`: readers never share a file position, so nested loops over the pages work)."""
 
     def __init__(self, keep_in_memory: int | None = None) -> None:
-        # It lives as long as the Report reading it: closed when both are let go.
-        self.file = tempfile.TemporaryFile(prefix="tagaudit-pages-")  # noqa: SIM115
-        self.close = weakref.finalize(self, self.file.close)
+        self.file: Any = None  # opened at the first page written
+        self.close: weakref.finalize | None = None
         self.size = 0
         self.lock = threading.Lock()
         self.in_memory = _in_memory() if keep_in_memory is None else keep_in_memory
+        # Never a page lost: when the disk refuses one (full, read-only), it stays in
+        # memory and `problem` says why (the run notes it in its report).
+        self.problem: str | None = None
+        self.kept: dict[int, PageVisit] = {}  # id(Place) → a page written back in memory
 
     def keep(self, visit: PageVisit) -> Entry:
         """What to keep of a finished page: itself while few are kept in memory (the first
-        `in_memory`), else its place in the file."""
+        `in_memory`), else its place in the file (itself when it cannot be written)."""
         if self.in_memory > 0:
             self.in_memory -= 1
             return visit
-        return self.write(visit)
+        try:
+            return self.write(visit)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+            self._failed(problem)
+            return visit
 
     def write(self, visit: PageVisit) -> Place:
         data = pickle.dumps(visit, protocol=pickle.HIGHEST_PROTOCOL)
         with self.lock:
+            if self.file is None:
+                # It lives as long as the Report reading it: closed when both are let go.
+                self.file = tempfile.TemporaryFile(prefix="tagaudit-pages-")  # noqa: SIM115
+                self.close = weakref.finalize(self, self.file.close)
             place = Place(self.size, len(data), visit.url)
-            os.pwrite(self.file.fileno(), data, self.size)
+            written = 0
+            while written < len(data):  # pwrite may write less than asked
+                written += os.pwrite(self.file.fileno(), data[written:], self.size + written)
             self.size += len(data)
         return place
 
+    def rewrite(self, place: Place, visit: PageVisit) -> None:
+        """A changed page back at `place` (moved: the Place object is shared), or kept in
+        memory when the disk refuses it."""
+        try:
+            new = self.write(visit)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+            self._failed(problem)
+            self.kept[id(place)] = visit
+            return
+        self.kept.pop(id(place), None)
+        place.offset, place.length, place.url = new.offset, new.length, new.url
+
     def read(self, place: Place) -> PageVisit:
+        held = self.kept.get(id(place))
+        if held is not None:
+            return held
         data = os.pread(self.file.fileno(), place.length, place.offset)
         visit: PageVisit = pickle.loads(data)
         return visit
+
+    def _failed(self, problem: BaseException) -> None:
+        if self.problem is None:
+            why = getattr(problem, "strerror", None) or f"{type(problem).__name__}: {problem}"
+            self.problem = (
+                f"finished pages could not be kept on disk ({why}); the rest stayed in memory"
+            )
 
 
 class Place:
@@ -125,8 +160,7 @@ class SpooledPages(Sequence[PageVisit]):
     def __setitem__(self, index: int, visit: PageVisit) -> None:
         entry = self.entries[index]
         if type(entry) is Place:  # the Place object is shared: move it, others follow
-            new = self.file.write(visit)
-            entry.offset, entry.length, entry.url = new.offset, new.length, new.url
+            self.file.rewrite(entry, visit)
         else:
             self.entries[index] = visit
 
