@@ -17,9 +17,11 @@ from rich.console import Console
 
 from tagaudit import audit
 from tagaudit.model import PageVisit, Report, Request, TagHit
+from tagaudit.pytest_plugin.yaml_items import pages_at
 from tagaudit.report import terminal
 from tagaudit.report.files import write_all
 from tagaudit.report.formats import FORMATS
+from tagaudit.report.masking import masked_report
 from tagaudit.report.matrix import tag_matrix
 from tagaudit.runner import spool
 from tagaudit.runner.sitesrv import SiteServer
@@ -177,3 +179,27 @@ def test_an_audit_with_every_page_on_disk_probes_and_judges_them_as_in_memory(
     assert report.summary["pages"] == 2 and report.summary["hits"] == sum(
         len(p.hits) for p in report.pages
     )
+
+
+def test_pages_read_back_are_masked_without_keeping_their_strings() -> None:
+    """Masked as each is read, pages from disk do not fill the masker's shared cache (it
+    would hold every string of every page: the memory the disk saved)."""
+    pages = _spooled(5)
+    view = masked_report(_report(pages), people=False)
+    masker = view.pages.masker
+    before = masker.text.cache_info().currsize
+    assert all("s3cr3t" not in p.url for p in view.pages)
+    assert masker.text.cache_info().currsize == before
+
+
+def test_the_pytest_plugin_reads_a_long_runs_pages_once_for_all_its_findings() -> None:
+    report = _report(_spooled(6))
+    reads = []
+    file = report.pages.file
+    real = file.read
+    file.read = lambda place: reads.append(place) or real(place)  # count the reads
+    for _ in range(3):
+        for n in range(6):
+            [visit] = pages_at(report, f"https://shop.example/p{n}/?token=s3cr3t")
+            assert not visit.requests and not visit.hits  # its head: a name, no capture
+    assert len(reads) == 6

@@ -6,6 +6,7 @@ modules (see ../shared/DESIGN.md, "Data model").
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -294,3 +295,13 @@ class PageVisit:
         if index is None or not 0 <= index < len(self.requests):
             return None
         return self.requests[index]
+
+    def head(self) -> PageVisit:
+        """A copy that names the visit (URL, scenario, journey step, status, error,
+        consent, what it reached) without what it captured: no hops, requests, hits,
+        cookies, data layer, console errors, CSP reports or held events. What a table row
+        or an index keeps of a page read back from disk (runner/spool.py)."""
+        head = copy.copy(self)
+        head.hops, head.requests, head.hits, head.cookies = [], [], [], []
+        head.data_layer, head.console_errors, head.csp_violations, head.held_events = [], [], [], []
+        return head

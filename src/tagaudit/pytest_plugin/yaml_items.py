@@ -21,6 +21,7 @@ collection error in one line, as the CLI says it.
 from __future__ import annotations
 
 import fnmatch
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -193,11 +194,30 @@ def headline(failing: list[Finding], fail_on: str) -> str:
     return f"{len(failing)} finding(s) at {fail_on} or worse: {rules}"
 
 
+# (a weak reference to the last report asked about, its visits by URL without what they
+# captured): owners() is asked once per finding and item, and a long run's pages are read
+# back from disk (runner/spool.py): reading them all each time was quadratic.
+_BY_URL: list[Any] = [None, {}]
+
+
+def pages_at(report: Report, url: str) -> list[PageVisit]:
+    """The visits of `report` at `url` (URL, journey, step and the rest of what names a
+    visit, without its requests and hits), from one read of the report's pages."""
+    held = _BY_URL[0]
+    if held is None or held() is not report:
+        index: dict[str, list[PageVisit]] = {}
+        for page in report.pages:
+            index.setdefault(page.url, []).append(page.head())
+        _BY_URL[:] = [weakref.ref(report), index]
+    found: list[PageVisit] = _BY_URL[1].get(url, [])
+    return found
+
+
 def step_of(finding: Finding, report: Report, journey: str) -> str | None:
     """The step of `journey` a finding is about (its location, else its page's step)."""
     if finding.location.get("step"):
         return finding.location["step"]
-    steps = [p.step for p in report.pages if p.journey == journey and p.url == finding.url]
+    steps = [p.step for p in pages_at(report, finding.url) if p.journey == journey]
     return steps[0] if steps else None
 
 
@@ -209,7 +229,7 @@ def owners(finding: Finding, report: Report, file: TagauditFile) -> list[AuditIt
     journey = finding.location.get("journey")
     if journey:
         return [i for i in items if isinstance(i, JourneyItem) and i.journey == journey]
-    pages = [p for p in report.pages if p.url == finding.url]
+    pages = pages_at(report, finding.url)
     mine = [i for i in items if any(i.owns(p) for p in pages)]
     if len(mine) > 1:
         mine = [i for i in mine if finding.fingerprint in _prints(i, report)] or mine[:1]

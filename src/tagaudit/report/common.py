@@ -9,6 +9,7 @@ Imports only tagaudit.model and the other report modules.
 
 from __future__ import annotations
 
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -125,17 +126,20 @@ def header_facts(report: Report) -> list[str]:
     return bits
 
 
-# (the pages list, its length, (its scenarios, its origins)): labels are asked once per row
-# of every table, and each answer depends on all the pages.
+# (the pages, their number, (their scenarios, their origins)): labels are asked once per
+# row of every table, and each answer depends on all the pages. Pages read back from disk
+# (runner/spool.py) are held by a weak reference: the cache must not keep their file open.
 _SEEN: list[Any] = [None, -1, (set(), set())]
 
 
 def _run_facts(report: Report) -> tuple[set[str], set[str]]:
     """The scenarios and origins of the report's pages, found once per report."""
     pages = report.pages
-    if _SEEN[0] is not pages or _SEEN[1] != len(pages):
+    held = _SEEN[0]() if isinstance(_SEEN[0], weakref.ref) else _SEEN[0]
+    if held is not pages or _SEEN[1] != len(pages):
         facts = ({p.scenario for p in pages}, {origin_of(p.url) for p in pages})
-        _SEEN[:] = [pages, len(pages), facts]
+        kept = pages if type(pages) is list else weakref.ref(pages)  # a list: no weakref
+        _SEEN[:] = [kept, len(pages), facts]
     return _SEEN[2]
 
 

@@ -101,21 +101,29 @@ def masked_report(report: Report, people: bool = True, page_list: bool = True) -
 
 
 class MaskedItems(Sequence[Any]):
-    """A report's list, each item masked as it is read (and not kept)."""
+    """A report's list, each item masked as it is read (and not kept).
+
+    Items read back from disk (a long run's pages, runner/spool.py) are each masked with a
+    cache of their own: the shared one would keep every string of every page."""
 
     def __init__(self, items: Sequence[Any], masker: _Masker) -> None:
         self.items, self.masker = items, masker
+        self.shared = type(items) is list  # strings the report holds anyway
 
     def __len__(self) -> int:
         return len(self.items)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return [self.masker.value(item) for item in self.items[index]]
-        return self.masker.value(self.items[index])
+            return [self._masked(item) for item in self.items[index]]
+        return self._masked(self.items[index])
 
     def __iter__(self) -> Iterator[Any]:
-        return (self.masker.value(item) for item in self.items)
+        return (self._masked(item) for item in self.items)
+
+    def _masked(self, item: Any) -> Any:
+        masker = self.masker if self.shared else _Masker(self.masker.plain)
+        return masker.value(item)
 
 
 class _Masker:
@@ -125,6 +133,7 @@ class _Masker:
     65,536 it thrashed on 10,000 links (138,000 misses; a quarter of the masking's CPU)."""
 
     def __init__(self, text: Callable[[str], str]) -> None:
+        self.plain = text
         self.text = lru_cache(maxsize=None)(text)
         self.header = lru_cache(maxsize=1 << 12)(mask_header)
 

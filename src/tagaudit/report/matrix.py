@@ -20,7 +20,6 @@ The reasons come from the capture and from the page's findings (`evidence.why` o
 
 from __future__ import annotations
 
-import copy
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -123,7 +122,7 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
 
     A row's page is the report's own when its pages are a list in memory (the HTML links
     each row to its page by identity); when they are read back one at a time (a long
-    run's, on disk: runner/spool.py), it is the page without what it captured (`row_page`),
+    run's, on disk: runner/spool.py), it is the page without what it captured (its `head`),
     so the matrix of 2,000 pages does not hold 2,000 whole pages."""
     only_account = single_accounts(report)
     whole = type(report.pages) is list
@@ -141,7 +140,7 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
             key = _finding_key(finding, only_account)
             columns.add(key)
             _add_finding(cells[key], finding)
-        rows.append((page if whole else row_page(page), dict(cells)))
+        rows.append((page if whole else page.head(), dict(cells)))
     fired_by_url: dict[str, set[str]] = defaultdict(set)
     for page, cells in rows:
         fired_by_url[page.url] |= {key for key, cell in cells.items() if cell.state == "fired"}
@@ -151,16 +150,6 @@ def tag_matrix(report: Report) -> tuple[list[str], list[tuple[PageVisit, dict[st
             cell = cells.setdefault(column, Cell())
             _settle(cell, page, column in fired_by_url[page.url])
     return ordered, rows
-
-
-def row_page(page: PageVisit) -> PageVisit:
-    """A copy of `page` that names its row (URL, scenario, journey step, status, error,
-    consent, what it reached) without what it captured: requests, hits, cookies, data
-    layer, console errors, CSP reports, held events and hops are left out."""
-    light = copy.copy(page)
-    light.hops, light.requests, light.hits, light.cookies = [], [], [], []
-    light.data_layer, light.console_errors, light.csp_violations, light.held_events = [], [], [], []
-    return light
 
 
 def _nothing_to_show(page: PageVisit) -> bool:
