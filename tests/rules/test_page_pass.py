@@ -170,3 +170,26 @@ def test_rule_descriptions_from_one_pass_name_the_pages_each_rule_looked_at(name
         assert infos[rule.id].skipped == skipped, rule.id
         looked += len(applied)
     assert looked, "no rule looked at a page: the comparison proves nothing"
+
+
+def test_errors_are_said_in_the_rules_order_whichever_pass_ran_them() -> None:
+    """A per-page rule listed before a whole-report rule: its error comes first, as when
+    every rule read the whole report in turn."""
+    report = build_sample()
+    ruleset = load_rules()
+
+    def crash(rule, view):
+        raise RuntimeError(rule.id)
+        yield  # a generator, as checks are
+
+    kinds = Kinds(ruleset.kinds)
+    kinds.register("crash-per-page", per_page=True)(crash)
+    kinds.register("crash-whole")(crash)
+    first = replace(ruleset.rules[0], id="first", check="crash-per-page", args={})
+    second = replace(ruleset.rules[0], id="second", check="crash-whole", args={})
+    errors: list[str] = []
+    evaluate(report, RuleSet([first, second], kinds=kinds), errors)
+    assert errors == [
+        "rule first (check crash-per-page) failed: RuntimeError('first')",
+        "rule second (check crash-whole) failed: RuntimeError('second')",
+    ]

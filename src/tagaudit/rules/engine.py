@@ -168,6 +168,8 @@ def evaluate(
     """
     seconds = seconds if seconds is not None else {}
     found: dict[str, list[tuple[str, Finding]]] = {}  # by rule, in the rules' order
+    # Each rule's errors apart, said in the rules' order (None: a crash raises).
+    noted: dict[str, list[str] | None] = {}
     per_link: list[Rule] = []
     per_page: list[Rule] = []
     for rule in ruleset.enabled():
@@ -175,19 +177,22 @@ def evaluate(
         if kind.per_link is not None:
             per_link.append(rule)
             continue
-        found[rule.id] = []
+        found[rule.id], noted[rule.id] = [], None if errors is None else []
         if kind.per_page:
             per_page.append(rule)
             continue
-        began, limits = time.perf_counter(), _Limits(rule, errors)
+        began, limits = time.perf_counter(), _Limits(rule, noted[rule.id])
         try:
             produced = kind.func(rule, report)
             found[rule.id].extend((rule.check, f) for f in limits.take(produced))
         except Exception as problem:
-            _failed(rule, problem, errors)
+            _failed(rule, problem, noted[rule.id])
         limits.close()
         seconds[rule.id] = time.perf_counter() - began
-    found.update(_page_pass(report, ruleset, per_page, errors, seconds))
+    found.update(_page_pass(report, ruleset, per_page, noted, seconds))
+    if errors is not None:
+        for said in noted.values():
+            errors.extend(said or [])
     joined = [item for made in found.values() for item in made]
     joined += _link_pass(report, ruleset, per_link, errors, seconds)
     joined = not_declared_away(joined, ruleset.enabled())
@@ -252,16 +257,19 @@ def _page_pass(
     report: Report,
     ruleset: RuleSet,
     rules: list[Rule],
-    errors: list[str] | None,
+    errors: dict[str, list[str] | None],
     seconds: dict[str, float],
 ) -> dict[str, list[tuple[str, Finding]]]:
     """The findings of every per-page rule (by rule), from one pass over the pages: each
     URL's pages are read once and judged by every such rule, on a view of the report that
-    holds only them. Sorted, the findings are those of each rule on the whole report. A
-    rule that crashes stops there (its error noted, its earlier findings kept), as it
-    would on its own; its limits hold over the whole report."""
+    holds only them. Sorted, the findings are those of each rule on the whole report; its
+    limits hold over the whole report; `errors` has each rule's list (None: raise). A rule
+    that crashes stops there, its error noted and the findings of the URLs judged before
+    kept (on its own, it would keep those of the pages before in the report's order)."""
     found: dict[str, list[tuple[str, Finding]]] = {rule.id: [] for rule in rules}
-    every = [(rule, ruleset.kinds[rule.check].func, _Limits(rule, errors)) for rule in rules]
+    every = [
+        (rule, ruleset.kinds[rule.check].func, _Limits(rule, errors[rule.id])) for rule in rules
+    ]
     active = list(every)
     for rule in rules:
         seconds[rule.id] = 0.0
@@ -275,7 +283,7 @@ def _page_pass(
             try:
                 found[rule.id].extend((rule.check, f) for f in limits.take(func(rule, view)))
             except Exception as problem:
-                _failed(rule, problem, errors)
+                _failed(rule, problem, errors[rule.id])
                 active.remove(entry)
             else:
                 if limits.stopped:
