@@ -132,6 +132,7 @@ class AuditRun(Run):
         # Pages that sent hits to the site's own collector, by id of their entry: where
         # they sent them (probed at the end, the answers written back on the pages).
         self.sent_own: dict[int, list[tuple[str, str]]] = {}
+        self.ran_scenarios = False  # a kept visit was a consent scenario's
         self.jobs: deque[tuple[str, str, int]] = deque()  # (kind, url, depth), front of the line
         self.in_flight = 0
         self.done = 0
@@ -234,6 +235,7 @@ class AuditRun(Run):
                     self.journey_outcomes[url].result.status = "failed"
                     self.journey_outcomes[url].result.error = reason
                 else:
+                    self._forget(self.visits.get(url))
                     self.visits[url] = self._keep(PageVisit(url=url, error=reason))
                 await visitor.close()  # its tab may be broken: start the next one clean
             finally:
@@ -252,8 +254,9 @@ class AuditRun(Run):
         if kind == "journey":
             self.journey_outcomes.pop(url, None)
         else:
-            self.visits.pop(url, None)
-            self.scenario_visits.pop(url, None)
+            self._forget(self.visits.pop(url, None))
+            for entry in self.scenario_visits.pop(url, None) or []:
+                self._forget(entry)
         if not self.run_error:
             self.run_error = f"{lost} after {self.done} finished job(s)"
         return True
@@ -278,11 +281,18 @@ class AuditRun(Run):
         """A finished page, what it reached filled in, kept in memory or on disk, with
         where it sent hits to the site's own collector (probed at the end)."""
         reach(visit)
+        self.ran_scenarios |= visit.consent.is_scenario()
         entry = self.page_file.keep(visit)
         endpoints = own_endpoints(visit)
         if endpoints:
             self.sent_own[id(entry)] = endpoints
         return entry
+
+    def _forget(self, entry: Entry | None) -> None:
+        """A kept page dropped or replaced: its own-collector note goes with it (it is
+        keyed by the entry's id, which a later entry may reuse)."""
+        if entry is not None:
+            self.sent_own.pop(id(entry), None)
 
     def _queue_scenarios(self, url: str, depth: int) -> None:
         self.jobs.append(("scenarios", url, depth))
@@ -366,7 +376,7 @@ class AuditRun(Run):
             if j.name in self.journey_outcomes
         ]
         report.finished = now_iso()
-        ran_scenarios = any(self.scenario_visits.values())
+        ran_scenarios = self.ran_scenarios
         planned = self.planned
         report.config = RunInfo(
             command="audit",

@@ -40,6 +40,17 @@ from tagaudit.model import PageVisit
 # 2,000-page benchmark (benchmarks/bench_audit_scale.py): 50 KB a page kept, 4 MB here.
 KEEP_IN_MEMORY = 100
 IN_MEMORY_VARIABLE = "TAGAUDIT_PAGES_IN_MEMORY"
+# Why a page may not be written: the disk (full, too large), or pickle (an object it cannot
+# take, a page nested deeper than the recursion limit: a hostile tracking body).
+UNKEPT = (
+    OSError,
+    pickle.PicklingError,
+    TypeError,
+    AttributeError,
+    ValueError,
+    OverflowError,
+    RecursionError,
+)
 
 
 def _in_memory() -> int:
@@ -70,7 +81,7 @@ class PageFile:
             return visit
         try:
             return self.write(visit)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+        except UNKEPT as problem:
             self._failed(problem)
             return visit
 
@@ -93,7 +104,7 @@ class PageFile:
         memory when the disk refuses it."""
         try:
             new = self.write(visit)
-        except (OSError, pickle.PicklingError, TypeError, AttributeError) as problem:
+        except UNKEPT as problem:
             self._failed(problem)
             self.kept[id(place)] = visit
             return
