@@ -20,15 +20,17 @@ from urllib.parse import parse_qsl, urlsplit
 from tests.support.servers import LoopbackServer
 
 DRIP = 0.02  # seconds between the bytes of a trickle
+NO_REQUEST = "(no request)"  # a client that left before its request was whole
 
 
 class _SlowHandler(socketserver.BaseRequestHandler):
     def handle(self) -> None:
         sock: socket.socket = self.request
-        request = b""
+        request, accepted = b"", time.monotonic()
         while b"\r\n\r\n" not in request:
             chunk = sock.recv(4096)
-            if not chunk:
+            if not chunk:  # it held nothing here: say so, or held_for would wait in vain
+                self.server.held(NO_REQUEST, time.monotonic() - accepted)  # type: ignore[attr-defined]
                 return
             request += chunk
         path = request.split(b" ", 2)[1].decode()
@@ -71,10 +73,16 @@ class SlowSockets:
             self.changed.notify_all()
 
     def held_for(self, path: str, wait: float = 30.0) -> float:
-        """Once the server has seen the client go (a trickle notices at its next byte)."""
+        """Once the server has seen the client go (a trickle notices at its next byte). A
+        client whose own timeout ran out before it sent its whole request (a starved event
+        loop) held the server only while it was connected: that time, once."""
         with self.changed:
-            self.changed.wait_for(lambda: path in self.seconds, wait)
-            return self.seconds[path]
+            self.changed.wait_for(lambda: path in self.seconds or NO_REQUEST in self.seconds, wait)
+            if path not in self.seconds:  # the request may still be on its way: a moment more
+                self.changed.wait_for(lambda: path in self.seconds, 1.0)
+            if path in self.seconds:
+                return self.seconds[path]
+            return self.seconds.pop(NO_REQUEST)
 
     def url(self, path: str) -> str:
         return self.server.url(path)
